@@ -1,0 +1,1 @@
+"""Core behaviour, registered as ordinary plugins."""

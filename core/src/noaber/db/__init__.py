@@ -1,0 +1,1 @@
+"""Persistence: engines, sessions with the tenant guards, and migrations."""

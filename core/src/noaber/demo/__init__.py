@@ -1,0 +1,1 @@
+"""Demo data for the three municipalities of the Quickstart."""

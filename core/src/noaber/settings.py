@@ -1,0 +1,52 @@
+"""Process-wide settings, read from the environment (12-factor style).
+
+These are deployment settings (where the database is, which plugins are blocked);
+municipality choices live in municipality packages, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./noaber.sqlite"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NOABER_", extra="ignore")
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("DATABASE_URL", "NOABER_DATABASE_URL"),
+        description="SQLAlchemy URL; sqlite:///path (default) or postgresql://...",
+    )
+    base_domain: str = Field(
+        default="localhost",
+        description="Tenants are served at <slug>.<base_domain> unless their config lists hosts.",
+    )
+    tenant: str | None = Field(
+        default=None,
+        description="Single-municipality deployment: every host is served as this tenant.",
+    )
+    blocked_plugins: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(),
+        description="Comma-separated plugin names that are installed but must not be loaded.",
+    )
+    tolerate_broken_plugins: bool = Field(
+        default=False,
+        description="Start without a plugin that fails to import (and say so) instead of refusing.",
+    )
+    platform_hosts: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset({"localhost", "127.0.0.1", "::1"}),
+        description="Hosts that serve platform routes (health) but no tenant data.",
+    )
+    db_pool_size: int = Field(default=20, ge=1, le=500)
+
+    @field_validator("blocked_plugins", "platform_hosts", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value

@@ -1,0 +1,1 @@
+"""The Litestar application: composition, tenant resolution, errors."""

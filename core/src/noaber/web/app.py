@@ -1,0 +1,102 @@
+"""The application factory. One InitPlugin composes core and plugin routes.
+
+``uvicorn --factory noaber.web.app:create_app`` works: settings come from the environment.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import anyio.to_thread
+from litestar import Litestar, Router
+from litestar.config.app import AppConfig
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.handlers import BaseRouteHandler
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins import InitPluginProtocol
+from litestar.types import ControllerRouterHandler
+
+import noaber
+from noaber.platform import Platform
+from noaber.plugins import BUILTIN_PLUGINS, make_plugin_manager, results_by_plugin
+from noaber.settings import Settings
+from noaber.web.dependencies import DEPENDENCIES, TENANT_SCOPE_KEY
+from noaber.web.problems import EXCEPTION_HANDLERS
+from noaber.web.tenancy import TenantMiddleware
+
+log = logging.getLogger(__name__)
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+
+
+def enabled_plugin_guard(plugin: str) -> Guard:
+    """404 on every route of ``plugin`` for a tenant whose municipality does not enable it."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+        tenant = connection.scope["state"].get(TENANT_SCOPE_KEY)
+        if tenant is None or not tenant.enables(plugin):
+            raise NotFoundException()
+
+    return guard
+
+
+def collect_route_handlers(platform: Platform) -> list[ControllerRouterHandler]:
+    pm = make_plugin_manager(platform.catalog)
+    handlers: list[ControllerRouterHandler] = []
+    for plugin, contributed in sorted(results_by_plugin(pm, "route_handlers").items()):
+        if plugin in BUILTIN_PLUGINS:
+            handlers.extend(contributed)
+        elif contributed:
+            handlers.append(
+                Router(
+                    path="/",
+                    route_handlers=list(contributed),
+                    guards=[enabled_plugin_guard(plugin)],
+                    opt={"plugin": plugin},
+                )
+            )
+    return handlers
+
+
+class NoaberWebPlugin(InitPluginProtocol):
+    """Composes the platform into a Litestar application."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        platform = self.platform
+        app_config.route_handlers.extend(collect_route_handlers(platform))
+        app_config.middleware.append(TenantMiddleware(platform))
+        app_config.dependencies.update(DEPENDENCIES)
+        app_config.exception_handlers.update(EXCEPTION_HANDLERS)
+        app_config.state = State({**app_config.state, "platform": platform})
+        app_config.on_startup.append(self._match_threads_to_connections)
+        app_config.on_shutdown.append(lambda: platform.dispose())
+        return app_config
+
+    async def _match_threads_to_connections(self) -> None:
+        # Sync handlers run in a thread pool. More threads than pooled connections can
+        # deadlock under load (threads waiting for connections that only a thread can
+        # give back), so the two are the same size.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = self.platform.settings.db_pool_size
+
+
+def create_app(platform: Platform | None = None) -> Litestar:
+    if platform is None:
+        platform = Platform.build(Settings())
+        platform.load_tenants()
+    return Litestar(
+        plugins=[NoaberWebPlugin(platform)],
+        openapi_config=OpenAPIConfig(
+            title="Noaber",
+            version=noaber.__version__,
+            description="Neighbourhood support programmes for Dutch municipalities.",
+        ),
+        debug=False,
+    )

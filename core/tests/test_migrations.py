@@ -1,0 +1,61 @@
+"""Migrations bring an empty database to head, on SQLite and (in the postgres env) PostgreSQL."""
+
+from click.testing import CliRunner
+from core_helpers import entry_point, installed_plugin_entry_points
+from sqlalchemy import inspect
+
+from noaber.cli import main
+from noaber.db import migrate
+from noaber.db.engine import make_engine
+from noaber.plugins import discover_plugins
+from noaber.settings import Settings
+
+
+def sample_catalog():
+    eps = [*installed_plugin_entry_points(), entry_point("sample", "noaber_sampleplugin.plugin")]
+    return discover_plugins(Settings(), entry_points=eps)
+
+
+def test_empty_database_to_head_with_a_plugin_branch(empty_database_url):
+    catalog = sample_catalog()
+    engine = make_engine(empty_database_url, pool_size=2)
+    try:
+        assert migrate.current(engine) == set()
+        migrate.upgrade(engine, catalog)
+        tables = set(inspect(engine).get_table_names())
+        assert {"tenant", "tenant_host", "neighbourhood", "sample_note"} <= tables
+        assert migrate.pending(engine, catalog) == []
+        assert "s001_sample" in migrate.current(engine)
+        # Running it again changes nothing.
+        migrate.upgrade(engine, catalog)
+        assert migrate.is_up_to_date(engine, catalog)
+    finally:
+        engine.dispose()
+
+
+def test_plugin_branch_is_found_through_its_hook():
+    locations = migrate.version_locations(sample_catalog())
+    assert locations[0].endswith("noaber/db/migrations/versions")
+    assert any(loc.endswith("noaber_sampleplugin/migrations") for loc in locations)
+
+
+def test_db_commands(empty_database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    runner = CliRunner()
+    behind = runner.invoke(main, ["db", "current"])
+    assert behind.exit_code == 1
+    assert "(empty database)" in behind.output
+    assert "run `noaber db upgrade`" in behind.output
+    upgraded = runner.invoke(main, ["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "0001_platform" in upgraded.output
+    current = runner.invoke(main, ["db", "current"])
+    assert current.exit_code == 0, current.output
+    assert "behind" not in current.output
+
+
+def test_serve_refuses_an_unmigrated_database(empty_database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    result = CliRunner().invoke(main, ["serve", "--port", "8999"])
+    assert result.exit_code == 1
+    assert "run `noaber db upgrade` first" in result.output

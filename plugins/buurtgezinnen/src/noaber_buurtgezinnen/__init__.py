@@ -1,0 +1,1 @@
+"""Buurtgezinnen: support families (steungezinnen) coupled to families that need them."""

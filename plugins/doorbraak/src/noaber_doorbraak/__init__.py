@@ -1,0 +1,1 @@
+"""Doorbraak: breakthrough cases for families stuck in the system."""

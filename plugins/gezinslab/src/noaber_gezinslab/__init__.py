@@ -1,0 +1,1 @@
+"""Gezinslab: an integral approach to what lies behind a family's problems."""

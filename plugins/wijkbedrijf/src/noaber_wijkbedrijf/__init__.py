@@ -1,0 +1,1 @@
+"""Wijkbedrijf: the neighbourhood service desk, paid jobs by volunteers, day activities."""
