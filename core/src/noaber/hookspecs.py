@@ -28,7 +28,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 @hookspec(firstresult=True)
-def settings_model() -> type[BaseModel] | None:  # type: ignore[empty-body]
+def settings_model() -> type[BaseModel] | None:
     """Return the pydantic model that validates this plugin's settings.
 
     Called once per installed plugin when municipality packages are loaded. A

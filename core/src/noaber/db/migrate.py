@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
+from typing import Any, TextIO
 
 from alembic import command
 from alembic.config import Config
@@ -27,7 +27,7 @@ def version_locations(catalog: PluginCatalog) -> list[str]:
 
 
 def alembic_config(
-    engine: Engine, catalog: PluginCatalog, *, stdout: io.TextIOBase | None = None
+    engine: Engine, catalog: PluginCatalog, *, stdout: TextIO | None = None
 ) -> Config:
     cfg = Config(stdout=stdout) if stdout is not None else Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -56,7 +56,7 @@ def revision(
             f"no migration folder for branch {branch!r}; a plugin returns one from migration_locations"
         )
     has_branch = any(branch in (rev.branch_labels or ()) for rev in script.walk_revisions())
-    kwargs: dict[str, object] = {"version_path": locations[branch]}
+    kwargs: dict[str, Any] = {"version_path": locations[branch]}
     if has_branch:
         kwargs["head"] = f"{branch}@head"
     else:

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import ORMExecuteState, sessionmaker, with_loader_criteria
-from sqlalchemy.sql import Executable, FromClause
+from sqlalchemy.sql import ClauseElement, Executable, FromClause
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, SQLModel
 
@@ -40,6 +40,7 @@ class _TenantTables:
         self._mapper_count = -1
 
     def entities_in(self, statement: Executable) -> list[type[TenantOwned]]:
+        assert isinstance(statement, ClauseElement)
         mappers = SQLModel._sa_registry.mappers
         if len(mappers) != self._mapper_count:
             self._by_table = {

@@ -45,7 +45,7 @@ def provision(session: Session, municipality: Municipality, hosts: Iterable[str]
         existing = {n.cbs_wijk_code: n for n in session.exec(select(Neighbourhood)).all()}
         for hood in config.neighbourhoods:
             row = existing.get(hood.cbs_wijk_code) or Neighbourhood(
-                cbs_wijk_code=hood.cbs_wijk_code
+                tenant_id=config.slug, name=hood.name, cbs_wijk_code=hood.cbs_wijk_code
             )
             row.name = hood.name
             row.cbs_buurt_codes = list(hood.cbs_buurt_codes)
