@@ -45,11 +45,13 @@ def _serve(platform: Any, host: str, port: int, workers: int) -> None:
 def _announce(platform: Any, host: str, port: int) -> None:
     console.print(f"[bold]Noaber[/] serving on http://{host}:{port}", highlight=False)
     shown_port = "" if port == 80 else f":{port}"
-    for slug, tenant in sorted(platform.tenants.items()):
-        hosts = sorted(h for h, s in platform.host_map.items() if s == slug)
-        name = tenant.municipality.config.name
+    for _slug, tenant in sorted(platform.tenants.items()):
+        config = tenant.municipality.config
+        base = f"http://{config.host_label()}.{platform.settings.base_domain}{shown_port}"
         console.print(
-            f"  {name:<12} " + "  ".join(f"http://{h}{shown_port}/" for h in hosts), highlight=False
+            f"  {config.name:<12} {base}/api/municipality   (API docs: {base}/schema)",
+            highlight=False,
+            soft_wrap=True,
         )
     console.print("Press Ctrl+C to stop.")
 
