@@ -17,13 +17,18 @@ from noaber.plugins import PluginCatalog, make_plugin_manager, results_by_plugin
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def version_locations(catalog: PluginCatalog) -> list[str]:
-    """Core's folder first, then each plugin's, in plugin-name order."""
-    locations = [str(MIGRATIONS_DIR / "versions")]
+def locations_by_branch(catalog: PluginCatalog) -> dict[str, list[str]]:
+    """Revision folders per branch: core's first, then each plugin's by name."""
     pm = make_plugin_manager(catalog)
-    for _plugin, paths in sorted(results_by_plugin(pm, "migration_locations").items()):
-        locations.extend(str(p) for p in paths)
-    return locations
+    branches = {"core": [str(MIGRATIONS_DIR / "versions")]}
+    for plugin, paths in sorted(results_by_plugin(pm, "migration_locations").items()):
+        if paths:
+            branches[plugin] = [str(p) for p in paths]
+    return branches
+
+
+def version_locations(catalog: PluginCatalog) -> list[str]:
+    return [path for paths in locations_by_branch(catalog).values() for path in paths]
 
 
 def alembic_config(
@@ -48,15 +53,13 @@ def revision(
     """Write a revision on ``branch``; the first one of a plugin starts its branch."""
     cfg = alembic_config(engine, catalog)
     script = ScriptDirectory.from_config(cfg)
-    locations = dict(
-        zip(["core", *sorted(_plugin_locations(catalog))], version_locations(catalog), strict=False)
-    )
+    locations = locations_by_branch(catalog)
     if branch not in locations:
         raise NoaberError(
             f"no migration folder for branch {branch!r}; a plugin returns one from migration_locations"
         )
     has_branch = any(branch in (rev.branch_labels or ()) for rev in script.walk_revisions())
-    kwargs: dict[str, Any] = {"version_path": locations[branch]}
+    kwargs: dict[str, Any] = {"version_path": locations[branch][0]}
     if has_branch:
         kwargs["head"] = f"{branch}@head"
     else:
@@ -66,17 +69,8 @@ def revision(
     return str(result.path) if result is not None else ""
 
 
-def _plugin_locations(catalog: PluginCatalog) -> list[str]:
-    pm = make_plugin_manager(catalog)
-    return [name for name, paths in results_by_plugin(pm, "migration_locations").items() if paths]
-
-
 def upgrade(engine: Engine, catalog: PluginCatalog, target: str = "heads") -> None:
     command.upgrade(alembic_config(engine, catalog), target)
-
-
-def heads(engine: Engine, catalog: PluginCatalog) -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config(engine, catalog)).get_heads())
 
 
 def current(engine: Engine) -> set[str]:

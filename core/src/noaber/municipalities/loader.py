@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from importlib import import_module, metadata, resources
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pluggy
 from pydantic import BaseModel, ValidationError
@@ -233,8 +232,3 @@ def build_host_map(
                 )
             host_map[host] = municipality.slug
     return host_map
-
-
-def settings_of(municipality: Municipality, plugin: str) -> Any:
-    """The validated settings object of one enabled plugin."""
-    return municipality.plugin_settings[plugin]
