@@ -59,3 +59,28 @@ def test_serve_refuses_an_unmigrated_database(empty_database_url, monkeypatch):
     result = CliRunner().invoke(main, ["serve", "--port", "8999"])
     assert result.exit_code == 1
     assert "run `noaber db upgrade` first" in result.output
+
+
+def test_demo_seeding_stamps_plugin_rows_that_were_not_flushed(database_url):
+    """A seed_demo_data hook may just add rows; seeding flushes them inside the tenant scope."""
+    from sqlmodel import select
+
+    from noaber.demo.seed import seed_demo
+    from noaber.platform import Platform
+    from noaber.tenancy import tenant_scope
+    from noaber_sampleplugin.plugin import SampleNote
+
+    catalog = sample_catalog()
+    engine = make_engine(database_url, pool_size=2)
+    migrate.upgrade(engine, catalog)
+    platform = Platform.build(Settings(database_url=database_url), catalog=catalog, engine=engine)
+    meppel = platform.municipalities["meppel"]
+    # Let Meppel enable the sample plugin for this test.
+    from dataclasses import replace
+
+    platform.municipalities = {"meppel": replace(meppel, plugin_settings={"sample": None})}
+    seed_demo(platform)
+    with platform.sessions.begin() as session, tenant_scope("meppel"):
+        notes = session.exec(select(SampleNote)).all()
+    assert [n.text for n in notes] == ["demo note for meppel"]
+    platform.dispose()

@@ -36,5 +36,7 @@ def seed_demo(
                     random=random.Random(f"{seed}:{slug}"),
                 )
                 pm.hook.seed_demo_data(demo=demo)
+                # Flush while the tenant is in context: new rows get their tenant here.
+                session.flush()
     platform.load_tenants()
     return slugs
