@@ -123,6 +123,12 @@ def baked_plugins(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {answers["plugin_name"]: bake("plugin", out, **answers) for answers in PLUGIN_COMBOS}
 
 
+def merged_env(env: dict[str, str] | None) -> dict[str, str]:
+    """The test's environment with ``env`` on top; an empty value removes the variable."""
+    merged = {**os.environ, **(env or {})}
+    return {key: value for key, value in merged.items() if value != ""}
+
+
 class ThrowawayVenv:
     """A venv that sees the workspace's installed packages and installs bakes on top."""
 
@@ -159,7 +165,7 @@ class ThrowawayVenv:
         return subprocess.run(
             [str(self.python), *args],
             cwd=cwd,
-            env={**os.environ, **(env or {})},
+            env=merged_env(env),
             capture_output=True,
             text=True,
             timeout=timeout,
