@@ -179,3 +179,25 @@ class ThrowawayVenv:
 @pytest.fixture(scope="session")
 def venv(tmp_path_factory: pytest.TempPathFactory) -> ThrowawayVenv:
     return ThrowawayVenv(tmp_path_factory.mktemp("venv") / "venv")
+
+
+# A few municipality combinations, covering every option value, are installed for real;
+# all combinations are checked in-process in test_municipality_template.py.
+INSTALLED_COMBOS = [
+    MunicipalityCombo(90, PROGRAMMES, "both", True),
+    MunicipalityCombo(91, (), "sqlite", False),
+    MunicipalityCombo(92, ("wijkbedrijf",), "postgresql", True),
+]
+
+
+@pytest.fixture(scope="session")
+def installed(
+    venv: ThrowawayVenv,
+    baked_plugins: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[MunicipalityCombo, Path]:
+    """INSTALLED_COMBOS and the baked plugins, installed editable in the throwaway venv."""
+    out = tmp_path_factory.mktemp("installed")
+    municipalities = {c: bake("municipality", out, **c.answers()) for c in INSTALLED_COMBOS}
+    venv.install(*baked_plugins.values(), *municipalities.values())
+    return municipalities

@@ -11,27 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from template_helpers import MunicipalityCombo, bake, merged_env
+from template_helpers import INSTALLED_COMBOS, merged_env
 
 # The `noaber` command of the venv's Python (core is visible there, not installed, so the
 # console script is not).
 NOABER = ("-c", "from noaber.cli import main; main()")
-
-# A few municipality combinations cover every option value; all are checked in-process
-# in test_municipality_template.py.
-INSTALLED_COMBOS = [
-    MunicipalityCombo(90, ("buurtgezinnen", "wijkbedrijf", "gezinslab", "doorbraak"), "both", True),
-    MunicipalityCombo(91, (), "sqlite", False),
-    MunicipalityCombo(92, ("wijkbedrijf",), "postgresql", True),
-]
-
-
-@pytest.fixture(scope="module")
-def installed(venv, baked_plugins, tmp_path_factory):
-    out = tmp_path_factory.mktemp("installed")
-    municipalities = {c: bake("municipality", out, **c.answers()) for c in INSTALLED_COMBOS}
-    venv.install(*baked_plugins.values(), *municipalities.values())
-    return municipalities
 
 
 def test_baked_packages_pass_their_own_tests(venv, installed, baked_plugins, tmp_path):
