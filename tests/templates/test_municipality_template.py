@@ -226,3 +226,17 @@ def test_noaber_new_municipality_refuses_with_a_message_and_status_1(tmp_path):
     assert result.exit_code == 1
     assert "the municipality was not generated" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_noaber_new_municipality_interactive(tmp_path):
+    # name, CBS code, slug (default), hosts (none), neighbourhoods, plugins; then defaults.
+    answers = "Kampen\nGM0166\n\n\nCentrum: 8261; Brunnepe: 8262\nbuurtgezinnen\n" + "\n" * 20
+    result = CliRunner().invoke(main, ["new", "municipality", "-o", str(tmp_path)], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "CBS municipality code" in result.output
+    toml = (
+        tmp_path / "kampen" / "src" / "noaber_gemeente_kampen" / "municipality.toml"
+    ).read_text()
+    assert 'cbs_code = "GM0166"' in toml
+    assert 'cbs_wijk_code = "WK016601"' in toml
+    assert "[plugins.buurtgezinnen]" in toml
