@@ -8,6 +8,7 @@ WITH_MODEL = "{{ cookiecutter.with_model }}" == "True"
 
 if not WITH_MODEL:
     (PACKAGE / "models.py").unlink()
+    (PACKAGE / "workflow.py").unlink()
     shutil.rmtree(PACKAGE / "migrations")
     Path("tests", "test_model.py").unlink()
 for leftover in Path().rglob("__pycache__"):

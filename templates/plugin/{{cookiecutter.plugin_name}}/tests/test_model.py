@@ -44,3 +44,17 @@ def test_demo_data_only_for_municipalities_that_enable_it(programme_platform):
     with TestClient(create_app(programme_platform)) as client:
         assert client.get(URL, headers={"host": ENABLED}).json()
         assert client.get(URL, headers={"host": NOT_ENABLED}).status_code == 404
+
+
+def move(client, item_id, state):
+    return client.post(f"{URL}/{item_id}/state", json={"state": state}, headers={"host": ENABLED})
+
+
+def test_items_follow_the_workflow(client):
+    item = client.post(URL, json={"title": "Verhuizing"}, headers={"host": ENABLED}).json()
+    assert item["state"] == "open"
+    moved = move(client, item["id"], "active")
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["state"] == "active"
+    assert move(client, item["id"], "open").status_code == 409
+    assert move(client, 9999, "closed").status_code == 404

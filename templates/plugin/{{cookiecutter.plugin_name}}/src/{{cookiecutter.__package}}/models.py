@@ -15,6 +15,7 @@ from pydantic import Field as SchemaField
 from sqlmodel import Field
 
 from noaber.db.base import TenantOwned
+from {{ cookiecutter.__package }}.workflow import INITIAL, State
 
 
 def utcnow() -> datetime:
@@ -26,6 +27,7 @@ class {{ cookiecutter.__class }}Item(TenantOwned, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
+    state: str = Field(default=INITIAL.value, max_length=20)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -35,7 +37,14 @@ class {{ cookiecutter.__class }}ItemIn(BaseModel):
     title: str = SchemaField(min_length=1, max_length=200)
 
 
+class {{ cookiecutter.__class }}Move(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: State
+
+
 class {{ cookiecutter.__class }}ItemOut(BaseModel):
     id: int
     title: str
+    state: State
     created_at: datetime

@@ -11,21 +11,25 @@ from typing import Any
 
 from litestar import Controller, get{% if cookiecutter.with_model %}, post{% endif %}
 {%- if cookiecutter.with_model %}
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from sqlmodel import func, select
 
-from noaber.errors import Conflict
+from noaber.errors import Conflict, NotFound
 from noaber.web.dependencies import CurrentTenant, DbSession
 from {{ cookiecutter.__package }}.models import (
     {{ cookiecutter.__class }}Item,
     {{ cookiecutter.__class }}ItemIn,
     {{ cookiecutter.__class }}ItemOut,
+    {{ cookiecutter.__class }}Move,
 )
 {%- else %}
 
 from noaber.web.dependencies import CurrentTenant
 {%- endif %}
 from {{ cookiecutter.__package }}.settings import {{ cookiecutter.__class }}Settings
+{%- if cookiecutter.with_model %}
+from {{ cookiecutter.__package }}.workflow import State, move
+{%- endif %}
 
 NAME = "{{ cookiecutter.plugin_name }}"
 
@@ -65,6 +69,24 @@ class {{ cookiecutter.__class }}Controller(Controller):
         if count >= limit:
             raise Conflict(f"this municipality already has {limit} items (max_open_items)")
         item = {{ cookiecutter.__class }}Item(tenant_id=tenant.slug, title=data.title)
+        db_session.add(item)
+        db_session.flush()
+        return {{ cookiecutter.__class }}ItemOut.model_validate(item, from_attributes=True)
+
+    @post(
+        "/items/{item_id:int}/state", sync_to_thread=True, status_code=200, summary="Move an item"
+    )
+    def move_item(
+        self,
+        item_id: FromPath[int],
+        data: JSONBody[{{ cookiecutter.__class }}Move],
+        db_session: DbSession,
+    ) -> {{ cookiecutter.__class }}ItemOut:
+        # The tenant guard filters by municipality: another municipality's id is not found.
+        item = db_session.get({{ cookiecutter.__class }}Item, item_id)
+        if item is None:
+            raise NotFound(f"no item {item_id}")
+        item.state = move(State(item.state), data.state).value
         db_session.add(item)
         db_session.flush()
         return {{ cookiecutter.__class }}ItemOut.model_validate(item, from_attributes=True)

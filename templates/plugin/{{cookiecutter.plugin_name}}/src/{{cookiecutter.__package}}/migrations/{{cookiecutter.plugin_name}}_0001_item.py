@@ -29,6 +29,7 @@ def upgrade() -> None:
             index=True,
         ),
         sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
     )
 
