@@ -1,7 +1,7 @@
 """Fixtures on top of core's (``noaber.testing``: database_url, noaber_catalog, ...).
 
-Two test municipalities, from ``tests/municipalities/``: Proefstad enables this plugin,
-Anderstad does not. The database is core's migrated test database, which includes this
+Three test municipalities, from ``tests/municipalities/``: Proefstad and Buurstad enable
+this plugin, Anderstad does not. The database is core's migrated test database, which includes this
 plugin's migration branch because the plugin is installed.
 """
 
@@ -29,7 +29,7 @@ def programme_platform(database_url: str, noaber_catalog: PluginCatalog) -> Iter
         m.slug: m
         for m in (
             load_municipality_from_path(MUNICIPALITIES / f"{slug}.toml", noaber_catalog)
-            for slug in ("proefstad", "anderstad")
+            for slug in ("proefstad", "buurstad", "anderstad")
         )
     }
     platform = Platform.build(

@@ -58,3 +58,12 @@ def test_items_follow_the_workflow(client):
     assert moved.json()["state"] == "active"
     assert move(client, item["id"], "open").status_code == 409
     assert move(client, 9999, "closed").status_code == 404
+
+
+def test_one_municipality_never_sees_another_ones_items(client):
+    item = client.post(URL, json={"title": "Alleen Proefstad"}, headers={"host": ENABLED}).json()
+    neighbour = {"host": "buurstad.localhost"}
+    assert client.get(URL, headers=neighbour).json() == []
+    moved = client.post(f"{URL}/{item['id']}/state", json={"state": "closed"}, headers=neighbour)
+    assert moved.status_code == 404
+    assert client.get(URL, headers={"host": ENABLED}).json()[0]["state"] == "open"
