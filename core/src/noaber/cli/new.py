@@ -112,6 +112,26 @@ def bake(
     return Path(result)
 
 
+def _install_hint(project: Path) -> None:
+    """Say how to install the new package: a workspace member needs the root to depend on it."""
+    dist = _distribution_name(project)
+    root = next((p for p in project.resolve().parents if (p / "pyproject.toml").is_file()), None)
+    if root is not None and "[tool.uv.workspace]" in (root / "pyproject.toml").read_text():
+        click.echo(
+            f"install: add {dist!r} to the dependencies and [tool.uv.sources] "
+            f"({dist} = {{ workspace = true }}) of {root / 'pyproject.toml'}, then uv sync"
+        )
+    else:
+        click.echo(f"install: pip install -e {project}  (or uv pip install -e {project})")
+
+
+def _distribution_name(project: Path) -> str:
+    import tomllib
+
+    data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    return str(data["project"]["name"])
+
+
 def _default_output(folder: str) -> Path:
     """``municipalities/`` or ``plugins/`` when run at the root of a Noaber checkout."""
     return Path(folder) if Path(folder).is_dir() else Path()
@@ -224,7 +244,8 @@ def new_municipality(
         template=template,
     )
     click.echo(f"created {out}")
-    click.echo(f"next: noaber municipalities check {out}  (then install it and run its tests)")
+    click.echo(f"next: noaber municipalities check {out}")
+    _install_hint(out)
 
 
 @new.command("plugin")
@@ -268,4 +289,5 @@ def new_plugin(
         template=template,
     )
     click.echo(f"created {out}")
-    click.echo("next: install it (uv pip install -e / pip install -e), then noaber db upgrade")
+    _install_hint(out)
+    click.echo("then: noaber db upgrade (runs its migration branch) and pytest " + str(out))
