@@ -1,0 +1,1 @@
+"""Noaber configuration package of the municipality of {{ cookiecutter.municipality_name }}."""

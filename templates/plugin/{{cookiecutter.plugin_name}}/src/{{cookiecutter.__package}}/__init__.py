@@ -1,0 +1,1 @@
+"""{{ cookiecutter.title }}: {{ cookiecutter.description }}"""

@@ -1,0 +1,51 @@
+"""Fixtures on top of core's (``noaber.testing``: database_url, noaber_catalog, ...).
+
+Three test municipalities, from ``tests/municipalities/``: Proefstad and Buurstad enable
+this plugin, Anderstad does not. The database is core's migrated test database, which includes this
+plugin's migration branch because the plugin is installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+
+from noaber.municipalities.loader import load_municipality_from_path
+from noaber.platform import Platform
+from noaber.plugins import PluginCatalog
+from noaber.settings import Settings
+from noaber.tenancy.registry import provision
+from noaber.web.app import create_app
+
+MUNICIPALITIES = Path(__file__).parent / "municipalities"
+
+
+@pytest.fixture
+def programme_platform(database_url: str, noaber_catalog: PluginCatalog) -> Iterator[Platform]:
+    municipalities = {
+        m.slug: m
+        for m in (
+            load_municipality_from_path(MUNICIPALITIES / f"{slug}.toml", noaber_catalog)
+            for slug in ("proefstad", "buurstad", "anderstad")
+        )
+    }
+    platform = Platform.build(
+        Settings(database_url=database_url, tenant=None),
+        catalog=noaber_catalog,
+        municipalities=municipalities,
+    )
+    with platform.sessions.begin() as session:
+        for municipality in municipalities.values():
+            provision(session, municipality)
+    platform.load_tenants()
+    yield platform
+    platform.dispose()
+
+
+@pytest.fixture
+def client(programme_platform: Platform) -> Iterator[TestClient]:  # type: ignore[type-arg]
+    with TestClient(create_app(programme_platform), raise_server_exceptions=False) as client:
+        yield client
