@@ -121,3 +121,16 @@ def test_writes_for_another_tenant_fail_in_the_database(platform):
         with pytest.raises(ProgrammingError), conn.begin():
             # Cannot switch RLS off either: the app role owns no table.
             conn.execute(text("ALTER TABLE neighbourhood DISABLE ROW LEVEL SECURITY"))
+
+
+def test_the_app_role_cannot_change_the_registry(platform):
+    """A bug or an injection in the app cannot resume a suspended tenant or claim a host."""
+    from sqlalchemy.exc import ProgrammingError
+
+    for statement in (
+        "UPDATE tenant SET status = 'active'",
+        "INSERT INTO tenant_host (host, tenant_id) VALUES ('evil.test', 'meppel')",
+        "DELETE FROM offboarding",
+    ):
+        with platform.engine.connect() as conn, pytest.raises(ProgrammingError, match="denied"):
+            conn.execute(text(statement))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from rich.console import Console
 from rich.table import Table
@@ -25,7 +27,7 @@ def tenants_provision(slug: str, hosts: tuple[str, ...]) -> None:
     platform = build_platform()
     municipality = platform.municipality(slug)
     platform.load_tenants()
-    with platform.sessions.begin() as session:
+    with platform.admin_sessions.begin() as session:
         provision(session, municipality, hosts)
     platform.load_tenants()
     click.echo(
@@ -45,3 +47,83 @@ def tenants_list() -> None:
         hosts = ", ".join(sorted(h for h, s in platform.host_map.items() if s == slug))
         table.add_row(slug, tenant.municipality.config.name, tenant.status.value, hosts)
     Console().print(table)
+
+
+def _set_status(slug: str, status: str) -> None:
+    from noaber.tenancy.models import TenantStatus
+    from noaber.tenancy.registry import set_status
+
+    platform = build_platform()
+    with platform.admin_sessions.begin() as session:
+        set_status(session, slug, TenantStatus(status))
+    seconds = platform.settings.registry_refresh_seconds
+    click.echo(f"{slug} is {status}; running workers follow within {seconds:g} s")
+
+
+@tenants.command("suspend")
+@click.argument("slug")
+@fails_cleanly
+def tenants_suspend(slug: str) -> None:
+    """Suspend a tenant: its hosts answer 503; its data is kept."""
+    _set_status(slug, "suspended")
+
+
+@tenants.command("resume")
+@click.argument("slug")
+@fails_cleanly
+def tenants_resume(slug: str) -> None:
+    """Resume a suspended tenant."""
+    _set_status(slug, "active")
+
+
+@tenants.command("export")
+@click.argument("slug")
+@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False))
+@fails_cleanly
+def tenants_export(slug: str, archive: Path) -> None:
+    """Write every row of a tenant (core's and every plugin's tables) to a zip archive."""
+    from noaber.tenancy.archive import export_tenant
+
+    platform = build_platform()
+    digest, counts = export_tenant(platform.admin_engine, slug, archive)
+    click.echo(f"exported {slug}: {sum(counts.values())} rows in {len(counts)} tables to {archive}")
+    click.echo(f"sha256 {digest}")
+
+
+@tenants.command("offboard")
+@click.argument("slug")
+@click.option(
+    "--archive",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Export here first (recommended); the register keeps its checksum.",
+)
+@click.option("--reason", default="", help="Why, for the offboarding register.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@fails_cleanly
+def tenants_offboard(slug: str, archive: Path | None, reason: str, yes: bool) -> None:
+    """Delete every row of a tenant, with a register of what was deleted."""
+    from noaber.tenancy.archive import export_tenant, offboard_tenant
+
+    platform = build_platform()
+    if not yes:
+        click.confirm(f"Delete every row of {slug}? This cannot be undone", abort=True)
+    digest = None
+    if archive is not None:
+        digest, _counts = export_tenant(platform.admin_engine, slug, archive)
+        click.echo(f"exported {slug} to {archive} (sha256 {digest})")
+    deleted = offboard_tenant(platform.admin_engine, slug, reason=reason, export_sha256=digest)
+    for table, count in deleted.items():
+        click.echo(f"  {table}: {count} deleted")
+    click.echo(f"offboarded {slug}: {sum(deleted.values())} rows deleted and registered")
+
+
+@tenants.command("import")
+@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@fails_cleanly
+def tenants_import(archive: Path) -> None:
+    """Restore a tenant from an export archive (all or nothing)."""
+    from noaber.tenancy.archive import import_tenant
+
+    platform = build_platform()
+    slug, counts = import_tenant(platform.admin_engine, archive)
+    click.echo(f"imported {slug}: {sum(counts.values())} rows in {len(counts)} tables")

@@ -148,8 +148,15 @@ def unprotected_tables(engine: Engine) -> list[str]:
     return sorted(t for t, s in states.items() if s is None or not s.protected)
 
 
+READ_ONLY_FOR_APP = ("tenant", "tenant_host", "offboarding", "alembic_version")
+"""Platform tables the running app may read but never change: the registry (so a bug or
+an injection in the app cannot resume a suspended tenant or claim a host), the
+offboarding register and the migration state."""
+
+
 def grant_app_role(engine: Engine, role: str) -> None:
-    """Let the application role read and write every table, owning none of them.
+    """Let the application role read and write the tenant tables (read the platform
+    tables), owning none of them.
 
     Run by the migration role after each upgrade (``noaber db upgrade``); idempotent.
     """
@@ -162,6 +169,10 @@ def grant_app_role(engine: Engine, role: str) -> None:
             text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r}")
         )
         conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {r}"))
+        existing = set(inspect(conn).get_table_names())
+        for table in READ_ONLY_FOR_APP:
+            if table in existing:
+                conn.execute(text(f"REVOKE INSERT, UPDATE, DELETE ON {_quote(table)} FROM {r}"))
 
 
 def role_of(url: str) -> str | None:

@@ -114,8 +114,11 @@ def _follow_tenant_scope(session: OrmSession) -> None:
     row-level security always sees the tenant the ORM guard filters by."""
     if _PG_TENANT not in session.info:
         return  # not on PostgreSQL, or no transaction on a connection yet
-    tenant = current_tenant() or ""
-    if session.info[_PG_TENANT] == tenant:
+    tenant = current_tenant()
+    # Leaving a scope keeps the last tenant until the transaction ends (a commit after
+    # ``with tenant_scope(...)`` still flushes that tenant's rows); the ORM guard refuses
+    # tenant-owned reads without a tenant in context anyway.
+    if tenant is None or session.info[_PG_TENANT] == tenant:
         return
     session.connection().execute(
         text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": tenant}

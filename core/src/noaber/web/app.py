@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 import anyio.to_thread
 from litestar import Litestar, Router
 from litestar.config.app import AppConfig
@@ -76,8 +78,34 @@ class NoaberWebPlugin(InitPluginProtocol):
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)
         app_config.state = State({**app_config.state, "platform": platform})
         app_config.on_startup.append(self._match_threads_to_connections)
+        app_config.lifespan.append(self._follow_registry)
         app_config.on_shutdown.append(lambda: platform.dispose())
         return app_config
+
+    @asynccontextmanager
+    async def _follow_registry(self, _app: Litestar) -> AsyncIterator[None]:
+        """Re-read the tenant registry every few seconds, so each worker process sees
+        suspensions, resumptions and new tenants without a restart. Polling the database
+        needs nothing beyond it (works without Redis, survives a lost message) and is
+        cheap: two small tables, plugin managers are reused."""
+        interval = self.platform.settings.registry_refresh_seconds
+        if interval <= 0:
+            yield
+            return
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(self._refresh_every, interval)
+            try:
+                yield
+            finally:
+                tasks.cancel_scope.cancel()
+
+    async def _refresh_every(self, interval: float) -> None:
+        while True:
+            await anyio.sleep(interval)
+            try:
+                await anyio.to_thread.run_sync(self.platform.load_tenants)
+            except Exception as exc:  # keep serving with what we know; retry next time
+                log.warning("could not re-read the tenant registry: %s", exc)
 
     async def _match_threads_to_connections(self) -> None:
         # Sync handlers run in a thread pool. More threads than pooled connections can
