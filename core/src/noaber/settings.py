@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     tenant_rate_limit_per_minute: int = Field(
         default=6000, ge=0, description="Requests per minute per tenant, all clients (0: no limit)."
     )
+    redis_namespace: str = Field(
+        default="noaber",
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="First part of every Redis key (several installs can share one Redis).",
+    )
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=86400)
+    redis_pool_size: int = Field(
+        default=20, ge=1, le=1000, description="Redis connections per process (bounded)."
+    )
     tenant_db_concurrency: int = Field(
         default=0,
         ge=0,

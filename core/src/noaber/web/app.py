@@ -12,7 +12,7 @@ from typing import Any
 
 import anyio
 import anyio.to_thread
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Response, Router
 from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
@@ -21,13 +21,21 @@ from litestar.handlers import BaseRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins import InitPluginProtocol
 from litestar.types import ControllerRouterHandler
+from redis.exceptions import RedisError
 
 import noaber
 from noaber.platform import Platform
 from noaber.plugins import BUILTIN_PLUGINS, make_plugin_manager, results_by_plugin
 from noaber.settings import Settings
-from noaber.web.dependencies import DEPENDENCIES, TENANT_SCOPE_KEY
-from noaber.web.problems import EXCEPTION_HANDLERS
+from noaber.web.dependencies import DEPENDENCIES, TENANT_SCOPE_KEY, tenant_limiters
+from noaber.web.problems import EXCEPTION_HANDLERS, problem
+from noaber.web.shared_state import (
+    REDIS_UNAVAILABLE,
+    RateCounter,
+    TenantRateLimitMiddleware,
+    make_redis,
+    store_registry,
+)
 from noaber.web.tenancy import TenantMiddleware
 
 log = logging.getLogger(__name__)
@@ -64,6 +72,11 @@ def collect_route_handlers(platform: Platform) -> list[ControllerRouterHandler]:
     return handlers
 
 
+def _redis_unavailable(_request: Request[Any, Any, Any], exc: RedisError) -> Response[Any]:
+    log.warning("Redis unavailable: %s", exc)
+    return problem(503, REDIS_UNAVAILABLE)
+
+
 class NoaberWebPlugin(InitPluginProtocol):
     """Composes the platform into a Litestar application."""
 
@@ -73,10 +86,25 @@ class NoaberWebPlugin(InitPluginProtocol):
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         platform = self.platform
         app_config.route_handlers.extend(collect_route_handlers(platform))
+        settings = platform.settings
+        redis = make_redis(settings)
+        app_config.stores = store_registry(redis, settings.redis_namespace)
         app_config.middleware.append(TenantMiddleware(platform))
+        if settings.rate_limit_per_minute or settings.tenant_rate_limit_per_minute:
+            app_config.middleware.append(TenantRateLimitMiddleware(RateCounter(redis), settings))
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)
-        app_config.state = State({**app_config.state, "platform": platform})
+        app_config.exception_handlers[RedisError] = _redis_unavailable
+        app_config.state = State(
+            {
+                **app_config.state,
+                "platform": platform,
+                "redis": redis,
+                "tenant_limiters": tenant_limiters(settings),
+            }
+        )
+        if redis is not None:
+            app_config.on_shutdown.append(redis.aclose)
         app_config.on_startup.append(self._match_threads_to_connections)
         app_config.lifespan.append(self._follow_registry)
         app_config.on_shutdown.append(lambda: platform.dispose())
