@@ -136,7 +136,7 @@ def test_cross_tenant_matrix(seeded, capsys):
                 values = b_ids.get(table, []) if table else [None]
                 for value in values[:2]:
 
-                    def value_for(name, value=value, table=table):
+                    def value_for(name, value=value, table=table, per_param=per_param):
                         return value if table in per_param[name] else MISSING_ID
 
                     path = fill(route.path_format, params, value_for)
