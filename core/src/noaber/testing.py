@@ -277,3 +277,39 @@ def client_for(platform: Platform) -> Iterator[Callable[[str], HostClient]]:
             return HostClient(client, host)
 
         yield factory
+
+
+def synthetic_municipalities(
+    count: int, template: Any, *, prefix: str = "gemeente"
+) -> dict[str, Any]:
+    """``count`` municipalities made from one installed municipality (``template``, a
+    :class:`~noaber.municipalities.loader.Municipality`): own slug, name, CBS codes and
+    neighbourhoods, the template's plugins and settings. For scale tests and benchmarks
+    (there are 342 Dutch municipalities)."""
+    import dataclasses
+
+    made: dict[str, Any] = {}
+    for i in range(count):
+        digits = f"{9000 - i:04d}"
+        hoods = [
+            hood.model_copy(
+                update={
+                    "name": f"{hood.name} {i}",
+                    "cbs_wijk_code": f"WK{digits}{n:02d}",
+                    "cbs_buurt_codes": [f"BU{digits}{n:02d}01"],
+                }
+            )
+            for n, hood in enumerate(template.config.neighbourhoods)
+        ]
+        slug = f"{prefix}{i:03d}"
+        config = template.config.model_copy(
+            update={
+                "slug": slug,
+                "name": f"Gemeente {i:03d}",
+                "cbs_code": f"GM{digits}",
+                "hosts": [],
+                "neighbourhoods": hoods,
+            }
+        )
+        made[slug] = dataclasses.replace(template, config=config)
+    return made
