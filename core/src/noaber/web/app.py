@@ -22,6 +22,8 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins import InitPluginProtocol
 from litestar.types import ControllerRouterHandler
 from redis.exceptions import RedisError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SqlTimeoutError
 
 import noaber
 from noaber.platform import Platform
@@ -39,6 +41,8 @@ from noaber.web.shared_state import (
 from noaber.web.tenancy import TenantMiddleware
 
 log = logging.getLogger(__name__)
+
+DATABASE_UNAVAILABLE = "The database is unavailable for a moment; please try again shortly."
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
@@ -72,6 +76,18 @@ def collect_route_handlers(platform: Platform) -> list[ControllerRouterHandler]:
     return handlers
 
 
+def _database_unavailable(
+    _request: Request[Any, Any, Any], exc: OperationalError | SqlTimeoutError
+) -> Response[Any]:
+    # A lost connection (server restarting, failover) or an exhausted pool. The
+    # transaction was rolled back; pool_pre_ping replaces dead connections on the next
+    # checkout, so the app recovers by itself.
+    log.warning("database unavailable: %s", exc)
+    response = problem(503, DATABASE_UNAVAILABLE)
+    response.headers["Retry-After"] = "2"
+    return response
+
+
 def _redis_unavailable(_request: Request[Any, Any, Any], exc: RedisError) -> Response[Any]:
     log.warning("Redis unavailable: %s", exc)
     return problem(503, REDIS_UNAVAILABLE)
@@ -95,6 +111,8 @@ class NoaberWebPlugin(InitPluginProtocol):
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)
         app_config.exception_handlers[RedisError] = _redis_unavailable
+        app_config.exception_handlers[OperationalError] = _database_unavailable
+        app_config.exception_handlers[SqlTimeoutError] = _database_unavailable
         app_config.state = State(
             {
                 **app_config.state,
