@@ -162,3 +162,34 @@ def test_plugin_tables_are_found_without_a_list(empty_database_url, tmp_path):
             ]
     finally:
         platform.dispose()
+
+
+def test_registry_commands_as_the_app_role_say_what_to_do(platform, database_url, monkeypatch):
+    from noaber.testing import backend
+
+    if backend() != "postgres":
+        pytest.skip("one role on SQLite")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("NOABER_MIGRATION_DATABASE_URL", raising=False)
+    result = invoke(CliRunner(), "suspend", "meppel")
+    assert result.exit_code == 1
+    assert "NOABER_MIGRATION_DATABASE_URL" in result.output
+
+
+def test_one_tenant_cannot_hold_every_database_session():
+    from noaber.errors import ServiceUnavailable
+    from noaber.web.dependencies import TenantLimiters
+
+    limiters = TenantLimiters(per_tenant=1, wait_seconds=0.05)
+
+    async def scenario():
+        async with limiters.slot("meppel"):
+            with pytest.raises(ServiceUnavailable):
+                async with limiters.slot("meppel"):
+                    pass
+            async with limiters.slot("amersfoort"):  # another tenant still gets one
+                return True
+
+    import anyio
+
+    assert anyio.run(scenario)

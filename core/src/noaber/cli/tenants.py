@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from noaber.cli.base import build_platform, fails_cleanly
+from noaber.errors import NoaberError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def needs_owner_role(func: Callable[P, R]) -> Callable[P, R]:
+    """A permission error means the command ran as the app role: say what to do."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from sqlalchemy.exc import ProgrammingError
+
+        try:
+            return func(*args, **kwargs)
+        except ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+                raise
+            raise NoaberError(
+                "the database role may not change the tenant registry: run `noaber tenants` "
+                "with NOABER_MIGRATION_DATABASE_URL set to the owner role (docs/hosting.md)"
+            ) from exc
+
+    return wrapper
 
 
 @click.group()
@@ -20,6 +47,7 @@ def tenants() -> None:
 @click.argument("slug")
 @click.option("--host", "hosts", multiple=True, help="An extra host name (repeatable).")
 @fails_cleanly
+@needs_owner_role
 def tenants_provision(slug: str, hosts: tuple[str, ...]) -> None:
     """Provision (or update) a tenant from its installed municipality package."""
     from noaber.tenancy.registry import provision
@@ -63,6 +91,7 @@ def _set_status(slug: str, status: str) -> None:
 @tenants.command("suspend")
 @click.argument("slug")
 @fails_cleanly
+@needs_owner_role
 def tenants_suspend(slug: str) -> None:
     """Suspend a tenant: its hosts answer 503; its data is kept."""
     _set_status(slug, "suspended")
@@ -71,6 +100,7 @@ def tenants_suspend(slug: str) -> None:
 @tenants.command("resume")
 @click.argument("slug")
 @fails_cleanly
+@needs_owner_role
 def tenants_resume(slug: str) -> None:
     """Resume a suspended tenant."""
     _set_status(slug, "active")
@@ -100,6 +130,7 @@ def tenants_export(slug: str, archive: Path) -> None:
 @click.option("--reason", default="", help="Why, for the offboarding register.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @fails_cleanly
+@needs_owner_role
 def tenants_offboard(slug: str, archive: Path | None, reason: str, yes: bool) -> None:
     """Delete every row of a tenant, with a register of what was deleted."""
     from noaber.tenancy.archive import export_tenant, offboard_tenant
@@ -120,6 +151,7 @@ def tenants_offboard(slug: str, archive: Path | None, reason: str, yes: bool) ->
 @tenants.command("import")
 @click.argument("archive", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @fails_cleanly
+@needs_owner_role
 def tenants_import(archive: Path) -> None:
     """Restore a tenant from an export archive (all or nothing)."""
     from noaber.tenancy.archive import import_tenant
