@@ -1,17 +1,18 @@
 """State shared by every worker process: Redis when ``NOABER_REDIS_URL`` is set.
 
 * **Stores** (Litestar's store registry: sessions, caches): each named store is a Redis
-  store under ``noaber:<store>:``, wrapped so that every key also carries the tenant of
-  the request (``<tenant>:<key>``; ``_platform`` on platform hosts). Code asks for
-  ``app.stores.get("cache")`` and can never read another municipality's entries.
+  store, wrapped so that every key carries the tenant of the request:
+  ``<namespace>:<store>:<tenant>:<key>`` (``_platform`` on platform hosts). Code asks
+  for ``app.stores.get("cache")`` and cannot read another municipality's entries.
 * **Rate limits**: per tenant and client, and per tenant over all its clients, counted
-  in Redis with one atomic ``MULTI`` (``SET NX EX`` + ``INCR`` + ``TTL``), so the limit
+  in Redis under ``<namespace>:ratelimit:<tenant>:...`` with one atomic ``MULTI``
+  (``SET NX EX`` + ``INCR`` + ``TTL``), so the limit
   holds over all workers instead of being multiplied by their number. (Litestar's own
   ``RateLimitMiddleware`` reads and writes a history under a per-process lock, which is
   neither atomic across processes nor cheap at thousands of requests per window.)
 * **Redis down**: the request is answered with a 503 problem before the handler runs,
-  so nothing is written; a Redis error inside a handler is a 503 too and the database
-  transaction is rolled back.
+  so nothing is written; a Redis error inside a handler is answered with a 503 too
+  (and, like any error, rolls the request's database transaction back).
 
 Without ``NOABER_REDIS_URL`` the same interfaces are served from process memory: right
 for one process (SQLite, the demo), wrong for several workers.
