@@ -42,7 +42,7 @@ def test_new_rows_get_the_tenant_in_context(platform):
 
 
 def test_writing_a_row_for_another_tenant_is_refused(platform):
-    with platform.sessions.begin() as session, tenant_scope("meppel"):
+    with platform.sessions() as session, tenant_scope("meppel"):
         session.add(
             Neighbourhood(
                 tenant_id="amersfoort", name="X", cbs_wijk_code="WK030799", postcodes=["3816"]
@@ -50,6 +50,7 @@ def test_writing_a_row_for_another_tenant_is_refused(platform):
         )
         with pytest.raises(TenantMismatch):
             session.flush()
+        session.rollback()
 
 
 def test_bulk_update_is_limited_to_the_tenant(platform):

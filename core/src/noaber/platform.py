@@ -7,6 +7,7 @@ tenant. The web app, the CLI and tests all build one through :meth:`Platform.bui
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class Platform:
     sessions: SessionFactory
     tenants: dict[str, TenantRuntime] = field(default_factory=dict)
     host_map: dict[str, str] = field(default_factory=dict)
+    _admin_sessions: SessionFactory | None = field(default=None, repr=False)
 
     @classmethod
     def build(
@@ -90,6 +92,23 @@ class Platform:
                 f"no installed municipality package has slug {slug!r} (installed: {installed})"
             ) from None
 
+    @property
+    def admin_sessions(self) -> SessionFactory:
+        """Sessions as the migration role, for platform code that crosses tenants
+        (provisioning, export, offboarding). On PostgreSQL that role bypasses row-level
+        security, so use it only where crossing tenants is the point; the tenant guards
+        of the ORM still apply (say ``all_tenants=True`` deliberately)."""
+        url = self.settings.migration_database_url
+        if url is None or url == self.settings.database_url:
+            return self.sessions
+        if self._admin_sessions is None:
+            self._admin_sessions = SessionFactory(make_engine(url, pool_size=2))
+        return self._admin_sessions
+
+    @property
+    def admin_engine(self) -> Engine:
+        return self.admin_sessions.engine
+
     def database_ready(self) -> bool:
         return inspect(self.engine).has_table("tenant")
 
@@ -116,13 +135,19 @@ class Platform:
                     row.package,
                 )
                 continue
-            tenants[row.slug] = TenantRuntime(
-                municipality, municipality.plugin_manager(self.catalog), row.status
-            )
-        self.tenants = tenants
-        self.host_map = build_host_map(
+            known = self.tenants.get(row.slug)
+            if known is not None and known.municipality is municipality:
+                # Reuse the plugin manager: a refresh only picks up status and hosts.
+                tenants[row.slug] = dataclasses.replace(known, status=row.status)
+            else:
+                tenants[row.slug] = TenantRuntime(
+                    municipality, municipality.plugin_manager(self.catalog), row.status
+                )
+        host_map = build_host_map(
             (t.municipality for t in tenants.values()), self.settings.base_domain, extra
         )
+        # Swapped whole, so a request in another thread sees the old state or the new.
+        self.tenants, self.host_map = tenants, host_map
 
     def tenant_for_host(self, host: str) -> TenantRuntime | None:
         """The tenant a request's host belongs to; None for unknown and platform hosts."""
@@ -136,3 +161,5 @@ class Platform:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._admin_sessions is not None:
+            self._admin_sessions.engine.dispose()

@@ -43,6 +43,45 @@ class Settings(BaseSettings):
         description="Hosts that serve platform routes (health) but no tenant data.",
     )
     db_pool_size: int = Field(default=20, ge=1, le=500)
+    migration_database_url: str | None = Field(
+        default=None,
+        description=(
+            "URL of the role that owns the tables (PostgreSQL: owner with BYPASSRLS): used by "
+            "migrations and platform commands that cross tenants. Unset: DATABASE_URL."
+        ),
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for state shared by workers (rate limits, caches); unset: in-process.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, description="Requests per minute per tenant and client (0: no limit)."
+    )
+    tenant_rate_limit_per_minute: int = Field(
+        default=6000, ge=0, description="Requests per minute per tenant, all clients (0: no limit)."
+    )
+    redis_namespace: str = Field(
+        default="noaber",
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="First part of every Redis key (several installs can share one Redis).",
+    )
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=86400)
+    redis_pool_size: int = Field(
+        default=20, ge=1, le=1000, description="Redis connections per process (bounded)."
+    )
+    tenant_db_concurrency: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Database sessions one tenant may hold at once per process (0: half the pool), "
+            "so one municipality cannot take every connection."
+        ),
+    )
+    registry_refresh_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How often each worker re-reads the tenant registry (suspensions, new tenants).",
+    )
 
     @field_validator("blocked_plugins", "platform_hosts", mode="before")
     @classmethod

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import get
+from litestar.params import FromPath, Parameter
 from litestar.types import ControllerRouterHandler
+from pydantic import BaseModel
 from sqlalchemy import text
+from sqlmodel import col, func, select
 
+from noaber.errors import NotFound
 from noaber.hookspecs import hookimpl
+from noaber.tenancy.models import Neighbourhood
 from noaber.web.dependencies import (
     PLATFORM_ROUTE,
     CurrentPlatform,
@@ -55,6 +60,66 @@ def municipality_info(tenant: CurrentTenant) -> dict[str, Any]:
     }
 
 
+class NeighbourhoodOut(BaseModel):
+    id: int
+    name: str
+    cbs_wijk_code: str
+    cbs_buurt_codes: list[str]
+    postcodes: list[str]
+
+
+class NeighbourhoodPage(BaseModel):
+    items: list[NeighbourhoodOut]
+    total: int
+    limit: int
+    offset: int
+
+
+def _out(row: Neighbourhood) -> NeighbourhoodOut:
+    assert row.id is not None
+    return NeighbourhoodOut(
+        id=row.id,
+        name=row.name,
+        cbs_wijk_code=row.cbs_wijk_code,
+        cbs_buurt_codes=row.cbs_buurt_codes,
+        postcodes=row.postcodes,
+    )
+
+
+@get(
+    "/api/neighbourhoods",
+    sync_to_thread=True,
+    tags=["platform"],
+    summary="The municipality's neighbourhoods (wijken), paginated",
+)
+def list_neighbourhoods(
+    db_session: DbSession,
+    tenant: CurrentTenant,
+    limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+    offset: Annotated[int, Parameter(ge=0)] = 0,
+) -> NeighbourhoodPage:
+    total = db_session.exec(select(func.count()).select_from(Neighbourhood)).one()
+    rows = db_session.exec(
+        select(Neighbourhood).order_by(col(Neighbourhood.id)).offset(offset).limit(limit)
+    ).all()
+    return NeighbourhoodPage(items=[_out(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@get(
+    "/api/neighbourhoods/{neighbourhood_id:int}",
+    sync_to_thread=True,
+    tags=["platform"],
+    summary="One neighbourhood of the municipality",
+)
+def get_neighbourhood(
+    db_session: DbSession, tenant: CurrentTenant, neighbourhood_id: FromPath[int]
+) -> NeighbourhoodOut:
+    row = db_session.get(Neighbourhood, neighbourhood_id)
+    if row is None:
+        raise NotFound(f"No neighbourhood {neighbourhood_id}.")
+    return _out(row)
+
+
 @hookimpl
 def route_handlers() -> Sequence[ControllerRouterHandler]:
-    return [health, municipality_info]
+    return [health, municipality_info, list_neighbourhoods, get_neighbourhood]

@@ -7,6 +7,7 @@ import sys
 import click
 
 from noaber.cli.base import build_platform, fails_cleanly, step
+from noaber.errors import NoaberError
 
 
 @click.group()
@@ -19,11 +20,22 @@ def db() -> None:
 def db_upgrade() -> None:
     """Bring the database to the latest revision of core and every plugin."""
     from noaber.db import migrate
+    from noaber.db.rls import grant_app_role, role_of, unprotected_tables
 
     platform = build_platform()
-    with step(f"migrating {platform.engine.url.render_as_string(hide_password=True)}"):
-        migrate.upgrade(platform.engine, platform.catalog)
-    click.echo("database is at: " + ", ".join(sorted(migrate.current(platform.engine))))
+    engine = platform.admin_engine
+    with step(f"migrating {engine.url.render_as_string(hide_password=True)}"):
+        migrate.upgrade(engine, platform.catalog)
+    app_role = role_of(platform.settings.database_url)
+    if engine.dialect.name == "postgresql" and app_role and app_role != engine.url.username:
+        with step(f"granting the application role {app_role} access (no ownership)"):
+            grant_app_role(engine, app_role)
+    click.echo("database is at: " + ", ".join(sorted(migrate.current(engine))))
+    if missing := unprotected_tables(engine):
+        raise NoaberError(
+            "tenant tables without row-level security (call noaber.db.rls.enable_tenant_rls "
+            "in their revision): " + ", ".join(missing)
+        )
 
 
 @db.command("current")
@@ -33,8 +45,8 @@ def db_current() -> None:
     from noaber.db import migrate
 
     platform = build_platform()
-    current = migrate.current(platform.engine)
-    pending = migrate.pending(platform.engine, platform.catalog)
+    current = migrate.current(platform.admin_engine)
+    pending = migrate.pending(platform.admin_engine, platform.catalog)
     click.echo("current: " + (", ".join(sorted(current)) or "(empty database)"))
     if pending:
         click.echo("pending: " + ", ".join(pending))
@@ -58,6 +70,6 @@ def db_revision(message: str, branch: str, empty: bool) -> None:
 
     platform = build_platform()
     path = migrate.revision(
-        platform.engine, platform.catalog, message, branch=branch, autogenerate=not empty
+        platform.admin_engine, platform.catalog, message, branch=branch, autogenerate=not empty
     )
     click.echo(f"wrote {path}")

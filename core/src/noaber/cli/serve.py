@@ -84,9 +84,18 @@ def serve(host: str, port: int, workers: int) -> None:
         raise NoaberError(
             "the database is not at the latest revision: run `noaber db upgrade` first"
         )
+    from noaber.db.rls import app_role_problems
+
+    if problems := app_role_problems(platform.engine):
+        console.print(
+            "[bold yellow]warning:[/] the database role of DATABASE_URL can see past row-level "
+            f"security ({', '.join(problems)}); connect the app as a role that owns nothing "
+            "(docs/hosting.md)",
+            highlight=False,
+        )
     if platform.settings.tenant is not None:
         # A single-municipality deployment provisions itself.
-        with platform.sessions.begin() as session:
+        with platform.admin_sessions.begin() as session:
             provision(session, platform.municipality(platform.settings.tenant))
     platform.load_tenants()
     _announce(platform, host, port)

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import ORMExecuteState, sessionmaker, with_loader_criteria
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql import ClauseElement, Executable, FromClause
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, SQLModel
@@ -57,6 +58,7 @@ _tenant_tables = _TenantTables()
 
 
 def _filter_by_tenant(state: ORMExecuteState) -> None:
+    _follow_tenant_scope(state.session)
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if state.execution_options.get(ALL_TENANTS, False):
@@ -76,6 +78,7 @@ def _filter_by_tenant(state: ORMExecuteState) -> None:
 
 
 def _stamp_tenant(session: Session, _flush_context: Any, _instances: Any) -> None:
+    _follow_tenant_scope(session)
     tenant = current_tenant()
     for obj in session.new:
         if isinstance(obj, TenantOwned):
@@ -92,14 +95,40 @@ def _stamp_tenant(session: Session, _flush_context: Any, _instances: Any) -> Non
             raise TenantMismatch(f"cannot delete a {type(obj).__name__} of another tenant")
 
 
+_PG_TENANT = "noaber_pg_tenant"
+
+
 def _set_pg_tenant(session: Session, _transaction: Any, connection: Any) -> None:
     if connection.dialect.name != "postgresql":
         return
     # Transaction-local (is_local=true): a pooled connection never carries it over.
+    tenant = current_tenant() or ""
     connection.execute(
-        text("SELECT set_config('app.tenant_id', :tenant, true)"),
-        {"tenant": current_tenant() or ""},
+        text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": tenant}
     )
+    session.info[_PG_TENANT] = tenant
+
+
+def _follow_tenant_scope(session: OrmSession) -> None:
+    """Code may enter another ``tenant_scope`` inside one transaction: set it again, so
+    row-level security always sees the tenant the ORM guard filters by."""
+    if _PG_TENANT not in session.info:
+        return  # not on PostgreSQL, or no transaction on a connection yet
+    tenant = current_tenant()
+    # Leaving a scope keeps the last tenant until the transaction ends (a commit after
+    # ``with tenant_scope(...)`` still flushes that tenant's rows); the ORM guard refuses
+    # tenant-owned reads without a tenant in context anyway.
+    if tenant is None or session.info[_PG_TENANT] == tenant:
+        return
+    session.connection().execute(
+        text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": tenant}
+    )
+    session.info[_PG_TENANT] = tenant
+
+
+def _forget_pg_tenant(session: Session, _transaction: Any) -> None:
+    if _transaction.parent is None:
+        session.info.pop(_PG_TENANT, None)
 
 
 class TenantSession(Session):
@@ -126,3 +155,4 @@ class SessionFactory:
 event.listen(TenantSession, "do_orm_execute", _filter_by_tenant)
 event.listen(TenantSession, "before_flush", _stamp_tenant)
 event.listen(TenantSession, "after_begin", _set_pg_tenant)
+event.listen(TenantSession, "after_transaction_end", _forget_pg_tenant)

@@ -44,6 +44,22 @@ class TenantHost(SQLModel, table=True):
     tenant_id: str = Field(foreign_key="tenant.slug", index=True, max_length=40)
 
 
+class Offboarding(SQLModel, table=True):
+    """The register of offboarded tenants: what was deleted, when, and the export's
+    checksum. Platform table without tenant_id: it outlives the tenant's rows."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_slug: str = Field(max_length=40, index=True)
+    tenant_name: str = Field(max_length=200)
+    cbs_code: str = Field(max_length=6)
+    offboarded_at: datetime = Field(default_factory=utcnow)
+    deleted_rows: dict[str, int] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    export_sha256: str | None = Field(default=None, max_length=64)
+    reason: str = Field(default="", max_length=500)
+
+
 class Neighbourhood(TenantOwned, table=True):
     """A wijk of the municipality, copied from its configuration at provisioning."""
 

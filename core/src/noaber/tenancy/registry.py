@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
-from noaber.errors import Conflict
+from noaber.errors import Conflict, NotFound
 from noaber.municipalities.loader import Municipality
 from noaber.tenancy.context import tenant_scope
-from noaber.tenancy.models import Neighbourhood, Tenant, TenantHost
+from noaber.tenancy.models import Neighbourhood, Tenant, TenantHost, TenantStatus
 
 
 def provision(session: Session, municipality: Municipality, hosts: Iterable[str] = ()) -> Tenant:
@@ -34,14 +34,14 @@ def provision(session: Session, municipality: Municipality, hosts: Iterable[str]
             config.cbs_code,
             municipality.package,
         )
-    for host in hosts:
-        claimed = session.get(TenantHost, host)
-        if claimed is not None and claimed.tenant_id != config.slug:
-            raise Conflict(f"host {host!r} already belongs to tenant {claimed.tenant_id!r}")
-        if claimed is None:
-            session.add(TenantHost(host=host, tenant_id=config.slug))
     session.flush()
     with tenant_scope(config.slug):
+        for host in hosts:
+            claimed = session.get(TenantHost, host)
+            if claimed is not None and claimed.tenant_id != config.slug:
+                raise Conflict(f"host {host!r} already belongs to tenant {claimed.tenant_id!r}")
+            if claimed is None:
+                session.add(TenantHost(host=host, tenant_id=config.slug))
         existing = {n.cbs_wijk_code: n for n in session.exec(select(Neighbourhood)).all()}
         for hood in config.neighbourhoods:
             row = existing.get(hood.cbs_wijk_code) or Neighbourhood(
@@ -52,4 +52,16 @@ def provision(session: Session, municipality: Municipality, hosts: Iterable[str]
             row.postcodes = list(hood.postcodes)
             session.add(row)
         session.flush()
+    return tenant
+
+
+def set_status(session: Session, slug: str, status: TenantStatus) -> Tenant:
+    """Suspend or resume a tenant. Its data is kept; running workers pick the change up
+    when they next re-read the registry (``NOABER_REGISTRY_REFRESH_SECONDS``)."""
+    tenant = session.get(Tenant, slug)
+    if tenant is None:
+        raise NotFound(f"no tenant {slug!r} is provisioned")
+    tenant.status = status
+    session.add(tenant)
+    session.flush()
     return tenant

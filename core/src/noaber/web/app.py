@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 import anyio.to_thread
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Response, Router
 from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
@@ -19,16 +21,28 @@ from litestar.handlers import BaseRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins import InitPluginProtocol
 from litestar.types import ControllerRouterHandler
+from redis.exceptions import RedisError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SqlTimeoutError
 
 import noaber
 from noaber.platform import Platform
 from noaber.plugins import BUILTIN_PLUGINS, make_plugin_manager, results_by_plugin
 from noaber.settings import Settings
-from noaber.web.dependencies import DEPENDENCIES, TENANT_SCOPE_KEY
-from noaber.web.problems import EXCEPTION_HANDLERS
+from noaber.web.dependencies import DEPENDENCIES, TENANT_SCOPE_KEY, tenant_limiters
+from noaber.web.problems import EXCEPTION_HANDLERS, problem
+from noaber.web.shared_state import (
+    REDIS_UNAVAILABLE,
+    RateCounter,
+    TenantRateLimitMiddleware,
+    make_redis,
+    store_registry,
+)
 from noaber.web.tenancy import TenantMiddleware
 
 log = logging.getLogger(__name__)
+
+DATABASE_UNAVAILABLE = "The database is unavailable for a moment; please try again shortly."
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
@@ -62,6 +76,23 @@ def collect_route_handlers(platform: Platform) -> list[ControllerRouterHandler]:
     return handlers
 
 
+def _database_unavailable(
+    _request: Request[Any, Any, Any], exc: OperationalError | SqlTimeoutError
+) -> Response[Any]:
+    # A lost connection (server restarting, failover) or an exhausted pool. The
+    # transaction was rolled back; pool_pre_ping replaces dead connections on the next
+    # checkout, so the app recovers by itself.
+    log.warning("database unavailable: %s", exc)
+    response = problem(503, DATABASE_UNAVAILABLE)
+    response.headers["Retry-After"] = "2"
+    return response
+
+
+def _redis_unavailable(_request: Request[Any, Any, Any], exc: RedisError) -> Response[Any]:
+    log.warning("Redis unavailable: %s", exc)
+    return problem(503, REDIS_UNAVAILABLE)
+
+
 class NoaberWebPlugin(InitPluginProtocol):
     """Composes the platform into a Litestar application."""
 
@@ -71,13 +102,56 @@ class NoaberWebPlugin(InitPluginProtocol):
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         platform = self.platform
         app_config.route_handlers.extend(collect_route_handlers(platform))
+        settings = platform.settings
+        redis = make_redis(settings)
+        app_config.stores = store_registry(redis, settings.redis_namespace)
         app_config.middleware.append(TenantMiddleware(platform))
+        if settings.rate_limit_per_minute or settings.tenant_rate_limit_per_minute:
+            app_config.middleware.append(TenantRateLimitMiddleware(RateCounter(redis), settings))
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)
-        app_config.state = State({**app_config.state, "platform": platform})
+        app_config.exception_handlers[RedisError] = _redis_unavailable
+        app_config.exception_handlers[OperationalError] = _database_unavailable
+        app_config.exception_handlers[SqlTimeoutError] = _database_unavailable
+        app_config.state = State(
+            {
+                **app_config.state,
+                "platform": platform,
+                "redis": redis,
+                "tenant_limiters": tenant_limiters(settings),
+            }
+        )
+        if redis is not None:
+            app_config.on_shutdown.append(redis.aclose)
         app_config.on_startup.append(self._match_threads_to_connections)
+        app_config.lifespan.append(self._follow_registry)
         app_config.on_shutdown.append(lambda: platform.dispose())
         return app_config
+
+    @asynccontextmanager
+    async def _follow_registry(self, _app: Litestar) -> AsyncIterator[None]:
+        """Re-read the tenant registry every few seconds, so each worker process sees
+        suspensions, resumptions and new tenants without a restart. Polling the database
+        needs nothing beyond it (works without Redis, survives a lost message) and is
+        cheap: two small tables, plugin managers are reused."""
+        interval = self.platform.settings.registry_refresh_seconds
+        if interval <= 0:
+            yield
+            return
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(self._refresh_every, interval)
+            try:
+                yield
+            finally:
+                tasks.cancel_scope.cancel()
+
+    async def _refresh_every(self, interval: float) -> None:
+        while True:
+            await anyio.sleep(interval)
+            try:
+                await anyio.to_thread.run_sync(self.platform.load_tenants)
+            except Exception as exc:  # keep serving with what we know; retry next time
+                log.warning("could not re-read the tenant registry: %s", exc)
 
     async def _match_threads_to_connections(self) -> None:
         # Sync handlers run in a thread pool. More threads than pooled connections can

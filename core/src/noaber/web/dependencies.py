@@ -8,14 +8,18 @@ returns, rolled back when it raises).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 
+import anyio
 from anyio.to_thread import run_sync
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.types import Scope
 from sqlmodel import Session
 
+from noaber.errors import ServiceUnavailable
 from noaber.platform import Platform, TenantRuntime
+from noaber.settings import Settings
 
 # Annotated types for handler parameters: ``def handler(tenant: CurrentTenant, db_session: DbSession)``.
 CurrentTenant = NamedDependency[TenantRuntime]
@@ -39,18 +43,65 @@ def provide_tenant(scope: Scope) -> TenantRuntime | None:
     return tenant
 
 
-async def provide_db_session(state: State) -> AsyncIterator[Session]:
+class TenantLimiters:
+    """Per tenant, how many database sessions it may hold at once in this process: one
+    municipality's burst waits for its own slots instead of taking every pooled
+    connection from the others (the noisy neighbour)."""
+
+    def __init__(self, per_tenant: int, wait_seconds: float = 10.0) -> None:
+        self.per_tenant = per_tenant
+        self.wait_seconds = wait_seconds
+        self._limiters: dict[str, anyio.CapacityLimiter] = {}
+
+    def of(self, slug: str) -> anyio.CapacityLimiter:
+        limiter = self._limiters.get(slug)
+        if limiter is None:
+            limiter = self._limiters[slug] = anyio.CapacityLimiter(self.per_tenant)
+        return limiter
+
+    @asynccontextmanager
+    async def slot(self, slug: str | None) -> AsyncIterator[None]:
+        if slug is None:
+            yield
+            return
+        limiter = self.of(slug)
+        # The dependency is set up and cleaned up in different tasks: borrow by token.
+        borrower = object()
+        try:
+            with anyio.fail_after(self.wait_seconds):
+                await limiter.acquire_on_behalf_of(borrower)
+        except TimeoutError:
+            raise ServiceUnavailable(
+                "This municipality has too many requests in progress; please try again shortly."
+            ) from None
+        try:
+            yield
+        finally:
+            limiter.release_on_behalf_of(borrower)
+
+
+def tenant_limiters(settings: Settings) -> TenantLimiters:
+    per_tenant = settings.tenant_db_concurrency or max(1, settings.db_pool_size // 2)
+    return TenantLimiters(per_tenant)
+
+
+async def provide_db_session(state: State, scope: Scope) -> AsyncIterator[Session]:
     """Commit in a worker thread before the response is sent: a 2xx means it is stored."""
     platform: Platform = state.platform
-    session = platform.sessions()
-    try:
-        yield session
-        await run_sync(session.commit)
-    except BaseException:
-        await run_sync(session.rollback)
-        raise
-    finally:
-        await run_sync(session.close)
+    tenant: TenantRuntime | None = scope["state"].get(TENANT_SCOPE_KEY)
+    limiters: TenantLimiters | None = state.get("tenant_limiters")
+    async with AsyncExitStack() as stack:
+        if limiters is not None:
+            await stack.enter_async_context(limiters.slot(tenant.slug if tenant else None))
+        session = platform.sessions()
+        try:
+            yield session
+            await run_sync(session.commit)
+        except BaseException:
+            await run_sync(session.rollback)
+            raise
+        finally:
+            await run_sync(session.close)
 
 
 DEPENDENCIES = {

@@ -10,7 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
-from noaber.errors import NoaberError
+from noaber.errors import NoaberError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def problem(status: int, detail: str | None = None, **extra: Any) -> Response[di
 
 
 def _domain_error(_request: Request[Any, Any, Any], exc: NoaberError) -> Response[dict[str, Any]]:
-    if exc.status >= 500:
+    if exc.status >= 500 and not isinstance(exc, ServiceUnavailable):
         log.error("%s: %s", type(exc).__name__, exc.detail)
         return problem(exc.status)
     return problem(exc.status, exc.detail, **exc.extra)

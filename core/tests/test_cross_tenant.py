@@ -1,0 +1,243 @@
+"""Cross-tenant matrix, generated from the live route table.
+
+For every route and method of the running app, tenant A's host is sent tenant B's row
+IDs (path parameters filled from B's rows of the matching table, found through the
+metadata, so routes added later are covered without editing this file), B's IDs in
+every ``*_id`` field of a body, and a forged tenant in headers and body. A leak is:
+any of B's distinctive values in a response, a different answer for B's ID than for an
+ID that does not exist, or any change to B's rows. The count of attempts is printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections import Counter
+
+import pytest
+from litestar.routes import HTTPRoute
+from litestar.testing import AsyncTestClient, TestClient
+from sqlalchemy import select
+
+from noaber.db.rls import TENANT_COLUMN
+from noaber.demo.seed import seed_demo
+from noaber.tenancy.archive import read_tenant, tenant_tables, tenant_transaction
+from noaber.web.app import create_app
+
+A, B = "meppel", "leeuwarden"
+MISSING_ID = 987654321
+SKIP_PATHS = re.compile(r"^/schema")
+FORGED_HEADERS = {
+    "x-tenant": B,
+    "x-tenant-id": B,
+    "x-forwarded-host": f"{B}.localhost",
+    "forwarded": f"host={B}.localhost",
+}
+
+
+def ids_by_table(platform, slug):
+    """Primary-key values of the tenant's rows, per table (single-column keys)."""
+    found: dict[str, list] = {}
+    with tenant_transaction(platform.admin_engine, slug) as conn:
+        for table in tenant_tables(conn):
+            pk = list(table.primary_key.columns)
+            if TENANT_COLUMN not in table.columns or len(pk) != 1:
+                continue
+            rows = conn.execute(
+                select(pk[0]).where(table.c[TENANT_COLUMN] == slug).order_by(pk[0]).limit(3)
+            )
+            found[table.name] = [r[0] for r in rows]
+    return found
+
+
+def fingerprints(platform, own, other):
+    """Strings of ``other``'s rows that never occur in ``own``'s: seeing one is a leak."""
+
+    def strings(slug):
+        with tenant_transaction(platform.admin_engine, slug) as conn:
+            data = read_tenant(conn, slug)
+        out = set()
+        for table, rows in data.items():
+            if table in {"tenant", "tenant_host"}:
+                continue
+            for row in rows:
+                for key, value in row.items():
+                    if isinstance(value, str) and len(value) >= 6 and key != TENANT_COLUMN:
+                        out.add(value)
+        return out
+
+    mine = strings(own)
+    return {s for s in strings(other) if not any(s in m or m in s for m in mine)}
+
+
+def candidate_tables(param, path, ids):
+    """Tables whose rows a path parameter may name: by parameter name, then by the
+    path segment before it, else every tenant table."""
+    base = re.sub(r"_?(id|pk|uuid)$", "", param)
+    segments = [s for s in path.split("/") if s and not s.startswith("{")]
+    names = [base, base.rstrip("s"), *(s.rstrip("s") for s in reversed(segments))]
+    for name in names:
+        for table in ids:
+            if name and table.replace("_", "") == name.replace("_", "").replace("-", ""):
+                return [table]
+    return list(ids)
+
+
+def body_with(ids, other_ids, *, missing=False):
+    """B's ids in every ``<table>_id`` field (or, ``missing``, ids that exist nowhere) and
+    a forged tenant."""
+    body = {"tenant_id": B, "tenant": B, "municipality": B}
+    for table, values in ids.items():
+        if values:
+            body[f"{table}_id"] = MISSING_ID if missing else values[0]
+    if other_ids:
+        body["id"] = MISSING_ID if missing else other_ids[0]
+    return body
+
+
+def b_values(ids, value):
+    return {value, *(v[0] for v in ids.values() if v)} - {None}
+
+
+def live_routes(app):
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or SKIP_PATHS.match(route.path):
+            continue
+        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+            yield route, method
+
+
+def fill(path_format, params, value_for):
+    path = path_format
+    for name in params:
+        path = path.replace("{" + name + "}", str(value_for(name)))
+    return path
+
+
+def normalise(text, value):
+    return re.sub(rf"(?<![\w-]){re.escape(str(value))}(?![\w-])", "<id>", text)
+
+
+@pytest.fixture
+def seeded(platform):
+    seed_demo(platform)  # demo rows in every table of core and the installed plugins
+    return platform
+
+
+def test_cross_tenant_matrix(seeded, capsys):
+    platform = seeded
+    b_ids = ids_by_table(platform, B)
+    secrets = fingerprints(platform, A, B)
+    before = read_b(platform)
+    attempts, leaks, routes = 0, [], set()
+    statuses: Counter[int] = Counter()
+    with TestClient(create_app(platform), raise_server_exceptions=False) as client:
+        for route, method in live_routes(client.app):
+            routes.add((route.path_format, method))
+            params = list(route.path_parameters)
+            per_param = {p: candidate_tables(p, route.path_format, b_ids) for p in params}
+            tables = sorted({t for ts in per_param.values() for t in ts}) or [None]
+            for table in tables:
+                values = b_ids.get(table, []) if table else [None]
+                for value in values[:2]:
+
+                    def value_for(name, value=value, table=table, per_param=per_param):
+                        return value if table in per_param[name] else MISSING_ID
+
+                    path = fill(route.path_format, params, value_for)
+                    kwargs = {"headers": {"host": f"{A}.localhost", **FORGED_HEADERS}}
+                    if method in {"POST", "PUT", "PATCH"}:
+                        kwargs["json"] = body_with(b_ids, [value] if value else [])
+                    response = client.request(method, path, **kwargs)
+                    attempts += 1
+                    statuses[response.status_code] += 1
+                    text = response.text
+                    if any(s in text for s in secrets) or f'"{B}"' in text:
+                        leaks.append(f"{method} {path}: B's data in the response")
+                    has_body = "json" in kwargs
+                    if (params and value is not None) or has_body:
+                        missing_kwargs = dict(kwargs)
+                        if has_body:
+                            missing_kwargs["json"] = body_with(
+                                b_ids, [value] if value else [], missing=True
+                            )
+                        missing = client.request(
+                            method,
+                            fill(route.path_format, params, lambda _n: MISSING_ID),
+                            **missing_kwargs,
+                        )
+                        attempts += 1
+                        mine, other = text, missing.text
+                        for v in b_values(b_ids, value):
+                            mine = normalise(mine, v)
+                        other = normalise(other, MISSING_ID)
+                        # Errors must be identical; successes (a row created or
+                        # listed in A) only need the same status: B's data is caught
+                        # by the fingerprints above and the snapshot below.
+                        differs = response.status_code != missing.status_code or (
+                            response.status_code >= 400 and mine != other
+                        )
+                        if differs:
+                            leaks.append(
+                                f"{method} {path}: {response.status_code} for B's id, "
+                                f"{missing.status_code} for a missing id"
+                            )
+    after = read_b(platform)
+    if after != before:
+        leaks.append("tenant B's rows changed")
+    print(
+        f"\ncross-tenant matrix: {len(routes)} route/method pairs, {attempts} attempts "
+        f"with {A}'s host against {B}'s ids ({sum(len(v) for v in b_ids.values())} ids in "
+        f"{len(b_ids)} tables), statuses {dict(sorted(statuses.items()))}, {len(leaks)} leaks"
+    )
+    assert leaks == []
+    assert ("/api/neighbourhoods/{neighbourhood_id}", "GET") in routes
+    assert attempts > len(routes)
+
+
+def read_b(platform):
+    with tenant_transaction(platform.admin_engine, B) as conn:
+        return json.dumps(read_tenant(conn, B), sort_keys=True, default=str)
+
+
+@pytest.mark.parametrize("header", sorted(FORGED_HEADERS))
+def test_a_forged_tenant_header_is_ignored(client_for, header):
+    response = client_for(A).get("/api/municipality", headers={header: FORGED_HEADERS[header]})
+    assert response.json()["slug"] == A
+
+
+def test_concurrent_requests_on_a_small_pool_never_mix_tenants(make_platform):
+    """Two connections, many requests of three tenants at once: every answer is the
+    requesting tenant's own (no tenant context left on a pooled connection)."""
+    platform = make_platform(
+        db_pool_size=2, rate_limit_per_minute=0, tenant_rate_limit_per_minute=0
+    )
+    slugs = ["meppel", "leeuwarden", "amersfoort"]
+    own = {}
+    for slug in slugs:
+        with tenant_transaction(platform.admin_engine, slug) as conn:
+            rows = read_tenant(conn, slug)["neighbourhood"]
+        own[slug] = {r["id"] for r in rows}
+
+    async def scenario():
+        wrong, done = 0, 0
+        async with AsyncTestClient(create_app(platform)) as client:
+
+            async def one(i):
+                nonlocal wrong, done
+                slug = slugs[i % 3]
+                response = await client.get(
+                    "/api/neighbourhoods", headers={"host": f"{slug}.localhost"}
+                )
+                assert response.status_code == 200, response.text
+                ids = {n["id"] for n in response.json()["items"]}
+                wrong += not ids or not ids <= own[slug]
+                done += 1
+
+            await asyncio.gather(*(one(i) for i in range(150)))
+        return wrong, done
+
+    wrong, done = asyncio.run(scenario())
+    print(f"\nconcurrent: {done} requests of 3 tenants over a pool of 2, {wrong} mixed")
+    assert (wrong, done) == (0, 150)

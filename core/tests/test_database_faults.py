@@ -1,0 +1,84 @@
+"""PostgreSQL connections dropped under load (what a server restart or failover does to
+the app): requests fail cleanly with a 503 problem, and the app recovers by itself.
+
+The shared test server is not restarted (other test runs use it); every connection to
+this test's database is terminated instead, which is what the app sees of a restart.
+"""
+
+import asyncio
+import threading
+import time
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import create_engine, text
+
+from noaber.db.engine import normalise_url
+from noaber.testing import backend
+from noaber.web.app import create_app
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(backend() != "postgres", reason="drops PostgreSQL connections"),
+]
+
+
+def terminate_connections(admin_url, database):
+    engine = create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        killed = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :db AND pid <> pg_backend_pid()"
+            ),
+            {"db": database},
+        ).scalar()
+    engine.dispose()
+    return killed
+
+
+def test_lost_connections_fail_cleanly_and_recover(make_platform, migration_database_url):
+    platform = make_platform(
+        db_pool_size=3, rate_limit_per_minute=0, tenant_rate_limit_per_minute=0
+    )
+    database = platform.engine.url.database
+    hosts = ["meppel.localhost", "amersfoort.localhost"]
+
+    async def scenario():
+        statuses, kinds = [], set()
+        async with AsyncTestClient(create_app(platform)) as client:
+
+            async def one(i):
+                response = await client.get("/api/neighbourhoods", headers={"host": hosts[i % 2]})
+                statuses.append(response.status_code)
+                kinds.add(response.headers["content-type"].split(";")[0])
+                return response.status_code
+
+            await asyncio.gather(*(one(i) for i in range(30)))
+            killed = []
+
+            def killer():  # a server that goes away again and again under load
+                for _ in range(6):
+                    time.sleep(0.05)
+                    killed.append(terminate_connections(migration_database_url, database))
+
+            thread = threading.Thread(target=killer)
+            thread.start()
+            for _batch in range(40):  # bounded: 40 x 6 requests
+                await asyncio.gather(*(one(i) for i in range(6)))
+                if not thread.is_alive():
+                    break
+            thread.join(timeout=10)
+            killed = sum(killed)
+            after = await asyncio.gather(*(one(i) for i in range(30)))
+        return statuses, kinds, killed, after
+
+    statuses, kinds, killed, after = asyncio.run(scenario())
+    failed = [s for s in statuses if s != 200]
+    print(
+        f"\n{len(statuses)} requests, {killed} connections terminated under load: "
+        f"{len(failed)} failed cleanly ({sorted(set(failed))}), last 30 all {set(after)}"
+    )
+    assert set(statuses) <= {200, 503}
+    assert after == [200] * 30
+    assert kinds <= {"application/json", "application/problem+json"}

@@ -1,0 +1,130 @@
+"""Several worker processes behind one PostgreSQL and one Redis: a rate limit holds
+across them, and a suspension reaches every worker. Real processes on 127.0.0.1."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from noaber.testing import backend, require_redis
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(backend() != "postgres", reason="workers share PostgreSQL and Redis"),
+]
+
+LIMIT = 12
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url, deadline):
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not come up")
+
+
+@pytest.fixture
+def two_workers(platform, database_url, migration_database_url):
+    redis_url = require_redis()
+    namespace = f"noaber_test_{uuid.uuid4().hex[:10]}"
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "NOABER_MIGRATION_DATABASE_URL": migration_database_url,
+        "NOABER_REDIS_URL": redis_url,
+        "NOABER_REDIS_NAMESPACE": namespace,
+        "NOABER_RATE_LIMIT_PER_MINUTE": "0",
+        "NOABER_TENANT_RATE_LIMIT_PER_MINUTE": str(LIMIT),
+        "NOABER_RATE_LIMIT_WINDOW_SECONDS": "600",
+        "NOABER_DB_POOL_SIZE": "3",
+        "NOABER_REGISTRY_REFRESH_SECONDS": "0.3",
+    }
+    noaber = Path(sys.executable).parent / "noaber"
+    proc = subprocess.Popen(
+        [str(noaber), "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health", time.monotonic() + 30)
+        yield f"http://127.0.0.1:{port}", env
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        import redis
+
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(match=f"{namespace}:*"):
+            client.delete(key)
+        client.close()
+
+
+def fresh_request(base, host, path="/api/neighbourhoods"):
+    # A new connection each time, so the kernel spreads them over both workers.
+    with httpx.Client(base_url=base, timeout=10, headers={"host": host}) as client:
+        return client.get(path).status_code
+
+
+def test_a_rate_limit_holds_across_two_workers(two_workers):
+    base, _env = two_workers
+    attempts = 3 * LIMIT
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(
+            pool.map(lambda _i: fresh_request(base, "meppel.localhost"), range(attempts))
+        )
+    print(
+        f"\n2 workers, limit {LIMIT}/window for meppel: {attempts} requests, "
+        f"{statuses.count(200)} allowed, {statuses.count(429)} limited"
+    )
+    assert statuses.count(200) == LIMIT
+    assert statuses.count(429) == attempts - LIMIT
+    # Another municipality is not affected by meppel's exhausted limit.
+    assert fresh_request(base, "amersfoort.localhost") == 200
+
+
+def test_a_suspension_reaches_every_worker(two_workers):
+    from click.testing import CliRunner
+
+    from noaber.cli import main
+
+    base, env = two_workers
+    assert fresh_request(base, "amersfoort.localhost", "/api/municipality") == 200
+    runner = CliRunner(env={k: env[k] for k in ("DATABASE_URL", "NOABER_MIGRATION_DATABASE_URL")})
+    assert runner.invoke(main, ["tenants", "suspend", "amersfoort"]).exit_code == 0
+    time.sleep(1.0)  # three refresh intervals
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = list(
+            pool.map(
+                lambda _i: fresh_request(base, "amersfoort.localhost", "/api/municipality"),
+                range(12),
+            )
+        )
+    assert statuses == [503] * 12
+    assert runner.invoke(main, ["tenants", "resume", "amersfoort"]).exit_code == 0
+    time.sleep(1.0)
+    assert fresh_request(base, "amersfoort.localhost", "/api/municipality") == 200
