@@ -40,8 +40,14 @@ def test_municipalities_list(monkeypatch):
         assert expected in result.output
 
 
-def test_provision_and_list_tenants(database_url, monkeypatch):
+@pytest.fixture
+def database_env(database_url, migration_database_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("NOABER_MIGRATION_DATABASE_URL", migration_database_url)
+
+
+@pytest.mark.usefixtures("database_env")
+def test_provision_and_list_tenants():
     runner = CliRunner()
     result = runner.invoke(
         main, ["tenants", "provision", "meppel", "--host", "buurtgezinnen.meppel.nl"]
@@ -56,15 +62,15 @@ def test_provision_and_list_tenants(database_url, monkeypatch):
     assert again.exit_code == 0, again.output
 
 
-def test_provisioning_an_unknown_municipality_fails_cleanly(database_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", database_url)
+@pytest.mark.usefixtures("database_env")
+def test_provisioning_an_unknown_municipality_fails_cleanly():
     result = CliRunner().invoke(main, ["tenants", "provision", "zwolle"])
     assert result.exit_code == 1
     assert "no installed municipality package has slug 'zwolle'" in result.output
 
 
-def test_a_host_can_belong_to_one_tenant_only(database_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", database_url)
+@pytest.mark.usefixtures("database_env")
+def test_a_host_can_belong_to_one_tenant_only():
     runner = CliRunner()
     assert (
         runner.invoke(

@@ -61,7 +61,9 @@ def test_serve_refuses_an_unmigrated_database(empty_database_url, monkeypatch):
     assert "run `noaber db upgrade` first" in result.output
 
 
-def test_demo_seeding_stamps_plugin_rows_that_were_not_flushed(database_url):
+def test_demo_seeding_stamps_plugin_rows_that_were_not_flushed(
+    database_url, migration_database_url
+):
     """A seed_demo_data hook may just add rows; seeding flushes them inside the tenant scope."""
     from sqlmodel import select
 
@@ -71,9 +73,16 @@ def test_demo_seeding_stamps_plugin_rows_that_were_not_flushed(database_url):
     from noaber_sampleplugin.plugin import SampleNote
 
     catalog = sample_catalog()
-    engine = make_engine(database_url, pool_size=2)
-    migrate.upgrade(engine, catalog)
-    platform = Platform.build(Settings(database_url=database_url), catalog=catalog, engine=engine)
+    owner = make_engine(migration_database_url, pool_size=2)
+    migrate.upgrade(owner, catalog)
+    if owner.dialect.name == "postgresql":
+        from noaber.db.rls import grant_app_role
+        from noaber.testing import APP_ROLE
+
+        grant_app_role(owner, APP_ROLE)
+    owner.dispose()
+    settings = Settings(database_url=database_url, migration_database_url=migration_database_url)
+    platform = Platform.build(settings, catalog=catalog)
     meppel = platform.municipalities["meppel"]
     # Let Meppel enable the sample plugin for this test.
     from dataclasses import replace

@@ -114,17 +114,19 @@ def baked_entry_points(baked_municipalities, monkeypatch):
 
 
 def test_hosted_install_serves_every_bake_under_its_hosts(
-    baked_entry_points, baked_municipalities, database_url, noaber_catalog
+    baked_entry_points, baked_municipalities, database_url, migration_database_url, noaber_catalog
 ):
     installed = discover_municipalities(noaber_catalog)
     baked = discover_municipalities(noaber_catalog, entry_points=baked_entry_points)
     platform = Platform.build(
-        Settings(database_url=database_url, tenant=None),
+        Settings(
+            database_url=database_url, migration_database_url=migration_database_url, tenant=None
+        ),
         catalog=noaber_catalog,
         municipalities={**installed, **baked},
     )
     try:
-        with platform.sessions.begin() as session:
+        with platform.admin_sessions.begin() as session:
             for municipality in platform.municipalities.values():
                 provision(session, municipality)
         platform.load_tenants()
@@ -147,17 +149,21 @@ def test_hosted_install_serves_every_bake_under_its_hosts(
 
 
 def test_single_municipality_deployment_serves_each_bake_on_any_host(
-    baked_entry_points, baked_municipalities, database_url, noaber_catalog
+    baked_entry_points, baked_municipalities, database_url, migration_database_url, noaber_catalog
 ):
     baked = discover_municipalities(noaber_catalog, entry_points=baked_entry_points)
     for combo in baked_municipalities:
         platform = Platform.build(
-            Settings(database_url=database_url, tenant=combo.slug),
+            Settings(
+                database_url=database_url,
+                migration_database_url=migration_database_url,
+                tenant=combo.slug,
+            ),
             catalog=noaber_catalog,
             municipalities=baked,
         )
         try:
-            with platform.sessions.begin() as session:
+            with platform.admin_sessions.begin() as session:
                 provision(session, platform.municipality(combo.slug))
             platform.load_tenants()
             assert set(platform.tenants) == {combo.slug}

@@ -19,6 +19,7 @@ def seed_demo(
     """Provision every installed municipality and let its plugins add demo data.
 
     Each municipality is one transaction: a failure leaves no half-seeded tenant.
+    Provisioning changes the tenant registry, so this runs as the migration role.
     """
     slugs = sorted(platform.municipalities)
     for slug in slugs:
@@ -26,7 +27,7 @@ def seed_demo(
         if progress:
             progress(f"provisioning {municipality.config.name}")
         pm = municipality.plugin_manager(platform.catalog)
-        with platform.sessions.begin() as session:
+        with platform.admin_sessions.begin() as session:
             provision(session, municipality)
             with tenant_scope(slug):
                 demo = DemoContext(

@@ -7,7 +7,7 @@ plugin's migration branch because the plugin is installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +16,16 @@ from litestar.testing import TestClient
 from noaber.municipalities.loader import load_municipality_from_path
 from noaber.platform import Platform
 from noaber.plugins import PluginCatalog
-from noaber.settings import Settings
-from noaber.tenancy.registry import provision
 from noaber.web.app import create_app
 
 MUNICIPALITIES = Path(__file__).parent / "municipalities"
 
 
 @pytest.fixture
-def programme_platform(database_url: str, noaber_catalog: PluginCatalog) -> Iterator[Platform]:
+def programme_platform(
+    make_platform: Callable[..., Platform], noaber_catalog: PluginCatalog
+) -> Platform:
+    """The three test municipalities, provisioned on a fresh database (core's fixture)."""
     municipalities = {
         m.slug: m
         for m in (
@@ -32,17 +33,7 @@ def programme_platform(database_url: str, noaber_catalog: PluginCatalog) -> Iter
             for slug in ("proefstad", "buurstad", "anderstad")
         )
     }
-    platform = Platform.build(
-        Settings(database_url=database_url, tenant=None),
-        catalog=noaber_catalog,
-        municipalities=municipalities,
-    )
-    with platform.sessions.begin() as session:
-        for municipality in municipalities.values():
-            provision(session, municipality)
-    platform.load_tenants()
-    yield platform
-    platform.dispose()
+    return make_platform(municipalities=municipalities)
 
 
 @pytest.fixture
