@@ -13,6 +13,9 @@ import pytest
 from tests.conftest import free_port
 
 MUNICIPALITIES = ("leeuwarden", "meppel", "amersfoort")
+# A liveness limit, not a speed claim (benchmarks/quickstart.py measures that): seeding
+# three municipalities on a loaded 2-core CI machine can take well over a minute.
+STARTUP_LIMIT_S = 240
 
 
 def noaber_executable() -> str:
@@ -34,7 +37,7 @@ def demo_server(tmp_path):
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + STARTUP_LIMIT_S
     try:
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -45,7 +48,7 @@ def demo_server(tmp_path):
             except httpx.TransportError:
                 time.sleep(0.2)
         else:
-            pytest.fail("noaber demo did not start serving within 60 s")
+            pytest.fail(f"noaber demo did not start serving within {STARTUP_LIMIT_S} s")
         yield base, tmp_path
     finally:
         process.terminate()

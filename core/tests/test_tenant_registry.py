@@ -98,7 +98,8 @@ def test_export_offboard_import_gives_the_same_rows(cli_env, platform, tmp_path)
     with platform.admin_sessions.begin() as session:
         register = session.exec(select(Offboarding)).one()
         assert register.tenant_slug == "meppel"
-        assert register.deleted_rows == {"neighbourhood": 5, "tenant_host": 1, "tenant": 1}
+        deleted = {table: n for table, n in register.deleted_rows.items() if n}
+        assert deleted == {"neighbourhood": 5, "tenant_host": 1, "tenant": 1}
         assert register.export_sha256
         # Other tenants are untouched.
         with tenant_scope("amersfoort"):

@@ -27,6 +27,7 @@ from noaber.municipalities.loader import (
 from noaber.platform import Platform
 from noaber.settings import Settings
 from noaber.tenancy.registry import provision
+from noaber.testing import StaffClient
 from noaber.web.app import create_app
 
 
@@ -130,7 +131,8 @@ def test_hosted_install_serves_every_bake_under_its_hosts(
             for municipality in platform.municipalities.values():
                 provision(session, municipality)
         platform.load_tenants()
-        with TestClient(create_app(platform)) as client:
+        with TestClient(create_app(platform)) as raw:
+            client = StaffClient(raw, platform)  # programme routes need a login
             for combo in baked_municipalities:
                 for host in (f"{combo.slug.replace('_', '-')}.localhost", combo.host):
                     response = client.get("/health", headers={"host": host})

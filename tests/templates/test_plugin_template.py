@@ -24,6 +24,7 @@ from noaber.platform import Platform
 from noaber.plugins import PLUGIN_GROUP, discover_plugins
 from noaber.settings import Settings
 from noaber.tenancy.registry import provision
+from noaber.testing import logged_in_client
 from noaber.web.app import create_app
 
 
@@ -107,17 +108,15 @@ def test_baked_plugin_migrates_and_answers_only_where_enabled(
         platform.load_tenants()
         with TestClient(create_app(platform)) as client:
             for name in baked_plugins:
-                host = f"{name}-stad.localhost"
-                ok = client.get(f"/api/{name}", headers={"host": host})
+                staff = logged_in_client(client, platform, f"{name}-stad.localhost")
+                ok = staff.get(f"/api/{name}")
                 assert ok.status_code == 200, ok.text
                 assert ok.json()["programme"] == name
-                for other in ("meppel.localhost", "amersfoort.localhost"):
-                    assert client.get(f"/api/{name}", headers={"host": other}).status_code == 404
-            created = client.post(
-                "/api/maatjes/items",
-                json={"title": "Eerste"},
-                headers={"host": "maatjes-stad.localhost"},
-            )
+                for other in ("meppel", "amersfoort"):
+                    elsewhere = logged_in_client(client, platform, other)
+                    assert elsewhere.get(f"/api/{name}").status_code == 404
+            maatjes = logged_in_client(client, platform, "maatjes-stad.localhost")
+            created = maatjes.post("/api/maatjes/items", json={"title": "Eerste"})
             assert created.status_code == 201, created.text
     finally:
         platform.dispose()

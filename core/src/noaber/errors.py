@@ -62,3 +62,24 @@ class TenantMismatch(NoaberError):
 
     status = 404
     title = "Not found"
+
+
+class Unauthorized(NoaberError):
+    """No valid session (or credential) for a route that needs one."""
+
+    status = 401
+    title = "Unauthorized"
+
+
+class Forbidden(NoaberError):
+    """Logged in, but this role or programme may not do this."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class TooManyAttempts(NoaberError):
+    """Too many failed logins for this account or address; try again later."""
+
+    status = 429
+    title = "Too many attempts"

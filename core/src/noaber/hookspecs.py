@@ -10,16 +10,25 @@ the spec (pluggy passes arguments by name, and an implementation may take fewer)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
     from pydantic import BaseModel
+    from sqlmodel import Session
 
+    from noaber.accounts.roles import Principal
     from noaber.demo.context import DemoContext
+    from noaber.matching.columns import Array, MatchFilter, ScoreComponent
+    from noaber.municipalities.loader import Municipality
+    from noaber.platform import TenantRuntime
+    from noaber.requests.models import HelpRequest
+    from noaber.requests.types import RequestType
+    from noaber.tenancy.models import Neighbourhood
+    from noaber.ui.contrib import NavItem, ReportTable, WorkItem
 
 PROJECT_NAME = "noaber"
 
@@ -67,4 +76,193 @@ def seed_demo_data(demo: DemoContext) -> None:
     manager, so only plugins the municipality enables (and its rules module) are
     asked. ``demo`` carries an open session with the tenant set, the tenant's
     settings and a seeded random generator; the caller commits.
+    """
+
+
+@hookspec
+def request_types(register: Callable[[RequestType], None]) -> None:
+    """Register the request types (kinds of hulpvraag) this plugin contributes.
+
+    Called once per tenant, through that tenant's manager, the first time its request
+    types are needed; the result is kept for the manager's lifetime. Call
+    ``register(RequestType(...))`` for each type (``noaber.requests.types``): its
+    name, the request workflow (statuses and allowed transitions), the match
+    lifecycle, which request statuses are open for matching and which match statuses
+    count against a helper's load. A name registered twice stops with an error.
+    """
+
+
+@hookspec
+def match_filters(register: Callable[[MatchFilter], None]) -> None:
+    """Register hard filters that exclude helpers from suggestions.
+
+    Called per tenant each time suggestions are computed (single request or batch).
+    ``register(MatchFilter(name, description, fn))``: ``fn(requests, helpers)`` gets a
+    :class:`noaber.matching.columns.RequestBatch` (m requests) and
+    :class:`noaber.matching.columns.HelperColumns` (n helpers) and returns a boolean
+    NumPy array broadcastable to ``(m, n)``: True keeps the helper. An excluded helper's
+    explanation names the first filter that excluded them.
+    """
+
+
+@hookspec
+def match_score_components(register: Callable[[ScoreComponent], None]) -> None:
+    """Register weighted score components for ranking helpers.
+
+    Called per tenant each time suggestions are computed. ``register(ScoreComponent(
+    name, description, fn, default_weight))``: ``fn(requests, helpers)`` returns a float
+    array broadcastable to ``(m, n)`` with values in [0, 1]. The weight is the
+    municipality's ``[matching.weights]`` entry for ``name``, else ``default_weight``;
+    each suggestion's explanation lists every component's value and contribution.
+    """
+
+
+@hookspec(firstresult=True)
+def resolve_neighbourhood(postcode: str, neighbourhoods: Sequence[Neighbourhood]) -> int | None:
+    """Decide which neighbourhood (its id) a postcode lies in; first result wins.
+
+    Called whenever a person's or helper's postcode is stored. Return ``None`` to leave
+    the decision to the next implementation; core's built-in rule matches the postcode
+    (PC6, then PC4) against the neighbourhoods' configured postcodes. A postcode no
+    implementation resolves is refused with a 422 naming the ``postcode`` field.
+    """
+
+
+@hookspec
+def match_helper_columns(
+    session: Session, municipality: Municipality, helper_ids: Array
+) -> Mapping[str, Array] | None:
+    """Return extra per-helper arrays that this plugin's filters and components read.
+
+    Called per tenant each time suggestions are computed, after core's helper columns
+    are loaded (they are cached; these are not, so a plugin's own data is always fresh).
+    ``helper_ids`` is the int64 array of helper ids (n); each returned array's last axis
+    is aligned with it (shape ``(n,)`` or ``(k, n)``). The arrays appear in
+    ``HelperColumns.extra`` under their key; prefix keys with the plugin's name. A key
+    returned twice stops with an error. ``session`` is the tenant's session.
+    """
+
+
+@hookspec
+def match_request_columns(
+    session: Session, municipality: Municipality, request_ids: Array
+) -> Mapping[str, Array] | None:
+    """Return extra per-request arrays that this plugin's filters and components read.
+
+    Called per tenant each time suggestions are computed, for the batch of requests
+    being matched. ``request_ids`` is the int64 array of request ids (m); each returned
+    array's first axis is aligned with it (shape ``(m,)`` or ``(m, k)``). The arrays
+    appear in ``RequestBatch.extra`` under their key; prefix keys with the plugin's name.
+    """
+
+
+@hookspec
+def check_request_transition(
+    session: Session, request: HelpRequest, target: str, reason: str | None
+) -> str | None:
+    """Veto a request's move to another status; return why, or ``None`` to allow it.
+
+    Called by core's request transition service (``POST /api/requests/{id}/transitions``
+    and every plugin that moves a request through it), through the tenant's manager,
+    after the workflow allowed ``request.status -> target`` and before anything changes.
+    ``session`` is the open session of the move (read what you need; do not write).
+    Every implementation is asked; if any returns a reason the move is refused with a
+    409 whose ``refused`` lists all reasons, and nothing is stored.
+    """
+
+
+@hookspec
+def ui_template_dirs() -> Sequence[str]:  # type: ignore[empty-body]
+    """Return directories holding this plugin's Jinja templates for the web interface.
+
+    Called once per tenant plugin manager (and language) when the interface first
+    renders a page for that tenant. Templates found there can extend ``"base.html"``
+    (core's layout) and are rendered with ``noaber.ui.templating.render(request, name,
+    context)`` from the plugin's own route handlers. Plugin folders come before core's.
+    """
+
+
+@hookspec
+def ui_nav_items(register: Callable[[NavItem], None]) -> None:
+    """Register links for the interface's navigation.
+
+    Called through the tenant's manager on every page render. ``register(NavItem(label,
+    href, roles=..., section="main"))`` adds a link to the main navigation for the given
+    roles; ``section="intake", request_type="..."`` offers the plugin's own intake form
+    for requests of that type on the request page and the new-request page.
+    """
+
+
+@hookspec
+def ui_work_items(
+    tenant: TenantRuntime, session: Session, register: Callable[[WorkItem], None]
+) -> None:
+    """Add items to the coordinator's work list.
+
+    Called through the tenant's manager each time the work list is shown, with an open
+    session of that tenant. ``register(WorkItem(section, title, href, due=..., detail=...))``;
+    sections ``new``, ``intake``, ``review``, ``waiting`` and ``escalation`` join core's
+    headings, any other name gets a heading of its own. An item whose ``due`` date lies
+    in the past is shown as overdue.
+    """
+
+
+@hookspec
+def ui_reports(
+    tenant: TenantRuntime, session: Session, register: Callable[[ReportTable], None]
+) -> None:
+    """Add tables (and charts) to the reports page of the municipality.
+
+    Called through the tenant's manager when the reports page or an export is requested.
+    ``register(ReportTable(name, title, columns, rows, chart="bar"))``: each table is
+    shown, drawn as a bar chart when asked, and exported as CSV and Excel at
+    ``/beheer/rapportages/<name>.csv`` and ``.xlsx``. Money values are ``Decimal``.
+    """
+
+
+@hookspec(firstresult=True)
+def object_access(principal: Principal, kind: str, object_id: int, session: Session) -> bool | None:
+    """Decide whether ``principal`` may see object ``(kind, object_id)``; first result wins.
+
+    Called by :func:`noaber.accounts.access.can_access` for object kinds core does not
+    know (core answers for ``person``, ``household``, ``request``, ``match`` and
+    ``helper``). A plugin answers for its own kinds (e.g. ``"gezinslab.trajectory"``)
+    and returns ``None`` for others. Municipality admins and coordinators are allowed
+    before this hook is asked; it decides for professionals, volunteers and residents.
+    No answer means no access.
+    """
+
+
+@hookspec
+def data_subject_export(person_id: int, session: Session) -> Mapping[str, Any] | None:
+    """Return everything this plugin holds about person ``person_id``, as JSON-ready data.
+
+    Called (through the tenant's manager, tenant in context) when a resident or the
+    privacy officer asks for a data-subject export (AVG art. 15/20). Return a mapping
+    of table name to a list of rows (dicts), or ``None`` when the plugin holds nothing.
+    Every table of the plugin that holds personal data must appear (a test checks this
+    through :func:`data_subject_tables`).
+    """
+
+
+@hookspec
+def data_subject_erase(person_id: int, session: Session) -> Mapping[str, int] | None:
+    """Erase or anonymise what this plugin holds about person ``person_id``.
+
+    Called when an erasure request (AVG art. 17) is carried out, before core erases
+    the person. Delete rows, or overwrite their personal fields, in ``session`` (the
+    caller commits). Return a mapping of table name to the number of rows removed or
+    anonymised.
+    """
+
+
+@hookspec
+def data_subject_tables() -> Mapping[str, str]:  # type: ignore[empty-body]
+    """Declare, for every table this plugin creates, whether it holds personal data.
+
+    Called by the privacy coverage checks (export, erasure, retention) and their test.
+    Return ``{table: "personal"}`` for tables covered by ``data_subject_export`` and
+    ``data_subject_erase``, ``{table: "none"}`` for tables without personal data
+    (reference data, aggregates). A test fails when a plugin's table is missing from
+    this declaration, so a new personal-data table cannot slip past export and erasure.
     """

@@ -29,7 +29,12 @@ log = logging.getLogger(__name__)
 PLUGIN_GROUP = "noaber.plugins"
 
 # Core behaviour, registered like any plugin (datasette's DEFAULT_PLUGINS).
-BUILTIN_PLUGINS: tuple[str, ...] = ("noaber.builtins.platform",)
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "noaber.builtins.platform",
+    "noaber.builtins.domain",
+    "noaber.builtins.accounts",
+    "noaber.ui.plugin",
+)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ municipality choices live in municipality packages, not here.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -81,6 +81,40 @@ class Settings(BaseSettings):
         default=5.0,
         ge=0,
         description="How often each worker re-reads the tenant registry (suspensions, new tenants).",
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="A session ends after this long without use."
+    )
+    session_absolute_hours: int = Field(
+        default=12, ge=1, le=24 * 7, description="A session ends this long after login, whatever."
+    )
+    session_cookie_secure: bool = Field(
+        default=True,
+        description="Send the session cookie only over HTTPS (browsers treat localhost as secure).",
+    )
+    login_attempts_per_window: int = Field(
+        default=10,
+        ge=1,
+        description="Login attempts per client address and municipality per 15 minutes.",
+    )
+    password_reset_minutes: int = Field(default=30, ge=5, le=24 * 60)
+    oidc_providers: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="JSON: per municipality slug, its OpenID Connect provider for staff "
+        '(issuer, client_id, client_secret): {"leeuwarden": {"issuer": ...}}.',
+    )
+    smtp_url: str | None = Field(
+        default=None,
+        description="smtp://, smtps:// or smtp+starttls://user:pass@host:port for outgoing "
+        "mail (password-reset links); unset: an in-process outbox.",
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000,
+        ge=1024,
+        description="Largest request body accepted (bytes); larger ones get 413.",
+    )
+    max_multipart_parts: int = Field(
+        default=100, ge=1, description="Most parts a multipart form may have (more: 400)."
     )
 
     @field_validator("blocked_plugins", "platform_hosts", mode="before")

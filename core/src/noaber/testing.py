@@ -18,7 +18,9 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -233,16 +235,84 @@ def platform(make_platform: Callable[..., Platform]) -> Platform:
     return make_platform()
 
 
-class HostClient:
-    """A test client bound to one Host header; all hosts share one app and lifespan."""
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+TEST_PASSWORD = "correct horse battery staple 7"  # noqa: S105
+"""The password of every account :func:`client_for` creates."""
 
-    def __init__(self, client: Any, host: str) -> None:
+
+@dataclass(frozen=True)
+class Identity:
+    """The account behind a logged-in :class:`HostClient`."""
+
+    account_id: int
+    email: str
+    role: str
+    programmes: tuple[str, ...]
+    password: str
+    totp_secret: str | None
+
+
+class HostClient:
+    """A test client bound to one Host header and one identity; all hosts share one app
+    and lifespan. It keeps its own cookies (so clients of several identities or
+    municipalities never mix them) and sends the session's CSRF token with every
+    unsafe request unless ``auto_csrf`` is off or the test sets the header itself."""
+
+    def __init__(self, client: Any, host: str, identity: Identity | None = None) -> None:
         self._client = client
         self.host = host
+        self.identity = identity
+        self.cookies: dict[str, str] = {}
+        self.csrf_token: str | None = None
+        self.auto_csrf = True
+
+    @property
+    def app(self) -> Any:
+        return self._client.app
 
     def request(self, method: str, url: str, **kwargs: Any) -> Any:
         headers = {"host": self.host, **kwargs.pop("headers", {})}
-        return self._client.request(method, url, headers=headers, **kwargs)
+        names = {k.lower() for k in headers}
+        if self.cookies and "cookie" not in names:
+            headers["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if (
+            method.upper() in UNSAFE_METHODS
+            and self.auto_csrf
+            and self.csrf_token
+            and "x-csrf-token" not in names
+        ):
+            headers["x-csrf-token"] = self.csrf_token
+        self._client.cookies.clear()
+        response = self._client.request(method, url, headers=headers, **kwargs)
+        self._client.cookies.clear()
+        self._remember(response)
+        return response
+
+    def _remember(self, response: Any) -> None:
+        from http.cookies import SimpleCookie
+
+        for header in response.headers.get_list("set-cookie"):
+            parsed: SimpleCookie = SimpleCookie()
+            parsed.load(header)
+            lowered = header.lower()
+            for name, morsel in parsed.items():
+                gone = (
+                    morsel.value in ("", "null")
+                    or "max-age=0" in lowered
+                    or "expires=0" in lowered
+                    or "1970" in lowered
+                )
+                if gone:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        if response.headers.get("content-type", "").startswith("application/json"):
+            try:
+                body = response.json()
+            except ValueError:
+                return
+            if isinstance(body, dict) and isinstance(body.get("csrf_token"), str):
+                self.csrf_token = body["csrf_token"]
 
     def get(self, url: str, **kwargs: Any) -> Any:
         return self.request("GET", url, **kwargs)
@@ -260,23 +330,184 @@ class HostClient:
         return self.request("DELETE", url, **kwargs)
 
 
+@cache
+def _test_password_hash() -> str:
+    from noaber.accounts.passwords import hash_password
+
+    return hash_password(TEST_PASSWORD)
+
+
+def create_test_account(
+    platform: Platform,
+    slug: str,
+    *,
+    role: str = "municipality_admin",
+    programmes: Sequence[str] | None = None,
+    email: str | None = None,
+    person_id: int | None = None,
+    helper_id: int | None = None,
+    professional_id: int | None = None,
+) -> Identity:
+    """An account of tenant ``slug`` with :data:`TEST_PASSWORD` and, for staff roles, an
+    enrolled TOTP secret (``pyotp.TOTP(identity.totp_secret).now()`` gives a code)."""
+    import pyotp
+
+    from noaber.accounts.roles import MFA_ROLES, Role
+    from noaber.accounts.services import create_account
+    from noaber.tenancy.context import tenant_scope
+
+    totp_secret = pyotp.random_base32() if Role(role) in MFA_ROLES else None
+    email = email or f"{role}-{uuid.uuid4().hex[:8]}@{slug}.test"
+    with tenant_scope(slug), platform.sessions.begin() as session:
+        account = create_account(
+            session,
+            email=email,
+            display_name=f"Test {role}",
+            role=role,
+            programmes=list(programmes) if programmes else None,
+            password_hash=_test_password_hash(),
+            totp_secret=totp_secret,
+            person_id=person_id,
+            helper_id=helper_id,
+            professional_id=professional_id,
+        )
+        assert account.id is not None
+        return Identity(
+            account.id,
+            account.email,
+            account.role,
+            tuple(account.programmes),
+            TEST_PASSWORD,
+            totp_secret,
+        )
+
+
+def _host_of(platform: Platform, host_or_slug: str) -> str:
+    if host_or_slug in platform.municipalities:
+        label = platform.municipalities[host_or_slug].config.host_label()
+        return f"{label}.{platform.settings.base_domain}"
+    return host_or_slug
+
+
 @pytest.fixture
-def client_for(platform: Platform) -> Iterator[Callable[[str], HostClient]]:
-    """``client_for("meppel")`` (a slug or any host name) sends requests with that host."""
+def client_for(platform: Platform) -> Iterator[Callable[..., HostClient]]:
+    """``client_for("meppel")`` (a slug or any host name): a client for that host, logged
+    in as a municipality admin with every programme (TOTP done, CSRF token attached).
+
+    ``client_for(slug, role="coordinator", programme="gezinslab")`` logs in as another
+    role (``person_id=``, ``helper_id=``, ``professional_id=`` link the account to domain
+    records); ``client_for(slug, anonymous=True)`` has no session. A host that serves no
+    tenant (a platform host, an unknown name) gives an anonymous client. The session is
+    put in the session store directly; the login routes are tested over HTTP elsewhere.
+    """
     from litestar.testing import TestClient
 
     from noaber.web.app import create_app
+    from noaber.web.tenancy import request_host
 
     with TestClient(create_app(platform), raise_server_exceptions=False) as client:
+        identities: dict[tuple[Any, ...], Identity] = {}
 
-        def factory(host_or_slug: str) -> HostClient:
-            host = host_or_slug
-            if host in platform.municipalities:
-                label = platform.municipalities[host].config.host_label()
-                host = f"{label}.{platform.settings.base_domain}"
-            return HostClient(client, host)
+        def factory(
+            host_or_slug: str,
+            *,
+            role: str = "municipality_admin",
+            programme: str | None = None,
+            programmes: Sequence[str] | None = None,
+            anonymous: bool = False,
+            person_id: int | None = None,
+            helper_id: int | None = None,
+            professional_id: int | None = None,
+        ) -> HostClient:
+            host = _host_of(platform, host_or_slug)
+            scope: Any = {"headers": [(b"host", host.encode())]}
+            tenant = platform.tenant_for_host(request_host(scope))
+            if anonymous or tenant is None:
+                return HostClient(client, host)
+            scoped = tuple(programmes or ([programme] if programme else ()))
+            key = (tenant.slug, role, scoped, person_id, helper_id, professional_id)
+            identity = identities.get(key)
+            if identity is None:
+                identity = create_test_account(
+                    platform,
+                    tenant.slug,
+                    role=role,
+                    programmes=scoped or None,
+                    person_id=person_id,
+                    helper_id=helper_id,
+                    professional_id=professional_id,
+                )
+                identities[key] = identity
+            host_client = HostClient(client, host, identity)
+            login_directly(client, platform, tenant.slug, identity, host_client)
+            return host_client
 
         yield factory
+
+
+def logged_in_client(
+    client: Any,
+    platform: Platform,
+    host_or_slug: str,
+    *,
+    role: str = "municipality_admin",
+    programmes: Sequence[str] | None = None,
+    person_id: int | None = None,
+    helper_id: int | None = None,
+    professional_id: int | None = None,
+) -> HostClient:
+    """For tests that make their own ``TestClient`` (a platform with changed settings):
+    a :class:`HostClient` on ``host_or_slug`` logged in as a new account with ``role``
+    (default a municipality admin with every programme). Anonymous if the host serves
+    no tenant."""
+    from noaber.web.tenancy import request_host
+
+    host = _host_of(platform, host_or_slug)
+    scope: Any = {"headers": [(b"host", host.encode())]}
+    tenant = platform.tenant_for_host(request_host(scope))
+    if tenant is None:
+        return HostClient(client, host)
+    identity = create_test_account(
+        platform,
+        tenant.slug,
+        role=role,
+        programmes=programmes,
+        person_id=person_id,
+        helper_id=helper_id,
+        professional_id=professional_id,
+    )
+    host_client = HostClient(client, host, identity)
+    login_directly(client, platform, tenant.slug, identity, host_client)
+    return host_client
+
+
+def login_directly(
+    client: Any, platform: Platform, slug: str, identity: Identity, host_client: HostClient
+) -> None:
+    """Put an authenticated session (second factor done) in the app's session store."""
+    import json
+    import secrets
+
+    from noaber.accounts.sessions import COOKIE_NAME, STORE_NAME, new_session_data
+    from noaber.tenancy.context import tenant_scope
+
+    data = new_session_data(
+        kind="account", account_id=identity.account_id, epoch=0, mfa=True, tenant=slug
+    )
+    session_id = secrets.token_hex(32)
+    store = client.app.stores.get(STORE_NAME)
+
+    async def put() -> None:
+        with tenant_scope(slug):
+            await store.set(
+                session_id,
+                json.dumps(data).encode(),
+                expires_in=platform.settings.session_idle_minutes * 60,
+            )
+
+    client.blocking_portal.call(put)
+    host_client.cookies[COOKIE_NAME] = session_id
+    host_client.csrf_token = data["csrf"]
 
 
 def synthetic_municipalities(
@@ -313,3 +544,26 @@ def synthetic_municipalities(
         )
         made[slug] = dataclasses.replace(template, config=config)
     return made
+
+
+class StaffClient:
+    """Requests as a logged-in municipality admin of whichever municipality the ``host``
+    header names: for tests written against one raw ``TestClient`` across hosts."""
+
+    def __init__(self, client: Any, platform: Platform) -> None:
+        self._client = client
+        self._platform = platform
+        self._by_host: dict[str, HostClient] = {}
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", {}))
+        host = headers.pop("host")
+        if host not in self._by_host:
+            self._by_host[host] = logged_in_client(self._client, self._platform, host)
+        return self._by_host[host].request(method, url, headers=headers, **kwargs)
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self.request("POST", url, **kwargs)

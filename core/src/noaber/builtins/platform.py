@@ -26,7 +26,7 @@ from noaber.web.dependencies import (
 
 @get(
     "/health",
-    opt={PLATFORM_ROUTE: True},
+    opt={PLATFORM_ROUTE: True, "public": True, "access_log": False},
     sync_to_thread=True,
     tags=["platform"],
     summary="Liveness and database check",
@@ -40,6 +40,7 @@ def health(db_session: DbSession, tenant: MaybeTenant, platform: CurrentPlatform
 
 @get(
     "/api/municipality",
+    opt={"public": True, "access_log": False},
     sync_to_thread=False,
     tags=["platform"],
     summary="The municipality of this host and its programmes",
@@ -88,6 +89,7 @@ def _out(row: Neighbourhood) -> NeighbourhoodOut:
 
 @get(
     "/api/neighbourhoods",
+    opt={"public": True, "access_log": False},
     sync_to_thread=True,
     tags=["platform"],
     summary="The municipality's neighbourhoods (wijken), paginated",
@@ -107,6 +109,7 @@ def list_neighbourhoods(
 
 @get(
     "/api/neighbourhoods/{neighbourhood_id:int}",
+    opt={"public": True, "access_log": False},
     sync_to_thread=True,
     tags=["platform"],
     summary="One neighbourhood of the municipality",

@@ -153,6 +153,10 @@ READ_ONLY_FOR_APP = ("tenant", "tenant_host", "offboarding", "alembic_version")
 an injection in the app cannot resume a suspended tenant or claim a host), the
 offboarding register and the migration state."""
 
+APPEND_ONLY_FOR_APP = ("access_log", "removal_register")
+"""Tables the running app may read and append to but never change or delete from
+(the access log of personal data and the register of what retention removed)."""
+
 
 def grant_app_role(engine: Engine, role: str) -> None:
     """Let the application role read and write the tenant tables (read the platform
@@ -173,6 +177,9 @@ def grant_app_role(engine: Engine, role: str) -> None:
         for table in READ_ONLY_FOR_APP:
             if table in existing:
                 conn.execute(text(f"REVOKE INSERT, UPDATE, DELETE ON {_quote(table)} FROM {r}"))
+        for table in APPEND_ONLY_FOR_APP:
+            if table in existing:
+                conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {_quote(table)} FROM {r}"))
 
 
 def role_of(url: str) -> str | None:

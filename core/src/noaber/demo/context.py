@@ -6,6 +6,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import pluggy
 from pydantic import BaseModel
 from sqlmodel import Session
 
@@ -18,6 +19,9 @@ class DemoContext:
     municipality: Municipality
     plugin_settings: Mapping[str, BaseModel | None]
     random: random.Random
+    plugins: pluggy.PluginManager | None = None
+    """The tenant's plugin manager, for core services that take one (people, requests,
+    matching); None when a caller seeds without one."""
 
     @property
     def slug(self) -> str:

@@ -35,6 +35,7 @@ def seed_demo(
                     municipality=municipality,
                     plugin_settings=municipality.plugin_settings,
                     random=random.Random(f"{seed}:{slug}"),
+                    plugins=pm,
                 )
                 pm.hook.seed_demo_data(demo=demo)
                 # Flush while the tenant is in context: new rows get their tenant here.

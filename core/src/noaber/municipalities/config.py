@@ -79,6 +79,32 @@ class Contact(_Strict):
     website: HttpUrl | None = None
 
 
+class MatchingConfig(_Strict):
+    """``[matching]``: how helpers are ranked for this municipality."""
+
+    weights: dict[Slug, Annotated[float, Field(ge=0, le=100)]] = Field(
+        default_factory=dict,
+        description=(
+            "Weight per score component (built-in: skills, availability, proximity, "
+            "languages, spare_capacity, fairness; plugins add more). Missing ones keep "
+            "the component's default weight; 0 switches a component off."
+        ),
+    )
+    suggestions: int = Field(default=10, ge=1, le=100, description="Suggestions shown per request.")
+    fairness_window_days: int = Field(
+        default=90,
+        ge=1,
+        le=730,
+        description="Couplings proposed within this many days make a helper weigh less.",
+    )
+    vog_validity_months: int = Field(
+        default=36,
+        ge=1,
+        le=120,
+        description="How long a VOG counts as valid when no end date was recorded.",
+    )
+
+
 class MunicipalityConfig(_Strict):
     slug: Slug
     name: str = Field(min_length=1)
@@ -95,6 +121,7 @@ class MunicipalityConfig(_Strict):
     branding: Branding = Field(default_factory=Branding)
     privacy: Privacy
     contact: Contact
+    matching: MatchingConfig = Field(default_factory=MatchingConfig)
     retention_months: dict[Slug, Annotated[int, Field(ge=1, le=1200)]] = Field(
         default_factory=dict,
         description="How long each kind of record is kept after it is closed, in months.",

@@ -22,12 +22,16 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins import InitPluginProtocol
 from litestar.types import ControllerRouterHandler
 from redis.exceptions import RedisError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as SqlTimeoutError
 
 import noaber
+from noaber.accounts.mail import Mailer
+from noaber.accounts.sessions import session_config
+from noaber.accounts.web import AuthMiddleware, CsrfMiddleware, auth_guard
 from noaber.platform import Platform
 from noaber.plugins import BUILTIN_PLUGINS, make_plugin_manager, results_by_plugin
+from noaber.privacy.web import AccessLogMiddleware
 from noaber.settings import Settings
 from noaber.web.dependencies import DEPENDENCIES, TENANT_SCOPE_KEY, tenant_limiters
 from noaber.web.problems import EXCEPTION_HANDLERS, problem
@@ -59,17 +63,22 @@ def enabled_plugin_guard(plugin: str) -> Guard:
 
 
 def collect_route_handlers(platform: Platform) -> list[ControllerRouterHandler]:
+    """Every contributed route, behind the secure-by-default :func:`auth_guard`: a
+    logged-in account of the tenant, scoped to the contributing plugin (its programme)
+    unless the route says ``opt={"public": True}``; ``opt={"roles": (...)}`` narrows."""
     pm = make_plugin_manager(platform.catalog)
     handlers: list[ControllerRouterHandler] = []
     for plugin, contributed in sorted(results_by_plugin(pm, "route_handlers").items()):
+        if not contributed:
+            continue
         if plugin in BUILTIN_PLUGINS:
-            handlers.extend(contributed)
-        elif contributed:
+            handlers.append(Router(path="/", route_handlers=list(contributed), guards=[auth_guard]))
+        else:
             handlers.append(
                 Router(
                     path="/",
                     route_handlers=list(contributed),
-                    guards=[enabled_plugin_guard(plugin)],
+                    guards=[enabled_plugin_guard(plugin), auth_guard],
                     opt={"plugin": plugin},
                 )
             )
@@ -108,6 +117,14 @@ class NoaberWebPlugin(InitPluginProtocol):
         app_config.middleware.append(TenantMiddleware(platform))
         if settings.rate_limit_per_minute or settings.tenant_rate_limit_per_minute:
             app_config.middleware.append(TenantRateLimitMiddleware(RateCounter(redis), settings))
+        app_config.middleware.extend(
+            [
+                session_config(settings).middleware,
+                AuthMiddleware(platform),
+                CsrfMiddleware(),
+                AccessLogMiddleware(platform),
+            ]
+        )
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)
         app_config.exception_handlers[RedisError] = _redis_unavailable
@@ -119,6 +136,9 @@ class NoaberWebPlugin(InitPluginProtocol):
                 "platform": platform,
                 "redis": redis,
                 "tenant_limiters": tenant_limiters(settings),
+                "login_counter": RateCounter(redis),
+                "accounts_enabled": True,
+                "mailer": Mailer(settings.smtp_url),
             }
         )
         if redis is not None:
@@ -161,6 +181,18 @@ class NoaberWebPlugin(InitPluginProtocol):
         limiter.total_tokens = self.platform.settings.db_pool_size
 
 
+def _nested_too_deeply(_request: Request[Any, Any, Any], _exc: RecursionError) -> Response[Any]:
+    # A body like [[[[...]]]] 100,000 deep makes the JSON decoder give up; that is the
+    # client's input, not a server fault.
+    return problem(400, "The request body is nested too deeply.")
+
+
+def _out_of_range(_request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
+    # An id or number larger than the database's integers (found by fuzzing: a 64-bit
+    # overflow on SQLite, a DataError on PostgreSQL) is bad input, not a server fault.
+    return problem(400, "A value in the request is out of range.")
+
+
 def create_app(platform: Platform | None = None) -> Litestar:
     if platform is None:
         platform = Platform.build(Settings())
@@ -173,4 +205,12 @@ def create_app(platform: Platform | None = None) -> Litestar:
             description="Neighbourhood support programmes for Dutch municipalities.",
         ),
         debug=False,
+        # Resource limits (see tests/reliability/test_resource_limits.py).
+        request_max_body_size=platform.settings.max_body_bytes,
+        multipart_form_part_limit=platform.settings.max_multipart_parts,
+        exception_handlers={
+            RecursionError: _nested_too_deeply,
+            OverflowError: _out_of_range,
+            DataError: _out_of_range,
+        },
     )

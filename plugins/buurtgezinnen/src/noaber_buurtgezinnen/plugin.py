@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
 
 from noaber import hookimpl
+from noaber.demo.context import DemoContext
+from noaber.matching.columns import Array, MatchFilter, ScoreComponent
 from noaber.programmes import programme_route
+from noaber.requests.types import RequestType
+from noaber_buurtgezinnen import models  # noqa: F401  (registers the tables on the metadata)
 from noaber_buurtgezinnen.settings import BuurtgezinnenSettings
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from noaber.municipalities.loader import Municipality
+    from noaber.requests.models import HelpRequest
+
 NAME = "buurtgezinnen"
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
 
 @hookimpl
@@ -20,11 +33,95 @@ def settings_model() -> type[BaseModel]:
 
 
 @hookimpl
+def migration_locations() -> Sequence[str]:
+    return [str(MIGRATIONS)]
+
+
+@hookimpl
 def route_handlers() -> Sequence[ControllerRouterHandler]:
+    from noaber_buurtgezinnen.controllers import CONTROLLERS
+
     return [
         programme_route(
             NAME,
             title="Buurtgezinnen",
             description="Steungezinnen uit de buurt ondersteunen gezinnen die het even zwaar hebben.",
-        )
+        ),
+        *CONTROLLERS,
     ]
+
+
+@hookimpl
+def request_types(register: Callable[[RequestType], None]) -> None:
+    from noaber_buurtgezinnen.workflow import BUURTGEZIN
+
+    register(BUURTGEZIN)
+
+
+@hookimpl
+def match_filters(register: Callable[[MatchFilter], None]) -> None:
+    from noaber_buurtgezinnen.matching import FILTERS
+
+    for item in FILTERS:
+        register(item)
+
+
+@hookimpl
+def match_score_components(register: Callable[[ScoreComponent], None]) -> None:
+    from noaber_buurtgezinnen.matching import COMPONENTS
+
+    for item in COMPONENTS:
+        register(item)
+
+
+@hookimpl
+def match_helper_columns(
+    session: Session, municipality: Municipality, helper_ids: Array
+) -> Mapping[str, Array]:
+    from noaber_buurtgezinnen.matching import helper_columns
+
+    return helper_columns(session, municipality, helper_ids)
+
+
+@hookimpl
+def match_request_columns(
+    session: Session, municipality: Municipality, request_ids: Array
+) -> Mapping[str, Array]:
+    from noaber_buurtgezinnen.matching import request_columns
+
+    return request_columns(session, municipality, request_ids)
+
+
+@hookimpl
+def check_request_transition(session: Session, request: HelpRequest, target: str) -> str | None:
+    from noaber_buurtgezinnen.matching import check_request_transition as check
+
+    return check(session, request, target)
+
+
+@hookimpl
+def seed_demo_data(demo: DemoContext) -> None:
+    from noaber_buurtgezinnen.demo import seed
+
+    seed(demo)
+
+
+@hookimpl
+def data_subject_tables() -> Mapping[str, str]:
+    from noaber_buurtgezinnen.privacy import TABLES
+
+    return TABLES
+
+
+@hookimpl
+def data_subject_export(person_id: int, session: Session) -> Mapping[str, Any]:
+    from noaber_buurtgezinnen.privacy import export
+
+    return export(session, person_id)
+
+
+@hookimpl
+def data_subject_erase(person_id: int, session: Session) -> Mapping[str, int]:
+    from noaber_buurtgezinnen.privacy import erase
+
+    return erase(session, person_id)

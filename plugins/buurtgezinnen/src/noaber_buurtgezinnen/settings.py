@@ -26,9 +26,29 @@ class BuurtgezinnenSettings(BaseModel):
     yearly_budget: Decimal | None = Field(
         default=None, ge=0, decimal_places=2, description="Euros per year."
     )
+    nearby_neighbourhoods: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            "Neighbourhoods (by name) that count as nearby each other; a steungezin also "
+            "supports families in the neighbourhoods near its own."
+        ),
+    )
+    review_due_days: int = Field(
+        default=30,
+        ge=0,
+        le=180,
+        description="Days before a review's date that it appears on the coordinator's work list.",
+    )
 
     @model_validator(mode="after")
     def _ages_ordered(self) -> Self:
         if self.child_age_min > self.child_age_max:
             raise ValueError("child_age_min must not be above child_age_max")
         return self
+
+    def nearby(self, name: str) -> set[str]:
+        """Names of the neighbourhoods near ``name`` (the relation is symmetric)."""
+        found = set(self.nearby_neighbourhoods.get(name, ()))
+        found |= {other for other, near in self.nearby_neighbourhoods.items() if name in near}
+        found.discard(name)
+        return found

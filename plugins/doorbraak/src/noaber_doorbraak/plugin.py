@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from noaber import hookimpl
+from noaber.demo.context import DemoContext
 from noaber.programmes import programme_route
+from noaber.requests.models import HelpRequest
+from noaber.requests.types import RequestType
+from noaber_doorbraak import models  # noqa: F401  (registers the tables on the metadata)
 from noaber_doorbraak.settings import DoorbraakSettings
 
 NAME = "doorbraak"
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
 
 @hookimpl
@@ -20,11 +28,70 @@ def settings_model() -> type[BaseModel]:
 
 
 @hookimpl
+def migration_locations() -> Sequence[str]:
+    return [str(MIGRATIONS)]
+
+
+@hookimpl
 def route_handlers() -> Sequence[ControllerRouterHandler]:
+    from noaber_doorbraak.controllers import CONTROLLERS
+
     return [
         programme_route(
             NAME,
             title="Doorbraakaanpak",
             description="Een doorbraakspecialist haalt de blokkade weg die een gezin vastzet.",
-        )
+        ),
+        *CONTROLLERS,
     ]
+
+
+@hookimpl
+def request_types(register: Callable[[RequestType], None]) -> None:
+    from noaber_doorbraak.workflow import DOORBRAAK
+
+    register(DOORBRAAK)
+
+
+@hookimpl
+def check_request_transition(
+    session: Session, request: HelpRequest, target: str, reason: str | None
+) -> str | None:
+    """A breakthrough case is only closed with its outcome (goal met, partly, not)."""
+    from noaber_doorbraak.services import has_outcome
+    from noaber_doorbraak.workflow import CLOSED, REQUEST_TYPE
+
+    if request.type != REQUEST_TYPE or target != CLOSED or has_outcome(session, request.id):
+        return None
+    return (
+        "a breakthrough case is closed with its outcome (behaald, deels_behaald, niet_behaald): "
+        "use POST /api/doorbraak/cases/{id}/close"
+    )
+
+
+@hookimpl
+def seed_demo_data(demo: DemoContext) -> None:
+    from noaber_doorbraak.demo import seed
+
+    seed(demo)
+
+
+@hookimpl
+def data_subject_tables() -> Mapping[str, str]:
+    from noaber_doorbraak.privacy import TABLES
+
+    return TABLES
+
+
+@hookimpl
+def data_subject_export(person_id: int, session: Session) -> Mapping[str, Any]:
+    from noaber_doorbraak.privacy import export
+
+    return export(session, person_id)
+
+
+@hookimpl
+def data_subject_erase(person_id: int, session: Session) -> Mapping[str, int]:
+    from noaber_doorbraak.privacy import erase
+
+    return erase(session, person_id)

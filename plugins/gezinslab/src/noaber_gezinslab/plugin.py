@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from noaber import hookimpl
+from noaber.demo.context import DemoContext
 from noaber.programmes import programme_route
+from noaber.requests.types import RequestType
+from noaber_gezinslab import models  # noqa: F401  (registers the tables on the metadata)
 from noaber_gezinslab.settings import GezinslabSettings
 
 NAME = "gezinslab"
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
 
 @hookimpl
@@ -20,11 +27,54 @@ def settings_model() -> type[BaseModel]:
 
 
 @hookimpl
+def migration_locations() -> Sequence[str]:
+    return [str(MIGRATIONS)]
+
+
+@hookimpl
 def route_handlers() -> Sequence[ControllerRouterHandler]:
+    from noaber_gezinslab.controllers import CONTROLLERS
+
     return [
         programme_route(
             NAME,
             title="Gezinslab",
             description="Samen met het gezin werken aan wat achter gezondheidsproblemen zit.",
-        )
+        ),
+        *CONTROLLERS,
     ]
+
+
+@hookimpl
+def request_types(register: Callable[[RequestType], None]) -> None:
+    from noaber_gezinslab.workflow import GEZINSLAB
+
+    register(GEZINSLAB)
+
+
+@hookimpl
+def seed_demo_data(demo: DemoContext) -> None:
+    from noaber_gezinslab.demo import seed
+
+    seed(demo)
+
+
+@hookimpl
+def data_subject_tables() -> Mapping[str, str]:
+    from noaber_gezinslab.privacy import TABLES
+
+    return TABLES
+
+
+@hookimpl
+def data_subject_export(person_id: int, session: Session) -> Mapping[str, Any]:
+    from noaber_gezinslab.privacy import export
+
+    return export(session, person_id)
+
+
+@hookimpl
+def data_subject_erase(person_id: int, session: Session) -> Mapping[str, int]:
+    from noaber_gezinslab.privacy import erase
+
+    return erase(session, person_id)

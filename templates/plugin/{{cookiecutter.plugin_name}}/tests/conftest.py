@@ -16,6 +16,7 @@ from litestar.testing import TestClient
 from noaber.municipalities.loader import load_municipality_from_path
 from noaber.platform import Platform
 from noaber.plugins import PluginCatalog
+from noaber.testing import StaffClient
 from noaber.web.app import create_app
 
 MUNICIPALITIES = Path(__file__).parent / "municipalities"
@@ -37,6 +38,7 @@ def programme_platform(
 
 
 @pytest.fixture
-def client(programme_platform: Platform) -> Iterator[TestClient]:  # type: ignore[type-arg]
+def client(programme_platform: Platform) -> Iterator[StaffClient]:
+    """Routes need a login: each ``host`` header gets a logged-in municipality admin."""
     with TestClient(create_app(programme_platform), raise_server_exceptions=False) as client:
-        yield client
+        yield StaffClient(client, programme_platform)

@@ -7,6 +7,7 @@ from sqlalchemy import inspect
 
 from noaber.db import migrate
 from noaber.demo.seed import seed_demo
+from noaber.testing import StaffClient
 from noaber.web.app import create_app
 
 URL = "/api/{{ cookiecutter.__url }}/items"
@@ -41,7 +42,8 @@ def test_bad_input_is_refused_and_the_limit_holds(client):
 
 def test_demo_data_only_for_municipalities_that_enable_it(programme_platform):
     seed_demo(programme_platform)
-    with TestClient(create_app(programme_platform)) as client:
+    with TestClient(create_app(programme_platform)) as raw:
+        client = StaffClient(raw, programme_platform)
         assert client.get(URL, headers={"host": ENABLED}).json()
         assert client.get(URL, headers={"host": NOT_ENABLED}).status_code == 404
 

@@ -6,7 +6,7 @@ tables of every earlier revision, core's and plugins' alike. Tables created by l
 revisions call ``noaber.db.rls.enable_tenant_rls(op, table)`` themselves.
 
 Revision ID: 0010_rls
-Revises: 0001_platform
+Revises: 0003_domain_location
 Create Date: 2026-11-23
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from noaber.db.rls import disable_tenant_rls, enable_tenant_rls, tenant_tables_in_database
 
 revision: str = "0010_rls"
-down_revision: str | Sequence[str] | None = "0001_platform"
+down_revision: str | Sequence[str] | None = "0003_domain_location"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

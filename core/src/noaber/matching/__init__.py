@@ -1,0 +1,1 @@
+"""Matching: see models, schemas, services and controllers."""

@@ -1,0 +1,120 @@
+"""REST endpoints for suggestions, explanations, batch assignment and matches."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.params import Parameter
+
+from noaber.matching import services
+from noaber.matching.schemas import (
+    BatchOut,
+    MatchIn,
+    MatchOut,
+    MatchTransitionIn,
+    SuggestionsOut,
+    WhyOut,
+)
+from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
+from noaber.web.params import PageNumber, PageSize
+
+
+class SuggestionController(Controller):
+    path = "/api/requests/{request_id:int}/suggestions"
+    tags = ["matching"]
+
+    @get("/", sync_to_thread=True, summary="Ranked, explained helper suggestions for a request")
+    def suggestions(
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        request_id: int,
+        limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
+    ) -> SuggestionsOut:
+        return services.suggestions(db_session, tenant, request_id, limit)
+
+    @get("/{helper_id:int}", sync_to_thread=True, summary="Why (not) this helper?")
+    def why(
+        self, tenant: CurrentTenant, db_session: DbSession, request_id: int, helper_id: int
+    ) -> WhyOut:
+        return services.why(db_session, tenant, request_id, helper_id)
+
+
+class BatchController(Controller):
+    path = "/api/batch-suggestions"
+    tags = ["matching"]
+
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="Optimal assignment of all open requests of a type or programme (not stored)",
+    )
+    def batch(
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        type: str | None = None,
+        programme: str | None = None,
+    ) -> BatchOut:
+        return services.batch_suggestions(
+            db_session, tenant, request_type=type, programme=programme
+        )
+
+
+class MatchController(Controller):
+    path = "/api/matches"
+    tags = ["matching"]
+
+    @get("/", sync_to_thread=True, summary="List matches (couplings)")
+    def list_matches(
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        request_id: int | None = None,
+        helper_id: int | None = None,
+        status: str | None = None,
+        sort: services.MatchSort = "id",
+    ) -> Page[MatchOut]:
+        rows, total = services.list_matches(
+            db_session,
+            page=page,
+            page_size=page_size,
+            request_id=request_id,
+            helper_id=helper_id,
+            status=status,
+            sort=sort,
+        )
+        return Page[MatchOut](
+            items=[services.match_out(tenant, db_session, m) for m in rows],
+            total=total,
+            page=page,
+            page_size=page_size,
+        )
+
+    @post("/", sync_to_thread=True, summary="Propose a match (a coordinator decides)")
+    def propose(self, tenant: CurrentTenant, db_session: DbSession, data: MatchIn) -> MatchOut:
+        return services.match_out(
+            tenant, db_session, services.propose_match(db_session, tenant, data)
+        )
+
+    @get("/{match_id:int}", sync_to_thread=True, summary="One match")
+    def get_match(self, tenant: CurrentTenant, db_session: DbSession, match_id: int) -> MatchOut:
+        return services.match_out(tenant, db_session, services.get_match(db_session, match_id))
+
+    @post(
+        "/{match_id:int}/transitions",
+        sync_to_thread=True,
+        summary="Accept, decline (with reason), activate or end (with reason) a match",
+    )
+    def transition(
+        self, tenant: CurrentTenant, db_session: DbSession, match_id: int, data: MatchTransitionIn
+    ) -> MatchOut:
+        match = services.transition_match(db_session, tenant, match_id, data)
+        return services.match_out(tenant, db_session, match)
+
+
+CONTROLLERS = [SuggestionController, BatchController, MatchController]

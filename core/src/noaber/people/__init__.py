@@ -1,0 +1,1 @@
+"""People: see models, schemas, services and controllers."""

@@ -1,0 +1,244 @@
+"""REST endpoints for people, households, organisations, professionals and helpers."""
+
+from __future__ import annotations
+
+from litestar import Controller, delete, get, patch, post
+
+from noaber.people import services
+from noaber.people.models import HelperKind, HelperStatus, OrganisationKind
+from noaber.people.schemas import (
+    HelperIn,
+    HelperOut,
+    HelperPatch,
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPatch,
+    MemberIn,
+    OrganisationIn,
+    OrganisationOut,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    ProfessionalIn,
+    ProfessionalOut,
+)
+from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
+from noaber.web.params import PageNumber, PageSize
+
+
+class PeopleController(Controller):
+    path = "/api/people"
+    tags = ["people"]
+
+    @get("/", sync_to_thread=True, summary="List people")
+    def list_people(
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        name: str | None = None,
+        neighbourhood_id: int | None = None,
+        sort: services.PersonSort = "id",
+    ) -> Page[PersonOut]:
+        return services.list_people(
+            db_session,
+            page=page,
+            page_size=page_size,
+            name=name,
+            neighbourhood_id=neighbourhood_id,
+            sort=sort,
+        )
+
+    @post("/", sync_to_thread=True, summary="Register a person")
+    def create_person(
+        self, tenant: CurrentTenant, db_session: DbSession, data: PersonIn
+    ) -> PersonOut:
+        return services.person_out(services.create_person(db_session, tenant.plugins, data))
+
+    @get("/{person_id:int}", sync_to_thread=True, summary="One person")
+    def get_person(self, db_session: DbSession, person_id: int) -> PersonOut:
+        return services.person_out(services.get_person(db_session, person_id))
+
+    @patch("/{person_id:int}", sync_to_thread=True, summary="Change a person")
+    def update_person(
+        self, tenant: CurrentTenant, db_session: DbSession, person_id: int, data: PersonPatch
+    ) -> PersonOut:
+        return services.person_out(
+            services.update_person(db_session, tenant.plugins, person_id, data)
+        )
+
+
+class HouseholdController(Controller):
+    path = "/api/households"
+    tags = ["people"]
+
+    @get("/", sync_to_thread=True, summary="List households")
+    def list_households(
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        name: str | None = None,
+        neighbourhood_id: int | None = None,
+        sort: services.HouseholdSort = "id",
+    ) -> Page[HouseholdOut]:
+        return services.list_households(
+            db_session,
+            page=page,
+            page_size=page_size,
+            name=name,
+            neighbourhood_id=neighbourhood_id,
+            sort=sort,
+        )
+
+    @post("/", sync_to_thread=True, summary="Register a household with its members")
+    def create_household(
+        self, tenant: CurrentTenant, db_session: DbSession, data: HouseholdIn
+    ) -> HouseholdOut:
+        household = services.create_household(db_session, tenant.plugins, data)
+        return services.household_out(db_session, household)
+
+    @get("/{household_id:int}", sync_to_thread=True, summary="One household")
+    def get_household(self, db_session: DbSession, household_id: int) -> HouseholdOut:
+        return services.household_out(db_session, services.get_household(db_session, household_id))
+
+    @patch("/{household_id:int}", sync_to_thread=True, summary="Change a household")
+    def update_household(
+        self, db_session: DbSession, household_id: int, data: HouseholdPatch
+    ) -> HouseholdOut:
+        household = services.update_household(db_session, household_id, data)
+        return services.household_out(db_session, household)
+
+    @delete(
+        "/{household_id:int}/members/{person_id:int}",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Take a member out of the household (the person stays registered)",
+    )
+    def remove_member(
+        self, db_session: DbSession, household_id: int, person_id: int
+    ) -> HouseholdOut:
+        household = services.remove_member(db_session, household_id, person_id)
+        return services.household_out(db_session, household)
+
+    @post("/{household_id:int}/members", sync_to_thread=True, summary="Add a member")
+    def add_member(
+        self, tenant: CurrentTenant, db_session: DbSession, household_id: int, data: MemberIn
+    ) -> HouseholdOut:
+        household = services.add_member(db_session, tenant.plugins, household_id, data)
+        return services.household_out(db_session, household)
+
+
+class OrganisationController(Controller):
+    path = "/api/organisations"
+    tags = ["people"]
+
+    @get("/", sync_to_thread=True, summary="List partner organisations")
+    def list_organisations(
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        kind: OrganisationKind | None = None,
+        name: str | None = None,
+        sort: services.OrganisationSort = "name",
+    ) -> Page[OrganisationOut]:
+        return services.list_organisations(
+            db_session, page=page, page_size=page_size, kind=kind, name=name, sort=sort
+        )
+
+    @post("/", sync_to_thread=True, summary="Register an organisation")
+    def create_organisation(self, db_session: DbSession, data: OrganisationIn) -> OrganisationOut:
+        return OrganisationOut.model_validate(services.create_organisation(db_session, data))
+
+    @get("/{organisation_id:int}", sync_to_thread=True, summary="One organisation")
+    def get_organisation(self, db_session: DbSession, organisation_id: int) -> OrganisationOut:
+        return OrganisationOut.model_validate(
+            services.get_organisation(db_session, organisation_id)
+        )
+
+
+class ProfessionalController(Controller):
+    path = "/api/professionals"
+    tags = ["people"]
+
+    @get("/", sync_to_thread=True, summary="List professionals")
+    def list_professionals(
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        organisation_id: int | None = None,
+        name: str | None = None,
+        sort: services.ProfessionalSort = "id",
+    ) -> Page[ProfessionalOut]:
+        return services.list_professionals(
+            db_session,
+            page=page,
+            page_size=page_size,
+            organisation_id=organisation_id,
+            name=name,
+            sort=sort,
+        )
+
+    @post("/", sync_to_thread=True, summary="Register a professional")
+    def create_professional(self, db_session: DbSession, data: ProfessionalIn) -> ProfessionalOut:
+        return ProfessionalOut.model_validate(services.create_professional(db_session, data))
+
+    @get("/{professional_id:int}", sync_to_thread=True, summary="One professional")
+    def get_professional(self, db_session: DbSession, professional_id: int) -> ProfessionalOut:
+        return ProfessionalOut.model_validate(
+            services.get_professional(db_session, professional_id)
+        )
+
+
+class HelperController(Controller):
+    path = "/api/helpers"
+    tags = ["people"]
+
+    @get(
+        "/", sync_to_thread=True, summary="List helpers (volunteers, support families, businesses)"
+    )
+    def list_helpers(
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        kind: HelperKind | None = None,
+        status: HelperStatus | None = None,
+        neighbourhood_id: int | None = None,
+        skill: str | None = None,
+        sort: services.HelperSort = "id",
+    ) -> Page[HelperOut]:
+        return services.list_helpers(
+            db_session,
+            page=page,
+            page_size=page_size,
+            kind=kind,
+            status=status,
+            neighbourhood_id=neighbourhood_id,
+            skill=skill,
+            sort=sort,
+        )
+
+    @post("/", sync_to_thread=True, summary="Register a helper profile")
+    def create_helper(self, db_session: DbSession, data: HelperIn) -> HelperOut:
+        return HelperOut.model_validate(services.create_helper(db_session, data))
+
+    @get("/{helper_id:int}", sync_to_thread=True, summary="One helper profile")
+    def get_helper(self, db_session: DbSession, helper_id: int) -> HelperOut:
+        return HelperOut.model_validate(services.get_helper(db_session, helper_id))
+
+    @patch("/{helper_id:int}", sync_to_thread=True, summary="Change a helper profile (e.g. pause)")
+    def update_helper(self, db_session: DbSession, helper_id: int, data: HelperPatch) -> HelperOut:
+        return HelperOut.model_validate(services.update_helper(db_session, helper_id, data))
+
+
+CONTROLLERS = [
+    PeopleController,
+    HouseholdController,
+    OrganisationController,
+    ProfessionalController,
+    HelperController,
+]

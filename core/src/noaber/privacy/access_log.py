@@ -1,0 +1,191 @@
+"""The access log of personal data (NEN 7513, Logboek Dataverwerkingen).
+
+Every read and write of personal data leaves an entry: actor, on whose behalf, data
+subject, action, object, result, origin, purpose (the processing activity), UTC time
+and trace id. Entries are append-only: on PostgreSQL the application role has no
+UPDATE or DELETE on ``access_log`` and a trigger refuses both.
+
+Two ways in:
+
+* **Routes** are logged by :class:`AccessLogMiddleware` without any code in the
+  handler: one entry per request to a tenant route (unless the route says
+  ``opt={"access_log": False}`` because it returns no personal data), written *before*
+  the response starts, so personal data is never sent without its log entry. The
+  object comes from the path (``/api/people/{person_id}`` → person 12); a handler adds
+  the data subjects it showed with :func:`note_subjects` (one entry per subject) and
+  can name the processing activity with ``opt={"purpose": "..."}``.
+* **Code** outside a request (commands, jobs, exports) calls :func:`record`.
+
+Entries never hold secrets, tokens or the personal data itself, only references.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+from noaber.accounts.roles import Principal
+from noaber.privacy.models import AccessLogEntry
+from noaber.tenancy.context import require_tenant
+
+if TYPE_CHECKING:
+    from noaber.db.session import SessionFactory
+
+ACTIONS = ("read", "list", "create", "update", "delete", "export", "erase", "login", "share")
+RESULTS = ("ok", "denied", "not_found", "invalid", "error")
+
+_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+
+
+@dataclass
+class RequestLog:
+    """What one request accumulates for its access-log entries."""
+
+    trace_id: str
+    origin: str
+    subjects: set[int] = field(default_factory=set)
+    objects: list[tuple[str, str]] = field(default_factory=list)
+    purpose: str | None = None
+
+
+_request: ContextVar[RequestLog | None] = ContextVar("noaber_access_request", default=None)
+
+
+def trace_id_from(traceparent: str | None) -> str:
+    """The W3C trace id of an incoming ``traceparent`` header, or a new one."""
+    if traceparent:
+        match = _TRACEPARENT.match(traceparent.strip().lower())
+        if match:
+            return match.group(1)
+    return secrets.token_hex(16)
+
+
+def begin_request(trace_id: str, origin: str) -> RequestLog:
+    log = RequestLog(trace_id=trace_id, origin=origin)
+    _request.set(log)
+    return log
+
+
+def current_request() -> RequestLog | None:
+    return _request.get()
+
+
+def note_subjects(person_ids: Iterable[int | None]) -> None:
+    """Name the persons whose data this request showed or changed (lists, searches)."""
+    log = _request.get()
+    if log is not None:
+        log.subjects.update(p for p in person_ids if p is not None)
+
+
+def note_object(kind: str, object_id: int | str) -> None:
+    """Name an object this request touched that its path does not name (a new row)."""
+    log = _request.get()
+    if log is not None:
+        log.objects.append((kind, str(object_id)))
+
+
+def set_purpose(purpose: str) -> None:
+    log = _request.get()
+    if log is not None:
+        log.purpose = purpose
+
+
+def entry(
+    *,
+    principal: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: str | int | None = None,
+    subject_person_id: int | None = None,
+    result: str = "ok",
+    purpose: str,
+    origin: str,
+    trace_id: str,
+    route: str | None = None,
+) -> AccessLogEntry:
+    return AccessLogEntry(
+        tenant_id=require_tenant(),
+        actor=principal.actor if principal else "anonymous",
+        actor_role=str(principal.role) if principal else "anonymous",
+        on_behalf_of=principal.on_behalf_of if principal else None,
+        subject_person_id=subject_person_id,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        result=result,
+        origin=origin[:200],
+        purpose=purpose[:100],
+        trace_id=trace_id,
+        route=route[:300] if route else None,
+    )
+
+
+def write(sessions: SessionFactory, entries: Sequence[AccessLogEntry]) -> None:
+    """Store entries in their own transaction (they outlive a rolled-back request)."""
+    if not entries:
+        return
+    with sessions.begin() as session:
+        session.add_all(entries)
+
+
+def record(
+    session: Session,
+    *,
+    principal: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: str | int | None = None,
+    subject_person_id: int | None = None,
+    result: str = "ok",
+    purpose: str,
+    origin: str = "cli",
+    trace_id: str | None = None,
+) -> AccessLogEntry:
+    """Add one entry to ``session`` (committed with the work it logs). For commands,
+    jobs and services outside a web request; the tenant must be in context."""
+    request = _request.get()
+    row = entry(
+        principal=principal,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        subject_person_id=subject_person_id,
+        result=result,
+        purpose=purpose,
+        origin=request.origin if request and origin == "cli" else origin,
+        trace_id=trace_id or (request.trace_id if request else secrets.token_hex(16)),
+    )
+    session.add(row)
+    return row
+
+
+def result_of_status(status: int) -> str:
+    if status < 400:
+        return "ok"
+    if status in (401, 403):
+        return "denied"
+    if status == 404:
+        return "not_found"
+    if status in (400, 409, 422):
+        return "invalid"
+    return "error"
+
+
+ACTION_OF_METHOD = {
+    "GET": "read",
+    "HEAD": "read",
+    "POST": "create",
+    "PUT": "update",
+    "PATCH": "update",
+    "DELETE": "delete",
+}
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,1 @@
+"""Requests: see models, schemas, services and controllers."""

@@ -1,0 +1,140 @@
+"""REST endpoints for request types, requests, transitions and timelines."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, patch, post
+
+from noaber.requests import services
+from noaber.requests.models import Urgency
+from noaber.requests.schemas import (
+    RequestIn,
+    RequestOut,
+    RequestPatch,
+    RequestTypeOut,
+    TimelineIn,
+    TimelineOut,
+    TransitionIn,
+)
+from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
+from noaber.web.params import PageNumber, PageSize
+
+
+class RequestTypeController(Controller):
+    path = "/api/request-types"
+    tags = ["requests"]
+
+    @get(
+        "/", sync_to_thread=False, summary="Request types of this municipality and their workflows"
+    )
+    def list_types(self, tenant: CurrentTenant) -> list[RequestTypeOut]:
+        return services.list_request_types(tenant.plugins)
+
+
+class RequestController(Controller):
+    path = "/api/requests"
+    tags = ["requests"]
+
+    @get("/", sync_to_thread=True, summary="List requests")
+    def list_requests(
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        status: str | None = None,
+        type: str | None = None,
+        neighbourhood_id: int | None = None,
+        urgency: Urgency | None = None,
+        household_id: int | None = None,
+        sort: services.RequestSort = "id",
+    ) -> Page[RequestOut]:
+        rows, total = services.list_requests(
+            db_session,
+            page=page,
+            page_size=page_size,
+            status=status,
+            type=type,
+            neighbourhood_id=neighbourhood_id,
+            urgency=urgency,
+            household_id=household_id,
+            sort=sort,
+        )
+        return Page[RequestOut](
+            items=[services.request_out(tenant.plugins, r) for r in rows],
+            total=total,
+            page=page,
+            page_size=page_size,
+        )
+
+    @post("/", sync_to_thread=True, summary="Register a request (hulpvraag)")
+    def create_request(
+        self, tenant: CurrentTenant, db_session: DbSession, data: RequestIn
+    ) -> RequestOut:
+        request = services.create_request(db_session, tenant.plugins, data)
+        return services.request_out(tenant.plugins, request)
+
+    @get("/{request_id:int}", sync_to_thread=True, summary="One request")
+    def get_request(
+        self, tenant: CurrentTenant, db_session: DbSession, request_id: int
+    ) -> RequestOut:
+        return services.request_out(tenant.plugins, services.get_request(db_session, request_id))
+
+    @patch("/{request_id:int}", sync_to_thread=True, summary="Change a request's details")
+    def update_request(
+        self, tenant: CurrentTenant, db_session: DbSession, request_id: int, data: RequestPatch
+    ) -> RequestOut:
+        return services.request_out(
+            tenant.plugins, services.update_request(db_session, request_id, data)
+        )
+
+    @post(
+        "/{request_id:int}/transitions",
+        sync_to_thread=True,
+        summary="Move a request to another status (409 lists the allowed ones)",
+    )
+    def transition(
+        self, tenant: CurrentTenant, db_session: DbSession, request_id: int, data: TransitionIn
+    ) -> RequestOut:
+        request = services.transition_request(db_session, tenant.plugins, request_id, data)
+        return services.request_out(tenant.plugins, request)
+
+    @get("/{request_id:int}/timeline", sync_to_thread=True, summary="A request's timeline")
+    def get_timeline(
+        self,
+        db_session: DbSession,
+        request_id: int,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[TimelineOut]:
+        return services.timeline(db_session, page=page, page_size=page_size, request_id=request_id)
+
+    @post("/{request_id:int}/timeline", sync_to_thread=True, summary="Add a note or contact")
+    def add_entry(self, db_session: DbSession, request_id: int, data: TimelineIn) -> TimelineOut:
+        return TimelineOut.model_validate(services.add_request_entry(db_session, request_id, data))
+
+
+class HouseholdTimelineController(Controller):
+    path = "/api/households/{household_id:int}/timeline"
+    tags = ["requests"]
+
+    @get("/", sync_to_thread=True, summary="A household's timeline, its requests' included")
+    def get_timeline(
+        self,
+        db_session: DbSession,
+        household_id: int,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[TimelineOut]:
+        return services.timeline(
+            db_session, page=page, page_size=page_size, household_id=household_id
+        )
+
+    @post("/", sync_to_thread=True, summary="Add a note or contact to a household")
+    def add_entry(self, db_session: DbSession, household_id: int, data: TimelineIn) -> TimelineOut:
+        return TimelineOut.model_validate(
+            services.add_household_entry(db_session, household_id, data)
+        )
+
+
+CONTROLLERS = [RequestTypeController, RequestController, HouseholdTimelineController]

@@ -1,0 +1,70 @@
+"""What plugins contribute to the web interface through the ``ui_*`` hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+STAFF_ROLES: tuple[str, ...] = ("municipality_admin", "coordinator", "professional")
+ALL_ROLES: tuple[str, ...] = (
+    "platform_admin",
+    "municipality_admin",
+    "coordinator",
+    "professional",
+    "volunteer",
+    "resident",
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main navigation (``section="main"``) or a request type's intake
+    form (``section="intake"`` with ``request_type``). ``label`` is an English message
+    id, translated through the catalogue; ``roles`` limits who sees it."""
+
+    label: str
+    href: str
+    roles: tuple[str, ...] = ("municipality_admin", "coordinator")
+    section: str = "main"
+    request_type: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line on the coordinator's work list.
+
+    ``section`` is one of ``new``, ``intake``, ``review``, ``waiting``, ``escalation``
+    (or any other name: it gets its own heading). ``due`` marks it overdue once passed.
+    """
+
+    section: str
+    title: str
+    href: str
+    due: date | None = None
+    detail: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due < date.today()
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A table on the reports page, exported as CSV and Excel; optionally charted.
+
+    ``name`` is a slug, unique per tenant (it is the export's file name). ``chart`` is
+    ``"bar"`` to draw the first column as labels and ``chart_column`` as values.
+    """
+
+    name: str
+    title: str
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    programme: str | None = None
+    chart: str | None = None
+    chart_column: int = 1
+    description: str = ""
+    notes: Sequence[str] = field(default_factory=tuple)

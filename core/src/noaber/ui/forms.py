@@ -1,0 +1,212 @@
+"""HTML forms: Dutch errors next to the field, values kept, one-time submit tokens.
+
+A form page puts a fresh :func:`new_form_token` in a hidden field. The handler that
+stores something calls :meth:`FormTokens.claim` after validating the input: the first
+submit of a token wins; a repeated submit (double click, browser back and resend) finds
+the token claimed and is sent to the first submit's result instead of storing again.
+With Redis configured the claim is one ``SET NX`` shared by every worker process;
+without it the claim is kept in this process.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeGuard
+
+from litestar import Request
+from pydantic import BaseModel, ValidationError
+
+from noaber.errors import InvalidInput
+from noaber.tenancy.context import require_tenant
+
+TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+TOKEN_TTL_SECONDS = 24 * 3600
+PENDING = "pending"
+
+# English message ids; the catalogue translates them.
+MESSAGES = {
+    "missing": "Please fill in this field.",
+    "string_too_short": "Please fill in this field.",
+    "string_too_long": "This text is too long.",
+    "string_pattern_mismatch": "This value does not have the right form.",
+    "int_parsing": "Enter a whole number.",
+    "decimal_parsing": "Enter a number, for example 1,5.",
+    "float_parsing": "Enter a number, for example 1,5.",
+    "date_from_datetime_parsing": "Enter a date.",
+    "date_parsing": "Enter a date.",
+    "enum": "Choose one of the options.",
+    "literal_error": "Choose one of the options.",
+    "greater_than_equal": "This number is too small.",
+    "greater_than": "This number is too small.",
+    "less_than_equal": "This number is too large.",
+    "too_long": "Too many values.",
+    "invalid": "This value is not valid.",
+}
+
+
+@dataclass
+class FormState:
+    """What a form page shows: the typed values and an error per field."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+    token: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.general
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+async def read_form(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The submitted fields; repeated names (checkboxes) become lists."""
+    form = await request.form()
+    out: dict[str, Any] = {}
+    for key in form:
+        values = form.getall(key)
+        out[key] = values if len(values) > 1 else values[0]
+    return out
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value if str(v).strip()]
+    return [str(value)]
+
+
+def split_tags(value: Any) -> list[str]:
+    return [p.strip() for p in str(value or "").split(",") if p.strip()]
+
+
+def blank_to_none(values: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    return {n: (values.get(n) or None) for n in names}
+
+
+def validate(
+    model: type[BaseModel],
+    data: Mapping[str, Any],
+    state: FormState,
+    gettext: Callable[[str], str],
+    *,
+    field_messages: Mapping[str, str] | None = None,
+    rename: Mapping[str, str] | None = None,
+) -> BaseModel | None:
+    """Validate ``data`` with ``model``; on failure put translated errors in ``state``.
+
+    ``rename`` maps the model's field names to the form's input names;
+    ``field_messages`` gives a field its own (English id) message.
+    """
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = [str(p) for p in error["loc"]]
+            name = loc[0] if loc else ""
+            name = (rename or {}).get(name, name)
+            if not name:
+                state.general.append(gettext("Please check what you filled in."))
+                continue
+            if name in state.errors:
+                continue
+            if field_messages and name in field_messages:
+                state.errors[name] = gettext(field_messages[name])
+            else:
+                state.errors[name] = gettext(MESSAGES.get(error["type"], MESSAGES["invalid"]))
+        return None
+
+
+def service_errors(
+    exc: InvalidInput,
+    state: FormState,
+    gettext: Callable[[str], str],
+    messages: Mapping[str, str],
+) -> None:
+    """Put a service's 422 (``errors=[{"field": ...}]``) next to the form's fields."""
+    errors = exc.extra.get("errors") or []
+    for error in errors:
+        name = str(error.get("field", ""))
+        if name in messages:
+            state.errors[name] = gettext(messages[name])
+        else:
+            state.general.append(gettext("Please check what you filled in."))
+    if not errors:
+        state.general.append(gettext("Please check what you filled in."))
+
+
+class FormTokens:
+    """Claims of one-time form tokens (per tenant)."""
+
+    def __init__(self, redis: Any | None, namespace: str = "noaber") -> None:
+        self.redis = redis
+        self.namespace = namespace
+        self._lock = threading.Lock()
+        self._local: dict[str, tuple[float, str]] = {}
+
+    def _key(self, token: str) -> str:
+        return f"{self.namespace}:{require_tenant()}:form-token:{token}"
+
+    def _expire_local(self) -> None:
+        now = time.monotonic()
+        for key in [k for k, (t, _v) in self._local.items() if t < now]:
+            del self._local[key]
+
+    async def claim(self, token: str) -> str | None:
+        """Claim ``token``; None if this is its first submit, else what the first
+        submit recorded (``"pending"`` while it is still being stored)."""
+        key = self._key(token)
+        if self.redis is not None:
+            first = await self.redis.set(key, PENDING, nx=True, ex=TOKEN_TTL_SECONDS)
+            if first:
+                return None
+            value = await self.redis.get(key)
+            return value.decode() if isinstance(value, bytes) else str(value or PENDING)
+        with self._lock:
+            self._expire_local()
+            if key in self._local:
+                return self._local[key][1]
+            self._local[key] = (time.monotonic() + TOKEN_TTL_SECONDS, PENDING)
+            return None
+
+    async def record(self, token: str, result: str) -> None:
+        """Remember where the first submit led (repeat submits are sent there)."""
+        key = self._key(token)
+        if self.redis is not None:
+            await self.redis.set(key, result, ex=TOKEN_TTL_SECONDS)
+            return
+        with self._lock:
+            self._local[key] = (time.monotonic() + TOKEN_TTL_SECONDS, result)
+
+    async def release(self, token: str) -> None:
+        """Forget a claim whose submit failed, so the form can be sent again."""
+        key = self._key(token)
+        if self.redis is not None:
+            await self.redis.delete(key)
+            return
+        with self._lock:
+            self._local.pop(key, None)
+
+
+def valid_token(token: Any) -> TypeGuard[str]:
+    return isinstance(token, str) and bool(TOKEN_PATTERN.match(token))
+
+
+def form_tokens(request: Request[Any, Any, Any]) -> FormTokens:
+    state = request.app.state
+    tokens: FormTokens | None = state.get("ui_form_tokens")
+    if tokens is None:
+        platform = state.platform
+        tokens = FormTokens(state.get("redis"), platform.settings.redis_namespace)
+        state["ui_form_tokens"] = tokens
+    return tokens

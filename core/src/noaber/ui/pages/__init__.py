@@ -1,0 +1,1 @@
+"""Route handlers of the web interface, one module per audience."""

@@ -1,0 +1,129 @@
+"""Municipality administration: users and roles, programme settings, reports and exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromPath
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from noaber.errors import NotFound
+from noaber.requests.types import request_types_of
+from noaber.ui import accounts
+from noaber.ui.charts import bar_chart
+from noaber.ui.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, to_csv, to_xlsx
+from noaber.ui.queries import all_reports
+from noaber.ui.templating import gettext_for, render
+from noaber.ui.web import roles
+from noaber.web.dependencies import CurrentTenant, DbSession
+
+
+def _settings_rows(settings: BaseModel | None) -> list[tuple[str, str, str]]:
+    if settings is None:
+        return []
+    fields = type(settings).model_fields
+    return [
+        (name, str(value), fields[name].description or "")
+        for name, value in settings.model_dump(mode="json").items()
+    ]
+
+
+class AdminPages(Controller):
+    path = "/beheer"
+    opt = roles("municipality_admin")
+
+    @get("/programmas", sync_to_thread=False, name="ui-programmes")
+    def programmes(self, request: Request[Any, Any, Any], tenant: CurrentTenant) -> Response[Any]:
+        _ = gettext_for(request)
+        municipality = tenant.municipality
+        return render(
+            request,
+            "admin/programmes.html",
+            {
+                "page_title": _("Programmes"),
+                "programmes": [
+                    (name, _settings_rows(municipality.plugin_settings[name]))
+                    for name in sorted(municipality.enabled_plugins)
+                ],
+                "types": list(request_types_of(tenant.plugins)),
+                "matching": municipality.config.matching,
+            },
+        )
+
+    @get("/gebruikers", sync_to_thread=True, name="ui-users")
+    def users(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
+        _ = gettext_for(request)
+        return render(
+            request,
+            "admin/users.html",
+            {"page_title": _("Users and roles"), "accounts": list_accounts(db_session)},
+        )
+
+    @get("/rapportages", sync_to_thread=True, name="ui-reports")
+    def reports(
+        self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
+    ) -> Response[Any]:
+        _ = gettext_for(request)
+        programme = request.query_params.get("programma") or ""
+        tables = [
+            t
+            for t in all_reports(db_session, tenant, _)
+            if not programme or t.programme in (None, programme)
+        ]
+        colour = tenant.municipality.config.branding.primary_colour
+        charts = {
+            t.name: bar_chart(
+                t.title,
+                [row[0] for row in t.rows],
+                [row[t.chart_column] for row in t.rows],
+                colour,
+            )
+            for t in tables
+            if t.chart == "bar" and t.rows
+        }
+        return render(
+            request,
+            "admin/reports.html",
+            {"page_title": _("Reports"), "tables": tables, "charts": charts},
+        )
+
+    @get("/rapportages/{name:str}", sync_to_thread=True, name="ui-report-export")
+    def export(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        name: FromPath[str],
+    ) -> Response[bytes]:
+        stem, _dot, extension = name.rpartition(".")
+        if extension not in ("csv", "xlsx"):
+            raise NotFound(f"no export {name}")
+        tables = {t.name: t for t in all_reports(db_session, tenant, gettext_for(request))}
+        table = tables.get(stem)
+        if table is None:
+            raise NotFound(f"no report {stem}")
+        filename = f"{tenant.slug}-{stem}.{extension}"
+        body, media = (
+            (to_csv(table), CSV_MEDIA_TYPE)
+            if extension == "csv"
+            else (to_xlsx(table), XLSX_MEDIA_TYPE)
+        )
+        return Response(
+            body,
+            media_type=media,
+            headers={"content-disposition": f'attachment; filename="{filename}"'},
+        )
+
+
+def list_accounts(session: Session) -> list[dict[str, Any]] | None:
+    """The municipality's accounts, their roles and programmes (as ``GET /api/accounts``);
+    None without the accounts layer."""
+    controllers = accounts.module("noaber.accounts.controllers")
+    models = accounts.module("noaber.accounts.models")
+    if controllers is None or models is None:
+        return None
+    account = models.Account
+    rows = session.exec(select(account).order_by(col(account.display_name))).all()
+    return [controllers.account_out(a).model_dump() for a in rows]

@@ -1,0 +1,289 @@
+"""Pages anyone can open: the start page, asking for help, signing up to help."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from sqlmodel import Session
+
+from noaber.errors import InvalidInput
+from noaber.people.models import HelperKind, HelperStatus
+from noaber.people.schemas import HelperIn, PersonIn
+from noaber.people.services import create_helper, create_person
+from noaber.platform import TenantRuntime
+from noaber.requests.models import AskedBy
+from noaber.requests.schemas import RequestIn
+from noaber.requests.services import create_request
+from noaber.ui.forms import (
+    PENDING,
+    FormState,
+    as_list,
+    form_tokens,
+    new_form_token,
+    read_form,
+    split_tags,
+    valid_token,
+    validate,
+)
+from noaber.ui.pages.common import KIND_NAMES, options, request_type_options, slot_options
+from noaber.ui.schemas import AskForHelpForm, SignUpForm
+from noaber.ui.templating import gettext_for, render
+from noaber.ui.web import PUBLIC, in_thread, redirect
+from noaber.web.dependencies import CurrentTenant, DbSession
+
+POSTCODE_MESSAGE = "Enter a postcode like 8921 AB."
+FIELD_MESSAGES = {
+    "postcode": POSTCODE_MESSAGE,
+    "email": "Enter an e-mail address like name@example.nl.",
+    "phone": "Enter a phone number of digits, like 06 12345678.",
+    "consent": "Please agree, otherwise we cannot handle your request.",
+    "given_name": "Please fill in your first name.",
+    "description": "Please describe what you would like help with.",
+}
+SERVICE_MESSAGES = {"postcode": "This postcode does not lie in our municipality."}
+
+
+async def submit_once(
+    request: Request[Any, Any, Any],
+    form: FormState,
+    store: Any,
+    done: str,
+) -> Response[Any] | None:
+    """Claim the form's one-time token. Returns a response for a repeated submit (sent
+    to the first submit's result), None when this submit should be stored."""
+    tokens = form_tokens(request)
+    previous = await tokens.claim(form.token)
+    if previous is None:
+        try:
+            url = await in_thread(store)
+        except InvalidInput:
+            await tokens.release(form.token)
+            raise
+        await tokens.record(form.token, url or done)
+        return redirect(url or done)
+    if previous == PENDING:
+        return render(request, "public/already_sent.html", status_code=409)
+    return redirect(previous)
+
+
+class PublicPages(Controller):
+    path = "/"
+    opt = PUBLIC
+
+    @get("/", sync_to_thread=False, name="ui-home")
+    def home(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        return render(request, "public/home.html", {"page_title": None})
+
+    @get("/huisstijl/logo", sync_to_thread=True, name="ui-logo")
+    def logo(self, tenant: CurrentTenant) -> Response[bytes]:
+        from noaber.errors import NotFound
+
+        logo = tenant.municipality.config.branding.logo
+        if not logo:
+            raise NotFound("no logo")
+        resource = resources.files(tenant.municipality.package).joinpath(logo)
+        if not resource.is_file():
+            raise NotFound("no logo")
+        media = "image/svg+xml" if logo.endswith(".svg") else "image/png"
+        return Response(resource.read_bytes(), media_type=media)
+
+    # --- ask for help -------------------------------------------------------------------
+
+    def _ask_page(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: TenantRuntime,
+        form: FormState,
+        status: int = 200,
+    ) -> Response[Any]:
+        _ = gettext_for(request)
+        return render(
+            request,
+            "public/ask_for_help.html",
+            {
+                "page_title": _("Ask for help"),
+                "form": form,
+                "types": request_type_options(tenant),
+                "slots": slot_options(_),
+            },
+            status_code=status,
+        )
+
+    @get("/hulp-vragen", sync_to_thread=False, name="ui-ask")
+    def ask_form(self, request: Request[Any, Any, Any], tenant: CurrentTenant) -> Response[Any]:
+        return self._ask_page(
+            request, tenant, FormState(values={"type": "hulpvraag"}, token=new_form_token())
+        )
+
+    @post("/hulp-vragen", name="ui-ask-submit")
+    async def ask_submit(
+        self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
+    ) -> Response[Any]:
+        _ = gettext_for(request)
+        values = await read_form(request)
+        values["availability"] = as_list(values.get("availability"))
+        token = values.get("form_token")
+        form = FormState(
+            values=values, token=str(token) if valid_token(token) else new_form_token()
+        )
+        if not valid_token(token):
+            form.general.append(_("The form had expired. Please send it again."))
+            return self._ask_page(request, tenant, form, 400)
+        data = validate(
+            AskForHelpForm,
+            values
+            | {
+                "family_name": values.get("family_name") or None,
+                "email": values.get("email") or None,
+                "phone": values.get("phone") or None,
+            },
+            form,
+            _,
+            field_messages=FIELD_MESSAGES,
+        )
+        if data is None or not isinstance(data, AskForHelpForm):
+            return self._ask_page(request, tenant, form, 422)
+        if data.type not in dict(request_type_options(tenant)):
+            form.errors["type"] = _("Choose one of the options.")
+            return self._ask_page(request, tenant, form, 422)
+
+        def store() -> str:
+            return ask_for_help(db_session, tenant, data)
+
+        try:
+            response = await submit_once(request, form, store, "/hulp-vragen/ontvangen")
+        except InvalidInput as exc:
+            await in_thread(db_session.rollback)
+            from noaber.ui.forms import service_errors
+
+            service_errors(exc, form, _, SERVICE_MESSAGES)
+            return self._ask_page(request, tenant, form, 422)
+        assert response is not None
+        return response
+
+    @get("/hulp-vragen/ontvangen", sync_to_thread=False, name="ui-ask-done")
+    def ask_done(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        return render(request, "public/received.html", {"kind": "help"})
+
+    # --- sign up to help ----------------------------------------------------------------
+
+    def _signup_page(
+        self, request: Request[Any, Any, Any], form: FormState, status: int = 200
+    ) -> Response[Any]:
+        _ = gettext_for(request)
+        return render(
+            request,
+            "public/sign_up.html",
+            {
+                "page_title": _("Become a volunteer or support family"),
+                "form": form,
+                "kinds": options({k: v for k, v in KIND_NAMES.items() if k != "business"}, _),
+                "slots": slot_options(_),
+            },
+            status_code=status,
+        )
+
+    @get("/vrijwilliger-worden", sync_to_thread=False, name="ui-signup")
+    def signup_form(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        kind = request.query_params.get("soort", "volunteer")
+        kind = kind if kind in ("volunteer", "support_family") else "volunteer"
+        return self._signup_page(request, FormState(values={"kind": kind}, token=new_form_token()))
+
+    @post("/vrijwilliger-worden", name="ui-signup-submit")
+    async def signup_submit(
+        self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
+    ) -> Response[Any]:
+        _ = gettext_for(request)
+        values = await read_form(request)
+        values["availability"] = as_list(values.get("availability"))
+        token = values.get("form_token")
+        form = FormState(
+            values=values, token=str(token) if valid_token(token) else new_form_token()
+        )
+        if not valid_token(token):
+            form.general.append(_("The form had expired. Please send it again."))
+            return self._signup_page(request, form, 400)
+        cleaned = values | {
+            "family_name": values.get("family_name") or None,
+            "phone": values.get("phone") or None,
+            "skills": split_tags(values.get("skills")),
+            "motivation": values.get("motivation") or None,
+        }
+        data = validate(SignUpForm, cleaned, form, _, field_messages=FIELD_MESSAGES)
+        if data is None or not isinstance(data, SignUpForm):
+            return self._signup_page(request, form, 422)
+
+        def store() -> str:
+            return sign_up(db_session, tenant, data)
+
+        try:
+            response = await submit_once(request, form, store, "/vrijwilliger-worden/ontvangen")
+        except InvalidInput as exc:
+            await in_thread(db_session.rollback)
+            from noaber.ui.forms import service_errors
+
+            service_errors(exc, form, _, SERVICE_MESSAGES)
+            return self._signup_page(request, form, 422)
+        assert response is not None
+        return response
+
+    @get("/vrijwilliger-worden/ontvangen", sync_to_thread=False, name="ui-signup-done")
+    def signup_done(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        return render(request, "public/received.html", {"kind": "signup"})
+
+
+def ask_for_help(session: Session, tenant: TenantRuntime, data: AskForHelpForm) -> str:
+    person = create_person(
+        session,
+        tenant.plugins,
+        PersonIn(
+            given_name=data.given_name,
+            family_name=data.family_name,
+            email=data.email,
+            phone=data.phone,
+            postcode=data.postcode,
+        ),
+    )
+    create_request(
+        session,
+        tenant.plugins,
+        RequestIn(
+            type=data.type,
+            asked_by=AskedBy.self,
+            person_id=person.id,
+            description=data.description,
+            availability=data.availability,
+            actor="resident (web form)",
+        ),
+    )
+    return "/hulp-vragen/ontvangen"
+
+
+def sign_up(session: Session, tenant: TenantRuntime, data: SignUpForm) -> str:
+    person = create_person(
+        session,
+        tenant.plugins,
+        PersonIn(
+            given_name=data.given_name,
+            family_name=data.family_name,
+            email=data.email,
+            phone=data.phone,
+            postcode=data.postcode,
+            notes=data.motivation,
+        ),
+    )
+    create_helper(
+        session,
+        HelperIn(
+            kind=HelperKind(data.kind),
+            display_name=" ".join(p for p in (data.given_name, data.family_name) if p),
+            person_id=person.id,
+            skills=data.skills,
+            availability=data.availability,
+            # A coordinator checks new helpers (and a VOG for support families) first.
+            status=HelperStatus.paused,
+        ),
+    )
+    return "/vrijwilliger-worden/ontvangen"

@@ -1,0 +1,69 @@
+"""The web interface, registered as a built-in plugin: its routes and core's links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from litestar import Router
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+
+from noaber.hookspecs import hookimpl
+from noaber.ui.contrib import NavItem
+from noaber.ui.pages.admin import AdminPages
+from noaber.ui.pages.coordinator import CoordinatorPages
+from noaber.ui.pages.login import LoginPages
+from noaber.ui.pages.people import PeoplePages
+from noaber.ui.pages.public import PublicPages
+from noaber.ui.pages.volunteer import ProfessionalPages, ResidentPages, VolunteerPages
+from noaber.ui.web import EXCEPTION_HANDLERS, PUBLIC, csrf_guard, role_guard
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+@hookimpl
+def route_handlers() -> Sequence[ControllerRouterHandler]:
+    pages = Router(
+        path="/",
+        route_handlers=[
+            PublicPages,
+            LoginPages,
+            CoordinatorPages,
+            PeoplePages,
+            VolunteerPages,
+            ProfessionalPages,
+            ResidentPages,
+            AdminPages,
+        ],
+        guards=[csrf_guard, role_guard],
+        exception_handlers=EXCEPTION_HANDLERS,
+        include_in_schema=False,
+        # The accounts layer checks CSRF in a header; interface forms send the same
+        # session token as a form field, checked by csrf_guard.
+        opt={"ui": True, "csrf_exempt": True},
+    )
+    static = create_static_files_router(
+        path="/static/ui", directories=[STATIC_DIR], name="ui-static", opt=dict(PUBLIC)
+    )
+    return [pages, static]
+
+
+COORDINATION = ("municipality_admin", "coordinator")
+
+
+@hookimpl
+def ui_nav_items(register: Callable[[NavItem], None]) -> None:
+    register(NavItem("Work list", "/werk", COORDINATION, order=10))
+    register(NavItem("Requests", "/aanvragen", COORDINATION, order=20))
+    register(NavItem("Households", "/huishoudens", COORDINATION, order=30))
+    register(NavItem("Couplings", "/koppelingen", COORDINATION, order=40))
+    register(NavItem("My jobs", "/mijn/klussen", ("volunteer",), order=50))
+    register(NavItem("Availability", "/mijn/beschikbaarheid", ("volunteer",), order=55))
+    register(NavItem("Refer a family", "/verwijzen", ("professional",), order=60))
+    register(NavItem("Shared cases", "/mijn/dossiers", ("professional",), order=65))
+    register(NavItem("My requests", "/mijn/aanvragen", ("resident",), order=70))
+    register(NavItem("Who saw my data", "/mijn/inzage", ("resident",), order=75))
+    register(NavItem("Reports", "/beheer/rapportages", ("municipality_admin",), order=80))
+    register(NavItem("Programmes", "/beheer/programmas", ("municipality_admin",), order=85))
+    register(NavItem("Users", "/beheer/gebruikers", ("municipality_admin",), order=90))

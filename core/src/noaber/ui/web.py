@@ -1,0 +1,175 @@
+"""Shared pieces of the interface's route handlers: guards, error pages, redirects."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import anyio.to_thread
+from litestar import Request, Response
+from litestar.connection import ASGIConnection
+from litestar.enums import MediaType
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.handlers import BaseRouteHandler
+from litestar.response import Redirect
+from litestar.types import ExceptionHandlersMap
+
+from noaber.errors import Conflict, InvalidInput, NoaberError, NotFound
+from noaber.ui.identity import viewer_of
+from noaber.web.dependencies import TENANT_SCOPE_KEY
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PUBLIC: dict[str, Any] = {"public": True}
+STAFF = ("municipality_admin", "coordinator", "professional")
+COORDINATION = ("municipality_admin", "coordinator")
+
+
+def roles(*names: str) -> dict[str, Any]:
+    return {"roles": tuple(names)}
+
+
+def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Interface routes: a signed-in viewer needs one of the route's ``roles``."""
+    if handler.opt.get("public"):
+        return
+    viewer = viewer_of(connection)
+    if not viewer.authenticated:
+        raise NotAuthorizedException()
+    wanted = handler.opt.get("roles")
+    if wanted and not viewer.has(*wanted):
+        raise PermissionDeniedException()
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_FIELD = "_csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+async def csrf_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler
+) -> None:
+    """HTML forms cannot send a header, so interface routes take the session's CSRF token
+    from the ``_csrf_token`` form field (or the ``X-CSRF-Token`` header htmx sends). A
+    request with a session and without the right token is refused with 403."""
+    if connection.scope.get("method", "GET") not in UNSAFE_METHODS:
+        return
+    session = connection.scope.get("session")
+    expected = session.get("csrf") if isinstance(session, dict) else None
+    if not expected:
+        return
+    sent = connection.headers.get(CSRF_HEADER)
+    if not sent and isinstance(connection, Request):
+        form = await connection.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not sent or not hmac.compare_digest(sent.encode(), str(expected).encode()):
+        raise PermissionDeniedException("missing or wrong CSRF token")
+
+
+async def in_thread(fn: Callable[[], T]) -> T:
+    return await anyio.to_thread.run_sync(fn)
+
+
+def redirect(path: str) -> Redirect:
+    return Redirect(path, status_code=303)
+
+
+TITLES = {
+    400: ("Bad request", "The request could not be processed."),
+    403: ("No access", "You do not have access to this page."),
+    404: ("Page not found", "This page does not exist, or you do not have access to it."),
+    409: ("This is not possible now", "The action conflicts with the current state."),
+    422: ("Invalid input", "Please check what you filled in."),
+    500: ("Something went wrong", "An unexpected error occurred; it has been logged."),
+    503: ("Temporarily unavailable", "Please try again shortly."),
+}
+
+
+def error_page(
+    request: Request[Any, Any, Any], status: int, detail: str | None = None
+) -> Response[Any]:
+    from noaber.ui.templating import render
+
+    title, message = TITLES.get(status, TITLES[400])
+    if request.scope["state"].get(TENANT_SCOPE_KEY) is None:
+        return Response(
+            f'<!DOCTYPE html><html lang="nl"><title>{status}</title><p>{status}</p></html>',
+            status_code=status,
+            media_type=MediaType.HTML,
+        )
+    try:
+        return render(
+            request,
+            "error.html",
+            {"status": status, "title": title, "message": message, "detail": detail},
+            status_code=status,
+        )
+    except Exception:  # the error page itself must never fail into a stack trace
+        log.exception("could not render the error page")
+        return Response(
+            f'<!DOCTYPE html><html lang="nl"><title>{status}</title><p>{status}</p></html>',
+            status_code=status,
+            media_type=MediaType.HTML,
+        )
+
+
+def _not_found(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
+    return error_page(request, 404)
+
+
+def _forbidden(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
+    return error_page(request, 403)
+
+
+def _login(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
+    return Redirect(f"/inloggen?next={quote(request.url.path)}", status_code=303)
+
+
+def _conflict(request: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
+    return error_page(request, 409)
+
+
+def _invalid(request: Request[Any, Any, Any], exc: InvalidInput) -> Response[Any]:
+    return error_page(request, 422)
+
+
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    return error_page(request, exc.status_code if exc.status_code in TITLES else 400)
+
+
+def _domain(request: Request[Any, Any, Any], exc: NoaberError) -> Response[Any]:
+    if exc.status == 401:  # not logged in, or the second factor is still to come
+        return _login(request, exc)
+    status = exc.status if exc.status in TITLES else 500
+    if status >= 500:
+        log.error("%s: %s", type(exc).__name__, exc.detail)
+    return error_page(request, status)
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_page(request, 500)
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    NotFound: _not_found,
+    NotFoundException: _not_found,
+    PermissionDeniedException: _forbidden,
+    NotAuthorizedException: _login,
+    Conflict: _conflict,
+    InvalidInput: _invalid,
+    NoaberError: _domain,
+    HTTPException: _http,
+    Exception: _unexpected,
+}

@@ -1,0 +1,804 @@
+"""Every read and write of Buurtgezinnen data goes through these functions.
+
+Core does the people, the request and the match through its public services; this
+module adds what Buurtgezinnen knows. A refusal raises before anything is written, and
+the request's transaction is rolled back on any error: nothing stored changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, func, select
+
+from noaber.errors import Conflict, InvalidInput, NotFound
+from noaber.matching.schemas import MatchIn, MatchTransitionIn
+from noaber.matching.services import add_months, get_match, propose_match, transition_match
+from noaber.people.models import HelperKind, Household, HouseholdMember, MemberRole, utcnow
+from noaber.people.schemas import HelperIn, HelperPatch, HouseholdIn, MemberIn, PersonIn
+from noaber.people.services import (
+    age_on,
+    children_ages,
+    create_helper,
+    create_household,
+    field_error,
+    get_helper,
+    neighbourhoods,
+    update_helper,
+)
+from noaber.platform import TenantRuntime
+from noaber.requests.models import AskedBy
+from noaber.requests.schemas import RequestIn, TransitionIn
+from noaber.requests.services import create_request, get_request, transition_request
+from noaber.tenancy.context import require_tenant
+from noaber_buurtgezinnen.matching import (
+    intake_answers_missing,
+    settings_of,
+    steungezin_ready,
+    visit_counts,
+    vraaggezin_intake_done,
+)
+from noaber_buurtgezinnen.models import (
+    Coupling,
+    EndReason,
+    Family,
+    FamilyKind,
+    Phase,
+    Review,
+    SignUpVia,
+    Visit,
+)
+from noaber_buurtgezinnen.schemas import (
+    ChildIn,
+    CompetenceIn,
+    CouplingIn,
+    CouplingOut,
+    CouplingStepIn,
+    FamilyOut,
+    IntakeDoneIn,
+    IntakeIn,
+    Referral,
+    ReviewIn,
+    ReviewOut,
+    SteungezinEntry,
+    SteungezinSignUp,
+    VisitIn,
+    VisitOut,
+    VogIn,
+    VraaggezinEntry,
+    VraaggezinSignUp,
+)
+from noaber_buurtgezinnen.settings import BuurtgezinnenSettings
+from noaber_buurtgezinnen.workflow import BUURTGEZIN, REQUEST_TYPE, RUNNING
+
+# What a coordinator reads when core's matching excludes a steungezin.
+FILTER_MESSAGES = {
+    "active": "the steungezin is paused",
+    "capacity": "the steungezin already supports as many families as it may",
+    "reach": "the steungezin lives too far away: the vraaggezin's neighbourhood is not its own "
+    "or a nearby one",
+    "vog": "the steungezin has no valid VOG (certificate of conduct)",
+    "child_ages": "the children's ages lie outside the ages the steungezin prefers",
+    "availability": "the steungezin is not available at the wished times",
+    "buurtgezinnen_steungezin": "the steungezin's intake visits or competence check are missing",
+    "buurtgezinnen_intake": "the vraaggezin's intake is not complete",
+}
+
+
+def settings(tenant: TenantRuntime) -> BuurtgezinnenSettings:
+    return settings_of(tenant.municipality)
+
+
+def _not_future(day: date, field: str, what: str) -> None:
+    if day > date.today():
+        raise field_error(field, f"{what} ({day}) lies in the future")
+
+
+# --- sign-up -------------------------------------------------------------------------------
+
+
+def _check_children(
+    children: Sequence[ChildIn], on: date, cfg: BuurtgezinnenSettings, *, required: bool
+) -> None:
+    for i, child in enumerate(children):
+        age = age_on(child.birth_date, child.birth_year, on)
+        assert age is not None
+        if age < 0:
+            raise field_error(f"children.{i}", f"{child.given_name} is not born yet on {on}")
+        if required and not cfg.child_age_min <= age <= cfg.child_age_max:
+            raise field_error(
+                f"children.{i}",
+                f"{child.given_name} is {age}; Buurtgezinnen here supports families with "
+                f"children aged {cfg.child_age_min} to {cfg.child_age_max}",
+            )
+
+
+def _signed_up_on(day: date | None) -> date:
+    day = day or date.today()
+    _not_future(day, "signed_up_on", "the sign-up date")
+    return day
+
+
+def _household(
+    session: Session,
+    tenant: TenantRuntime,
+    name: str,
+    adults: Sequence[PersonIn],
+    children: Sequence[ChildIn],
+) -> tuple[Household, int]:
+    family_name = adults[0].family_name
+    members = [MemberIn(person=p, role=MemberRole.parent) for p in adults] + [
+        MemberIn(
+            person=PersonIn(
+                given_name=c.given_name,
+                family_name=family_name,
+                birth_date=c.birth_date,
+                birth_year=c.birth_year,
+            ),
+            role=MemberRole.child,
+        )
+        for c in children
+    ]
+    household = create_household(session, tenant.plugins, HouseholdIn(name=name, members=members))
+    first = session.exec(
+        select(HouseholdMember.person_id)
+        .where(HouseholdMember.household_id == household.id)
+        .order_by(col(HouseholdMember.id))
+    ).first()
+    assert first is not None
+    return household, int(first)
+
+
+def sign_up_vraaggezin(
+    session: Session,
+    tenant: TenantRuntime,
+    data: VraaggezinSignUp,
+    via: SignUpVia = SignUpVia.self,
+) -> Family:
+    cfg = settings(tenant)
+    on = _signed_up_on(data.signed_up_on if isinstance(data, VraaggezinEntry) else None)
+    _check_children(data.children, on, cfg, required=True)
+    professional_id = data.professional_id if isinstance(data, Referral) else None
+    asked_by = AskedBy(data.asked_by) if isinstance(data, Referral) else AskedBy.self
+    actor = data.actor if isinstance(data, VraaggezinEntry) else "aanmeldformulier"
+    household, _first = _household(session, tenant, data.name, data.parents, data.children)
+    request = create_request(
+        session,
+        tenant.plugins,
+        RequestIn(
+            type=REQUEST_TYPE,
+            asked_by=asked_by,
+            professional_id=professional_id,
+            household_id=household.id,
+            description=data.question,
+            languages=list(data.languages),
+            actor=actor,
+        ),
+    )
+    family = Family(
+        tenant_id=require_tenant(),
+        kind=FamilyKind.vraaggezin,
+        household_id=household.id or 0,
+        request_id=request.id,
+        signed_up_on=on,
+        signed_up_via=via,
+        professional_id=professional_id,
+        upbringing_views=list(data.upbringing_views),
+        support_kinds=list(data.expected_support),
+        support_needed=data.question,
+    )
+    session.add(family)
+    session.flush()
+    return family
+
+
+def _vog_until(tenant: TenantRuntime, issued: date | None, until: date | None) -> date | None:
+    if until is not None:
+        return until
+    if issued is None:
+        return None
+    return add_months(issued, tenant.municipality.config.matching.vog_validity_months)
+
+
+def _reach(session: Session, cfg: BuurtgezinnenSettings, home: int | None) -> list[int]:
+    if home is None:
+        return []
+    hoods = neighbourhoods(session)
+    names = {h.id: h.name for h in hoods}
+    near = cfg.nearby(names.get(home, ""))
+    return [home] + [h.id for h in hoods if h.name in near and h.id is not None]
+
+
+def sign_up_steungezin(
+    session: Session,
+    tenant: TenantRuntime,
+    data: SteungezinSignUp,
+    via: SignUpVia = SignUpVia.self,
+) -> Family:
+    cfg = settings(tenant)
+    entry = data if isinstance(data, SteungezinEntry) else None
+    on = _signed_up_on(entry.signed_up_on if entry else None)
+    _check_children(data.children, on, cfg, required=False)
+    issued = entry.vog_issued_on if entry else None
+    until = _vog_until(tenant, issued, entry.vog_valid_until if entry else None)
+    if issued is not None:
+        _not_future(issued, "vog_issued_on", "the VOG's date")
+        if until is not None and until < issued:
+            raise field_error("vog_valid_until", "lies before vog_issued_on")
+    household, first = _household(session, tenant, data.name, data.adults, data.children)
+    try:
+        helper_in = HelperIn(
+            kind=HelperKind.support_family,
+            display_name=data.name,
+            person_id=first,
+            household_id=household.id,
+            home_neighbourhood_id=household.neighbourhood_id,
+            languages=list(data.languages),
+            max_load=cfg.max_couplings_per_steungezin,
+            reach_neighbourhood_ids=_reach(session, cfg, household.neighbourhood_id),
+            vog_issued_on=issued,
+            vog_valid_until=until,
+            child_age_min=data.preferred_child_age_min,
+            child_age_max=data.preferred_child_age_max,
+        )
+    except ValidationError as exc:  # pragma: no cover - the schema checks the same
+        raise InvalidInput(str(exc)) from None
+    helper = create_helper(session, helper_in)
+    family = Family(
+        tenant_id=require_tenant(),
+        kind=FamilyKind.steungezin,
+        household_id=household.id or 0,
+        helper_id=helper.id,
+        signed_up_on=on,
+        signed_up_via=via,
+        upbringing_views=list(data.upbringing_views),
+        support_kinds=list(data.offered_support),
+        motivation=data.motivation,
+    )
+    session.add(family)
+    session.flush()
+    return family
+
+
+# --- families and intake -----------------------------------------------------------------
+
+
+def get_family(session: Session, family_id: int, kind: FamilyKind | None = None) -> Family:
+    family = session.exec(select(Family).where(Family.id == family_id)).first()
+    if family is None:
+        raise NotFound(f"family {family_id} not found")
+    if kind is not None and family.kind is not kind:
+        raise NotFound(f"family {family_id} is a {family.kind.value}, not a {kind.value}")
+    return family
+
+
+def _visits(session: Session, family_id: int) -> Sequence[Visit]:
+    return session.exec(
+        select(Visit).where(Visit.family_id == family_id).order_by(col(Visit.visited_on))
+    ).all()
+
+
+def _running(session: Session, family: Family) -> int:
+    column = (
+        Coupling.vraaggezin_id if family.kind is FamilyKind.vraaggezin else Coupling.steungezin_id
+    )
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(Coupling)
+            .where(column == family.id, col(Coupling.phase).in_(sorted(RUNNING)))
+        ).scalar_one()
+    )
+
+
+def _vog_valid_until(tenant: TenantRuntime, session: Session, family: Family) -> date | None:
+    if family.helper_id is None:
+        return None
+    helper = get_helper(session, family.helper_id)
+    return _vog_until(tenant, helper.vog_issued_on, helper.vog_valid_until)
+
+
+def missing_for_matching(
+    session: Session, tenant: TenantRuntime, family: Family, today: date | None = None
+) -> list[str]:
+    """What still stands between this family and a coupling, in a coordinator's words."""
+    cfg = settings(tenant)
+    today = today or date.today()
+    visits = len(_visits(session, family.id or 0))
+    missing = []
+    if visits < cfg.minimum_intake_visits:
+        missing.append(
+            f"{cfg.minimum_intake_visits - visits} more intake visit(s) "
+            f"({visits} of {cfg.minimum_intake_visits} made)"
+        )
+    if family.kind is FamilyKind.vraaggezin:
+        missing += [f"intake question {name}" for name in intake_answers_missing(family)]
+    else:
+        until = _vog_valid_until(tenant, session, family)
+        if until is None:
+            missing.append("a VOG")
+        elif until < today:
+            missing.append(f"a new VOG (the last one expired on {until})")
+        if family.competence_checked_on is None:
+            missing.append("the competence check")
+        if family.stopped_on is not None:
+            missing.append(f"the steungezin stopped on {family.stopped_on}")
+    return missing
+
+
+def family_out(session: Session, tenant: TenantRuntime, family: Family) -> FamilyOut:
+    household = session.exec(select(Household).where(Household.id == family.household_id)).one()
+    request = get_request(session, family.request_id) if family.request_id else None
+    helper = get_helper(session, family.helper_id) if family.helper_id else None
+    missing = missing_for_matching(session, tenant, family)
+    return FamilyOut(
+        id=family.id or 0,
+        kind=family.kind,
+        name=household.name,
+        household_id=household.id or 0,
+        neighbourhood_id=household.neighbourhood_id,
+        request_id=family.request_id,
+        request_status=request.status if request else None,
+        helper_id=family.helper_id,
+        signed_up_on=family.signed_up_on,
+        signed_up_via=family.signed_up_via,
+        professional_id=family.professional_id,
+        children_ages=children_ages(session, household.id or 0),
+        languages=list(request.languages if request else helper.languages if helper else []),
+        upbringing_views=family.upbringing_views,
+        support_kinds=family.support_kinds,
+        support_needed=family.support_needed,
+        upbringing_important=family.upbringing_important,
+        expectations=family.expectations,
+        gives_back=family.gives_back,
+        motivation=family.motivation,
+        visits=[VisitOut.model_validate(v) for v in _visits(session, family.id or 0)],
+        intake_completed_on=family.intake_completed_on,
+        intake_missing=missing,
+        vog_valid_until=_vog_valid_until(tenant, session, family),
+        competence_checked_on=family.competence_checked_on,
+        ready_for_matching=not missing
+        and (request is None or request.status in BUURTGEZIN.open_statuses),
+        running_couplings=_running(session, family),
+        stopped_on=family.stopped_on,
+    )
+
+
+def list_families(session: Session, kind: FamilyKind | None = None) -> Sequence[Family]:
+    stmt = select(Family)
+    if kind is not None:
+        stmt = stmt.where(Family.kind == kind)
+    return session.exec(stmt.order_by(col(Family.id))).all()
+
+
+def _touch(session: Session, family: Family) -> None:
+    family.updated_at = utcnow()
+    session.add(family)
+    session.flush()
+
+
+def add_visit(session: Session, tenant: TenantRuntime, family_id: int, data: VisitIn) -> Visit:
+    family = get_family(session, family_id)
+    _not_future(data.visited_on, "visited_on", "the visit")
+    if data.visited_on < family.signed_up_on:
+        raise field_error(
+            "visited_on",
+            f"the visit ({data.visited_on}) lies before the sign-up ({family.signed_up_on})",
+        )
+    visit = Visit(
+        tenant_id=require_tenant(),
+        family_id=family.id or 0,
+        visited_on=data.visited_on,
+        visited_by=data.visited_by,
+        note=data.note,
+    )
+    session.add(visit)
+    if family.request_id is not None:
+        request = get_request(session, family.request_id)
+        if request.status == "aangemeld":
+            transition_request(
+                session,
+                tenant.plugins,
+                family.request_id,
+                TransitionIn(to="intake", actor=data.visited_by),
+            )
+    _touch(session, family)
+    return visit
+
+
+def record_intake(session: Session, family_id: int, data: IntakeIn) -> Family:
+    family = get_family(session, family_id)
+    if family.kind is not FamilyKind.vraaggezin:
+        raise Conflict(
+            f"family {family_id} is a steungezin; the four intake questions are for a vraaggezin"
+        )
+    family.support_needed = data.support_needed
+    family.upbringing_important = data.upbringing_important
+    family.expectations = data.expectations
+    family.gives_back = data.gives_back
+    if data.upbringing_views is not None:
+        family.upbringing_views = list(data.upbringing_views)
+    if data.expected_support is not None:
+        family.support_kinds = list(data.expected_support)
+    _touch(session, family)
+    return family
+
+
+def complete_intake(
+    session: Session, tenant: TenantRuntime, family_id: int, data: IntakeDoneIn
+) -> Family:
+    """The intake is done: a vraaggezin starts looking for a steungezin."""
+    family = get_family(session, family_id)
+    on = data.completed_on or date.today()
+    _not_future(on, "completed_on", "the end of the intake")
+    if family.intake_completed_on is not None:
+        raise Conflict(
+            f"the intake of family {family_id} was completed on {family.intake_completed_on}"
+        )
+    cfg = settings(tenant)
+    visits = _visits(session, family.id or 0)
+    if len(visits) < cfg.minimum_intake_visits:
+        raise Conflict(
+            f"the intake needs at least {cfg.minimum_intake_visits} visits to the family; "
+            f"{len(visits)} recorded",
+            visits=len(visits),
+            required=cfg.minimum_intake_visits,
+        )
+    if family.kind is FamilyKind.vraaggezin:
+        missing = intake_answers_missing(family)
+        if missing:
+            raise Conflict(
+                "record the four intake questions first; missing: " + ", ".join(missing),
+                missing=missing,
+            )
+        assert vraaggezin_intake_done(family, len(visits), cfg)
+    if on < visits[-1].visited_on:
+        raise field_error("completed_on", f"lies before the last visit ({visits[-1].visited_on})")
+    family.intake_completed_on = on
+    if family.request_id is not None:
+        transition_request(
+            session, tenant.plugins, family.request_id, TransitionIn(to="zoeken", actor=data.actor)
+        )
+    _touch(session, family)
+    return family
+
+
+def record_vog(session: Session, tenant: TenantRuntime, family_id: int, data: VogIn) -> Family:
+    family = get_family(session, family_id, FamilyKind.steungezin)
+    _not_future(data.issued_on, "issued_on", "the VOG's date")
+    until = _vog_until(tenant, data.issued_on, data.valid_until)
+    update_helper(
+        session,
+        family.helper_id or 0,
+        HelperPatch(vog_issued_on=data.issued_on, vog_valid_until=until),
+    )
+    _touch(session, family)
+    return family
+
+
+def record_competence(session: Session, family_id: int, data: CompetenceIn) -> Family:
+    family = get_family(session, family_id, FamilyKind.steungezin)
+    _not_future(data.checked_on, "checked_on", "the competence check")
+    if data.checked_on < family.signed_up_on:
+        raise field_error("checked_on", f"lies before the sign-up ({family.signed_up_on})")
+    family.competence_checked_on = data.checked_on
+    family.competence_checked_by = data.checked_by
+    family.competence_note = data.note
+    _touch(session, family)
+    return family
+
+
+# --- couplings -----------------------------------------------------------------------------
+
+
+def get_coupling(session: Session, coupling_id: int) -> Coupling:
+    coupling = session.exec(select(Coupling).where(Coupling.id == coupling_id)).first()
+    if coupling is None:
+        raise NotFound(f"coupling {coupling_id} not found")
+    return coupling
+
+
+def _name(session: Session, family_id: int) -> str:
+    return str(
+        session.execute(
+            select(Household.name)
+            .join(Family, col(Family.household_id) == Household.id)
+            .where(Family.id == family_id)
+        ).scalar_one()
+    )
+
+
+def coupling_out(session: Session, coupling: Coupling, today: date | None = None) -> CouplingOut:
+    today = today or date.today()
+    match = get_match(session, coupling.match_id)
+    reviews = session.exec(
+        select(Review).where(Review.coupling_id == coupling.id).order_by(col(Review.held_on))
+    ).all()
+    return CouplingOut(
+        id=coupling.id or 0,
+        match_id=coupling.match_id,
+        vraaggezin_id=coupling.vraaggezin_id,
+        vraaggezin=_name(session, coupling.vraaggezin_id),
+        steungezin_id=coupling.steungezin_id,
+        steungezin=_name(session, coupling.steungezin_id),
+        phase=coupling.phase,
+        next_steps=list(BUURTGEZIN.match_lifecycle.allowed(coupling.phase.value)),
+        kennismaking_on=coupling.kennismaking_on,
+        trial_started_on=coupling.trial_started_on,
+        trial_ends_on=coupling.trial_ends_on,
+        agreed_on=coupling.agreed_on,
+        agreement=coupling.agreement,
+        active_since=coupling.active_since,
+        next_review_on=coupling.next_review_on,
+        review_overdue=coupling.phase is Phase.actief
+        and coupling.next_review_on is not None
+        and coupling.next_review_on < today,
+        ended_on=coupling.ended_on,
+        end_reason=coupling.end_reason,
+        end_note=coupling.end_note,
+        score=match.score,
+        explanation=match.explanation or None,
+        reviews=[ReviewOut.model_validate(r) for r in reviews],
+    )
+
+
+def list_couplings(
+    session: Session, phase: Phase | None = None, family_id: int | None = None
+) -> Sequence[Coupling]:
+    stmt = select(Coupling)
+    if phase is not None:
+        stmt = stmt.where(Coupling.phase == phase)
+    if family_id is not None:
+        stmt = stmt.where(
+            (col(Coupling.vraaggezin_id) == family_id) | (col(Coupling.steungezin_id) == family_id)
+        )
+    return session.exec(stmt.order_by(col(Coupling.id))).all()
+
+
+def _future_review(day: date | None, field: str) -> None:
+    if day is not None and day < date.today():
+        raise field_error(
+            field, f"the review date {day} lies in the past; plan the review on a coming date"
+        )
+
+
+def create_coupling(session: Session, tenant: TenantRuntime, data: CouplingIn) -> Coupling:
+    cfg = settings(tenant)
+    vraag = get_family(session, data.vraaggezin_id, FamilyKind.vraaggezin)
+    steun = get_family(session, data.steungezin_id, FamilyKind.steungezin)
+    _future_review(data.first_review_on, "first_review_on")
+    for family in (vraag, steun):
+        if data.kennismaking_on < family.signed_up_on:
+            raise field_error(
+                "kennismaking_on",
+                f"the kennismaking ({data.kennismaking_on}) lies before "
+                f"{_name(session, family.id or 0)} signed up ({family.signed_up_on})",
+            )
+    request = get_request(session, vraag.request_id or 0)
+    vraag_name, steun_name = _name(session, vraag.id or 0), _name(session, steun.id or 0)
+    if request.status not in BUURTGEZIN.open_statuses:
+        reason = {
+            "aangemeld": "its intake has not started",
+            "intake": "its intake is not complete",
+            "gekoppeld": "it is already coupled to a steungezin",
+        }.get(request.status, f"its request is {request.status}")
+        raise Conflict(f"{vraag_name} cannot be coupled: {reason}", request_status=request.status)
+    until = _vog_valid_until(tenant, session, steun)
+    latest = max(date.today(), data.kennismaking_on)
+    if until is None or until < latest:
+        detail = "has no VOG" if until is None else f"has a VOG that expired on {until}"
+        raise Conflict(
+            f"{steun_name} {detail}; a steungezin can only be coupled with a valid VOG "
+            "(certificate of conduct)",
+            excluded_by="vog",
+        )
+    visits = visit_counts(session, [steun.id or 0]).get(steun.id or 0, 0)
+    if not steungezin_ready(steun, visits, cfg):
+        raise Conflict(
+            f"{steun_name} cannot be coupled yet: "
+            + "; ".join(missing_for_matching(session, tenant, steun))
+            + " still missing",
+            excluded_by="buurtgezinnen_steungezin",
+        )
+    running = _running(session, steun)
+    if running >= cfg.max_couplings_per_steungezin:
+        raise Conflict(
+            f"{steun_name} already supports {running} famil{'y' if running == 1 else 'ies'}; "
+            f"a steungezin supports at most {cfg.max_couplings_per_steungezin} at a time here",
+            excluded_by="capacity",
+        )
+    try:
+        match = propose_match(
+            session,
+            tenant,
+            MatchIn(request_id=request.id or 0, helper_id=steun.helper_id or 0, actor=data.actor),
+        )
+    except Conflict as exc:
+        failed = exc.extra.get("failed_filters") or []
+        reasons = [FILTER_MESSAGES.get(f, f) for f in failed]
+        if not reasons:
+            raise
+        raise Conflict(
+            f"{steun_name} and {vraag_name} cannot be coupled: " + "; ".join(reasons),
+            **exc.extra,
+        ) from None
+    coupling = Coupling(
+        tenant_id=require_tenant(),
+        match_id=match.id or 0,
+        vraaggezin_id=vraag.id or 0,
+        steungezin_id=steun.id or 0,
+        phase=Phase.kennismaking,
+        kennismaking_on=data.kennismaking_on,
+        next_review_on=data.first_review_on,
+    )
+    session.add(coupling)
+    transition_request(
+        session, tenant.plugins, request.id or 0, TransitionIn(to="gekoppeld", actor=data.actor)
+    )
+    session.flush()
+    return coupling
+
+
+def _last_date(coupling: Coupling) -> date:
+    dates = [
+        coupling.kennismaking_on,
+        coupling.trial_started_on,
+        coupling.agreed_on,
+        coupling.active_since,
+    ]
+    return max(d for d in dates if d is not None)
+
+
+def step(
+    session: Session, tenant: TenantRuntime, coupling_id: int, data: CouplingStepIn
+) -> Coupling:
+    cfg = settings(tenant)
+    coupling = get_coupling(session, coupling_id)
+    allowed = BUURTGEZIN.match_lifecycle.allowed(coupling.phase.value)
+    if data.to not in allowed:
+        raise Conflict(
+            f"coupling {coupling_id} is in {coupling.phase.value}; the next step is "
+            + " or ".join(allowed or ("none: it is closed",))
+            + f", not {data.to}. Steps cannot be skipped.",
+            current=coupling.phase.value,
+            requested=data.to,
+            allowed=list(allowed),
+        )
+    on = data.on or date.today()
+    _not_future(on, "on", f"the start of {data.to}")
+    previous = _last_date(coupling)
+    if on < previous:
+        raise field_error("on", f"{on} lies before the previous step ({previous})")
+    if data.first_review_on is not None and data.to != "actief":
+        raise field_error("first_review_on", "is only given when the coupling becomes actief")
+    if data.to == "proefperiode":
+        coupling.trial_started_on = on
+        coupling.trial_ends_on = add_months(on, cfg.trial_period_months)
+    elif data.to == "afspraken":
+        if not (data.agreement or "").strip():
+            raise field_error("agreement", "record the agreement the families made")
+        coupling.agreed_on = on
+        coupling.agreement = data.agreement
+    elif data.to == "actief":
+        _future_review(data.first_review_on, "first_review_on")
+        first = data.first_review_on or coupling.next_review_on
+        if first is not None and first <= on:
+            raise field_error("first_review_on", f"{first} must lie after the start ({on})")
+        coupling.active_since = on
+        coupling.next_review_on = first or add_months(on, cfg.review_interval_months)
+    else:
+        _close(coupling, on, data.reason, data.note)
+    coupling.phase = Phase(data.to)
+    coupling.updated_at = utcnow()
+    session.add(coupling)
+    reason = _reason_text(data.reason, data.note)
+    transition_match(
+        session,
+        tenant,
+        coupling.match_id,
+        MatchTransitionIn(to=data.to, reason=reason, actor=data.actor),
+    )
+    if data.to == "afgesloten":
+        _after_close(session, tenant, coupling, reason or "", data.search_again, data.actor)
+    session.flush()
+    return coupling
+
+
+def _close(coupling: Coupling, on: date, reason: EndReason | None, note: str | None) -> None:
+    if reason is None:
+        raise field_error("reason", "say why the coupling ends (e.g. doel_bereikt, verhuisd)")
+    if reason is EndReason.anders and not (note or "").strip():
+        raise field_error("note", "describe the reason when it is anders")
+    coupling.ended_on = on
+    coupling.end_reason = reason
+    coupling.end_note = note
+    coupling.next_review_on = None
+
+
+def _reason_text(reason: EndReason | None, note: str | None) -> str | None:
+    if reason is None:
+        return None
+    return reason.value + (f": {note}" if note else "")
+
+
+def _after_close(
+    session: Session,
+    tenant: TenantRuntime,
+    coupling: Coupling,
+    reason: str,
+    search_again: bool,
+    actor: str,
+) -> None:
+    vraag = get_family(session, coupling.vraaggezin_id)
+    transition_request(
+        session,
+        tenant.plugins,
+        vraag.request_id or 0,
+        TransitionIn(to="zoeken" if search_again else "afgesloten", reason=reason, actor=actor),
+    )
+
+
+def add_review(
+    session: Session, tenant: TenantRuntime, coupling_id: int, data: ReviewIn
+) -> Coupling:
+    cfg = settings(tenant)
+    coupling = get_coupling(session, coupling_id)
+    if coupling.phase is not Phase.actief:
+        raise Conflict(
+            f"coupling {coupling_id} is in {coupling.phase.value}; reviews are held for an "
+            "actief coupling",
+            current=coupling.phase.value,
+        )
+    _not_future(data.held_on, "held_on", "the review")
+    assert coupling.active_since is not None
+    if data.held_on < coupling.active_since:
+        raise field_error(
+            "held_on", f"lies before the coupling became actief ({coupling.active_since})"
+        )
+    both = data.vraaggezin_continues and data.steungezin_continues
+    if not both and data.end_reason is None:
+        raise field_error(
+            "end_reason", "a family does not want to continue: say why the coupling ends"
+        )
+    if both and data.end_reason is not None:
+        raise field_error("end_reason", "both families continue; the coupling does not end")
+    review = Review(
+        tenant_id=require_tenant(),
+        coupling_id=coupling.id or 0,
+        due_on=coupling.next_review_on or data.held_on,
+        held_on=data.held_on,
+        vraaggezin_continues=data.vraaggezin_continues,
+        steungezin_continues=data.steungezin_continues,
+        note=data.note,
+        recorded_by=data.actor,
+    )
+    session.add(review)
+    if both:
+        coupling.next_review_on = add_months(data.held_on, cfg.review_interval_months)
+        coupling.updated_at = utcnow()
+        session.add(coupling)
+        session.flush()
+        return coupling
+    return step(
+        session,
+        tenant,
+        coupling_id,
+        CouplingStepIn(
+            to="afgesloten",
+            on=data.held_on,
+            reason=data.end_reason,
+            note=data.note,
+            search_again=data.search_again,
+            actor=data.actor,
+        ),
+    )
+
+
+def suggestions_for(session: Session, tenant: TenantRuntime, family_id: int) -> Any:
+    from noaber.matching.services import suggestions
+
+    family = get_family(session, family_id, FamilyKind.vraaggezin)
+    return suggestions(session, tenant, family.request_id or 0)

@@ -1,0 +1,211 @@
+"""REST endpoints under ``/api/gezinslab``. Handlers only translate HTTP to service calls.
+
+No authentication yet (accounts and roles are being built in core); every read and
+write of personal data goes through :mod:`noaber_gezinslab.services`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, get, post
+from litestar.params import QueryParameter
+
+from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber_gezinslab import figures as figures_module
+from noaber_gezinslab import services
+from noaber_gezinslab.models import LessonKind, TrajectoryStatus
+from noaber_gezinslab.schemas import (
+    ActionDoneIn,
+    ActionIn,
+    ActionOut,
+    AvoidedCostIn,
+    AvoidedCostOut,
+    CloseIn,
+    Figures,
+    GoalIn,
+    GoalOut,
+    GoalReachedIn,
+    LedgerOut,
+    LessonIn,
+    LessonOut,
+    LessonOverview,
+    MeasurementIn,
+    TeamMemberIn,
+    TeamMemberOut,
+    TrajectoryIn,
+    TrajectoryOut,
+    TrajectorySummary,
+)
+from noaber_gezinslab.settings import GezinslabSettings
+from noaber_gezinslab.zrm import DOMAIN_LABELS, SCORE_LABELS
+
+From = Annotated[date | None, QueryParameter(name="from", description="First day of the period.")]
+To = Annotated[date | None, QueryParameter(name="to", description="Last day of the period.")]
+RequiredFrom = Annotated[date, QueryParameter(name="from", description="First day of the period.")]
+RequiredTo = Annotated[date, QueryParameter(name="to", description="Last day of the period.")]
+
+
+def _settings(tenant: CurrentTenant) -> GezinslabSettings | None:
+    found = tenant.municipality.plugin_settings.get("gezinslab")
+    return found if isinstance(found, GezinslabSettings) else None
+
+
+class TrajectoryController(Controller):
+    path = "/api/gezinslab/trajectories"
+    tags = ["gezinslab"]
+
+    @get("/", sync_to_thread=True, summary="List family trajectories")
+    def list_trajectories(
+        self, db_session: DbSession, status: TrajectoryStatus | None = None
+    ) -> list[TrajectorySummary]:
+        return services.list_trajectories(db_session, status=status)
+
+    @post("/", sync_to_thread=True, summary="Start a trajectory for a household")
+    def start(self, db_session: DbSession, data: TrajectoryIn) -> TrajectoryOut:
+        trajectory = services.start_trajectory(db_session, data)
+        return services.trajectory_out(db_session, trajectory)
+
+    @get("/{trajectory_id:int}", sync_to_thread=True, summary="One trajectory, with progress")
+    def get_one(self, db_session: DbSession, trajectory_id: int) -> TrajectoryOut:
+        trajectory = services.get_trajectory(db_session, trajectory_id)
+        return services.trajectory_out(db_session, trajectory)
+
+    @post("/{trajectory_id:int}/goals", sync_to_thread=True, summary="Add a goal")
+    def add_goal(self, db_session: DbSession, trajectory_id: int, data: GoalIn) -> GoalOut:
+        goal = services.add_goal(db_session, trajectory_id, data)
+        return GoalOut.model_validate(goal, from_attributes=True)
+
+    @post(
+        "/{trajectory_id:int}/goals/{goal_id:int}/reached",
+        sync_to_thread=True,
+        summary="Mark a goal reached",
+    )
+    def goal_reached(
+        self, db_session: DbSession, trajectory_id: int, goal_id: int, data: GoalReachedIn
+    ) -> GoalOut:
+        goal = services.goal_reached(db_session, trajectory_id, goal_id, data)
+        return GoalOut.model_validate(goal, from_attributes=True)
+
+    @post(
+        "/{trajectory_id:int}/measurements",
+        sync_to_thread=True,
+        summary="Record a ZRM measurement (baseline or follow-up)",
+    )
+    def add_measurement(
+        self, db_session: DbSession, trajectory_id: int, data: MeasurementIn
+    ) -> TrajectoryOut:
+        services.add_measurement(db_session, trajectory_id, data)
+        return services.trajectory_out(
+            db_session, services.get_trajectory(db_session, trajectory_id)
+        )
+
+    @get("/{trajectory_id:int}/team", sync_to_thread=True, summary="The team around the family")
+    def team(self, db_session: DbSession, trajectory_id: int) -> list[TeamMemberOut]:
+        return [
+            TeamMemberOut.model_validate(m, from_attributes=True)
+            for m in services.team_of(db_session, trajectory_id)
+        ]
+
+    @post("/{trajectory_id:int}/team", sync_to_thread=True, summary="Add a team member")
+    def add_member(
+        self, db_session: DbSession, trajectory_id: int, data: TeamMemberIn
+    ) -> TeamMemberOut:
+        member = services.add_team_member(db_session, trajectory_id, data)
+        return TeamMemberOut.model_validate(member, from_attributes=True)
+
+    @post("/{trajectory_id:int}/actions", sync_to_thread=True, summary="Add an action")
+    def add_action(self, db_session: DbSession, trajectory_id: int, data: ActionIn) -> ActionOut:
+        return services.add_action(db_session, trajectory_id, data)
+
+    @post(
+        "/{trajectory_id:int}/actions/{action_id:int}/done",
+        sync_to_thread=True,
+        summary="Mark an action done",
+    )
+    def complete_action(
+        self, db_session: DbSession, trajectory_id: int, action_id: int, data: ActionDoneIn
+    ) -> ActionOut:
+        return services.complete_action(db_session, trajectory_id, action_id, data)
+
+    @post(
+        "/{trajectory_id:int}/avoided-costs",
+        sync_to_thread=True,
+        summary="Record a cost the trajectory prevented or shortened",
+    )
+    def add_avoided_cost(
+        self, tenant: CurrentTenant, db_session: DbSession, trajectory_id: int, data: AvoidedCostIn
+    ) -> AvoidedCostOut:
+        entry = services.add_avoided_cost(db_session, _settings(tenant), trajectory_id, data)
+        return services.avoided_cost_out(entry)
+
+    @post("/{trajectory_id:int}/close", sync_to_thread=True, summary="Close the trajectory")
+    def close(self, db_session: DbSession, trajectory_id: int, data: CloseIn) -> TrajectoryOut:
+        trajectory = services.close_trajectory(db_session, trajectory_id, data)
+        return services.trajectory_out(db_session, trajectory)
+
+
+class LessonController(Controller):
+    path = "/api/gezinslab/lessons"
+    tags = ["gezinslab"]
+
+    @get("/", sync_to_thread=True, summary="Lessons and system blockages, newest first")
+    def list_lessons(
+        self,
+        db_session: DbSession,
+        kind: LessonKind | None = None,
+        tag: str | None = None,
+        period_from: From = None,
+        period_to: To = None,
+    ) -> list[LessonOut]:
+        rows = services.list_lessons(
+            db_session, kind=kind, tag=tag, period_from=period_from, period_to=period_to
+        )
+        return [services.lesson_out(r) for r in rows]
+
+    @post("/", sync_to_thread=True, summary="Share a lesson or a system blockage")
+    def add_lesson(self, db_session: DbSession, data: LessonIn) -> LessonOut:
+        return services.lesson_out(services.add_lesson(db_session, data))
+
+    @get("/overview", sync_to_thread=True, summary="Periodic overview for policy makers")
+    def overview(
+        self,
+        db_session: DbSession,
+        period_from: RequiredFrom,
+        period_to: RequiredTo,
+    ) -> LessonOverview:
+        return services.lesson_overview(db_session, period_from, period_to)
+
+
+class FiguresController(Controller):
+    path = "/api/gezinslab"
+    tags = ["gezinslab"]
+
+    @get("/figures", sync_to_thread=True, summary="Figures for the municipality")
+    def figures(
+        self,
+        db_session: DbSession,
+        period_from: From = None,
+        period_to: To = None,
+    ) -> Figures:
+        return figures_module.figures(db_session, period_from=period_from, period_to=period_to)
+
+    @get("/avoided-costs", sync_to_thread=True, summary="Avoided-cost ledger, per family and year")
+    def ledger(
+        self,
+        db_session: DbSession,
+        period_from: From = None,
+        period_to: To = None,
+    ) -> LedgerOut:
+        return figures_module.ledger(db_session, period_from=period_from, period_to=period_to)
+
+    @get("/zrm", sync_to_thread=False, summary="The ZRM domains and scale")
+    def zrm(self) -> dict[str, Any]:
+        return {
+            "domains": [{"domain": d.value, "label": label} for d, label in DOMAIN_LABELS.items()],
+            "scale": [{"score": s, "label": label} for s, label in SCORE_LABELS.items()],
+        }
+
+
+CONTROLLERS = [TrajectoryController, LessonController, FiguresController]

@@ -1,0 +1,92 @@
+"""Data-subject export and erasure for Gezinslab: the trajectories of every household
+the person belongs to, with their goals, measurements, team, actions, avoided costs
+and linked lessons."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, SQLModel, col, select
+
+from noaber.people.models import HouseholdMember
+from noaber.privacy.subject import ERASED
+from noaber_gezinslab.models import (
+    Action,
+    AvoidedCost,
+    Goal,
+    Lesson,
+    Measurement,
+    TeamMember,
+    Trajectory,
+)
+
+CHILDREN: tuple[type[SQLModel], ...] = (Goal, Measurement, TeamMember, Action, AvoidedCost, Lesson)
+
+TABLES = {
+    "gezinslab_trajectory": "personal",
+    "gezinslab_goal": "personal",
+    "gezinslab_measurement": "personal",
+    "gezinslab_team_member": "personal",
+    "gezinslab_action": "personal",
+    "gezinslab_avoided_cost": "personal",
+    "gezinslab_lesson": "personal",
+}
+
+
+def _trajectories(session: Session, person_id: int) -> list[Trajectory]:
+    households = select(HouseholdMember.household_id).where(HouseholdMember.person_id == person_id)
+    return list(
+        session.exec(select(Trajectory).where(col(Trajectory.household_id).in_(households))).all()
+    )
+
+
+def _children(session: Session, model: Any, trajectory_ids: list[int]) -> list[Any]:
+    return list(
+        session.exec(select(model).where(col(model.trajectory_id).in_(trajectory_ids))).all()
+    )
+
+
+def export(session: Session, person_id: int) -> Mapping[str, Any]:
+    trajectories = _trajectories(session, person_id)
+    ids = [t.id for t in trajectories if t.id is not None]
+    data: dict[str, Any] = {
+        "gezinslab_trajectory": [t.model_dump(mode="json") for t in trajectories]
+    }
+    for model in CHILDREN:
+        data[model.__tablename__] = [  # type: ignore[index]
+            row.model_dump(mode="json") for row in _children(session, model, ids)
+        ]
+    return data
+
+
+def erase(session: Session, person_id: int) -> Mapping[str, int]:
+    """Free text about the family is overwritten; figures (scores, costs) stay for the
+    municipality's anonymous statistics; lessons lose their link to the family."""
+    trajectories = _trajectories(session, person_id)
+    ids = [t.id for t in trajectories if t.id is not None]
+    for trajectory in trajectories:
+        trajectory.closing_note = ERASED if trajectory.closing_note else None
+    goals = _children(session, Goal, ids)
+    for goal in goals:
+        goal.text = ERASED
+    measurements = _children(session, Measurement, ids)
+    for measurement in measurements:
+        measurement.note = None
+    actions = _children(session, Action, ids)
+    for action in actions:
+        action.description = ERASED
+    costs = _children(session, AvoidedCost, ids)
+    for cost in costs:
+        cost.description = ERASED
+    lessons = _children(session, Lesson, ids)
+    for lesson in lessons:
+        lesson.trajectory_id = None
+    return {
+        "gezinslab_trajectory": len(trajectories),
+        "gezinslab_goal": len(goals),
+        "gezinslab_measurement": len(measurements),
+        "gezinslab_action": len(actions),
+        "gezinslab_avoided_cost": len(costs),
+        "gezinslab_lesson": len(lessons),
+    }

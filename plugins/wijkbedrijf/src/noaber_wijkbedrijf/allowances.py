@@ -1,0 +1,109 @@
+"""Volunteer allowances: approved hours times the allowance per hour, never over the
+monthly (and, if configured, yearly) cap that keeps a volunteer within what their
+benefit allows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, col, func, select
+
+from noaber.people.services import field_error
+from noaber.platform import TenantRuntime
+from noaber.tenancy.context import require_tenant
+from noaber_wijkbedrijf import money
+from noaber_wijkbedrijf.invoices import month_bounds
+from noaber_wijkbedrijf.models import Allowance, HoursEntry, HoursStatus
+from noaber_wijkbedrijf.schemas import AllowanceIn
+from noaber_wijkbedrijf.services import lock_helper, settings_of
+
+
+def _paid(session: Session, helper_id: int, first: date, last: date) -> Decimal:
+    paid = session.exec(
+        select(func.sum(Allowance.amount)).where(
+            Allowance.helper_id == helper_id,
+            col(Allowance.month) >= first,
+            col(Allowance.month) <= last,
+        )
+    ).one()
+    return money.cents(Decimal(paid or 0))
+
+
+def approved_hours(session: Session, helper_id: int, first: date, last: date) -> Decimal:
+    hours = session.exec(
+        select(func.sum(HoursEntry.hours)).where(
+            HoursEntry.helper_id == helper_id,
+            HoursEntry.status == HoursStatus.goedgekeurd,
+            col(HoursEntry.worked_on) >= first,
+            col(HoursEntry.worked_on) <= last,
+        )
+    ).one()
+    return Decimal(hours or 0)
+
+
+def record_allowance(session: Session, tenant: TenantRuntime, data: AllowanceIn) -> Allowance:
+    settings = settings_of(tenant)
+    helper = lock_helper(session, data.helper_id)
+    first, last = month_bounds(data.month)
+    if data.paid_on < first:
+        raise field_error(
+            "paid_on", f"an allowance for {data.month} is paid after the month starts"
+        )
+    hours = approved_hours(session, helper.id or 0, first, last)
+    earned = money.times(hours, settings.allowance_per_hour)
+    amount = earned if data.amount is None else money.cents(data.amount)
+    if amount <= 0:
+        raise field_error(
+            "amount",
+            f"nothing to pay: {hours} approved hours in {data.month} at "
+            f"{money.euro(settings.allowance_per_hour)} per hour",
+        )
+    already = _paid(session, helper.id or 0, first, first)
+    if already + amount > earned:
+        raise field_error(
+            "amount",
+            f"{money.euro(amount)} is more than the {hours} approved hours of {data.month} allow "
+            f"({money.euro(earned)} at {money.euro(settings.allowance_per_hour)} per hour, "
+            f"{money.euro(already)} already paid)",
+        )
+    cap = settings.allowance_monthly_cap
+    if already + amount > cap:
+        raise field_error(
+            "amount",
+            f"over the monthly cap of {money.euro(cap)}: {money.euro(already)} already paid for "
+            f"{data.month}, at most {money.euro(max(cap - already, money.ZERO))} more",
+        )
+    if settings.allowance_yearly_cap is not None:
+        year_paid = _paid(session, helper.id or 0, date(first.year, 1, 1), date(first.year, 12, 1))
+        if year_paid + amount > settings.allowance_yearly_cap:
+            raise field_error(
+                "amount",
+                f"over the yearly cap of {money.euro(settings.allowance_yearly_cap)}: "
+                f"{money.euro(year_paid)} already paid in {first.year}, at most "
+                f"{money.euro(max(settings.allowance_yearly_cap - year_paid, money.ZERO))} more",
+            )
+    allowance = Allowance(
+        tenant_id=require_tenant(),
+        helper_id=helper.id or 0,
+        month=first,
+        hours=hours,
+        amount=amount,
+        paid_on=data.paid_on,
+        created_by=data.actor,
+    )
+    session.add(allowance)
+    session.flush()
+    return allowance
+
+
+def list_allowances(
+    session: Session, *, helper_id: int | None = None, month: str | None = None
+) -> Sequence[Allowance]:
+    stmt = select(Allowance)
+    if helper_id is not None:
+        stmt = stmt.where(Allowance.helper_id == helper_id)
+    if month is not None:
+        stmt = stmt.where(Allowance.month == month_bounds(month)[0])
+    return session.exec(stmt.order_by(col(Allowance.month), col(Allowance.id))).all()

@@ -1,0 +1,422 @@
+"""REST endpoints under ``/api/wijkbedrijf``. Handlers only translate HTTP to service calls."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, Response, get, post
+from litestar.params import QueryParameter
+
+from noaber.matching.schemas import SuggestionsOut
+from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber_wijkbedrijf import allowances, dagbesteding, invoices, services
+from noaber_wijkbedrijf import figures as figures_module
+from noaber_wijkbedrijf.models import HoursStatus, PaymentStatus
+from noaber_wijkbedrijf.schemas import (
+    ActivityIn,
+    ActivityOut,
+    AllowanceIn,
+    AllowanceOut,
+    AssignmentIn,
+    AssignmentOut,
+    AttendanceIn,
+    AttendanceOut,
+    CreditIn,
+    DecisionIn,
+    Figures,
+    HoursIn,
+    HoursOut,
+    InvoiceIn,
+    InvoiceOut,
+    JobIn,
+    JobOut,
+    NotificationOut,
+    OutflowIn,
+    OutflowOut,
+    ParticipantEndIn,
+    ParticipantIn,
+    ParticipantOut,
+    PaymentIn,
+    RateIn,
+)
+from noaber_wijkbedrijf.subjects import noted
+
+BASE = "/api/wijkbedrijf"
+TAGS = ["wijkbedrijf"]
+From = Annotated[date | None, QueryParameter(name="from", description="First day of the period.")]
+To = Annotated[date | None, QueryParameter(name="to", description="Last day of the period.")]
+COORDINATORS = ("coordinator", "municipality_admin")
+"""Decisions on hours, rates, invoices and credit notes."""
+WITH_VOLUNTEERS = (*COORDINATORS, "volunteer")
+"""Routes a volunteer may use for their own assignments (checked in the service)."""
+
+
+class JobController(Controller):
+    path = f"{BASE}/jobs"
+    tags = TAGS
+
+    @get("/", sync_to_thread=True, summary="Jobs (klussen)")
+    def list_jobs(
+        self, db_session: DbSession, status: str | None = None, category: str | None = None
+    ) -> list[JobOut]:
+        return noted(db_session, services.list_jobs(db_session, status=status, category=category))
+
+    @post("/", sync_to_thread=True, summary="Take a job request (desk, phone or online)")
+    def create(self, tenant: CurrentTenant, db_session: DbSession, data: JobIn) -> JobOut:
+        return noted(
+            db_session, services.job_out(db_session, services.create_job(db_session, tenant, data))
+        )
+
+    @get("/{job_id:int}", sync_to_thread=True, summary="One job")
+    def get_one(self, db_session: DbSession, job_id: int) -> JobOut:
+        return noted(db_session, services.job_out(db_session, services.get_job(db_session, job_id)))
+
+    @post(
+        "/{job_id:int}/rate",
+        sync_to_thread=True,
+        opt={"roles": COORDINATORS},
+        summary="Set the full or a reduced rate",
+    )
+    def set_rate(
+        self, tenant: CurrentTenant, db_session: DbSession, job_id: int, data: RateIn
+    ) -> JobOut:
+        return noted(
+            db_session,
+            services.job_out(db_session, services.set_rate(db_session, tenant, job_id, data)),
+        )
+
+    @get(
+        "/{job_id:int}/suggestions",
+        sync_to_thread=True,
+        summary="Volunteers suggested for the job, ranked and explained",
+    )
+    def suggestions(
+        self, tenant: CurrentTenant, db_session: DbSession, job_id: int, limit: int | None = None
+    ) -> SuggestionsOut:
+        return services.suggestions(db_session, tenant, job_id, limit)
+
+    @get("/{job_id:int}/assignments", sync_to_thread=True, summary="Volunteers planned on the job")
+    def assignments(self, db_session: DbSession, job_id: int) -> list[AssignmentOut]:
+        services.get_job(db_session, job_id)
+        return noted(
+            db_session,
+            [
+                services.assignment_out(db_session, a)
+                for a in services.assignments_of(db_session, job_id)
+            ],
+        )
+
+    @post("/{job_id:int}/assignments", sync_to_thread=True, summary="Plan a volunteer on the job")
+    def assign(
+        self, tenant: CurrentTenant, db_session: DbSession, job_id: int, data: AssignmentIn
+    ) -> AssignmentOut:
+        return noted(
+            db_session,
+            services.assignment_out(db_session, services.assign(db_session, tenant, job_id, data)),
+        )
+
+    @post("/{job_id:int}/done", sync_to_thread=True, summary="The job is done")
+    def done(
+        self, tenant: CurrentTenant, db_session: DbSession, job_id: int, data: DecisionIn
+    ) -> JobOut:
+        return noted(
+            db_session,
+            services.job_out(db_session, services.mark_done(db_session, tenant, job_id, data)),
+        )
+
+    @post("/{job_id:int}/cancel", sync_to_thread=True, summary="Cancel the job (with a reason)")
+    def cancel(
+        self, tenant: CurrentTenant, db_session: DbSession, job_id: int, data: DecisionIn
+    ) -> JobOut:
+        return noted(
+            db_session,
+            services.job_out(db_session, services.cancel_job(db_session, tenant, job_id, data)),
+        )
+
+    @get("/{job_id:int}/hours", sync_to_thread=True, summary="Hours registered on the job")
+    def hours(self, db_session: DbSession, job_id: int) -> list[HoursOut]:
+        return noted(
+            db_session,
+            [HoursOut.model_validate(h) for h in services.list_hours(db_session, job_id=job_id)],
+        )
+
+    @post(
+        "/{job_id:int}/hours",
+        sync_to_thread=True,
+        opt={"roles": WITH_VOLUNTEERS},
+        summary="Register a volunteer's hours",
+    )
+    def register_hours(self, db_session: DbSession, job_id: int, data: HoursIn) -> HoursOut:
+        return noted(
+            db_session, HoursOut.model_validate(services.register_hours(db_session, job_id, data))
+        )
+
+    @get(
+        "/{job_id:int}/notifications",
+        sync_to_thread=True,
+        summary="Messages sent to the resident about the job",
+    )
+    def notifications(self, db_session: DbSession, job_id: int) -> list[NotificationOut]:
+        return noted(
+            db_session,
+            [
+                NotificationOut.model_validate(n)
+                for n in services.notifications_of(db_session, job_id)
+            ],
+        )
+
+
+class AssignmentController(Controller):
+    path = f"{BASE}/assignments"
+    tags = TAGS
+
+    @post(
+        "/{assignment_id:int}/confirm",
+        sync_to_thread=True,
+        opt={"roles": WITH_VOLUNTEERS},
+        summary="The volunteer confirms",
+    )
+    def confirm(
+        self, tenant: CurrentTenant, db_session: DbSession, assignment_id: int, data: DecisionIn
+    ) -> AssignmentOut:
+        a = services.confirm(db_session, tenant, assignment_id, data)
+        return noted(db_session, services.assignment_out(db_session, a))
+
+    @post(
+        "/{assignment_id:int}/decline",
+        sync_to_thread=True,
+        opt={"roles": WITH_VOLUNTEERS},
+        summary="The volunteer declines",
+    )
+    def decline(
+        self, tenant: CurrentTenant, db_session: DbSession, assignment_id: int, data: DecisionIn
+    ) -> AssignmentOut:
+        a = services.decline(db_session, tenant, assignment_id, data)
+        return noted(db_session, services.assignment_out(db_session, a))
+
+    @post("/{assignment_id:int}/withdraw", sync_to_thread=True, summary="Withdraw a planning")
+    def withdraw(
+        self, tenant: CurrentTenant, db_session: DbSession, assignment_id: int, data: DecisionIn
+    ) -> AssignmentOut:
+        a = services.withdraw(db_session, tenant, assignment_id, data)
+        return noted(db_session, services.assignment_out(db_session, a))
+
+
+class HoursController(Controller):
+    path = f"{BASE}/hours"
+    tags = TAGS
+
+    @get("/", sync_to_thread=True, summary="Hours registrations (e.g. waiting for approval)")
+    def list_hours(
+        self,
+        db_session: DbSession,
+        status: HoursStatus | None = None,
+        helper_id: int | None = None,
+    ) -> list[HoursOut]:
+        rows = services.list_hours(db_session, status=status, helper_id=helper_id)
+        return noted(db_session, [HoursOut.model_validate(h) for h in rows])
+
+    @post(
+        "/{hours_id:int}/approve",
+        sync_to_thread=True,
+        opt={"roles": COORDINATORS},
+        summary="The coordinator approves",
+    )
+    def approve(self, db_session: DbSession, hours_id: int, data: DecisionIn) -> HoursOut:
+        return noted(
+            db_session,
+            HoursOut.model_validate(services.decide_hours(db_session, hours_id, True, data)),
+        )
+
+    @post(
+        "/{hours_id:int}/reject",
+        sync_to_thread=True,
+        opt={"roles": COORDINATORS},
+        summary="The coordinator rejects",
+    )
+    def reject(self, db_session: DbSession, hours_id: int, data: DecisionIn) -> HoursOut:
+        return noted(
+            db_session,
+            HoursOut.model_validate(services.decide_hours(db_session, hours_id, False, data)),
+        )
+
+
+class InvoiceController(Controller):
+    path = f"{BASE}/invoices"
+    opt = {"roles": COORDINATORS}
+    tags = TAGS
+
+    @get("/", sync_to_thread=True, summary="Invoices and credit notes")
+    def list_invoices(
+        self,
+        db_session: DbSession,
+        person_id: int | None = None,
+        job_id: int | None = None,
+        status: PaymentStatus | None = None,
+        period_from: From = None,
+        period_to: To = None,
+    ) -> list[InvoiceOut]:
+        invoices.check_period(period_from, period_to)
+        rows = invoices.list_invoices(
+            db_session,
+            person_id=person_id,
+            job_id=job_id,
+            status=status,
+            period_from=period_from,
+            period_to=period_to,
+        )
+        return noted(db_session, [invoices.invoice_out(db_session, i) for i in rows])
+
+    @post("/", sync_to_thread=True, summary="Invoice a job, or a resident's month")
+    def create(self, tenant: CurrentTenant, db_session: DbSession, data: InvoiceIn) -> InvoiceOut:
+        invoice = invoices.create_invoice(db_session, tenant, data)
+        return noted(db_session, invoices.invoice_out(db_session, invoice))
+
+    @get("/{invoice_id:int}", sync_to_thread=True, summary="One invoice")
+    def get_one(self, db_session: DbSession, invoice_id: int) -> InvoiceOut:
+        return noted(
+            db_session,
+            invoices.invoice_out(db_session, invoices.get_invoice(db_session, invoice_id)),
+        )
+
+    @get("/{invoice_id:int}/pdf", sync_to_thread=True, summary="The invoice as a PDF")
+    def pdf(self, tenant: CurrentTenant, db_session: DbSession, invoice_id: int) -> Response[bytes]:
+        invoice = noted(db_session, invoices.get_invoice(db_session, invoice_id))
+        return Response(
+            invoices.pdf(db_session, tenant, invoice),
+            media_type="application/pdf",
+            headers={"content-disposition": f'inline; filename="{invoice.number}.pdf"'},
+        )
+
+    @post("/{invoice_id:int}/credit", sync_to_thread=True, summary="Correct with a credit note")
+    def credit(
+        self, tenant: CurrentTenant, db_session: DbSession, invoice_id: int, data: CreditIn
+    ) -> InvoiceOut:
+        note = invoices.credit(db_session, tenant, invoice_id, data)
+        return noted(db_session, invoices.invoice_out(db_session, note))
+
+    @post("/{invoice_id:int}/payment", sync_to_thread=True, summary="Record the payment")
+    def pay(
+        self, tenant: CurrentTenant, db_session: DbSession, invoice_id: int, data: PaymentIn
+    ) -> InvoiceOut:
+        return noted(
+            db_session,
+            invoices.invoice_out(db_session, invoices.pay(db_session, tenant, invoice_id, data)),
+        )
+
+    @get("/export.csv", sync_to_thread=True, summary="CSV export for the bookkeeping")
+    def export(
+        self, db_session: DbSession, period_from: From = None, period_to: To = None
+    ) -> Response[str]:
+        invoices.check_period(period_from, period_to)
+        return Response(
+            invoices.csv_export(db_session, period_from=period_from, period_to=period_to),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="wijkbedrijf-facturen.csv"'},
+        )
+
+
+class AllowanceController(Controller):
+    path = f"{BASE}/allowances"
+    opt = {"roles": COORDINATORS}
+    tags = TAGS
+
+    @get("/", sync_to_thread=True, summary="Volunteer allowances paid")
+    def list_allowances(
+        self, db_session: DbSession, helper_id: int | None = None
+    ) -> list[AllowanceOut]:
+        rows = allowances.list_allowances(db_session, helper_id=helper_id)
+        return noted(db_session, [AllowanceOut.model_validate(a) for a in rows])
+
+    @post("/", sync_to_thread=True, summary="Pay a volunteer's allowance for a month")
+    def record(
+        self, tenant: CurrentTenant, db_session: DbSession, data: AllowanceIn
+    ) -> AllowanceOut:
+        return noted(
+            db_session,
+            AllowanceOut.model_validate(allowances.record_allowance(db_session, tenant, data)),
+        )
+
+
+class DagbestedingController(Controller):
+    path = f"{BASE}"
+    tags = TAGS
+
+    @get("/participants", sync_to_thread=True, summary="Dagbesteding participants")
+    def participants(
+        self, db_session: DbSession, active: bool | None = None
+    ) -> list[ParticipantOut]:
+        rows = dagbesteding.list_participants(db_session, active=active)
+        return noted(db_session, [ParticipantOut.model_validate(p) for p in rows])
+
+    @post("/participants", sync_to_thread=True, summary="A participant starts")
+    def add_participant(self, db_session: DbSession, data: ParticipantIn) -> ParticipantOut:
+        return noted(
+            db_session,
+            ParticipantOut.model_validate(dagbesteding.add_participant(db_session, data)),
+        )
+
+    @post(
+        "/participants/{participant_id:int}/end", sync_to_thread=True, summary="Participation ends"
+    )
+    def end_participant(
+        self, db_session: DbSession, participant_id: int, data: ParticipantEndIn
+    ) -> ParticipantOut:
+        p = dagbesteding.end_participant(db_session, participant_id, data)
+        return noted(db_session, ParticipantOut.model_validate(p))
+
+    @get("/activities", sync_to_thread=True, summary="Dagbesteding activities")
+    def activities(self, db_session: DbSession) -> list[ActivityOut]:
+        return [ActivityOut.model_validate(a) for a in dagbesteding.list_activities(db_session)]
+
+    @post("/activities", sync_to_thread=True, summary="Add an activity")
+    def add_activity(self, db_session: DbSession, data: ActivityIn) -> ActivityOut:
+        return ActivityOut.model_validate(dagbesteding.add_activity(db_session, data))
+
+    @get("/attendance", sync_to_thread=True, summary="Attendance per day")
+    def attendance(
+        self,
+        db_session: DbSession,
+        day: date | None = None,
+        participant_id: int | None = None,
+        activity_id: int | None = None,
+    ) -> list[AttendanceOut]:
+        rows = dagbesteding.list_attendance(
+            db_session, day=day, participant_id=participant_id, activity_id=activity_id
+        )
+        return noted(db_session, [AttendanceOut.model_validate(a) for a in rows])
+
+    @post("/attendance", sync_to_thread=True, summary="Record attendance for a day")
+    def record_attendance(self, db_session: DbSession, data: AttendanceIn) -> AttendanceOut:
+        return noted(
+            db_session,
+            AttendanceOut.model_validate(dagbesteding.record_attendance(db_session, data)),
+        )
+
+    @get("/outflow", sync_to_thread=True, summary="Outflow to training, paid or unpaid work")
+    def outflow(self, db_session: DbSession) -> list[OutflowOut]:
+        return noted(
+            db_session,
+            [OutflowOut.model_validate(o) for o in dagbesteding.list_outflow(db_session)],
+        )
+
+    @post("/outflow", sync_to_thread=True, summary="Record someone moving on")
+    def record_outflow(self, db_session: DbSession, data: OutflowIn) -> OutflowOut:
+        return noted(
+            db_session, OutflowOut.model_validate(dagbesteding.record_outflow(db_session, data))
+        )
+
+    @get("/figures", sync_to_thread=True, summary="Figures per year, or for one month")
+    def figures(self, db_session: DbSession, year: int, month: int | None = None) -> Figures:
+        return figures_module.figures(db_session, year, month)
+
+
+CONTROLLERS = [
+    JobController,
+    AssignmentController,
+    HoursController,
+    InvoiceController,
+    AllowanceController,
+    DagbestedingController,
+]

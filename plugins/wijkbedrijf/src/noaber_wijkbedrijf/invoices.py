@@ -1,0 +1,564 @@
+"""Invoices and credit notes: a gap-free number series per year, PDF and CSV.
+
+An issued invoice is never edited; only its payment status changes. A correction is a
+credit note (a negative invoice in the same number series) that refers to it. Hours on a
+fully credited invoice can be invoiced again (for example at a corrected rate).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from fpdf import FPDF
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, func, select
+
+from noaber.errors import Conflict
+from noaber.people.models import HelperProfile, Person
+from noaber.people.services import field_error
+from noaber.platform import TenantRuntime
+from noaber.privacy.access_log import note_subjects
+from noaber.requests import services as requests
+from noaber.requests.models import HelpRequest
+from noaber.requests.schemas import TransitionIn
+from noaber.tenancy.context import require_tenant
+from noaber_wijkbedrijf import money
+from noaber_wijkbedrijf.models import (
+    HoursEntry,
+    HoursStatus,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoiceLine,
+    Job,
+    PaymentStatus,
+)
+from noaber_wijkbedrijf.schemas import CreditIn, InvoiceIn, InvoiceLineOut, InvoiceOut, PaymentIn
+from noaber_wijkbedrijf.services import get_row, require_ref, settings_of
+
+PREFIX = "WB"
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+# --- the number series --------------------------------------------------------------------
+
+
+def next_number(session: Session, year: int) -> tuple[int, str]:
+    """Take the next number of ``year`` inside the caller's transaction.
+
+    The counter row is created if missing (insert ... on conflict do nothing) and then
+    incremented with one UPDATE: on PostgreSQL the row lock makes concurrent invoices
+    wait for each other; on SQLite writers are serialised by the database lock. A rolled
+    back invoice rolls its number back too, so the series has no gaps.
+    """
+    tenant = require_tenant()
+    dialect = session.get_bind().dialect.name
+    values = {"tenant_id": tenant, "year": year, "last": 0}
+    if dialect == "postgresql":
+        session.execute(
+            pg_insert(InvoiceCounter)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "year"])
+        )
+    else:
+        session.execute(
+            sqlite_insert(InvoiceCounter)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "year"])
+        )
+    session.execute(
+        update(InvoiceCounter)
+        .where(col(InvoiceCounter.tenant_id) == tenant, col(InvoiceCounter.year) == year)
+        .values(last=col(InvoiceCounter.last) + 1)
+    )
+    last = session.exec(
+        select(InvoiceCounter.last).where(
+            InvoiceCounter.tenant_id == tenant, InvoiceCounter.year == year
+        )
+    ).one()
+    return int(last), f"{PREFIX}{year}-{int(last):05d}"
+
+
+# --- what can be invoiced -----------------------------------------------------------------
+
+
+def _invoiced_hours_ids() -> object:
+    """Hours on an invoice that still stands (not fully credited)."""
+    return (
+        select(InvoiceLine.hours_id)
+        .join(Invoice, col(Invoice.id) == InvoiceLine.invoice_id)
+        .where(
+            Invoice.kind == InvoiceKind.factuur,
+            Invoice.status != PaymentStatus.gecrediteerd,
+            col(InvoiceLine.hours_id).is_not(None),
+        )
+    )
+
+
+def billable_hours(
+    session: Session,
+    *,
+    job_id: int | None = None,
+    person_id: int | None = None,
+    period: tuple[date, date] | None = None,
+) -> list[tuple[HoursEntry, Job]]:
+    stmt = (
+        select(HoursEntry, Job)
+        .join(Job, col(Job.id) == HoursEntry.job_id)
+        .where(
+            HoursEntry.status == HoursStatus.goedgekeurd,
+            col(HoursEntry.id).not_in(_invoiced_hours_ids()),  # type: ignore[arg-type]
+        )
+    )
+    if job_id is not None:
+        stmt = stmt.where(HoursEntry.job_id == job_id)
+    if person_id is not None:
+        stmt = stmt.where(Job.person_id == person_id)
+    if period is not None:
+        stmt = stmt.where(
+            col(HoursEntry.worked_on) >= period[0], col(HoursEntry.worked_on) <= period[1]
+        )
+    rows = session.exec(stmt.order_by(col(HoursEntry.worked_on), col(HoursEntry.id))).all()
+    return [(h, j) for h, j in rows]
+
+
+def open_invoices(session: Session, job_id: int) -> Sequence[Invoice]:
+    """Unpaid invoices with a line for the job."""
+    return session.exec(
+        select(Invoice)
+        .join(InvoiceLine, col(InvoiceLine.invoice_id) == Invoice.id)
+        .where(
+            InvoiceLine.job_id == job_id,
+            Invoice.kind == InvoiceKind.factuur,
+            Invoice.status == PaymentStatus.open,
+        )
+        .distinct()
+    ).all()
+
+
+def month_bounds(period: str) -> tuple[date, date]:
+    year, month = (int(p) for p in period.split("-"))
+    first = date(year, month, 1)
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return first, nxt - timedelta(days=1)
+
+
+def create_invoice(session: Session, tenant: TenantRuntime, data: InvoiceIn) -> Invoice:
+    settings = settings_of(tenant)
+    issued_on = data.issued_on or today()
+    # The number first: it serialises invoicing (row lock on PostgreSQL, the write lock on
+    # SQLite), so what is read below already includes every invoice committed before, and
+    # two invoices can never take the same hours. A refusal rolls the number back.
+    sequence, number = next_number(session, issued_on.year)
+    if data.job_id is not None:
+        job: Job = require_ref(session, Job, data.job_id, "job_id", "job")
+        person_id = job.person_id
+        rows = billable_hours(session, job_id=job.id)
+        scope = f"job {job.id}"
+        approved = session.exec(
+            select(func.count())
+            .select_from(HoursEntry)
+            .where(HoursEntry.job_id == job.id, HoursEntry.status == HoursStatus.goedgekeurd)
+        ).one()
+    else:
+        assert data.person_id is not None
+        assert data.period is not None
+        require_ref(session, Person, data.person_id, "person_id", "person")
+        person_id = data.person_id
+        first, last = month_bounds(data.period)
+        rows = billable_hours(session, person_id=person_id, period=(first, last))
+        scope = f"person {person_id} in {data.period}"
+        approved = session.exec(
+            select(func.count())
+            .select_from(HoursEntry)
+            .join(Job, col(Job.id) == HoursEntry.job_id)
+            .where(
+                Job.person_id == person_id,
+                HoursEntry.status == HoursStatus.goedgekeurd,
+                col(HoursEntry.worked_on) >= first,
+                col(HoursEntry.worked_on) <= last,
+            )
+        ).one()
+    if not rows:
+        if not approved:
+            raise field_error(
+                "job_id" if data.job_id is not None else "period",
+                f"{scope} has no approved hours; a coordinator approves hours before invoicing",
+            )
+        raise Conflict(f"every approved hour of {scope} is already invoiced")
+    names = dict(
+        session.exec(
+            select(HelperProfile.id, HelperProfile.display_name).where(
+                col(HelperProfile.id).in_({h.helper_id for h, _ in rows})
+            )
+        ).all()
+    )
+    lines = [
+        InvoiceLine(
+            tenant_id=require_tenant(),
+            invoice_id=0,
+            job_id=job.id or 0,
+            hours_id=h.id,
+            description=f"{job.category}, {names.get(h.helper_id, 'vrijwilliger')}, "
+            f"{h.worked_on.strftime('%d-%m-%Y')}",
+            hours=h.hours,
+            hourly_rate=job.hourly_rate,
+            rate_code=job.rate_code,
+            amount=money.times(h.hours, job.hourly_rate),
+        )
+        for h, job in rows
+    ]
+    invoice = Invoice(
+        tenant_id=require_tenant(),
+        number=number,
+        year=issued_on.year,
+        sequence=sequence,
+        kind=InvoiceKind.factuur,
+        person_id=person_id,
+        job_id=data.job_id,
+        period=data.period,
+        issued_on=issued_on,
+        due_on=issued_on + timedelta(days=settings.payment_term_days),
+        total=money.total(line.amount for line in lines),
+        reduced_total=money.total(line.amount for line in lines if line.rate_code),
+        status=PaymentStatus.open,
+        created_by=data.actor,
+    )
+    session.add(invoice)
+    session.flush()
+    for line in lines:
+        line.invoice_id = invoice.id or 0
+    session.add_all(lines)
+    session.flush()
+    return invoice
+
+
+def get_invoice(session: Session, invoice_id: int) -> Invoice:
+    invoice: Invoice = get_row(session, Invoice, invoice_id, "invoice")
+    return invoice
+
+
+def lines_of(session: Session, invoice_id: int) -> Sequence[InvoiceLine]:
+    return session.exec(
+        select(InvoiceLine)
+        .where(InvoiceLine.invoice_id == invoice_id)
+        .order_by(col(InvoiceLine.id))
+    ).all()
+
+
+def credits_of(session: Session, invoice_id: int) -> Sequence[Invoice]:
+    return session.exec(
+        select(Invoice).where(Invoice.credits_invoice_id == invoice_id).order_by(col(Invoice.id))
+    ).all()
+
+
+def remaining(session: Session, invoice: Invoice) -> Decimal:
+    """What is left of an invoice after its credit notes."""
+    return money.total([invoice.total, *(c.total for c in credits_of(session, invoice.id or 0))])
+
+
+def invoice_out(session: Session, invoice: Invoice) -> InvoiceOut:
+    out = InvoiceOut.model_validate(invoice)
+    out.lines = [InvoiceLineOut.model_validate(line) for line in lines_of(session, invoice.id or 0)]
+    if invoice.credits_invoice_id is not None:
+        out.credits_invoice_number = get_invoice(session, invoice.credits_invoice_id).number
+    if invoice.kind is InvoiceKind.factuur and invoice.status is PaymentStatus.open:
+        out.outstanding = remaining(session, invoice)
+    else:
+        out.outstanding = money.ZERO
+    return out
+
+
+def list_invoices(
+    session: Session,
+    *,
+    person_id: int | None = None,
+    job_id: int | None = None,
+    status: PaymentStatus | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> Sequence[Invoice]:
+    stmt = select(Invoice)
+    if person_id is not None:
+        stmt = stmt.where(Invoice.person_id == person_id)
+    if job_id is not None:
+        stmt = stmt.where(Invoice.job_id == job_id)
+    if status is not None:
+        stmt = stmt.where(Invoice.status == status)
+    if period_from is not None:
+        stmt = stmt.where(col(Invoice.issued_on) >= period_from)
+    if period_to is not None:
+        stmt = stmt.where(col(Invoice.issued_on) <= period_to)
+    return session.exec(stmt.order_by(col(Invoice.year), col(Invoice.sequence))).all()
+
+
+# --- corrections and payments ---------------------------------------------------------------
+
+
+def credit(session: Session, tenant: TenantRuntime, invoice_id: int, data: CreditIn) -> Invoice:
+    issued_on = data.issued_on or today()
+    sequence, number = next_number(session, issued_on.year)  # first: see create_invoice
+    original = get_invoice(session, invoice_id)
+    if original.kind is not InvoiceKind.factuur:
+        raise Conflict(f"{original.number} is a credit note; credit the invoice itself")
+    if original.status is PaymentStatus.gecrediteerd:
+        raise Conflict(f"invoice {original.number} is already fully credited")
+    left = remaining(session, original)
+    amount = left if data.amount is None else money.cents(data.amount)
+    if amount <= 0:
+        raise field_error("amount", f"a credit note credits more than € 0,00 (got {amount})")
+    if amount > left:
+        raise field_error(
+            "amount",
+            f"{money.euro(amount)} is more than what is left of invoice {original.number} "
+            f"({money.euro(left)})",
+        )
+    if issued_on < original.issued_on:
+        raise field_error("issued_on", f"a credit note cannot predate {original.number}")
+    full = amount == left
+    reduced = (
+        money.cents(original.reduced_total * amount / original.total)
+        if original.total
+        else money.ZERO
+    )
+    note = Invoice(
+        tenant_id=require_tenant(),
+        number=number,
+        year=issued_on.year,
+        sequence=sequence,
+        kind=InvoiceKind.creditnota,
+        person_id=original.person_id,
+        job_id=original.job_id,
+        period=original.period,
+        issued_on=issued_on,
+        due_on=issued_on,
+        total=-amount,
+        reduced_total=-reduced,
+        status=PaymentStatus.verrekend,
+        credits_invoice_id=original.id,
+        reason=data.reason,
+        created_by=data.actor,
+    )
+    session.add(note)
+    session.flush()
+    if full and amount == original.total:
+        lines = [
+            InvoiceLine(
+                tenant_id=require_tenant(),
+                invoice_id=note.id or 0,
+                job_id=line.job_id,
+                hours_id=line.hours_id,
+                description=f"Creditering: {line.description}",
+                hours=-line.hours,
+                hourly_rate=line.hourly_rate,
+                rate_code=line.rate_code,
+                amount=-line.amount,
+            )
+            for line in lines_of(session, original.id or 0)
+        ]
+    else:
+        first = lines_of(session, original.id or 0)[0]
+        lines = [
+            InvoiceLine(
+                tenant_id=require_tenant(),
+                invoice_id=note.id or 0,
+                job_id=first.job_id,
+                description=f"Correctie op factuur {original.number}: {data.reason}",
+                hours=money.ZERO,
+                hourly_rate=money.ZERO,
+                amount=-amount,
+            )
+        ]
+    session.add_all(lines)
+    if full:
+        original.status = PaymentStatus.gecrediteerd
+        session.add(original)
+    session.flush()
+    return note
+
+
+def pay(session: Session, tenant: TenantRuntime, invoice_id: int, data: PaymentIn) -> Invoice:
+    invoice = get_invoice(session, invoice_id)
+    if invoice.kind is not InvoiceKind.factuur:
+        raise Conflict(f"{invoice.number} is a credit note; it is not paid")
+    if invoice.status is not PaymentStatus.open:
+        raise Conflict(
+            f"invoice {invoice.number} is {invoice.status.value}"
+            + (f" (on {invoice.paid_on})" if invoice.paid_on else ""),
+            current=invoice.status.value,
+        )
+    if data.paid_on < invoice.issued_on:
+        raise field_error(
+            "paid_on", f"{data.paid_on} lies before the invoice date {invoice.issued_on}"
+        )
+    invoice.status = PaymentStatus.betaald
+    invoice.paid_on = data.paid_on
+    session.add(invoice)
+    if invoice.job_id is not None:
+        job: Job = get_row(session, Job, invoice.job_id, "job")
+        request = session.exec(select(HelpRequest).where(HelpRequest.id == job.request_id)).one()
+        if (
+            request.status == "uitgevoerd"
+            and not billable_hours(session, job_id=job.id)
+            and not open_invoices(session, job.id or 0)
+        ):
+            requests.transition_request(
+                session,
+                tenant.plugins,
+                job.request_id,
+                TransitionIn(to="afgerond", actor=data.actor),
+            )
+    session.flush()
+    return invoice
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def _latin(text: str) -> str:
+    """The PDF core fonts speak cp1252 (which has €); replace what it lacks."""
+    return text.encode("cp1252", "replace").decode("cp1252")
+
+
+def pdf(session: Session, tenant: TenantRuntime, invoice: Invoice) -> bytes:
+    settings = settings_of(tenant)
+    person: Person = get_row(session, Person, invoice.person_id, "person")
+    out = invoice_out(session, invoice)
+    municipality = tenant.municipality.config
+    doc = FPDF(format="A4")
+    doc.core_fonts_encoding = "windows-1252"  # the fonts are declared WinAnsi, which has €
+    doc.set_title(f"{invoice.kind.value.capitalize()} {invoice.number}")
+    doc.set_author(settings.invoice_sender)
+    doc.add_page()
+    doc.set_font("Helvetica", "B", 16)
+    title = "Factuur" if invoice.kind is InvoiceKind.factuur else "Creditnota"
+    doc.cell(0, 10, _latin(f"{title} {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("Helvetica", "", 10)
+    for text in (
+        f"{settings.invoice_sender}, {municipality.name}",
+        "",
+        f"Aan: {person.given_name} {person.family_name or ''}".rstrip(),
+        f"Factuurdatum: {invoice.issued_on.strftime('%d-%m-%Y')}",
+        f"Te betalen voor: {invoice.due_on.strftime('%d-%m-%Y')}"
+        if invoice.kind is InvoiceKind.factuur
+        else f"Correctie op factuur {out.credits_invoice_number}: {invoice.reason}",
+        f"Periode: {invoice.period}" if invoice.period else f"Klus: {invoice.job_id}",
+    ):
+        doc.cell(0, 6, _latin(text), new_x="LMARGIN", new_y="NEXT")
+    doc.ln(4)
+    widths = (95, 20, 30, 35)
+    doc.set_font("Helvetica", "B", 10)
+    for w, head in zip(widths, ("Omschrijving", "Uren", "Tarief", "Bedrag"), strict=True):
+        doc.cell(w, 7, head, border="B")
+    doc.ln()
+    doc.set_font("Helvetica", "", 10)
+    for row in out.lines:
+        rate = money.euro(row.hourly_rate) + (f" ({row.rate_code})" if row.rate_code else "")
+        cells = (row.description, f"{row.hours}".replace(".", ","), rate, money.euro(row.amount))
+        for w, cell in zip(widths, cells, strict=True):
+            # shrink a long description to fit its column rather than cut it off
+            size = 10.0
+            doc.set_font_size(size)
+            while size > 6 and doc.get_string_width(_latin(cell)) > w - 2:
+                size -= 0.5
+                doc.set_font_size(size)
+            doc.cell(w, 6, _latin(cell))
+        doc.set_font_size(10)
+        doc.ln()
+    doc.set_font("Helvetica", "B", 11)
+    doc.cell(sum(widths[:3]), 8, "Totaal", border="T")
+    doc.cell(
+        widths[3], 8, _latin(money.euro(invoice.total)), border="T", new_x="LMARGIN", new_y="NEXT"
+    )
+    doc.set_font("Helvetica", "", 10)
+    status = {
+        PaymentStatus.open: f"Openstaand: {money.euro(out.outstanding)}",
+        PaymentStatus.betaald: f"Betaald op {invoice.paid_on.strftime('%d-%m-%Y') if invoice.paid_on else ''}",
+        PaymentStatus.gecrediteerd: "Gecrediteerd: u hoeft deze factuur niet te betalen",
+        PaymentStatus.verrekend: "Verrekend met de oorspronkelijke factuur",
+    }[invoice.status]
+    doc.cell(0, 7, _latin(f"Betaalstatus: {status}"), new_x="LMARGIN", new_y="NEXT")
+    if invoice.reduced_total:
+        doc.cell(
+            0,
+            6,
+            _latin(f"Waarvan tegen verlaagd tarief: {money.euro(invoice.reduced_total)}"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    return bytes(doc.output())
+
+
+CSV_COLUMNS = (
+    "number",
+    "kind",
+    "issued_on",
+    "due_on",
+    "person_id",
+    "job_id",
+    "period",
+    "hours",
+    "total",
+    "reduced_total",
+    "status",
+    "paid_on",
+    "credits_invoice",
+)
+
+
+def csv_export(
+    session: Session, *, period_from: date | None = None, period_to: date | None = None
+) -> str:
+    """One row per invoice and credit note, amounts with a decimal point, for bookkeeping."""
+    invoices = list_invoices(session, period_from=period_from, period_to=period_to)
+    note_subjects(i.person_id for i in invoices)
+    numbers = {i.id: i.number for i in invoices}
+    hours = dict(
+        session.exec(
+            select(InvoiceLine.invoice_id, func.sum(InvoiceLine.hours))
+            .where(col(InvoiceLine.invoice_id).in_([i.id for i in invoices]))
+            .group_by(col(InvoiceLine.invoice_id))
+        ).all()
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for i in invoices:
+        credited = None
+        if i.credits_invoice_id is not None:
+            credited = (
+                numbers.get(i.credits_invoice_id)
+                or get_invoice(session, i.credits_invoice_id).number
+            )
+        writer.writerow(
+            (
+                i.number,
+                i.kind.value,
+                i.issued_on.isoformat(),
+                i.due_on.isoformat(),
+                i.person_id,
+                i.job_id or "",
+                i.period or "",
+                f"{Decimal(hours.get(i.id or 0, 0)):.2f}",
+                f"{i.total:.2f}",
+                f"{i.reduced_total:.2f}",
+                i.status.value,
+                i.paid_on.isoformat() if i.paid_on else "",
+                credited or "",
+            )
+        )
+    return buffer.getvalue()
+
+
+def check_period(period_from: date | None, period_to: date | None) -> None:
+    if period_from and period_to and period_to < period_from:
+        raise field_error("to", f"'to' ({period_to}) lies before 'from' ({period_from})")

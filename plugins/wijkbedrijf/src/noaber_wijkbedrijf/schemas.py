@@ -1,0 +1,363 @@
+"""Input and output models of the wijkbedrijf API (table models skip validation)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from noaber.municipalities.config import Postcode
+from noaber.requests.models import AskedBy
+from noaber_wijkbedrijf.models import (
+    AssignmentStatus,
+    Channel,
+    HoursStatus,
+    InvoiceKind,
+    OutflowKind,
+    PaymentStatus,
+)
+
+Actor = Field(default="coordinator", min_length=1, max_length=200)
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY, description="A day from 2000 to 2100.")]
+Month = Annotated[str, Field(pattern=r"^(20\d\d|2100)-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class RateChoice(_In):
+    rate_code: str | None = Field(
+        default=None, max_length=60, description="A reduced rate's code; none for the full rate."
+    )
+    rate_reason: str | None = Field(
+        default=None, max_length=2000, description="Why, when the rate needs a recorded reason."
+    )
+    income_pct: int | None = Field(
+        default=None,
+        ge=0,
+        le=1000,
+        description="Household income as a percentage of the social minimum (income-based rates).",
+    )
+
+
+class JobIn(RateChoice):
+    person_id: int = Field(description="The resident the job is for (core person).")
+    asked_by: AskedBy = AskedBy.self
+    professional_id: int | None = Field(
+        default=None, description="The professional who asked on the resident's behalf."
+    )
+    channel: Channel
+    category: str = Field(min_length=1, max_length=60)
+    description: str = Field(min_length=1, max_length=5000)
+    estimated_hours: Decimal = Field(max_digits=5, decimal_places=2)
+    wished_from: Day
+    wished_until: Day
+    street: str = Field(min_length=1, max_length=200)
+    house_number: str = Field(min_length=1, max_length=20)
+    postcode: Postcode
+    city: str = Field(min_length=1, max_length=100)
+    actor: str = Actor
+
+    @model_validator(mode="after")
+    def _window(self) -> Self:
+        if self.wished_until < self.wished_from:
+            raise ValueError("wished_until lies before wished_from")
+        return self
+
+
+class RateIn(RateChoice):
+    actor: str = Actor
+
+
+class JobOut(_Out):
+    id: int
+    request_id: int
+    status: str
+    person_id: int
+    asked_by: AskedBy
+    professional_id: int | None
+    channel: Channel
+    category: str
+    description: str
+    estimated_hours: Decimal
+    wished_from: date
+    wished_until: date
+    street: str
+    house_number: str
+    postcode: str
+    city: str
+    neighbourhood_id: int | None
+    hourly_rate: Decimal
+    rate_code: str | None
+    rate_reason: str | None
+    income_pct: int | None
+    created_at: datetime
+
+
+class AssignmentIn(_In):
+    helper_id: int
+    starts_at: datetime = Field(description="Planned start (with a time zone; stored in UTC).")
+    ends_at: datetime
+    actor: str = Actor
+
+    @model_validator(mode="after")
+    def _times(self) -> Self:
+        if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
+            raise ValueError("starts_at and ends_at need a time zone (e.g. 2026-03-02T09:00Z)")
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must lie after starts_at")
+        for moment in (self.starts_at, self.ends_at):
+            if not FIRST_DAY <= moment.date() <= LAST_DAY:
+                raise ValueError("starts_at and ends_at lie between 2000 and 2100")
+        return self
+
+
+class DecisionIn(_In):
+    reason: str | None = Field(default=None, max_length=2000)
+    actor: str = Actor
+
+
+class AssignmentOut(_Out):
+    id: int
+    job_id: int
+    match_id: int
+    helper_id: int
+    helper_name: str = ""
+    starts_at: datetime
+    ends_at: datetime
+    status: AssignmentStatus
+    confirmed_at: datetime | None
+
+
+class NotificationOut(_Out):
+    id: int
+    job_id: int
+    person_id: int
+    channel: str
+    recipient: str
+    text: str
+    created_at: datetime
+
+
+class HoursIn(_In):
+    assignment_id: int
+    worked_on: Day
+    hours: Decimal = Field(max_digits=6, decimal_places=2)
+    note: str | None = Field(default=None, max_length=2000)
+    actor: str = Field(default="volunteer", min_length=1, max_length=200)
+
+
+class HoursOut(_Out):
+    id: int
+    job_id: int
+    assignment_id: int
+    helper_id: int
+    worked_on: date
+    hours: Decimal
+    status: HoursStatus
+    note: str | None
+    registered_by: str
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+class InvoiceIn(_In):
+    job_id: int | None = Field(default=None, description="Invoice one job...")
+    person_id: int | None = Field(default=None, description="...or one resident's month.")
+    period: Month | None = Field(default=None, description="YYYY-MM, with person_id.")
+    issued_on: Day | None = Field(default=None, description="Defaults to today (UTC).")
+    actor: str = Actor
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Self:
+        if (self.job_id is None) == (self.person_id is None):
+            raise ValueError("give either job_id, or person_id with period")
+        if (self.person_id is None) != (self.period is None):
+            raise ValueError("a monthly invoice needs both person_id and period")
+        return self
+
+
+class CreditIn(_In):
+    reason: str = Field(min_length=1, max_length=2000)
+    amount: Decimal | None = Field(
+        default=None,
+        max_digits=14,
+        decimal_places=2,
+        description="Part to credit; the whole remaining amount when left out.",
+    )
+    issued_on: Day | None = None
+    actor: str = Actor
+
+
+class PaymentIn(_In):
+    paid_on: Day
+    actor: str = Actor
+
+
+class InvoiceLineOut(_Out):
+    job_id: int
+    hours_id: int | None
+    description: str
+    hours: Decimal
+    hourly_rate: Decimal
+    rate_code: str | None
+    amount: Decimal
+
+
+class InvoiceOut(_Out):
+    id: int
+    number: str
+    kind: InvoiceKind
+    person_id: int
+    job_id: int | None
+    period: str | None
+    issued_on: date
+    due_on: date
+    total: Decimal
+    reduced_total: Decimal
+    status: PaymentStatus
+    paid_on: date | None
+    credits_invoice_id: int | None
+    credits_invoice_number: str | None = None
+    reason: str | None
+    outstanding: Decimal = Decimal("0.00")
+    lines: list[InvoiceLineOut] = Field(default_factory=list)
+
+
+class AllowanceIn(_In):
+    helper_id: int
+    month: Month
+    amount: Decimal | None = Field(
+        default=None,
+        max_digits=12,
+        decimal_places=2,
+        description="Defaults to the month's approved hours times the allowance per hour.",
+    )
+    paid_on: Day
+    actor: str = Actor
+
+
+class AllowanceOut(_Out):
+    id: int
+    helper_id: int
+    month: date
+    hours: Decimal
+    amount: Decimal
+    paid_on: date
+
+
+class ParticipantIn(_In):
+    person_id: int
+    started_on: Day
+    supervisor: str = Field(min_length=1, max_length=200)
+    needs: str | None = Field(default=None, max_length=5000)
+
+
+class ParticipantOut(_Out):
+    id: int
+    person_id: int
+    started_on: date
+    ended_on: date | None
+    supervisor: str
+    needs: str | None
+
+
+class ParticipantEndIn(_In):
+    ended_on: Day
+
+
+class ActivityIn(_In):
+    name: str = Field(min_length=1, max_length=100)
+    description: str | None = Field(default=None, max_length=2000)
+    supervisor: str = Field(min_length=1, max_length=200)
+
+
+class ActivityOut(_Out):
+    id: int
+    name: str
+    description: str | None
+    supervisor: str
+
+
+class AttendanceIn(_In):
+    participant_id: int
+    activity_id: int
+    day: Day
+    present: bool = True
+    supervisor: str | None = Field(
+        default=None, max_length=200, description="Defaults to the activity's supervisor."
+    )
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class AttendanceOut(_Out):
+    id: int
+    participant_id: int
+    activity_id: int
+    day: date
+    present: bool
+    supervisor: str
+    note: str | None
+
+
+class OutflowIn(_In):
+    participant_id: int | None = None
+    helper_id: int | None = None
+    kind: OutflowKind
+    on: Day
+    description: str = Field(min_length=1, max_length=2000)
+    actor: str = Actor
+
+    @model_validator(mode="after")
+    def _who(self) -> Self:
+        if (self.participant_id is None) == (self.helper_id is None):
+            raise ValueError("give either participant_id or helper_id (who moves on)")
+        return self
+
+
+class OutflowOut(_Out):
+    id: int
+    participant_id: int | None
+    helper_id: int | None
+    kind: OutflowKind
+    on: date
+    description: str
+
+
+class Count(BaseModel):
+    key: str
+    count: int
+
+
+class PeriodFigures(BaseModel):
+    period: str
+    jobs: int
+    jobs_by_category: dict[str, int]
+    jobs_by_status: dict[str, int]
+    hours_approved: Decimal
+    active_volunteers: int
+    revenue: Decimal
+    revenue_reduced: Decimal
+    reduced_share: Decimal
+    """Share of the revenue billed at reduced rates, 0..1 (four decimals)."""
+    credited: Decimal
+    allowances_paid: Decimal
+    attendance_days: int
+    attendance_participants: int
+    outflow: dict[str, int]
+
+
+class Figures(BaseModel):
+    year: int
+    month: int | None
+    total: PeriodFigures
+    months: list[PeriodFigures] = Field(default_factory=list)

@@ -1,0 +1,620 @@
+"""Jobs (klussen), planning, confirmations and hours. Every read and write of wijkbedrijf
+data goes through the service modules of this package.
+
+A refused write raises before anything is added to the session, and the web layer rolls
+the transaction back on any error: nothing stored changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, func, select
+
+from noaber.accounts.access import current_principal, require_access
+from noaber.errors import Conflict, NotFound
+from noaber.matching import services as matching
+from noaber.matching.columns import DAYS, PARTS
+from noaber.matching.schemas import MatchIn, MatchTransitionIn, SuggestionsOut
+from noaber.people.models import HelperProfile, Person, Professional, utcnow
+from noaber.people.services import builtin_resolve, field_error, neighbourhoods
+from noaber.platform import TenantRuntime
+from noaber.requests import services as requests
+from noaber.requests.models import HelpRequest, TimelineKind
+from noaber.requests.schemas import RequestIn, TransitionIn
+from noaber.tenancy.context import require_tenant
+from noaber_wijkbedrijf.models import (
+    ACTIVE_ASSIGNMENT,
+    Assignment,
+    AssignmentStatus,
+    HoursEntry,
+    HoursStatus,
+    Job,
+    Notification,
+)
+from noaber_wijkbedrijf.money import euro
+from noaber_wijkbedrijf.schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    DecisionIn,
+    HoursIn,
+    JobIn,
+    JobOut,
+    RateChoice,
+    RateIn,
+)
+from noaber_wijkbedrijf.settings import WijkbedrijfSettings
+from noaber_wijkbedrijf.workflow import REQUEST_TYPE
+
+NAME = "wijkbedrijf"
+LOCAL = ZoneInfo("Europe/Amsterdam")
+MAX_HOURS_A_DAY = Decimal(24)
+MAX_JOB_HOURS = Decimal(24)
+
+
+def settings_of(tenant: TenantRuntime) -> WijkbedrijfSettings:
+    found = tenant.municipality.plugin_settings.get(NAME)
+    return found if isinstance(found, WijkbedrijfSettings) else WijkbedrijfSettings()
+
+
+def get_row(session: Session, model: type[Any], ident: int, what: str) -> Any:
+    # A select, not session.get(): selects are tenant-filtered by the session guards.
+    row = session.exec(select(model).where(model.id == ident)).first()
+    if row is None:
+        raise NotFound(f"{what} {ident} not found")
+    return row
+
+
+def require_ref(session: Session, model: type[Any], ident: int, field: str, what: str) -> Any:
+    """A referenced row in a body: a 422 naming the field when it does not exist."""
+    row = session.exec(select(model).where(model.id == ident)).first()
+    if row is None:
+        raise field_error(field, f"no {what} {ident}")
+    return row
+
+
+def lock_helper(session: Session, helper_id: int, field: str = "helper_id") -> HelperProfile:
+    """The helper's row, locked until commit on PostgreSQL: planning and hours checks of
+    one volunteer run one at a time, so two requests cannot both pass an overlap check."""
+    helper = session.exec(
+        select(HelperProfile).where(HelperProfile.id == helper_id).with_for_update()
+    ).first()
+    if helper is None:
+        raise field_error(field, f"no volunteer {helper_id}")
+    return helper
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# --- tariffs ----------------------------------------------------------------------------------
+
+
+def choose_rate(
+    settings: WijkbedrijfSettings, category: str, choice: RateChoice
+) -> tuple[Decimal, str | None]:
+    """The hourly rate for a job and the reduced rate's code, or a 422 naming the field."""
+    if category not in settings.categories:
+        raise field_error(
+            "category",
+            f"unknown category {category!r}; this municipality's categories: "
+            + ", ".join(settings.categories),
+        )
+    full = settings.rate_for(category)
+    if full is None:
+        raise field_error(
+            "category",
+            f"no tariff for category {category!r} in this municipality's configuration "
+            "([plugins.wijkbedrijf] hourly_rate or category_rates); a job cannot be priced",
+        )
+    if choice.rate_code is None:
+        return full, None
+    rate = settings.reduced(choice.rate_code)
+    if rate is None:
+        known = ", ".join(r.code for r in settings.reduced_rates) or "none"
+        raise field_error(
+            "rate_code", f"unknown reduced rate {choice.rate_code!r} (configured: {known})"
+        )
+    if rate.requires_reason and not (choice.rate_reason and choice.rate_reason.strip()):
+        raise field_error(
+            "rate_reason",
+            f"the reduced rate {rate.code!r} ({rate.condition}) needs the coordinator's reason",
+        )
+    if rate.max_income_pct is not None:
+        if choice.income_pct is None:
+            raise field_error(
+                "income_pct",
+                f"the reduced rate {rate.code!r} ({rate.condition}) needs the household's "
+                "income as a percentage of the social minimum",
+            )
+        if choice.income_pct > rate.max_income_pct:
+            raise field_error(
+                "income_pct",
+                f"an income of {choice.income_pct}% of the social minimum is above the "
+                f"{rate.max_income_pct}% of the reduced rate {rate.code!r}",
+            )
+    return rate.hourly_rate, rate.code
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+
+def window_slots(start: date, end: date) -> list[str]:
+    """Core availability slots for the weekdays in the wished window (all parts of a day)."""
+    days = {(start + timedelta(days=i)).weekday() for i in range(min((end - start).days + 1, 7))}
+    return [f"{DAYS[d]}_{p}" for d in sorted(days) for p in PARTS]
+
+
+def check_hours_value(hours: Decimal, field: str, limit: Decimal, what: str) -> None:
+    if not hours.is_finite() or hours <= 0:
+        raise field_error(field, f"{what} must be more than 0 hours (got {hours})")
+    if hours > limit:
+        raise field_error(field, f"{what} of {hours} hours is more than {limit} hours")
+
+
+def create_job(session: Session, tenant: TenantRuntime, data: JobIn) -> Job:
+    settings = settings_of(tenant)
+    person: Person = require_ref(session, Person, data.person_id, "person_id", "person")
+    if data.professional_id is not None:
+        require_ref(session, Professional, data.professional_id, "professional_id", "professional")
+    check_hours_value(data.estimated_hours, "estimated_hours", MAX_JOB_HOURS, "an estimate")
+    rate, code = choose_rate(settings, data.category, data)
+    hood = tenant.hook.resolve_neighbourhood(
+        postcode=data.postcode, neighbourhoods=neighbourhoods(session)
+    )
+    if hood is None:
+        hood = builtin_resolve(data.postcode, neighbourhoods(session))
+    request = requests.create_request(
+        session,
+        tenant.plugins,
+        RequestIn(
+            type=REQUEST_TYPE,
+            asked_by=data.asked_by,
+            professional_id=data.professional_id,
+            person_id=person.id,
+            neighbourhood_id=hood if hood is not None else person.neighbourhood_id,
+            description=f"{data.category}: {data.description}",
+            wished_from=data.wished_from,
+            wished_until=data.wished_until,
+            availability=window_slots(data.wished_from, data.wished_until),
+            skills=[data.category],
+            actor=data.actor,
+        ),
+    )
+    job = Job(
+        tenant_id=require_tenant(),
+        request_id=request.id or 0,
+        person_id=person.id or 0,
+        category=data.category,
+        channel=data.channel,
+        estimated_hours=data.estimated_hours,
+        wished_from=data.wished_from,
+        wished_until=data.wished_until,
+        street=data.street,
+        house_number=data.house_number,
+        postcode=data.postcode,
+        city=data.city,
+        hourly_rate=rate,
+        rate_code=code,
+        rate_reason=data.rate_reason if code else None,
+        income_pct=data.income_pct if code else None,
+        created_by=data.actor,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get_job(session: Session, job_id: int) -> Job:
+    job: Job = get_row(session, Job, job_id, "job")
+    return job
+
+
+def request_of(session: Session, job: Job) -> HelpRequest:
+    return requests.get_request(session, job.request_id)
+
+
+def job_out(session: Session, job: Job, request: HelpRequest | None = None) -> JobOut:
+    request = request or request_of(session, job)
+    return JobOut(
+        id=job.id or 0,
+        request_id=job.request_id,
+        status=request.status,
+        person_id=job.person_id,
+        asked_by=request.asked_by,
+        professional_id=request.professional_id,
+        channel=job.channel,
+        category=job.category,
+        description=request.description.removeprefix(f"{job.category}: "),
+        estimated_hours=job.estimated_hours,
+        wished_from=job.wished_from,
+        wished_until=job.wished_until,
+        street=job.street,
+        house_number=job.house_number,
+        postcode=job.postcode,
+        city=job.city,
+        neighbourhood_id=request.neighbourhood_id,
+        hourly_rate=job.hourly_rate,
+        rate_code=job.rate_code,
+        rate_reason=job.rate_reason,
+        income_pct=job.income_pct,
+        created_at=job.created_at,
+    )
+
+
+def list_jobs(
+    session: Session, *, status: str | None = None, category: str | None = None
+) -> list[JobOut]:
+    stmt = select(Job, HelpRequest).join(HelpRequest, col(HelpRequest.id) == Job.request_id)
+    if status:
+        stmt = stmt.where(HelpRequest.status == status)
+    if category:
+        stmt = stmt.where(Job.category == category)
+    return [job_out(session, j, r) for j, r in session.exec(stmt.order_by(col(Job.id))).all()]
+
+
+def set_rate(session: Session, tenant: TenantRuntime, job_id: int, data: RateIn) -> Job:
+    """A coordinator changes the rate; invoices already issued keep their own rates."""
+    job = get_job(session, job_id)
+    rate, code = choose_rate(settings_of(tenant), job.category, data)
+    previous = job.hourly_rate
+    job.hourly_rate, job.rate_code = rate, code
+    job.rate_reason = data.rate_reason if code else None
+    job.income_pct = data.income_pct if code else None
+    session.add(job)
+    requests.add_timeline(
+        session,
+        kind=TimelineKind.note,
+        text=f"tarief {euro(previous)} → {euro(rate)} per uur"
+        + (f" ({code}: {data.rate_reason})" if code and data.rate_reason else ""),
+        actor=data.actor,
+        request_id=job.request_id,
+        data={"rate_code": code, "hourly_rate": str(rate), "reason": data.rate_reason},
+    )
+    session.flush()
+    return job
+
+
+def _move(
+    session: Session, tenant: TenantRuntime, job: Job, to: str, actor: str, reason: str | None
+) -> None:
+    requests.transition_request(
+        session, tenant.plugins, job.request_id, TransitionIn(to=to, reason=reason, actor=actor)
+    )
+
+
+def cancel_job(session: Session, tenant: TenantRuntime, job_id: int, data: DecisionIn) -> Job:
+    job = get_job(session, job_id)
+    _move(session, tenant, job, "geannuleerd", data.actor, data.reason)
+    for a in assignments_of(session, job_id):
+        if a.status in (AssignmentStatus.voorgesteld, AssignmentStatus.bevestigd):
+            _assignment_to(session, tenant, a, AssignmentStatus.ingetrokken, data)
+    session.flush()
+    return job
+
+
+def mark_done(session: Session, tenant: TenantRuntime, job_id: int, data: DecisionIn) -> Job:
+    job = get_job(session, job_id)
+    _move(session, tenant, job, "uitgevoerd", data.actor, data.reason)
+    for a in assignments_of(session, job_id):
+        if a.status is AssignmentStatus.bevestigd:
+            _assignment_to(session, tenant, a, AssignmentStatus.uitgevoerd, data)
+        elif a.status is AssignmentStatus.voorgesteld:
+            _assignment_to(
+                session,
+                tenant,
+                a,
+                AssignmentStatus.ingetrokken,
+                DecisionIn(reason="klus uitgevoerd zonder deze vrijwilliger", actor=data.actor),
+            )
+    session.flush()
+    return job
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+def suggestions(
+    session: Session, tenant: TenantRuntime, job_id: int, limit: int | None = None
+) -> SuggestionsOut:
+    """Core's ranked, explained suggestions (with this plugin's filter and score)."""
+    job = get_job(session, job_id)
+    return matching.suggestions(session, tenant, job.request_id, limit)
+
+
+def assignments_of(session: Session, job_id: int) -> Sequence[Assignment]:
+    return session.exec(
+        select(Assignment).where(Assignment.job_id == job_id).order_by(col(Assignment.id))
+    ).all()
+
+
+def assignment_out(session: Session, a: Assignment) -> AssignmentOut:
+    out = AssignmentOut.model_validate(a)
+    helper = session.exec(select(HelperProfile).where(HelperProfile.id == a.helper_id)).first()
+    out.helper_name = helper.display_name if helper else ""
+    out.starts_at, out.ends_at = as_utc(a.starts_at), as_utc(a.ends_at)
+    return out
+
+
+def _local(moment: datetime) -> str:
+    return as_utc(moment).astimezone(LOCAL).strftime("%H:%M")
+
+
+def assign(session: Session, tenant: TenantRuntime, job_id: int, data: AssignmentIn) -> Assignment:
+    job = get_job(session, job_id)
+    starts, ends = as_utc(data.starts_at), as_utc(data.ends_at)
+    if ends - starts > timedelta(hours=24):
+        raise field_error("ends_at", "an assignment lasts at most 24 hours")
+    day = starts.astimezone(LOCAL).date()
+    if not job.wished_from <= day <= job.wished_until:
+        raise field_error(
+            "starts_at",
+            f"{day} lies outside the wished window {job.wished_from} to {job.wished_until}",
+        )
+    helper = lock_helper(session, data.helper_id)
+    clash = session.exec(
+        select(Assignment).where(
+            Assignment.helper_id == helper.id,
+            col(Assignment.status).in_([s.value for s in ACTIVE_ASSIGNMENT]),
+            col(Assignment.starts_at) < ends,
+            col(Assignment.ends_at) > starts,
+        )
+    ).first()
+    if clash is not None:
+        raise Conflict(
+            f"volunteer {helper.display_name} ({helper.id}) is already planned on job "
+            f"{clash.job_id} from {as_utc(clash.starts_at).isoformat()} to "
+            f"{as_utc(clash.ends_at).isoformat()}, which overlaps",
+            assignment_id=clash.id,
+            job_id=clash.job_id,
+        )
+    match = matching.propose_match(
+        session,
+        tenant,
+        MatchIn(request_id=job.request_id, helper_id=data.helper_id, actor=data.actor),
+    )
+    assignment = Assignment(
+        tenant_id=require_tenant(),
+        job_id=job.id or 0,
+        match_id=match.id or 0,
+        helper_id=helper.id or 0,
+        starts_at=starts,
+        ends_at=ends,
+        status=AssignmentStatus.voorgesteld,
+    )
+    session.add(assignment)
+    session.flush()
+    return assignment
+
+
+def get_assignment(session: Session, assignment_id: int) -> Assignment:
+    a: Assignment = get_row(session, Assignment, assignment_id, "assignment")
+    return a
+
+
+def require_own_assignment(session: Session, a: Assignment) -> None:
+    """A volunteer acts only on their own assignments (another's is not found);
+    staff reach every assignment of their programme."""
+    require_access(session, current_principal(), "match", a.match_id)
+
+
+def _assignment_to(
+    session: Session, tenant: TenantRuntime, a: Assignment, to: AssignmentStatus, data: DecisionIn
+) -> None:
+    matching.transition_match(
+        session,
+        tenant,
+        a.match_id,
+        MatchTransitionIn(to=to.value, reason=data.reason, actor=data.actor),
+    )
+    a.status = to
+    if to is AssignmentStatus.bevestigd:
+        a.confirmed_at = utcnow()
+    session.add(a)
+
+
+def confirm(
+    session: Session, tenant: TenantRuntime, assignment_id: int, data: DecisionIn
+) -> Assignment:
+    """The volunteer confirms; the job is planned and the resident gets a confirmation."""
+    a = get_assignment(session, assignment_id)
+    require_own_assignment(session, a)
+    _assignment_to(session, tenant, a, AssignmentStatus.bevestigd, data)
+    job = get_job(session, a.job_id)
+    if request_of(session, job).status == "aangemeld":
+        _move(session, tenant, job, "ingepland", data.actor, None)
+    _notify_resident(session, tenant, job, a)
+    session.flush()
+    return a
+
+
+def decline(
+    session: Session, tenant: TenantRuntime, assignment_id: int, data: DecisionIn
+) -> Assignment:
+    a = get_assignment(session, assignment_id)
+    require_own_assignment(session, a)
+    _assignment_to(session, tenant, a, AssignmentStatus.afgewezen, data)
+    session.flush()
+    return a
+
+
+def withdraw(
+    session: Session, tenant: TenantRuntime, assignment_id: int, data: DecisionIn
+) -> Assignment:
+    a = get_assignment(session, assignment_id)
+    _assignment_to(session, tenant, a, AssignmentStatus.ingetrokken, data)
+    job = get_job(session, a.job_id)
+    still = [
+        x for x in assignments_of(session, job.id or 0) if x.status is AssignmentStatus.bevestigd
+    ]
+    if not still and request_of(session, job).status == "ingepland":
+        _move(session, tenant, job, "aangemeld", data.actor, None)
+    session.flush()
+    return a
+
+
+def _notify_resident(session: Session, tenant: TenantRuntime, job: Job, a: Assignment) -> None:
+    person: Person = get_row(session, Person, job.person_id, "person")
+    helper: HelperProfile = get_row(session, HelperProfile, a.helper_id, "volunteer")
+    settings = settings_of(tenant)
+    if person.email:
+        channel, recipient = "e-mail", person.email
+    elif person.phone:
+        channel, recipient = "sms", person.phone
+    else:
+        channel, recipient = "brief", f"{job.street} {job.house_number}, {job.postcode} {job.city}"
+    day = as_utc(a.starts_at).astimezone(LOCAL)
+    text = (
+        f"Beste {person.given_name}, uw klus '{job.category}' is ingepland op "
+        f"{day.strftime('%d-%m-%Y')} van {_local(a.starts_at)} tot {_local(a.ends_at)} uur. "
+        f"{helper.display_name} komt bij u langs op {job.street} {job.house_number}. "
+        f"Het tarief is {euro(job.hourly_rate)} per uur. Met vriendelijke groet, "
+        f"{settings.invoice_sender}."
+    )
+    session.add(
+        Notification(
+            tenant_id=require_tenant(),
+            job_id=job.id or 0,
+            person_id=person.id or 0,
+            channel=channel,
+            recipient=recipient,
+            text=text,
+        )
+    )
+    requests.add_timeline(
+        session,
+        kind=TimelineKind.contact,
+        text=f"bevestiging aan bewoner ({channel}): {text}",
+        actor="wijkbedrijf",
+        request_id=job.request_id,
+        data={"assignment_id": a.id, "channel": channel},
+    )
+
+
+def notifications_of(session: Session, job_id: int) -> Sequence[Notification]:
+    get_job(session, job_id)
+    return session.exec(
+        select(Notification).where(Notification.job_id == job_id).order_by(col(Notification.id))
+    ).all()
+
+
+# --- hours ------------------------------------------------------------------------------------
+
+
+def register_hours(session: Session, job_id: int, data: HoursIn) -> HoursEntry:
+    job = get_job(session, job_id)
+    check_hours_value(data.hours, "hours", MAX_HOURS_A_DAY, "a registration")
+    a = session.exec(
+        select(Assignment).where(Assignment.id == data.assignment_id, Assignment.job_id == job_id)
+    ).first()
+    if a is None:
+        raise field_error(
+            "assignment_id", f"assignment {data.assignment_id} is not on job {job_id}"
+        )
+    require_own_assignment(session, a)
+    if a.status not in (AssignmentStatus.bevestigd, AssignmentStatus.uitgevoerd):
+        raise Conflict(
+            f"assignment {a.id} is {a.status.value!r}: hours are registered only after the "
+            "volunteer confirmed",
+            current=a.status.value,
+        )
+    if data.worked_on > datetime.now(UTC).date():
+        raise field_error("worked_on", f"{data.worked_on} lies in the future")
+    lock_helper(session, a.helper_id, "assignment_id")
+    already = session.exec(
+        select(func.sum(HoursEntry.hours)).where(
+            HoursEntry.helper_id == a.helper_id,
+            HoursEntry.worked_on == data.worked_on,
+            HoursEntry.status != HoursStatus.afgekeurd,
+        )
+    ).one()
+    day_total = Decimal(already or 0) + data.hours
+    if day_total > MAX_HOURS_A_DAY:
+        raise field_error(
+            "hours",
+            f"the volunteer would have {day_total} hours on {data.worked_on} "
+            f"({Decimal(already or 0)} already registered); at most {MAX_HOURS_A_DAY} in a day",
+        )
+    entry = HoursEntry(
+        tenant_id=require_tenant(),
+        job_id=job.id or 0,
+        assignment_id=a.id or 0,
+        helper_id=a.helper_id,
+        worked_on=data.worked_on,
+        hours=data.hours,
+        status=HoursStatus.ingediend,
+        note=data.note,
+        registered_by=data.actor,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def decide_hours(session: Session, hours_id: int, approve: bool, data: DecisionIn) -> HoursEntry:
+    """The coordinator approves or rejects a registration, once."""
+    entry: HoursEntry = get_row(session, HoursEntry, hours_id, "hours registration")
+    if entry.status is not HoursStatus.ingediend:
+        raise Conflict(
+            f"hours registration {hours_id} was already {entry.status.value} by {entry.decided_by}",
+            current=entry.status.value,
+        )
+    if not approve and not (data.reason and data.reason.strip()):
+        raise field_error("reason", "rejecting hours needs a reason")
+    entry.status = HoursStatus.goedgekeurd if approve else HoursStatus.afgekeurd
+    entry.decided_by = data.actor
+    entry.decided_at = utcnow()
+    if data.reason:
+        entry.note = f"{entry.note}\n{data.reason}" if entry.note else data.reason
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def list_hours(
+    session: Session,
+    *,
+    job_id: int | None = None,
+    helper_id: int | None = None,
+    status: HoursStatus | None = None,
+) -> Sequence[HoursEntry]:
+    stmt = select(HoursEntry)
+    if job_id is not None:
+        get_job(session, job_id)
+        stmt = stmt.where(HoursEntry.job_id == job_id)
+    if helper_id is not None:
+        stmt = stmt.where(HoursEntry.helper_id == helper_id)
+    if status is not None:
+        stmt = stmt.where(HoursEntry.status == status)
+    return session.exec(stmt.order_by(col(HoursEntry.worked_on), col(HoursEntry.id))).all()
+
+
+# --- consistency of the request workflow --------------------------------------------------
+
+
+def check_transition(session: Session, request: HelpRequest, target: str) -> str | None:
+    """Why a ``klus`` request may not move to ``target`` (core's transition route included),
+    or None. The job's planning, hours and invoices decide, not only the workflow."""
+    if request.type != REQUEST_TYPE:
+        return None
+    job = session.exec(select(Job).where(Job.request_id == request.id)).first()
+    if job is None:
+        return "a klus is taken in through /api/wijkbedrijf/jobs; this request has no job"
+    statuses = {a.status for a in assignments_of(session, job.id or 0)}
+    if target == "ingepland" and AssignmentStatus.bevestigd not in statuses:
+        return "a job is planned once a volunteer confirmed (POST /api/wijkbedrijf/assignments/{id}/confirm)"
+    if target == "aangemeld" and AssignmentStatus.bevestigd in statuses:
+        return "a volunteer is still confirmed on this job; withdraw the planning first"
+    if target == "afgerond":
+        from noaber_wijkbedrijf.invoices import billable_hours, open_invoices
+
+        if billable_hours(session, job_id=job.id):
+            return "the job has approved hours that are not invoiced yet"
+        if open_invoices(session, job.id or 0):
+            return "the job has an unpaid invoice"
+    return None
