@@ -31,7 +31,14 @@ def accounts() -> None:
     "--role",
     required=True,
     type=click.Choice(
-        ["municipality_admin", "coordinator", "professional", "volunteer", "resident"]
+        [
+            "municipality_admin",
+            "privacy_officer",
+            "coordinator",
+            "professional",
+            "volunteer",
+            "resident",
+        ]
     ),
 )
 @click.option("--programme", "programmes", multiple=True, help="Scope a coordinator (repeat).")

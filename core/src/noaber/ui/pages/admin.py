@@ -14,6 +14,7 @@ from noaber.requests.types import request_types_of
 from noaber.ui import accounts
 from noaber.ui.charts import bar_chart
 from noaber.ui.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, to_csv, to_xlsx
+from noaber.ui.pages.common import ROLE_NAMES
 from noaber.ui.queries import all_reports
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import roles
@@ -58,7 +59,11 @@ class AdminPages(Controller):
         return render(
             request,
             "admin/users.html",
-            {"page_title": _("Users and roles"), "accounts": list_accounts(db_session)},
+            {
+                "page_title": _("Users and roles"),
+                "accounts": list_accounts(db_session),
+                "role_names": ROLE_NAMES,
+            },
         )
 
     @get("/rapportages", sync_to_thread=True, name="ui-reports")
