@@ -192,3 +192,35 @@ def test_reenrolment_needs_the_second_factor_done(platform, client_for):
     response = client.get("/instellingen/tweestapsverificatie", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/inloggen")
+
+
+def test_the_admin_resets_a_lost_phone_and_the_user_enrols_again(platform, client_for):
+    coordinator = client_for("meppel", role="coordinator")
+    identity = coordinator.identity
+    assert coordinator.get("/werk").status_code == 200
+    admin = client_for("meppel")
+    users = admin.get("/beheer/gebruikers")
+    account_id = account_row(platform, identity.email).id
+    assert f'action="/beheer/gebruikers/{account_id}/tweestapsverificatie"' in users.text
+    assert (
+        client_for("meppel", role="coordinator")
+        .post(f"/beheer/gebruikers/{account_id}/tweestapsverificatie")
+        .status_code
+        == 403
+    )
+    done = admin.post(
+        f"/beheer/gebruikers/{account_id}/tweestapsverificatie", follow_redirects=False
+    )
+    assert done.status_code == 303
+    row = account_row(platform, identity.email)
+    assert not row.totp_enabled
+    assert row.totp_secret is None
+    # Every session of the account ended; the next login leads to enrolment.
+    assert coordinator.get("/werk", follow_redirects=False).status_code == 303
+    again = client_for("meppel", anonymous=True)
+    login = again.post(
+        "/inloggen",
+        data={"email": identity.email, "password": identity.password},
+        follow_redirects=False,
+    )
+    assert login.headers["location"] == "/tweestapsverificatie"

@@ -209,6 +209,15 @@ def confirm_totp_enrolment(account: Account | PlatformAdmin, code: str) -> None:
     account.totp_enabled = True
 
 
+def remove_totp(account: Account | PlatformAdmin) -> None:
+    """An administrator's reset after a lost phone: two-step verification is removed
+    and every session ends; a staff account enrols again at its next login."""
+    account.totp_enabled = False
+    account.totp_secret = None
+    account.totp_last_step = None
+    end_all_sessions(account)
+
+
 def end_all_sessions(account: Account | PlatformAdmin) -> None:
     account.session_epoch += 1
 
