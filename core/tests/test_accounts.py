@@ -217,3 +217,51 @@ def test_logout_everywhere_ends_every_session(platform, client_for):
 
 def test_the_test_password_is_not_common():
     passwords.check_policy(TEST_PASSWORD)
+
+
+def test_the_privacy_officer_is_made_by_the_command_and_needs_two_factor(
+    client_for, database_url, migration_database_url
+):
+    from click.testing import CliRunner
+
+    from noaber.cli import main
+
+    runner = CliRunner(
+        env={
+            "DATABASE_URL": database_url,
+            "NOABER_MIGRATION_DATABASE_URL": migration_database_url,
+            "COLUMNS": "200",  # the table is not cut off
+        }
+    )
+    made = runner.invoke(
+        main,
+        [
+            "accounts",
+            "create",
+            "-t",
+            "meppel",
+            "fg@meppel.test",
+            "--name",
+            "Functionaris",
+            "--role",
+            "privacy_officer",
+            "--password",
+            "een lange zin als wachtwoord",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    listed = runner.invoke(main, ["accounts", "list", "-t", "meppel"])
+    assert "privacy_officer" in listed.output
+    client = client_for("meppel", anonymous=True)
+    login = client.post(
+        "/api/auth/login",
+        json={"email": "fg@meppel.test", "password": "een lange zin als wachtwoord"},
+    )
+    assert login.json()["status"] == "totp_enrolment_required"
+    assert login.json()["programmes"] == ["*"]
+    assert client.get("/api/privacy/access-log").status_code == 401  # not before 2FA
+    secret = client.post("/api/auth/totp/enrol").json()["secret"]
+    confirmed = client.post("/api/auth/totp/confirm", json={"code": pyotp.TOTP(secret).now()})
+    assert confirmed.status_code == 200, confirmed.text
+    assert client.get("/api/privacy/access-log").status_code == 200
+    assert client.get("/api/people").status_code == 403

@@ -55,6 +55,32 @@ def person_id_of(platform, given_name):
         return session.exec(select(Person.id).where(Person.given_name == given_name)).one()
 
 
+def enrol_staff_account(page, url, platform, axe):
+    import pyotp
+
+    from noaber.accounts.models import Account
+    from noaber.accounts.services import create_account
+
+    email, password = "nieuw@meppel.test", "een lange zin als wachtwoord"
+    with tenant_scope(SLUG), platform.sessions.begin() as session:
+        create_account(
+            session, email=email, display_name="Nieuw", role="coordinator", password=password
+        )
+    logout(page)
+    page.goto(url("/inloggen"))
+    type_into(page, "#email", email)
+    type_into(page, "#password", password)
+    press_enter_on(page, "form[action='/inloggen'] button[type=submit]")
+    page.wait_for_url("**/tweestapsverificatie")
+    assert page.locator("svg.noaber-qr").count() == 1
+    axe.check(page, "34-tweestapsverificatie-instellen")
+    with tenant_scope(SLUG), platform.sessions() as session:
+        secret = session.exec(select(Account.totp_secret).where(Account.email == email)).one()
+    type_into(page, "#code", pyotp.TOTP(secret).now())
+    press_enter_on(page, "form[action='/tweestapsverificatie'] button[type=submit]")
+    page.wait_for_url("**/werk")
+
+
 def test_main_flows(live_server, browser_page, axe, capsys):
     page = browser_page
     helper_ids = seed_helpers(live_server.platform)
@@ -246,15 +272,25 @@ def test_main_flows(live_server, browser_page, axe, capsys):
         ("25-gebruikers", "/beheer/gebruikers"),
         ("26-vrijwilliger-worden", "/vrijwilliger-worden"),
         ("27-niet-gevonden", "/aanvragen/999999"),
+        ("29-tweestapsverificatie", "/instellingen/tweestapsverificatie"),
+        ("30-toegangslogboek", "/privacy/logboek"),
+        ("31-betrokkenen", f"/privacy/betrokkenen?persoon={person_id_of(platform, 'Annie')}"),
+        ("32-bewaarregister", "/privacy/bewaarregister"),
+        ("33-onbekende-pagina", "/bestaat/niet"),
     ]:
         response = page.goto(url(path))
         assert response is not None
-        assert response.status == (404 if name == "27-niet-gevonden" else 200), path
+        missing = name in ("27-niet-gevonden", "33-onbekende-pagina")
+        assert response.status == (404 if missing else 200), path
         axe.check(page, name)
     person_link = page.goto(url(request_path)) and page.locator("a[href^='/personen/']").first
     person_link.click()
     page.wait_for_url("**/personen/*")
     axe.check(page, "28-persoon")
+
+    # --- a new staff account sets up two-step verification at its first login -----------
+    if ACCOUNTS:
+        enrol_staff_account(page, url, platform, axe)
 
     with capsys.disabled():
         print("\n" + axe.summary())

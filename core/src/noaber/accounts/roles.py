@@ -9,6 +9,7 @@ from enum import StrEnum
 class Role(StrEnum):
     platform_admin = "platform_admin"
     municipality_admin = "municipality_admin"
+    privacy_officer = "privacy_officer"
     coordinator = "coordinator"
     professional = "professional"
     volunteer = "volunteer"
@@ -17,6 +18,7 @@ class Role(StrEnum):
 
 TENANT_ROLES: tuple[Role, ...] = (
     Role.municipality_admin,
+    Role.privacy_officer,
     Role.coordinator,
     Role.professional,
     Role.volunteer,
@@ -28,7 +30,13 @@ STAFF_ROLES: frozenset[Role] = frozenset(
 )
 """The default audience of every route; these roles must use two-factor authentication."""
 
-MFA_ROLES: frozenset[Role] = STAFF_ROLES | {Role.platform_admin}
+PRIVACY_ROLES: frozenset[Role] = frozenset({Role.municipality_admin, Role.privacy_officer})
+"""Who may search the access log, carry out data-subject rights (export, erasure) and
+read the retention register. The privacy officer (functionaris gegevensbescherming)
+is *not* a staff role: routes are closed to it unless they name it, and it reads no
+case data (requests, couplings, plugin cases) beyond what those functions need."""
+
+MFA_ROLES: frozenset[Role] = STAFF_ROLES | {Role.platform_admin, Role.privacy_officer}
 
 ALL_PROGRAMMES = "*"
 """In an account's programmes: every programme the municipality enables."""
@@ -57,6 +65,13 @@ class Principal:
 
     def has_programme(self, programme: str) -> bool:
         return ALL_PROGRAMMES in self.programmes or programme in self.programmes
+
+    @property
+    def function_bound(self) -> bool:
+        """Roles bounded by the routes that name them, not by object: the privacy
+        officer may use a route only when the route lists the role, and such a route
+        (export or erasure of a data subject) checks its objects itself."""
+        return self.role is Role.privacy_officer
 
     @property
     def sees_everything_in_tenant(self) -> bool:

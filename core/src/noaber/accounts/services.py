@@ -68,7 +68,7 @@ def create_account(
     if password is not None:
         passwords.check_policy(password, email=email)
         password_hash = passwords.hash_password(password)
-    if role is Role.municipality_admin:
+    if role in (Role.municipality_admin, Role.privacy_officer):
         programmes = [ALL_PROGRAMMES]
     account = Account(
         tenant_id=require_tenant(),
@@ -139,31 +139,66 @@ def needs_mfa(account: Account | PlatformAdmin) -> bool:
     return role in MFA_ROLES or account.totp_enabled
 
 
-def verify_totp(account: Account | PlatformAdmin, code: str, now: datetime | None = None) -> bool:
-    """A current code (±1 step), each step usable once (replay refused)."""
-    if not account.totp_secret or not code or not code.strip().isdigit():
-        return False
-    totp = pyotp.TOTP(account.totp_secret)
+def _totp_step(secret: str | None, code: str, now: datetime | None = None) -> int | None:
+    """The time step (±1 around now) at which ``code`` is the code of ``secret``."""
+    if not secret or not code or not code.strip().isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
     moment = now or utcnow()
     for drift in (0, -1, 1):
         at = moment + timedelta(seconds=30 * drift)
         if secrets.compare_digest(totp.at(at), code.strip()):
-            step = int(at.timestamp()) // 30
-            if account.totp_last_step is not None and step <= account.totp_last_step:
-                return False
-            account.totp_last_step = step
-            return True
-    return False
+            return int(at.timestamp()) // 30
+    return None
 
 
-def begin_totp_enrolment(account: Account | PlatformAdmin) -> tuple[str, str]:
-    """A new secret (not active until confirmed with a code); returns it and its URI."""
+def verify_totp(account: Account | PlatformAdmin, code: str, now: datetime | None = None) -> bool:
+    """A current code (±1 step), each step usable once (replay refused)."""
+    step = _totp_step(account.totp_secret, code, now)
+    if step is None:
+        return False
+    if account.totp_last_step is not None and step <= account.totp_last_step:
+        return False
+    account.totp_last_step = step
+    return True
+
+
+def totp_uri(account: Account | PlatformAdmin, secret: str) -> str:
+    """The ``otpauth://`` URI an authenticator app reads (from a QR code)."""
+    return pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=TOTP_ISSUER)
+
+
+def begin_totp_enrolment(
+    account: Account | PlatformAdmin, *, keep_pending: bool = False
+) -> tuple[str, str]:
+    """A new secret (not active until confirmed with a code); returns it and its URI.
+    ``keep_pending`` reuses a secret already handed out and not yet confirmed (the
+    enrolment page shown again)."""
     if account.totp_enabled:
         raise Conflict("Two-factor authentication is already set up for this account.")
-    secret = pyotp.random_base32()
+    if not (keep_pending and account.totp_secret):
+        account.totp_secret = pyotp.random_base32()
+    secret = account.totp_secret
+    assert secret is not None
+    return secret, totp_uri(account, secret)
+
+
+def new_totp_secret() -> str:
+    """A secret for re-enrolment: kept by the caller (server-side session) until
+    :func:`replace_totp` confirms it; the account's current secret stays valid."""
+    return pyotp.random_base32()
+
+
+def replace_totp(account: Account | PlatformAdmin, secret: str, code: str) -> None:
+    """Re-enrolment (a new phone): ``code`` must come from the new ``secret``; then the
+    secret replaces the old one and every other session of the account ends."""
+    step = _totp_step(secret, code)
+    if step is None:
+        raise InvalidInput("De code klopt niet.", field="code")
     account.totp_secret = secret
-    uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=TOTP_ISSUER)
-    return secret, uri
+    account.totp_enabled = True
+    account.totp_last_step = step
+    end_all_sessions(account)
 
 
 def confirm_totp_enrolment(account: Account | PlatformAdmin, code: str) -> None:
@@ -172,6 +207,15 @@ def confirm_totp_enrolment(account: Account | PlatformAdmin, code: str) -> None:
     if not verify_totp(account, code):
         raise InvalidInput("De code klopt niet.", field="code")
     account.totp_enabled = True
+
+
+def remove_totp(account: Account | PlatformAdmin) -> None:
+    """An administrator's reset after a lost phone: two-step verification is removed
+    and every session ends; a staff account enrols again at its next login."""
+    account.totp_enabled = False
+    account.totp_secret = None
+    account.totp_last_step = None
+    end_all_sessions(account)
 
 
 def end_all_sessions(account: Account | PlatformAdmin) -> None:

@@ -54,7 +54,7 @@ def principal_of_account(account: Account) -> Principal:
     role = Role(account.role)
     programmes = (
         frozenset({ALL_PROGRAMMES})
-        if role is Role.municipality_admin
+        if role in (Role.municipality_admin, Role.privacy_officer)
         else frozenset(account.programmes or [ALL_PROGRAMMES])
     )
     assert account.id is not None
@@ -238,7 +238,7 @@ async def auth_guard(
         raise Forbidden(
             f"Your account is not scoped to the programme {plugin!r}.", refused_by="auth"
         )
-    if principal.sees_everything_in_tenant:
+    if principal.sees_everything_in_tenant or principal.function_bound:
         return
     objects = access.path_objects(connection.path_params)
     if not objects and ROLES not in opt:

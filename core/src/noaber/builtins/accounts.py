@@ -25,6 +25,7 @@ code with ``python -c "import pyotp; print(pyotp.TOTP('<secret>').now())"``)."""
 
 DEMO_ACCOUNTS = (
     ("beheer", "Functioneel beheer", "municipality_admin"),
+    ("privacy", "Functionaris gegevensbescherming", "privacy_officer"),
     ("coordinator", "Coördinator", "coordinator"),
     ("bewoner", "Demo bewoner", "resident"),
 )
@@ -33,7 +34,7 @@ DEMO_ACCOUNTS = (
 @hookimpl
 def seed_demo_data(demo: DemoContext) -> None:
     """Demo logins per municipality (see README): ``beheer@<slug>.demo`` and
-    ``coordinator@<slug>.demo`` (password and TOTP secret above), ``bewoner@<slug>.demo``
+    ``coordinator@<slug>.demo`` and ``privacy@<slug>.demo`` (password and TOTP secret above), ``bewoner@<slug>.demo``
     (password only, linked to the first person of the demo data if there is one)."""
     from sqlmodel import col, select
 

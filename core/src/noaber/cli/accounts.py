@@ -31,7 +31,14 @@ def accounts() -> None:
     "--role",
     required=True,
     type=click.Choice(
-        ["municipality_admin", "coordinator", "professional", "volunteer", "resident"]
+        [
+            "municipality_admin",
+            "privacy_officer",
+            "coordinator",
+            "professional",
+            "volunteer",
+            "resident",
+        ]
     ),
 )
 @click.option("--programme", "programmes", multiple=True, help="Scope a coordinator (repeat).")
@@ -123,7 +130,12 @@ def disable(tenant: str, email: str) -> None:
 def reset(tenant: str, email: str, totp: bool) -> None:
     """Print a single-use password-reset link for the account (hand it over in person)."""
     from noaber.accounts.controllers import reset_link
-    from noaber.accounts.services import end_all_sessions, find_account, issue_password_reset
+    from noaber.accounts.services import (
+        end_all_sessions,
+        find_account,
+        issue_password_reset,
+        remove_totp,
+    )
     from noaber.tenancy.context import tenant_scope
 
     platform = build_platform()
@@ -136,8 +148,7 @@ def reset(tenant: str, email: str, totp: bool) -> None:
         account.failed_logins = 0
         account.locked_until = None
         if totp:
-            account.totp_enabled = False
-            account.totp_secret = None
+            remove_totp(account)
         end_all_sessions(account)
         token = issue_password_reset(session, account, platform.settings.password_reset_minutes)
     click.echo(reset_link(platform, tenant, token))

@@ -27,7 +27,7 @@ from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, paginate
 from noaber.web.params import PageNumber, PageSize
 
-ADMIN = ("municipality_admin",)
+PRIVACY = ("municipality_admin", "privacy_officer")
 CASE_STAFF = ("municipality_admin", "coordinator")
 RIGHTS = "data-subject rights"
 
@@ -61,7 +61,7 @@ class AuditController(Controller):
 
     path = "/api/privacy/access-log"
     tags = ["privacy"]
-    opt = {ROLES: ADMIN, PURPOSE: "privacy supervision", OBJECT_TYPE: "access_log"}
+    opt = {ROLES: PRIVACY, PURPOSE: "privacy supervision", OBJECT_TYPE: "access_log"}
 
     @get("/", sync_to_thread=True, summary="Search the access log")
     def search(
@@ -317,7 +317,7 @@ class SubjectController(Controller):
 
     path = "/api/people/{person_id:int}"
     tags = ["privacy"]
-    opt = {ROLES: ADMIN, PURPOSE: RIGHTS}
+    opt = {ROLES: PRIVACY, PURPOSE: RIGHTS}
 
     @get("/export", sync_to_thread=True, summary="Everything about a person (JSON or html)")
     def export(
@@ -341,7 +341,16 @@ class MeController(Controller):
 
     path = "/api/me"
     tags = ["privacy"]
-    opt = {ROLES: ("municipality_admin", "coordinator", "professional", "volunteer", "resident")}
+    opt = {
+        ROLES: (
+            "municipality_admin",
+            "privacy_officer",
+            "coordinator",
+            "professional",
+            "volunteer",
+            "resident",
+        )
+    }
 
     @get("/", sync_to_thread=True, opt={PURPOSE: "own data"}, summary="Your account")
     def me(self) -> dict[str, Any]:

@@ -22,6 +22,13 @@ def available() -> bool:
     return module("noaber.accounts.services") is not None
 
 
+def note_object(kind: str, object_id: int) -> None:
+    """Name an object a page touched that its path does not name (a no-op without the log)."""
+    access_log = module("noaber.privacy.access_log")
+    if access_log is not None:
+        access_log.note_object(kind, object_id)
+
+
 def note_subjects(person_ids: Iterable[int | None]) -> None:
     """Name the persons a page shows in the access log (a no-op without the log)."""
     access_log = module("noaber.privacy.access_log")

@@ -38,6 +38,7 @@ def _from_tables() -> Iterator[str]:
     yield from (title for title, _ in web.TITLES.values())
     yield from (message for _, message in web.TITLES.values())
     for table in (
+        common.ROLE_NAMES,
         common.DAY_NAMES,
         common.PART_NAMES,
         common.URGENCY_NAMES,

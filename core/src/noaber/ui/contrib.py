@@ -11,6 +11,7 @@ STAFF_ROLES: tuple[str, ...] = ("municipality_admin", "coordinator", "profession
 ALL_ROLES: tuple[str, ...] = (
     "platform_admin",
     "municipality_admin",
+    "privacy_officer",
     "coordinator",
     "professional",
     "volunteer",

@@ -15,7 +15,9 @@ from noaber.ui.pages.admin import AdminPages
 from noaber.ui.pages.coordinator import CoordinatorPages
 from noaber.ui.pages.login import LoginPages
 from noaber.ui.pages.people import PeoplePages
+from noaber.ui.pages.privacy import PrivacyPages
 from noaber.ui.pages.public import PublicPages
+from noaber.ui.pages.twofactor import SETTINGS_PATH, TwoFactorPages
 from noaber.ui.pages.volunteer import ProfessionalPages, ResidentPages, VolunteerPages
 from noaber.ui.web import EXCEPTION_HANDLERS, PUBLIC, csrf_guard, role_guard
 
@@ -29,12 +31,14 @@ def route_handlers() -> Sequence[ControllerRouterHandler]:
         route_handlers=[
             PublicPages,
             LoginPages,
+            TwoFactorPages,
             CoordinatorPages,
             PeoplePages,
             VolunteerPages,
             ProfessionalPages,
             ResidentPages,
             AdminPages,
+            PrivacyPages,
         ],
         guards=[csrf_guard, role_guard],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -50,6 +54,8 @@ def route_handlers() -> Sequence[ControllerRouterHandler]:
 
 
 COORDINATION = ("municipality_admin", "coordinator")
+PRIVACY = ("municipality_admin", "privacy_officer")
+TWO_STEP = ("municipality_admin", "privacy_officer", "coordinator", "professional")
 
 
 @hookimpl
@@ -67,3 +73,7 @@ def ui_nav_items(register: Callable[[NavItem], None]) -> None:
     register(NavItem("Reports", "/beheer/rapportages", ("municipality_admin",), order=80))
     register(NavItem("Programmes", "/beheer/programmas", ("municipality_admin",), order=85))
     register(NavItem("Users", "/beheer/gebruikers", ("municipality_admin",), order=90))
+    register(NavItem("Access log", "/privacy/logboek", PRIVACY, order=92))
+    register(NavItem("Data-subject rights", "/privacy/betrokkenen", PRIVACY, order=93))
+    register(NavItem("Retention register", "/privacy/bewaarregister", PRIVACY, order=94))
+    register(NavItem("Two-step verification", SETTINGS_PATH, TWO_STEP, order=99))

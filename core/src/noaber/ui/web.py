@@ -23,7 +23,7 @@ from litestar.response import Redirect
 from litestar.types import ExceptionHandlersMap
 
 from noaber.errors import Conflict, InvalidInput, NoaberError, NotFound
-from noaber.ui.identity import viewer_of
+from noaber.ui.identity import PRINCIPAL_KEY, viewer_of
 from noaber.web.dependencies import TENANT_SCOPE_KEY
 
 log = logging.getLogger(__name__)
@@ -89,8 +89,11 @@ TITLES = {
     400: ("Bad request", "The request could not be processed."),
     403: ("No access", "You do not have access to this page."),
     404: ("Page not found", "This page does not exist, or you do not have access to it."),
+    405: ("Not possible here", "This page cannot be used this way."),
     409: ("This is not possible now", "The action conflicts with the current state."),
+    413: ("Too large", "What you sent is too large."),
     422: ("Invalid input", "Please check what you filled in."),
+    429: ("Too many requests", "Please wait a moment and try again."),
     500: ("Something went wrong", "An unexpected error occurred; it has been logged."),
     503: ("Temporarily unavailable", "Please try again shortly."),
 }
@@ -132,7 +135,7 @@ def _forbidden(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any
     return error_page(request, 403)
 
 
-def _login(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
+def _login(request: Request[Any, Any, Any], _exc: Exception | None) -> Response[Any]:
     return Redirect(f"/inloggen?next={quote(request.url.path)}", status_code=303)
 
 
@@ -160,6 +163,41 @@ def _domain(request: Request[Any, Any, Any], exc: NoaberError) -> Response[Any]:
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_page(request, 500)
+
+
+def wants_html(request: Request[Any, Any, Any]) -> bool:
+    """A browser asking for a page: ``Accept`` names ``text/html`` (not only ``*/*``)
+    and the path is not under ``/api/`` (the API always answers problem+json)."""
+    path = request.scope.get("path", "")
+    if path == "/api" or path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def html_error_response(request: Request[Any, Any, Any], status: int) -> Response[Any] | None:
+    """The Dutch error page for ``status`` when the error was answered outside the
+    interface's own routes (an unknown URL, a plugin's page, a middleware) and a browser
+    asked for a page; None when the client wants problem+json. A 401 sends the browser
+    to log in. Nothing of the exception is shown."""
+    if not wants_html(request):
+        return None
+    state = request.scope["state"]
+    if TENANT_SCOPE_KEY not in state:
+        # Raised before the middleware ran (no route matched): find the municipality
+        # for the layout; nobody counts as signed in on this page.
+        from noaber.tenancy.models import TenantStatus
+        from noaber.web.tenancy import request_host
+
+        platform = request.app.state.platform
+        tenant = platform.tenant_for_host(request_host(request.scope))
+        if tenant is not None and tenant.status is not TenantStatus.suspended:
+            state[TENANT_SCOPE_KEY] = tenant
+    state.setdefault(PRINCIPAL_KEY, None)
+    if status == 401:
+        return _login(request, None)
+    if status not in TITLES:
+        status = 500 if status >= 500 else 400
+    return error_page(request, status)
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

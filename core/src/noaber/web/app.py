@@ -20,7 +20,7 @@ from litestar.exceptions import NotFoundException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins import InitPluginProtocol
-from litestar.types import ControllerRouterHandler
+from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as SqlTimeoutError
@@ -102,6 +102,33 @@ def _redis_unavailable(_request: Request[Any, Any, Any], exc: RedisError) -> Res
     return problem(503, REDIS_UNAVAILABLE)
 
 
+ExceptionHandler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
+
+
+def html_for_browsers(handler: ExceptionHandler) -> ExceptionHandler:
+    """``handler`` (a problem+json answer) for API clients; for a browser asking for a
+    page outside ``/api/``, the interface's Dutch error page with the same status (the
+    problem handler has logged what needs logging; nothing of the exception is shown)."""
+
+    def negotiated(request: Request[Any, Any, Any], exc: Any) -> Response[Any]:
+        response = handler(request, exc)
+        from noaber.ui.web import html_error_response
+
+        page = html_error_response(request, response.status_code or 500)
+        if page is None:
+            return response
+        for name in ("retry-after", "allow"):
+            if name in response.headers:
+                page.headers[name] = response.headers[name]
+        return page
+
+    return negotiated
+
+
+def with_html_pages(handlers: ExceptionHandlersMap) -> ExceptionHandlersMap:
+    return {kind: html_for_browsers(h) for kind, h in handlers.items()}
+
+
 class NoaberWebPlugin(InitPluginProtocol):
     """Composes the platform into a Litestar application."""
 
@@ -126,10 +153,16 @@ class NoaberWebPlugin(InitPluginProtocol):
             ]
         )
         app_config.dependencies.update(DEPENDENCIES)
-        app_config.exception_handlers.update(EXCEPTION_HANDLERS)
-        app_config.exception_handlers[RedisError] = _redis_unavailable
-        app_config.exception_handlers[OperationalError] = _database_unavailable
-        app_config.exception_handlers[SqlTimeoutError] = _database_unavailable
+        app_config.exception_handlers.update(
+            with_html_pages(
+                {
+                    **EXCEPTION_HANDLERS,
+                    RedisError: _redis_unavailable,
+                    OperationalError: _database_unavailable,
+                    SqlTimeoutError: _database_unavailable,
+                }
+            )
+        )
         app_config.state = State(
             {
                 **app_config.state,
@@ -208,9 +241,11 @@ def create_app(platform: Platform | None = None) -> Litestar:
         # Resource limits (see tests/reliability/test_resource_limits.py).
         request_max_body_size=platform.settings.max_body_bytes,
         multipart_form_part_limit=platform.settings.max_multipart_parts,
-        exception_handlers={
-            RecursionError: _nested_too_deeply,
-            OverflowError: _out_of_range,
-            DataError: _out_of_range,
-        },
+        exception_handlers=with_html_pages(
+            {
+                RecursionError: _nested_too_deeply,
+                OverflowError: _out_of_range,
+                DataError: _out_of_range,
+            }
+        ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
@@ -14,9 +14,10 @@ from noaber.requests.types import request_types_of
 from noaber.ui import accounts
 from noaber.ui.charts import bar_chart
 from noaber.ui.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, to_csv, to_xlsx
+from noaber.ui.pages.common import ROLE_NAMES
 from noaber.ui.queries import all_reports
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import roles
+from noaber.ui.web import redirect, roles
 from noaber.web.dependencies import CurrentTenant, DbSession
 
 
@@ -58,8 +59,30 @@ class AdminPages(Controller):
         return render(
             request,
             "admin/users.html",
-            {"page_title": _("Users and roles"), "accounts": list_accounts(db_session)},
+            {
+                "page_title": _("Users and roles"),
+                "accounts": list_accounts(db_session),
+                "role_names": ROLE_NAMES,
+                "reset": request.query_params.get("hersteld", ""),
+            },
         )
+
+    @post(
+        "/gebruikers/{account_id:int}/tweestapsverificatie",
+        sync_to_thread=True,
+        opt={"purpose": "account administration", "object_type": "account"},
+        name="ui-user-totp-reset",
+    )
+    def reset_totp(self, db_session: DbSession, account_id: FromPath[int]) -> Response[Any]:
+        """A lost phone: remove the account's two-step verification (it enrols again at
+        its next login) and end its sessions."""
+        services = accounts.module("noaber.accounts.services")
+        if services is None:
+            raise NotFound("no accounts in this installation")
+        account = services.get_account(db_session, account_id)
+        accounts.note_object("account", account_id)
+        services.remove_totp(account)
+        return redirect(f"/beheer/gebruikers?hersteld={account_id}")
 
     @get("/rapportages", sync_to_thread=True, name="ui-reports")
     def reports(

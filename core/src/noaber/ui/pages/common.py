@@ -12,6 +12,16 @@ from noaber.platform import TenantRuntime
 from noaber.requests.types import RequestType, request_types_of
 from noaber.ui.identity import Viewer
 
+ROLE_NAMES = {
+    "platform_admin": "Platform administrator",
+    "municipality_admin": "Functional administrator",
+    "privacy_officer": "Privacy officer",
+    "coordinator": "Coordinator",
+    "professional": "Professional",
+    "volunteer": "Volunteer",
+    "resident": "Resident",
+}
+
 DAY_NAMES = {
     "mon": "Monday",
     "tue": "Tuesday",

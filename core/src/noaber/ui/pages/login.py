@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from sqlmodel import Session
@@ -24,8 +25,11 @@ MFA_OPTIONAL = "mfa_optional"
 ROLES = "roles"
 LOGIN_WINDOW_SECONDS = 15 * 60
 
+ENROL_PATH = "/tweestapsverificatie"
+"""Where a staff account without two-step verification sets it up (``twofactor.py``)."""
 LANDING = {
     "municipality_admin": "/werk",
+    "privacy_officer": "/privacy/logboek",
     "coordinator": "/werk",
     "professional": "/mijn/dossiers",
     "volunteer": "/mijn/klussen",
@@ -61,6 +65,11 @@ def _account(session: Session, request: Request[Any, Any, Any]) -> Any:
     return session.get(_layer()[2].Account, principal.account_id)
 
 
+def _enrol_url(next_value: Any) -> str:
+    target = safe_next(next_value)
+    return f"{ENROL_PATH}?next={quote(target)}" if target else ENROL_PATH
+
+
 class LoginPages(Controller):
     path = "/"
 
@@ -75,18 +84,23 @@ class LoginPages(Controller):
             status_code=status,
         )
 
-    @get("/inloggen", sync_to_thread=False, opt={**PUBLIC, MFA_OPTIONAL: True}, name="ui-login")
-    def login_form(self, request: Request[Any, Any, Any]) -> Response[Any]:
+    @get("/inloggen", sync_to_thread=True, opt={**PUBLIC, MFA_OPTIONAL: True}, name="ui-login")
+    def login_form(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
         _layer()
         state = request.scope["state"]
+        next_value = request.query_params.get("next", "")
+        if state.get(PRINCIPAL_KEY) is not None and not state.get(MFA_KEY):
+            account = _account(db_session, request)
+            if account is not None and not account.totp_enabled:
+                # Logged in with a password, but two-step verification is not set up:
+                # nothing else until it is.
+                return redirect(_enrol_url(next_value))
         step = (
             "code"
             if state.get(PRINCIPAL_KEY) is not None and not state.get(MFA_KEY)
             else "password"
         )
-        return self._page(
-            request, FormState(values={"next": request.query_params.get("next", "")}), step=step
-        )
+        return self._page(request, FormState(values={"next": next_value}), step=step)
 
     @post(
         "/inloggen",
@@ -153,7 +167,7 @@ class LoginPages(Controller):
         if result == "code_needed":
             return self._page(request, form, step="code")
         if result == "enrol":
-            return self._page(request, form, step="enrol")
+            return redirect(_enrol_url(values.get("next")))
         assert account is not None
         return redirect(safe_next(values.get("next")) or LANDING.get(account.role, "/"))
 
