@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from noaber.municipalities.loader import Municipality
+    from noaber.platform import TenantRuntime
     from noaber.requests.models import HelpRequest
+    from noaber.ui.contrib import ReportTable
 
 NAME = "buurtgezinnen"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -97,6 +99,16 @@ def check_request_transition(session: Session, request: HelpRequest, target: str
     from noaber_buurtgezinnen.matching import check_request_transition as check
 
     return check(session, request, target)
+
+
+@hookimpl
+def ui_reports(
+    tenant: TenantRuntime, session: Session, register: Callable[[ReportTable], None]
+) -> None:
+    from noaber_buurtgezinnen.reports import reports
+
+    for table in reports(session, tenant):
+        register(table)
 
 
 @hookimpl
