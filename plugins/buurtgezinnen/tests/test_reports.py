@@ -41,9 +41,7 @@ def test_couplings_per_year_waiting_list_and_end_reasons(mp, client_for, bg):
     bg.ok(bg.step(mp, first["id"], "proefperiode", 55))
     bg.ok(bg.step(mp, first["id"], "afspraken", 50, agreement="Woensdagmiddag opvang."))
     bg.ok(bg.step(mp, first["id"], "actief", 45))
-    bg.ok(
-        bg.step(mp, second["id"], "afgesloten", 40, reason="geen_klik", note="Geen klik")
-    )
+    bg.ok(bg.step(mp, second["id"], "afgesloten", 40, reason="geen_klik", note="Geen klik"))
 
     # What the reports must say, from the dates entered above.
     couplings = [(ago(60), ago(100), ago(45), None), (ago(50), ago(90), None, ago(40))]

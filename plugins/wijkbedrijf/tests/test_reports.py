@@ -47,7 +47,11 @@ def test_hours_revenue_jobs_attendance_and_outflow(lw, h):
     participant = h.ok(
         lw.post(
             f"{base}/participants",
-            json={"person_id": h.person(lw, "Wiebe"), "started_on": "2026-02-01", "supervisor": "M"},
+            json={
+                "person_id": h.person(lw, "Wiebe"),
+                "started_on": "2026-02-01",
+                "supervisor": "M",
+            },
         )
     )
     kitchen = h.ok(lw.post(f"{base}/activities", json={"name": "Buurtkeuken", "supervisor": "M"}))
@@ -56,7 +60,11 @@ def test_hours_revenue_jobs_attendance_and_outflow(lw, h):
         h.ok(
             lw.post(
                 f"{base}/attendance",
-                json={"participant_id": participant["id"], "activity_id": kitchen["id"], "day": day},
+                json={
+                    "participant_id": participant["id"],
+                    "activity_id": kitchen["id"],
+                    "day": day,
+                },
             )
         )
     h.ok(

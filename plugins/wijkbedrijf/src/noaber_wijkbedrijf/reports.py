@@ -92,7 +92,10 @@ def reports(session: Session, today: date | None = None) -> list[ReportTable]:
         "Status", statuses, per_year, lambda p: p.jobs_by_status
     )
     outflow_columns, outflow_rows = _per_year(
-        "Uitstroom naar", [k.value for k in OutflowKind], per_year, lambda p: p.outflow,
+        "Uitstroom naar",
+        [k.value for k in OutflowKind],
+        per_year,
+        lambda p: p.outflow,
         OUTFLOW_LABELS,
     )
     return [
