@@ -16,6 +16,7 @@ from noaber.programmes import programme_route
 from noaber.requests.types import RequestType
 from noaber_buurtgezinnen import models  # noqa: F401  (registers the tables on the metadata)
 from noaber_buurtgezinnen.settings import BuurtgezinnenSettings
+from noaber_buurtgezinnen.workflow import REQUEST_TYPE
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -109,6 +110,15 @@ def ui_reports(
 
     for table in reports(session, tenant):
         register(table)
+
+
+@hookimpl
+def request_transitioned(session: Session, request: HelpRequest, target: str) -> None:
+    if request.type != REQUEST_TYPE or target != "gekoppeld":
+        return
+    from noaber_buurtgezinnen.services import couple_proposed_match
+
+    couple_proposed_match(session, request)
 
 
 @hookimpl
