@@ -84,3 +84,18 @@ def test_the_web_interface_routes_create_the_coupling(mp, client_for, bg):
     assert (coupling["vraaggezin_id"], coupling["steungezin_id"]) == (vraag["id"], steun["id"])
     assert coupling["kennismaking_on"] == date.today().isoformat()
     assert bg.ok(mp.get(f"/api/requests/{rid}"), 200)["status"] == "gekoppeld"
+
+
+def test_a_step_taken_on_core_s_match_route_is_dated_through_the_plugin(mp, bg):
+    vraag, steun = _families(mp, bg)
+    coupling = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
+    moved = bg.ok(
+        mp.post(f"/api/matches/{coupling['match_id']}/transitions", json={"to": "proefperiode"})
+    )
+    assert moved["status"] == "proefperiode"
+    # The plugin records the step's date without moving the match a second time.
+    dated = bg.ok(bg.step(mp, coupling["id"], "proefperiode", 20))
+    assert (dated["phase"], dated["trial_started_on"]) == ("proefperiode", bg.days_ago(20))
+    assert bg.ok(mp.get(f"/api/matches/{coupling['match_id']}"), 200)["status"] == "proefperiode"
+    # A step that skips one is still refused.
+    bg.refused(bg.step(mp, coupling["id"], "actief", 10), 409)

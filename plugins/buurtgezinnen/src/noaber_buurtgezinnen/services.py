@@ -724,12 +724,15 @@ def step(
     coupling.updated_at = utcnow()
     session.add(coupling)
     reason = _reason_text(data.reason, data.note)
-    transition_match(
-        session,
-        tenant,
-        coupling.match_id,
-        MatchTransitionIn(to=data.to, reason=reason, actor=data.actor),
-    )
+    # A match already moved to this phase through core's generic match route only needs
+    # the plugin's dates; it is not moved twice.
+    if get_match(session, coupling.match_id).status != data.to:
+        transition_match(
+            session,
+            tenant,
+            coupling.match_id,
+            MatchTransitionIn(to=data.to, reason=reason, actor=data.actor),
+        )
     if data.to == "afgesloten":
         _after_close(session, tenant, coupling, reason or "", data.search_again, data.actor)
     session.flush()
