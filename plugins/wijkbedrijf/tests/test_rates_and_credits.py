@@ -150,7 +150,7 @@ def test_credit_on_a_paid_invoice_is_a_refund_tracked_to_the_bookkeeping(lw, h):
     )
     pdf = lw.get(f"{h.base}/invoices/{note['id']}/pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "terug" in text and "4,50" in text
+    assert "Wij betalen u € 4,50 terug" in text
 
     refunded = h.ok(lw.post(url, json={"refunded_on": "2026-03-25"}))
     assert (refunded["status"], refunded["paid_on"]) == ("terugbetaald", "2026-03-25")
