@@ -172,6 +172,29 @@ def check_request_transition(
 
 
 @hookspec
+def request_transitioned(
+    session: Session,
+    request: HelpRequest,
+    previous: str,
+    target: str,
+    reason: str | None,
+    actor: str,
+) -> None:
+    """React to a request's move from ``previous`` to ``target``, in the same transaction.
+
+    Called by core's request transition service (``POST /api/requests/{id}/transitions``,
+    the request page of the web interface, and every plugin that moves a request through
+    ``noaber.requests.services.transition_request``), through the tenant's manager, after
+    the move was allowed, ``request.status`` is ``target`` and the timeline entry is
+    written, before the caller commits. Keep the plugin's own records in step by writing
+    to ``session`` (do not commit). Raising an exception (a ``noaber.errors.NoaberError``
+    for a 4xx) rolls back the move and whatever the hook wrote. Every implementation is
+    called, also for moves the plugin itself started, so implementations must do nothing
+    when their records are already up to date.
+    """
+
+
+@hookspec
 def ui_template_dirs() -> Sequence[str]:  # type: ignore[empty-body]
     """Return directories holding this plugin's Jinja templates for the web interface.
 

@@ -116,3 +116,68 @@ def test_partial_credit_note(lw, h):
     h.refused(
         lw.post(url, json={"reason": "rest+1", "amount": "22.51"}), 422, "amount", ["€ 22,50"]
     )
+
+
+def test_credit_on_a_paid_invoice_is_a_refund_tracked_to_the_bookkeeping(lw, h):
+    job = _worked_job(lw, h, "3")
+    paid = h.ok(h.invoice(lw, job_id=job["id"], issued_on="2026-03-10"))
+    h.ok(lw.post(f"{h.base}/invoices/{paid['id']}/payment", json={"paid_on": "2026-03-15"}))
+    amount = Decimal("4.50")
+    note = h.ok(
+        lw.post(
+            f"{h.base}/invoices/{paid['id']}/credit",
+            json={"reason": "Half uur minder", "amount": str(amount), "issued_on": "2026-03-20"},
+        )
+    )
+    assert note["status"] == "terug_te_betalen"
+    assert Decimal(note["total"]) == -amount
+    assert note["paid_on"] is None
+    # The original keeps its payment; a credit note is not "paid" but refunded.
+    assert h.ok(lw.get(f"{h.base}/invoices/{paid['id']}"), 200)["status"] == "betaald"
+    h.refused(
+        lw.post(f"{h.base}/invoices/{note['id']}/payment", json={"paid_on": "2026-03-21"}),
+        409,
+        None,
+        ["credit note", "/refund"],
+    )
+    url = f"{h.base}/invoices/{note['id']}/refund"
+    h.refused(lw.post(url, json={"refunded_on": "2026-03-19"}), 422, "refunded_on", ["2026-03-20"])
+    h.refused(
+        lw.post(f"{h.base}/invoices/{paid['id']}/refund", json={"refunded_on": "2026-03-21"}),
+        409,
+        None,
+        ["its credit note"],
+    )
+    pdf = lw.get(f"{h.base}/invoices/{note['id']}/pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Wij betalen u € 4,50 terug" in text
+
+    refunded = h.ok(lw.post(url, json={"refunded_on": "2026-03-25"}))
+    assert (refunded["status"], refunded["paid_on"]) == ("terugbetaald", "2026-03-25")
+    h.refused(lw.post(url, json={"refunded_on": "2026-03-26"}), 409, None, ["already refunded"])
+
+    # A credit note on an unpaid invoice settles it: nothing to refund.
+    other = h.ok(h.invoice(lw, job_id=_worked_job(lw, h, "2")["id"], issued_on="2026-03-10"))
+    settled = h.ok(
+        lw.post(f"{h.base}/invoices/{other['id']}/credit", json={"reason": "Fout", "amount": "1"})
+    )
+    assert settled["status"] == "verrekend"
+    h.refused(
+        lw.post(f"{h.base}/invoices/{settled['id']}/refund", json={"refunded_on": "2026-03-26"}),
+        409,
+        None,
+        ["settled an unpaid invoice"],
+    )
+
+    rows = {
+        r.split(",")[0]: r.split(",")
+        for r in lw.get(f"{h.base}/invoices/export.csv").text.strip().splitlines()
+    }
+    header = rows.pop("number")
+    book = {number: dict(zip(header, row, strict=True)) for number, row in rows.items()}
+    assert book[note["number"]]["status"] == "terugbetaald"
+    assert book[note["number"]]["paid_on"] == "2026-03-25"
+    assert Decimal(book[note["number"]]["total"]) == -amount
+    assert book[note["number"]]["credits_invoice"] == paid["number"]
+    assert book[settled["number"]]["status"] == "verrekend"
+    assert book[paid["number"]]["status"] == "betaald"

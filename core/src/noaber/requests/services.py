@@ -206,6 +206,14 @@ def transition_request(
         household_id=request.household_id,
         data={"from": previous, "to": data.to, "reason": data.reason},
     )
+    pm.hook.request_transitioned(
+        session=session,
+        request=request,
+        previous=previous,
+        target=data.to,
+        reason=data.reason,
+        actor=data.actor,
+    )
     return request
 
 

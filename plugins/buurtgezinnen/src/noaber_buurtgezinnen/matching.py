@@ -22,6 +22,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from noaber.matching.columns import Array, HelperColumns, MatchFilter, RequestBatch, ScoreComponent
+from noaber.matching.models import Match
 from noaber_buurtgezinnen.models import Family, FamilyKind, Visit
 from noaber_buurtgezinnen.settings import BuurtgezinnenSettings
 from noaber_buurtgezinnen.vocabulary import SUPPORT_INDEX, VIEW_INDEX
@@ -217,11 +218,34 @@ def check_request_transition(session: Session, request: Any, target: str) -> str
     ).first()
     if target == "zoeken" and family.intake_completed_on is None:
         return f"the intake is not complete; close it with POST {base}/intake/complete"
-    if target == "gekoppeld" and running is None:
-        return "couple the family to a steungezin with POST /api/buurtgezinnen/couplings/"
+    if target == "gekoppeld" and running is None and proposed_match(session, request.id) is None:
+        return (
+            "propose a steungezin first (POST /api/matches), or couple the family to one "
+            "with POST /api/buurtgezinnen/couplings/"
+        )
     if request.status == "gekoppeld" and running is not None:
         return (
             f"the family's coupling {running} is still running; close it with "
             f"POST /api/buurtgezinnen/couplings/{running}/steps"
         )
     return None
+
+
+def proposed_match(session: Session, request_id: int | None) -> tuple[Match, Family] | None:
+    """The newest match core proposed for this request that has no coupling yet (still in
+    its first phase, kennismaking), with the steungezin it proposes."""
+    from noaber_buurtgezinnen.models import Coupling
+    from noaber_buurtgezinnen.workflow import BUURTGEZIN
+
+    row = session.exec(
+        select(Match, Family)
+        .join(Family, col(Family.helper_id) == Match.helper_id)
+        .where(
+            Match.request_id == request_id,
+            Match.status == BUURTGEZIN.match_lifecycle.initial,
+            Family.kind == FamilyKind.steungezin,
+            col(Match.id).not_in(select(Coupling.match_id)),
+        )
+        .order_by(col(Match.id).desc())
+    ).first()
+    return None if row is None else (row[0], row[1])

@@ -16,12 +16,15 @@ from noaber.programmes import programme_route
 from noaber.requests.types import RequestType
 from noaber_buurtgezinnen import models  # noqa: F401  (registers the tables on the metadata)
 from noaber_buurtgezinnen.settings import BuurtgezinnenSettings
+from noaber_buurtgezinnen.workflow import REQUEST_TYPE
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from noaber.municipalities.loader import Municipality
+    from noaber.platform import TenantRuntime
     from noaber.requests.models import HelpRequest
+    from noaber.ui.contrib import ReportTable
 
 NAME = "buurtgezinnen"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -97,6 +100,25 @@ def check_request_transition(session: Session, request: HelpRequest, target: str
     from noaber_buurtgezinnen.matching import check_request_transition as check
 
     return check(session, request, target)
+
+
+@hookimpl
+def ui_reports(
+    tenant: TenantRuntime, session: Session, register: Callable[[ReportTable], None]
+) -> None:
+    from noaber_buurtgezinnen.reports import reports
+
+    for table in reports(session, tenant):
+        register(table)
+
+
+@hookimpl
+def request_transitioned(session: Session, request: HelpRequest, target: str) -> None:
+    if request.type != REQUEST_TYPE or target != "gekoppeld":
+        return
+    from noaber_buurtgezinnen.services import couple_proposed_match
+
+    couple_proposed_match(session, request)
 
 
 @hookimpl

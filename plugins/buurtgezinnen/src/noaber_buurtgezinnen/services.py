@@ -30,12 +30,13 @@ from noaber.people.services import (
     update_helper,
 )
 from noaber.platform import TenantRuntime
-from noaber.requests.models import AskedBy
+from noaber.requests.models import AskedBy, HelpRequest
 from noaber.requests.schemas import RequestIn, TransitionIn
 from noaber.requests.services import create_request, get_request, transition_request
 from noaber.tenancy.context import require_tenant
 from noaber_buurtgezinnen.matching import (
     intake_answers_missing,
+    proposed_match,
     settings_of,
     steungezin_ready,
     visit_counts,
@@ -635,9 +636,37 @@ def create_coupling(session: Session, tenant: TenantRuntime, data: CouplingIn) -
         next_review_on=data.first_review_on,
     )
     session.add(coupling)
+    session.flush()  # the request_transitioned hook below finds the coupling and leaves it
     transition_request(
         session, tenant.plugins, request.id or 0, TransitionIn(to="gekoppeld", actor=data.actor)
     )
+    session.flush()
+    return coupling
+
+
+def couple_proposed_match(session: Session, request: HelpRequest) -> Coupling | None:
+    """After core moved a vraaggezin's request to ``gekoppeld``: the coupling with the
+    steungezin a coordinator proposed through core (``POST /api/matches``, the request
+    page). Its kennismaking started when the match was proposed. Nothing happens when the
+    family already has a running coupling (made through ``create_coupling``)."""
+    family = session.exec(
+        select(Family).where(Family.request_id == request.id, Family.kind == FamilyKind.vraaggezin)
+    ).first()
+    if family is None or _running(session, family):
+        return None
+    found = proposed_match(session, request.id)
+    if found is None:  # check_request_transition refuses this move before it happens
+        raise Conflict(f"request {request.id} has no proposed steungezin to couple")
+    match, steun = found
+    coupling = Coupling(
+        tenant_id=require_tenant(),
+        match_id=match.id or 0,
+        vraaggezin_id=family.id or 0,
+        steungezin_id=steun.id or 0,
+        phase=Phase(match.status),
+        kennismaking_on=max(match.created_at.date(), family.signed_up_on, steun.signed_up_on),
+    )
+    session.add(coupling)
     session.flush()
     return coupling
 
@@ -695,12 +724,15 @@ def step(
     coupling.updated_at = utcnow()
     session.add(coupling)
     reason = _reason_text(data.reason, data.note)
-    transition_match(
-        session,
-        tenant,
-        coupling.match_id,
-        MatchTransitionIn(to=data.to, reason=reason, actor=data.actor),
-    )
+    # A match already moved to this phase through core's generic match route only needs
+    # the plugin's dates; it is not moved twice.
+    if get_match(session, coupling.match_id).status != data.to:
+        transition_match(
+            session,
+            tenant,
+            coupling.match_id,
+            MatchTransitionIn(to=data.to, reason=reason, actor=data.actor),
+        )
     if data.to == "afgesloten":
         _after_close(session, tenant, coupling, reason or "", data.search_again, data.actor)
     session.flush()

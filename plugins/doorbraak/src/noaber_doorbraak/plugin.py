@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
@@ -17,6 +17,10 @@ from noaber.requests.models import HelpRequest
 from noaber.requests.types import RequestType
 from noaber_doorbraak import models  # noqa: F401  (registers the tables on the metadata)
 from noaber_doorbraak.settings import DoorbraakSettings
+
+if TYPE_CHECKING:
+    from noaber.platform import TenantRuntime
+    from noaber.ui.contrib import ReportTable
 
 NAME = "doorbraak"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -67,6 +71,17 @@ def check_request_transition(
         "a breakthrough case is closed with its outcome (behaald, deels_behaald, niet_behaald): "
         "use POST /api/doorbraak/cases/{id}/close"
     )
+
+
+@hookimpl
+def ui_reports(
+    tenant: TenantRuntime, session: Session, register: Callable[[ReportTable], None]
+) -> None:
+    from noaber_doorbraak.controllers import settings_of
+    from noaber_doorbraak.reports import reports
+
+    for table in reports(session, settings_of(tenant)):
+        register(table)
 
 
 @hookimpl

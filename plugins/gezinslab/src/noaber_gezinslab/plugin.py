@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
@@ -16,6 +16,10 @@ from noaber.programmes import programme_route
 from noaber.requests.types import RequestType
 from noaber_gezinslab import models  # noqa: F401  (registers the tables on the metadata)
 from noaber_gezinslab.settings import GezinslabSettings
+
+if TYPE_CHECKING:
+    from noaber.platform import TenantRuntime
+    from noaber.ui.contrib import ReportTable
 
 NAME = "gezinslab"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -78,3 +82,13 @@ def data_subject_erase(person_id: int, session: Session) -> Mapping[str, int]:
     from noaber_gezinslab.privacy import erase
 
     return erase(session, person_id)
+
+
+@hookimpl
+def ui_reports(
+    tenant: TenantRuntime, session: Session, register: Callable[[ReportTable], None]
+) -> None:
+    from noaber_gezinslab.reports import reports
+
+    for table in reports(session):
+        register(table)

@@ -39,6 +39,7 @@ from noaber_wijkbedrijf.schemas import (
     ParticipantOut,
     PaymentIn,
     RateIn,
+    RefundIn,
 )
 from noaber_wijkbedrijf.subjects import noted
 
@@ -303,6 +304,17 @@ class InvoiceController(Controller):
         return noted(
             db_session,
             invoices.invoice_out(db_session, invoices.pay(db_session, tenant, invoice_id, data)),
+        )
+
+    @post(
+        "/{invoice_id:int}/refund",
+        sync_to_thread=True,
+        summary="Record the refund of a credit note on a paid invoice",
+    )
+    def refund(self, db_session: DbSession, invoice_id: int, data: RefundIn) -> InvoiceOut:
+        return noted(
+            db_session,
+            invoices.invoice_out(db_session, invoices.refund(db_session, invoice_id, data)),
         )
 
     @get("/export.csv", sync_to_thread=True, summary="CSV export for the bookkeeping")

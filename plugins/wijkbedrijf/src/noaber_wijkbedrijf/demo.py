@@ -412,7 +412,9 @@ def _partial_credit(
         due_on=issued,
         total=-amount,
         reduced_total=-amount if invoice.reduced_total else money.ZERO,
-        status=PaymentStatus.verrekend,
+        status=PaymentStatus.terug_te_betalen
+        if invoice.paid_on is not None and invoice.paid_on <= issued
+        else PaymentStatus.verrekend,
         credits_invoice_id=invoice.id,
         reason="Reistijd niet in rekening gebracht",
         created_by="coördinator",

@@ -39,7 +39,14 @@ from noaber_wijkbedrijf.models import (
     Job,
     PaymentStatus,
 )
-from noaber_wijkbedrijf.schemas import CreditIn, InvoiceIn, InvoiceLineOut, InvoiceOut, PaymentIn
+from noaber_wijkbedrijf.schemas import (
+    CreditIn,
+    InvoiceIn,
+    InvoiceLineOut,
+    InvoiceOut,
+    PaymentIn,
+    RefundIn,
+)
 from noaber_wijkbedrijf.services import get_row, require_ref, settings_of
 
 PREFIX = "WB"
@@ -325,6 +332,9 @@ def credit(session: Session, tenant: TenantRuntime, invoice_id: int, data: Credi
     if issued_on < original.issued_on:
         raise field_error("issued_on", f"a credit note cannot predate {original.number}")
     full = amount == left
+    # Credit on an invoice already paid is money the resident gets back; on an unpaid
+    # one it settles what is still owed.
+    refund = original.paid_on is not None
     reduced = (
         money.cents(original.reduced_total * amount / original.total)
         if original.total
@@ -343,7 +353,7 @@ def credit(session: Session, tenant: TenantRuntime, invoice_id: int, data: Credi
         due_on=issued_on,
         total=-amount,
         reduced_total=-reduced,
-        status=PaymentStatus.verrekend,
+        status=PaymentStatus.terug_te_betalen if refund else PaymentStatus.verrekend,
         credits_invoice_id=original.id,
         reason=data.reason,
         created_by=data.actor,
@@ -386,10 +396,41 @@ def credit(session: Session, tenant: TenantRuntime, invoice_id: int, data: Credi
     return note
 
 
+def refund(session: Session, invoice_id: int, data: RefundIn) -> Invoice:
+    """Record that the amount of a credit note on a paid invoice was paid back."""
+    note = get_invoice(session, invoice_id)
+    if note.kind is not InvoiceKind.creditnota:
+        raise Conflict(
+            f"{note.number} is an invoice; a refund is recorded on its credit note",
+            current=note.status.value,
+        )
+    if note.status is not PaymentStatus.terug_te_betalen:
+        why = {
+            PaymentStatus.verrekend: "it settled an unpaid invoice, so nothing was paid to refund",
+            PaymentStatus.terugbetaald: f"it was already refunded on {note.paid_on}",
+        }.get(note.status, f"it is {note.status.value}")
+        raise Conflict(
+            f"credit note {note.number} has nothing to refund: {why}", current=note.status.value
+        )
+    if data.refunded_on < note.issued_on:
+        raise field_error(
+            "refunded_on",
+            f"{data.refunded_on} lies before the credit note's date {note.issued_on}",
+        )
+    note.status = PaymentStatus.terugbetaald
+    note.paid_on = data.refunded_on
+    session.add(note)
+    session.flush()
+    return note
+
+
 def pay(session: Session, tenant: TenantRuntime, invoice_id: int, data: PaymentIn) -> Invoice:
     invoice = get_invoice(session, invoice_id)
     if invoice.kind is not InvoiceKind.factuur:
-        raise Conflict(f"{invoice.number} is a credit note; it is not paid")
+        raise Conflict(
+            f"{invoice.number} is a credit note; it is not paid "
+            f"(record a refund with POST /api/wijkbedrijf/invoices/{invoice.id}/refund)"
+        )
     if invoice.status is not PaymentStatus.open:
         raise Conflict(
             f"invoice {invoice.number} is {invoice.status.value}"
@@ -485,6 +526,12 @@ def pdf(session: Session, tenant: TenantRuntime, invoice: Invoice) -> bytes:
         PaymentStatus.betaald: f"Betaald op {invoice.paid_on.strftime('%d-%m-%Y') if invoice.paid_on else ''}",
         PaymentStatus.gecrediteerd: "Gecrediteerd: u hoeft deze factuur niet te betalen",
         PaymentStatus.verrekend: "Verrekend met de oorspronkelijke factuur",
+        PaymentStatus.terug_te_betalen: (
+            f"Wij betalen u {money.euro(-invoice.total)} terug (de factuur was al betaald)"
+        ),
+        PaymentStatus.terugbetaald: (
+            f"Terugbetaald op {invoice.paid_on.strftime('%d-%m-%Y') if invoice.paid_on else ''}"
+        ),
     }[invoice.status]
     doc.cell(0, 7, _latin(f"Betaalstatus: {status}"), new_x="LMARGIN", new_y="NEXT")
     if invoice.reduced_total:

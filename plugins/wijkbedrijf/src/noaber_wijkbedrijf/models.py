@@ -57,7 +57,12 @@ class PaymentStatus(StrEnum):
     gecrediteerd = "gecrediteerd"
     """Fully cancelled by a credit note."""
     verrekend = "verrekend"
-    """A credit note: it settles (part of) another invoice."""
+    """A credit note on an unpaid invoice: it settles (part of) what is still owed."""
+    terug_te_betalen = "terug_te_betalen"
+    """A credit note on an invoice that was already paid: its amount is owed back to the
+    resident."""
+    terugbetaald = "terugbetaald"
+    """A credit note whose amount was paid back to the resident (on ``paid_on``)."""
 
 
 class OutflowKind(StrEnum):

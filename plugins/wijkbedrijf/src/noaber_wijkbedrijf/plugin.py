@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
@@ -18,6 +18,10 @@ from noaber.requests.models import HelpRequest
 from noaber.requests.types import RequestType
 from noaber_wijkbedrijf import models  # noqa: F401  (registers the tables on the metadata)
 from noaber_wijkbedrijf.settings import WijkbedrijfSettings
+
+if TYPE_CHECKING:
+    from noaber.platform import TenantRuntime
+    from noaber.ui.contrib import ReportTable
 
 NAME = "wijkbedrijf"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -117,3 +121,13 @@ def data_subject_erase(person_id: int, session: Session) -> Mapping[str, int]:
     from noaber_wijkbedrijf.privacy import erase
 
     return erase(session, person_id)
+
+
+@hookimpl
+def ui_reports(
+    tenant: TenantRuntime, session: Session, register: Callable[[ReportTable], None]
+) -> None:
+    from noaber_wijkbedrijf.reports import reports
+
+    for table in reports(session):
+        register(table)

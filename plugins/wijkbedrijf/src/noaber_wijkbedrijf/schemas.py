@@ -203,6 +203,11 @@ class PaymentIn(_In):
     actor: str = Actor
 
 
+class RefundIn(_In):
+    refunded_on: Day = Field(description="The day the credited amount was paid back.")
+    actor: str = Actor
+
+
 class InvoiceLineOut(_Out):
     job_id: int
     hours_id: int | None
