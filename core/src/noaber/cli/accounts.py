@@ -4,14 +4,11 @@ platform administrators."""
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 from sqlmodel import col, select
 
-from noaber.cli.base import build_platform, fails_cleanly
+from noaber.cli.base import build_platform, fails_cleanly, print_table
 from noaber.errors import NoaberError
-
-out = Console()
 
 
 def _tenant_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -101,7 +98,7 @@ def list_accounts(tenant: str) -> None:
                 "yes" if a.totp_enabled else "no",
                 "yes" if a.disabled else "",
             )
-    out.print(table)
+    print_table(table)
 
 
 @accounts.command("disable")

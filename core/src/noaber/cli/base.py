@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import click
 from rich.console import Console
+from rich.table import Table
 
 from noaber.errors import NoaberError
 from noaber.settings import Settings
@@ -22,6 +23,15 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 console = Console(stderr=True)
+
+
+def print_table(table: Table) -> None:
+    """Print a table to stdout whole: on a terminal it fits the window; piped into a
+    file or another program (scripts, CI) no cell is cut short."""
+    out = Console()
+    if not out.is_terminal:
+        out = Console(width=max(out.width, out.measure(table).maximum))
+    out.print(table)
 
 
 def fails_cleanly(func: Callable[P, R]) -> Callable[P, R]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from noaber.cli.base import fails_cleanly
+from noaber.cli.base import fails_cleanly, print_table
 from noaber.settings import Settings
 
 
@@ -33,7 +32,7 @@ def plugins_list() -> None:
         status = "loaded" if name in catalog.plugins else (catalog.unavailable_reason(name) or "")
         version = catalog.plugins[name].version if name in catalog.plugins else "-"
         table.add_row(name, version, status, ", ".join(users) or "-")
-    Console().print(table)
+    print_table(table)
 
 
 @click.group()
@@ -56,7 +55,7 @@ def municipalities_list() -> None:
         table.add_row(
             slug, m.config.name, m.config.cbs_code, ", ".join(sorted(m.enabled_plugins)), hosts
         )
-    Console().print(table)
+    print_table(table)
 
 
 @municipalities.command("check")

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from noaber.cli.base import build_platform, fails_cleanly
+from noaber.cli.base import build_platform, fails_cleanly, print_table
 from noaber.errors import NoaberError
 
 P = ParamSpec("P")
@@ -74,7 +73,7 @@ def tenants_list() -> None:
     for slug, tenant in sorted(platform.tenants.items()):
         hosts = ", ".join(sorted(h for h, s in platform.host_map.items() if s == slug))
         table.add_row(slug, tenant.municipality.config.name, tenant.status.value, hosts)
-    Console().print(table)
+    print_table(table)
 
 
 def _set_status(slug: str, status: str) -> None:
