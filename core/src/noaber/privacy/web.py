@@ -16,7 +16,7 @@ from noaber.accounts.roles import Principal
 from noaber.errors import NoaberError
 from noaber.platform import Platform, TenantRuntime
 from noaber.privacy import access_log
-from noaber.privacy.models import AccessLogEntry
+from noaber.privacy.models import utcnow
 from noaber.tenancy.context import tenant_scope
 from noaber.web.dependencies import TENANT_SCOPE_KEY
 from noaber.web.shared_state import client_address
@@ -63,7 +63,9 @@ def _object_type(
 
 def entries_for(
     scope: Scope, status: int, principal: Principal | None, log: access_log.RequestLog
-) -> list[AccessLogEntry]:
+) -> list[dict[str, Any]]:
+    """The entries of one request (column values): the object of its path, the other
+    objects it noted, and one entry per data subject it noted."""
     handler = scope.get("route_handler")
     path_params: dict[str, Any] = scope.get("path_params", {})
     method = scope.get("method", "GET")
@@ -82,8 +84,10 @@ def entries_for(
     subject = path_params.get("person_id")
     result = access_log.result_of_status(status)
 
-    def one(object_type: str, oid: str | None, person: int | None) -> AccessLogEntry:
-        return access_log.entry(
+    at = utcnow()
+
+    def one(object_type: str, oid: str | None, person: int | None) -> dict[str, Any]:
+        return access_log.entry_values(
             principal=principal,
             action=action,
             object_type=object_type,
@@ -94,6 +98,7 @@ def entries_for(
             origin=log.origin,
             trace_id=log.trace_id,
             route=route,
+            at=at,
         )
 
     subject_id = subject if isinstance(subject, int) else None
