@@ -28,7 +28,11 @@ def family(client, name: str, *, child_birth_year: int = 2016) -> dict:
             },
             {
                 "role": "child",
-                "person": {"given_name": "Tim", "family_name": name, "birth_year": child_birth_year},
+                "person": {
+                    "given_name": "Tim",
+                    "family_name": name,
+                    "birth_year": child_birth_year,
+                },
             },
             {
                 "role": "child",

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlmodel import Session
 
 from noaber.accounts.roles import Principal
@@ -166,8 +166,10 @@ def write(sessions: SessionFactory, entries: Sequence[dict[str, Any]]) -> None:
     committed before this returns. Never drops an entry: an error propagates."""
     if not entries:
         return
+    table: Table = AccessLogEntry.__table__  # type: ignore[attr-defined]
     with sessions.begin() as session:
-        session.execute(insert(AccessLogEntry), list(entries))
+        # The table, not the entity: a plain executemany, no ORM bulk bookkeeping.
+        session.execute(insert(table), list(entries))
 
 
 def record(
