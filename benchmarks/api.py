@@ -10,8 +10,10 @@ see the same shared machine:
 - **common** (SQLite, PostgreSQL): the endpoint written the common way, an async
   SQLAlchemy session and an advanced-alchemy repository, no caching;
 - **platform** (SQLite, PostgreSQL): ``GET /api/requests?page_size=50`` of Noaber as
-  deployed: tenant from the host, tenant-guarded session (row-level security on
-  PostgreSQL, as a role that owns nothing), rate limiter on.
+  deployed: tenant from the host, logged in as a municipality admin (over HTTP, with
+  the TOTP code; the load sends the session cookie), tenant-guarded session (row-level
+  security on PostgreSQL, as a role that owns nothing), rate limiter on, access log
+  (one entry for the list and one per person shown, committed before the answer).
 
 Printed: median requests/second, p50/p95/p99 latency, errors; the ratios platform/bare
 (goal >= 0.40) and platform/common (goal >= 3); then the platform under 64 connections
