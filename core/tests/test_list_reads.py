@@ -18,14 +18,14 @@ from noaber.tenancy.context import tenant_scope
 SLUG = "meppel"
 
 
-def family(client, name: str, *, child_birth_year: int = 2016) -> dict:
+def family(client, name: str, *, child_birth_year: int = 2016, postcode: str | None = "7941"):
+    parent = {"given_name": "Sanne", "family_name": name}
+    if postcode:
+        parent["postcode"] = postcode
     body = {
         "name": f"Gezin {name}",
         "members": [
-            {
-                "role": "parent",
-                "person": {"given_name": "Sanne", "family_name": name, "postcode": "7941"},
-            },
+            {"role": "parent", "person": parent},
             {
                 "role": "child",
                 "person": {
@@ -45,9 +45,11 @@ def family(client, name: str, *, child_birth_year: int = 2016) -> dict:
     return response.json()
 
 
-def fill(client) -> dict[str, list[int]]:
+def fill(client, postcode: str | None = "7941") -> dict[str, list[int]]:
     """Households, a person on their own, requests of both kinds, helper profiles."""
-    households = [family(client, name) for name in ("Jansen", "de Vries", "Bakker")]
+    households = [
+        family(client, name, postcode=postcode) for name in ("Jansen", "de Vries", "Bakker")
+    ]
     alone = client.post(
         "/api/people/",
         json={"given_name": "Kees", "birth_date": "1950-02-03", "languages": ["nl"]},
@@ -191,3 +193,14 @@ def test_a_list_view_logs_one_entry_per_person_it_shows(platform, client_for, ki
     )
     assert all(e.result == "ok" and e.actor_role == "municipality_admin" for e in entries)
     assert any(e.subject_person_id is None and e.object_type == kind for e in entries)
+
+
+@pytest.mark.parametrize("kind", ["households", "people", "requests", "helpers"])
+def test_a_list_shows_only_its_own_municipality(client_for, kind):
+    mine = fill(client_for(SLUG))
+    theirs = fill(client_for("leeuwarden"), postcode=None)
+    listed = client_for(SLUG).get(f"/api/{kind}/", params={"page_size": 100}).json()
+    ids = {item["id"] for item in listed["items"]}
+    assert set(mine[kind]) <= ids
+    assert not ids & set(theirs[kind])
+    assert listed["total"] == len(ids)
