@@ -619,7 +619,7 @@ def list_helpers(
         start = (page - 1) * page_size
         ids = matching[start : start + page_size]
         stmt = filtered(_HELPER_ROWS.select()).where(col(HelperProfile.id).in_(ids))
-        rows = _HELPER_ROWS.rows(session.execute(stmt).mappings())
+        rows = _HELPER_ROWS.rows(session.execute(stmt))
         total = len(matching)
     else:
         rows, total = _HELPER_ROWS.page(session, filtered(_HELPER_ROWS.select()), page, page_size)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import JSON, Text, func
 from sqlalchemy import cast as sql_cast
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Result
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -98,13 +98,15 @@ class RowList:
         """One page of ``statement`` (made from :meth:`select`) as dicts, and the total."""
         total = count_of(session, statement)
         result = session.execute(statement.limit(page_size).offset((page - 1) * page_size))
-        return self.rows(result.mappings()), total
+        return self.rows(result), total
 
-    def rows(self, mappings: Iterable[RowMapping]) -> list[Row]:
+    def rows(self, result: Result[Any]) -> list[Row]:
+        """The rows of ``result`` (a statement made from :meth:`select`) as dicts."""
         raw = self.json_fields
+        names = tuple(result.keys())
         out: list[Row] = []
-        for mapping in mappings:
-            row = dict(mapping)
+        for values in result:
+            row = dict(zip(names, values, strict=True))
             for name in raw:
                 text = row[name]
                 row[name] = msgspec.Raw(text.encode() if text is not None else b"null")
