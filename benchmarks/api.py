@@ -10,8 +10,10 @@ see the same shared machine:
 - **common** (SQLite, PostgreSQL): the endpoint written the common way, an async
   SQLAlchemy session and an advanced-alchemy repository, no caching;
 - **platform** (SQLite, PostgreSQL): ``GET /api/requests?page_size=50`` of Noaber as
-  deployed: tenant from the host, tenant-guarded session (row-level security on
-  PostgreSQL, as a role that owns nothing), rate limiter on.
+  deployed: tenant from the host, logged in as a municipality admin (over HTTP, with
+  the TOTP code; the load sends the session cookie), tenant-guarded session (row-level
+  security on PostgreSQL, as a role that owns nothing), rate limiter on, access log
+  (one entry for the list and one per person shown, committed before the answer).
 
 Printed: median requests/second, p50/p95/p99 latency, errors; the ratios platform/bare
 (goal >= 0.40) and platform/common (goal >= 3); then the platform under 64 connections
@@ -28,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import create_engine
@@ -41,8 +44,12 @@ from benchmarks.load import (
     free_port,
     have_wrk,
     load,
+    login_headers,
     start,
 )
+
+if TYPE_CHECKING:
+    from noaber.testing import Identity
 
 SLUG = "meppel"
 HOST = f"{SLUG}.localhost"
@@ -56,10 +63,12 @@ class Database:
     name: str  # "sqlite" or "postgres"
     app_url: str  # the platform's URL (application role)
     common_url: str  # the common way's async URL
+    identity: Identity  # the account the platform's load is logged in as
 
 
-def seed(admin_url: str, *, app_role: str | None = None) -> None:
-    """Migrate, provision Meppel with its demo data and top its requests up to ROWS."""
+def seed(admin_url: str, *, app_role: str | None = None) -> Identity:
+    """Migrate, provision Meppel with its demo data and top its requests up to ROWS;
+    the municipality admin account the load logs in as."""
     from noaber.db import migrate
     from noaber.db.engine import make_engine
     from noaber.demo.seed import seed_demo
@@ -75,6 +84,7 @@ def seed(admin_url: str, *, app_role: str | None = None) -> None:
     from noaber.requests.types import request_types_of
     from noaber.settings import Settings
     from noaber.tenancy.context import tenant_scope
+    from noaber.testing import create_test_account
 
     catalog = discover_plugins(Settings())
     engine = make_engine(admin_url, pool_size=2)
@@ -109,14 +119,16 @@ def seed(admin_url: str, *, app_role: str | None = None) -> None:
                     skills=["boodschappen"],
                 ),
             )
+    identity = create_test_account(platform, SLUG)
     platform.dispose()
+    return identity
 
 
 @contextmanager
 def sqlite_database(tmp: Path) -> Iterator[Database]:
     path = tmp / "bench.sqlite"
-    seed(f"sqlite:///{path}")
-    yield Database("sqlite", f"sqlite:///{path}", f"sqlite+aiosqlite:///{path}")
+    identity = seed(f"sqlite:///{path}")
+    yield Database("sqlite", f"sqlite:///{path}", f"sqlite+aiosqlite:///{path}", identity)
 
 
 @contextmanager
@@ -131,9 +143,9 @@ def postgres_database() -> Iterator[Database]:
     name = dbs.create()
     try:
         admin_url = dbs.url_of(name)
-        seed(admin_url, app_role=APP_ROLE)
+        identity = seed(admin_url, app_role=APP_ROLE)
         common = normalise_url(admin_url).render_as_string(hide_password=False)
-        yield Database("postgres", dbs.url_of(name, role=APP_ROLE), common)
+        yield Database("postgres", dbs.url_of(name, role=APP_ROLE), common, identity)
     finally:
         dbs.drop(name)
         dbs.engine.dispose()
@@ -156,8 +168,13 @@ def platform_env(db: Database) -> dict[str, str]:
     }
 
 
-def headers() -> dict[str, str]:
-    return {"Host": HOST}
+_session: dict[str, str] = {}
+
+
+def headers(contestant: str = "") -> dict[str, str]:
+    """The request headers of ``contestant``: the platform's carry its session cookie
+    (logged in over HTTP, second factor done); the baselines need none."""
+    return {"Host": HOST, **(_session.get(contestant) or {})}
 
 
 def median_result(results: list[LoadResult]) -> LoadResult:
@@ -186,27 +203,32 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
             stack.callback(servers[f"platform/{db.name}"].stop)
             servers[f"common/{db.name}"] = serve("common", BENCH_COMMON_URL=db.common_url)
             stack.callback(servers[f"common/{db.name}"].stop)
+        for db in dbs:
+            name = f"platform/{db.name}"
+            _session[name] = login_headers(servers[name].base, HOST, db.identity)
         # The bare endpoint answers exactly what the platform answers.
-        answer = httpx.get(servers["platform/sqlite"].base + PATH, headers=headers())
+        answer = httpx.get(
+            servers["platform/sqlite"].base + PATH, headers=headers("platform/sqlite")
+        )
         answer.raise_for_status()
         assert len(answer.json()["items"]) == 50, answer.json()
         (tmp / "answer.json").write_bytes(answer.content)
         servers["bare"] = serve("bare", BENCH_JSON=str(tmp / "answer.json"))
         stack.callback(servers["bare"].stop)
         for name, server in servers.items():  # same shape everywhere
-            got = httpx.get(server.base + PATH, headers=headers()).json()
+            got = httpx.get(server.base + PATH, headers=headers(name)).json()
             if len(got["items"]) != 50 or got["total"] != answer.json()["total"]:
                 raise SystemExit(f"{name} answers a different list: {got}")
 
         results: dict[str, list[LoadResult]] = {name: [] for name in servers}
-        for server in servers.values():  # warm-up
-            load(server.base + PATH, headers=headers(), seconds=1, connections=args.connections)
+        for name, server in servers.items():  # warm-up
+            load(server.base + PATH, headers=headers(name), seconds=1, connections=args.connections)
         for _ in range(args.rounds):
             for name, server in servers.items():
                 results[name].append(
                     load(
                         server.base + PATH,
-                        headers=headers(),
+                        headers=headers(name),
                         seconds=args.seconds,
                         connections=args.connections,
                         threads=1,
@@ -262,7 +284,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
                 server = servers[f"platform/{db.name}"]
                 r = load(
                     server.base + PATH,
-                    headers=headers(),
+                    headers=headers(f"platform/{db.name}"),
                     seconds=args.soak,
                     connections=64,
                     threads=2,

@@ -28,7 +28,7 @@ import time
 import httpx
 from sqlalchemy import create_engine, text
 
-from benchmarks.load import have_wrk, load
+from benchmarks.load import have_wrk, load, login_headers
 from noaber.db import migrate
 from noaber.db.engine import make_engine, normalise_url
 from noaber.db.rls import grant_app_role
@@ -39,7 +39,9 @@ from noaber.settings import Settings
 from noaber.tenancy.registry import provision
 from noaber.testing import (
     POSTGRES_URL,
+    Identity,
     PostgresDatabases,
+    create_test_account,
     ensure_app_role,
     synthetic_municipalities,
 )
@@ -47,6 +49,7 @@ from noaber.testing import (
 APP_ROLE = "noaber_bench_app"
 TENANTS = 342
 SLUG = "gemeente000"  # the tenant measured in both servers
+HOST = f"{SLUG}.localhost"
 
 
 def free_port() -> int:
@@ -76,8 +79,9 @@ def fill_households(admin_url: str, households: int) -> None:
     engine.dispose()
 
 
-def prepare(dbs: PostgresDatabases, count: int) -> tuple[str, str]:
-    """A migrated database with ``count`` synthetic tenants; (app URL, admin URL)."""
+def prepare(dbs: PostgresDatabases, count: int) -> tuple[str, str, Identity]:
+    """A migrated database with ``count`` synthetic tenants; (app URL, admin URL, the
+    municipality admin of the measured tenant that the load logs in as)."""
     name = dbs.create()
     admin_url, app_url = dbs.url_of(name), dbs.url_of(name, role=APP_ROLE)
     catalog = discover_plugins(Settings())
@@ -93,8 +97,10 @@ def prepare(dbs: PostgresDatabases, count: int) -> tuple[str, str]:
     with platform.sessions.begin() as session:
         for municipality in municipalities.values():
             provision(session, municipality)
+    platform.load_tenants()
+    identity = create_test_account(platform, SLUG)
     platform.dispose()
-    return app_url, admin_url
+    return app_url, admin_url, identity
 
 
 def start_server(app_url: str, count: int) -> tuple[subprocess.Popen[bytes], str, float]:
@@ -151,11 +157,14 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def measure_wrk(base: str, path: str, seconds: float, concurrency: int) -> tuple[float, float]:
-    """(requests/second, p95 ms) of one tenant's ``path``; errors end the benchmark."""
+def measure_wrk(
+    base: str, path: str, seconds: float, concurrency: int, session: dict[str, str]
+) -> tuple[float, float]:
+    """(requests/second, p95 ms) of one tenant's ``path``, logged in; errors end the
+    benchmark."""
     result = load(
         base + path,
-        headers={"Host": f"{SLUG}.localhost"},
+        headers={"Host": HOST, **session},
         seconds=seconds,
         connections=concurrency,
         threads=1,
@@ -184,11 +193,11 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     procs: list[subprocess.Popen[bytes]] = []
     try:
         t0 = time.perf_counter()
-        one_url, one_admin = prepare(dbs, 1)
+        one_url, one_admin, one_identity = prepare(dbs, 1)
         created.append(one_url.rsplit("/", 1)[1])
         fill_households(one_admin, args.households)
         t1 = time.perf_counter()
-        many_url, many_admin = prepare(dbs, TENANTS)
+        many_url, many_admin, many_identity = prepare(dbs, TENANTS)
         created.append(many_url.rsplit("/", 1)[1])
         fill_households(many_admin, args.households)
         t2 = time.perf_counter()
@@ -201,6 +210,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
         procs.append(one_proc)
         many_proc, many_base, many_start = start_server(many_url, TENANTS)
         procs.append(many_proc)
+        one_session = login_headers(one_base, HOST, one_identity)
+        many_session = login_headers(many_base, HOST, many_identity)
         print(
             f"startup (process start to first answer): 1 tenant {one_start:.2f} s, "
             f"{TENANTS} tenants {many_start:.2f} s"
@@ -210,13 +221,17 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
         )
         rows = []
         for path in ENDPOINTS:
-            measure_wrk(one_base, path, 1, args.concurrency)  # warm-up
-            measure_wrk(many_base, path, 1, args.concurrency)
+            measure_wrk(one_base, path, 1, args.concurrency, one_session)  # warm-up
+            measure_wrk(many_base, path, 1, args.concurrency, many_session)
             ones: list[tuple[float, float]] = []
             manys: list[tuple[float, float]] = []
             for _ in range(args.rounds):
-                ones.append(measure_wrk(one_base, path, args.seconds, args.concurrency))
-                manys.append(measure_wrk(many_base, path, args.seconds, args.concurrency))
+                ones.append(
+                    measure_wrk(one_base, path, args.seconds, args.concurrency, one_session)
+                )
+                manys.append(
+                    measure_wrk(many_base, path, args.seconds, args.concurrency, many_session)
+                )
             one = statistics.median(r for r, _ in ones)
             many = statistics.median(r for r, _ in manys)
             one_p95 = statistics.median(p for _, p in ones)

@@ -8,9 +8,11 @@ Middleware order (outermost first): tenant → rate limit → session → :class
 from __future__ import annotations
 
 import hmac
+import time
 from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from anyio.to_thread import run_sync
 from litestar.connection import ASGIConnection
@@ -18,6 +20,8 @@ from litestar.enums import ScopeType
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import select
 
 from noaber.accounts import access
@@ -30,6 +34,7 @@ from noaber.accounts.roles import (
     Role,
 )
 from noaber.accounts.sessions import CSRF_HEADER, policy_of, touch
+from noaber.db.session import SessionFactory, TenantSession
 from noaber.errors import Forbidden, NotFound, Unauthorized
 from noaber.platform import Platform, TenantRuntime
 from noaber.tenancy.context import tenant_scope
@@ -81,6 +86,47 @@ def principal_of_admin(admin: PlatformAdmin) -> Principal:
     )
 
 
+PRINCIPAL_CACHE_SECONDS = 2.0
+"""How long this process reuses the principal it loaded for a session's account.
+
+Bounded and invalidated: an entry holds only for the same tenant, account and session
+epoch; any change to an account through this process's sessions (disabling, logout
+everywhere, password or role change, erasure) clears the cache at once (see
+:func:`_forget_on_account_change`); a change made by *another* worker process is seen
+after at most this many seconds. Timeouts and the tenant check are never cached."""
+
+_PrincipalKey = tuple[str | None, str, int, Any]
+_principals: WeakKeyDictionary[SessionFactory, dict[_PrincipalKey, tuple[float, Principal]]] = (
+    WeakKeyDictionary()
+)
+
+
+def forget_principals() -> None:
+    """Drop every cached principal (called when an account is added or changes)."""
+    for cache in list(_principals.values()):
+        cache.clear()
+
+
+def _touches_accounts(objects: Any) -> bool:
+    return any(isinstance(obj, (Account, PlatformAdmin)) for obj in objects)
+
+
+def _forget_on_account_change(session: Any, _context: Any) -> None:
+    if any(_touches_accounts(objs) for objs in (session.new, session.dirty, session.deleted)):
+        forget_principals()
+
+
+def _forget_on_account_statement(state: ORMExecuteState) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and any(
+        m.class_ in (Account, PlatformAdmin) for m in state.all_mappers
+    ):
+        forget_principals()
+
+
+event.listen(TenantSession, "after_flush", _forget_on_account_change)
+event.listen(TenantSession, "do_orm_execute", _forget_on_account_statement)
+
+
 def load_session_principal(
     platform: Platform, tenant: TenantRuntime | None, data: Mapping[str, Any]
 ) -> Principal | None:
@@ -94,6 +140,23 @@ def load_session_principal(
     if data.get("tenant") != slug:
         return None
     account_id = int(data["account_id"])
+    key = (slug, str(data.get("kind")), account_id, data.get("epoch"))
+    cache = _principals.get(platform.sessions)  # per database, never shared between two
+    if cache is None:
+        cache = _principals[platform.sessions] = {}
+    cached = cache.get(key)
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    principal = _load_principal(platform, slug, account_id, data)
+    if principal is not None:
+        cache[key] = (now + PRINCIPAL_CACHE_SECONDS, principal)
+    return principal
+
+
+def _load_principal(
+    platform: Platform, slug: str | None, account_id: int, data: Mapping[str, Any]
+) -> Principal | None:
     with tenant_scope(slug), platform.sessions.begin() as session:
         if data.get("kind") == "platform_admin":
             if slug is not None:

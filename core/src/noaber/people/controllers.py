@@ -23,7 +23,7 @@ from noaber.people.schemas import (
     ProfessionalOut,
 )
 from noaber.web.dependencies import CurrentTenant, DbSession
-from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, as_page, page_response
 from noaber.web.params import PageNumber, PageSize
 
 
@@ -41,7 +41,7 @@ class PeopleController(Controller):
         neighbourhood_id: int | None = None,
         sort: services.PersonSort = "id",
     ) -> Page[PersonOut]:
-        return services.list_people(
+        rows, total = services.list_people(
             db_session,
             page=page,
             page_size=page_size,
@@ -49,6 +49,7 @@ class PeopleController(Controller):
             neighbourhood_id=neighbourhood_id,
             sort=sort,
         )
+        return as_page(page_response(rows, total, page, page_size), Page[PersonOut])
 
     @post("/", sync_to_thread=True, summary="Register a person")
     def create_person(
@@ -83,7 +84,7 @@ class HouseholdController(Controller):
         neighbourhood_id: int | None = None,
         sort: services.HouseholdSort = "id",
     ) -> Page[HouseholdOut]:
-        return services.list_households(
+        rows, total = services.list_households(
             db_session,
             page=page,
             page_size=page_size,
@@ -91,6 +92,7 @@ class HouseholdController(Controller):
             neighbourhood_id=neighbourhood_id,
             sort=sort,
         )
+        return as_page(page_response(rows, total, page, page_size), Page[HouseholdOut])
 
     @post("/", sync_to_thread=True, summary="Register a household with its members")
     def create_household(
@@ -211,7 +213,7 @@ class HelperController(Controller):
         skill: str | None = None,
         sort: services.HelperSort = "id",
     ) -> Page[HelperOut]:
-        return services.list_helpers(
+        rows, total = services.list_helpers(
             db_session,
             page=page,
             page_size=page_size,
@@ -221,6 +223,7 @@ class HelperController(Controller):
             skill=skill,
             sort=sort,
         )
+        return as_page(page_response(rows, total, page, page_size), Page[HelperOut])
 
     @post("/", sync_to_thread=True, summary="Register a helper profile")
     def create_helper(self, db_session: DbSession, data: HelperIn) -> HelperOut:

@@ -42,9 +42,10 @@ from noaber.people.schemas import (
     check_birth,
     check_coordinates,
 )
+from noaber.privacy import access_log
 from noaber.tenancy.context import require_tenant
 from noaber.tenancy.models import Neighbourhood
-from noaber.web.pagination import Page, paginate
+from noaber.web.pagination import Page, Row, RowList, paginate
 
 
 def field_error(field: str, message: str) -> InvalidInput:
@@ -158,16 +159,9 @@ def update_person(
     return person
 
 
-def list_people(
-    session: Session,
-    *,
-    page: int,
-    page_size: int,
-    name: str | None = None,
-    neighbourhood_id: int | None = None,
-    sort: PersonSort = "id",
-) -> Page[PersonOut]:
-    stmt = select(Person)
+def _people_filtered(
+    stmt: Any, *, name: str | None, neighbourhood_id: int | None, sort: PersonSort
+) -> Any:
     if name:
         pattern = f"%{name.lower()}%"
         stmt = stmt.where(
@@ -178,11 +172,33 @@ def list_people(
         )
     if neighbourhood_id is not None:
         stmt = stmt.where(Person.neighbourhood_id == neighbourhood_id)
-    stmt = stmt.order_by(_order(Person, sort), col(Person.id))
-    rows, total = paginate(session, stmt, page, page_size)
-    return Page[PersonOut](
-        items=[person_out(p) for p in rows], total=total, page=page, page_size=page_size
+    return stmt.order_by(_order(Person, sort), col(Person.id))
+
+
+_PERSON_ROWS = RowList(Person, PersonOut)
+
+
+def _with_age(row: Row) -> None:
+    row["age"] = age_on(row["birth_date"], row["birth_year"])
+
+
+def list_people(
+    session: Session,
+    *,
+    page: int,
+    page_size: int,
+    name: str | None = None,
+    neighbourhood_id: int | None = None,
+    sort: PersonSort = "id",
+) -> tuple[list[Row], int]:
+    """A page of persons as rows shaped like :class:`PersonOut`, and the total; each
+    person shown is noted in the access log."""
+    stmt = _people_filtered(
+        _PERSON_ROWS.select(), name=name, neighbourhood_id=neighbourhood_id, sort=sort
     )
+    rows, total = _PERSON_ROWS.page(session, stmt, page, page_size)
+    access_log.note_subjects(r["id"] for r in rows)
+    return _PERSON_ROWS.finish(rows, _with_age), total
 
 
 def _order(model: type[Any], sort: str) -> Any:
@@ -193,33 +209,80 @@ def _order(model: type[Any], sort: str) -> Any:
 # --- households ----------------------------------------------------------------------------
 
 
-def household_out(session: Session, household: Household) -> HouseholdOut:
-    rows = session.exec(
-        select(HouseholdMember, Person)
-        .join(Person, col(Person.id) == HouseholdMember.person_id)
-        .where(HouseholdMember.household_id == household.id)
-        .order_by(col(HouseholdMember.id))
-    ).all()
-    members = [
-        MemberOut(
-            person_id=p.id or 0,
-            role=m.role,
-            given_name=p.given_name,
-            family_name=p.family_name,
-            age=age_on(p.birth_date, p.birth_year),
+def members_of(session: Session, household_ids: Iterable[int]) -> dict[int, list[Row]]:
+    """The members of each household (shaped like :class:`MemberOut`), in the order
+    they were added: one query however many households are asked for."""
+    wanted = sorted(set(household_ids))
+    found: dict[int, list[Row]] = {h: [] for h in wanted}
+    if not wanted:
+        return found
+    rows = session.execute(
+        sa_select(
+            col(HouseholdMember.household_id),
+            col(HouseholdMember.role),
+            col(Person.id),
+            col(Person.given_name),
+            col(Person.family_name),
+            col(Person.birth_date),
+            col(Person.birth_year),
         )
-        for m, p in rows
-    ]
-    children = sorted(m.age for m in members if m.role is MemberRole.child and m.age is not None)
+        .join(Person, col(Person.id) == HouseholdMember.person_id)
+        .where(col(HouseholdMember.household_id).in_(wanted))
+        .order_by(col(HouseholdMember.household_id), col(HouseholdMember.id))
+    ).all()
+    for household_id, role, person_id, given, family, birth_date, birth_year in rows:
+        found[household_id].append(
+            {
+                "person_id": person_id,
+                "role": MemberRole(role),
+                "given_name": given,
+                "family_name": family,
+                "age": age_on(birth_date, birth_year),
+            }
+        )
+    return found
+
+
+def _children(members: Iterable[Row]) -> list[int]:
+    return sorted(
+        m["age"] for m in members if m["role"] is MemberRole.child and m["age"] is not None
+    )
+
+
+def household_out(session: Session, household: Household) -> HouseholdOut:
+    assert household.id is not None
+    members = members_of(session, [household.id])[household.id]
     return HouseholdOut(
-        id=household.id or 0,
+        id=household.id,
         name=household.name,
         neighbourhood_id=household.neighbourhood_id,
         notes=household.notes,
-        members=members,
-        children_ages=children,
+        members=[MemberOut.model_validate(m) for m in members],
+        children_ages=_children(members),
         created_at=household.created_at,
     )
+
+
+def note_subjects_of(
+    session: Session,
+    *,
+    person_ids: Iterable[int | None] = (),
+    household_ids: Iterable[int | None] = (),
+) -> None:
+    """Note in the access log the persons a list shows: the persons named and every
+    member of the households named (one entry per person, so a resident sees list
+    views of their household too). One query for the members."""
+    persons = {p for p in person_ids if p is not None}
+    households = {h for h in household_ids if h is not None}
+    if households:
+        persons.update(
+            session.execute(
+                sa_select(col(HouseholdMember.person_id)).where(
+                    col(HouseholdMember.household_id).in_(sorted(households))
+                )
+            ).scalars()
+        )
+    access_log.note_subjects(persons)
 
 
 def children_ages(session: Session, household_id: int) -> list[int]:
@@ -332,6 +395,9 @@ def get_household(session: Session, household_id: int) -> Household:
 HouseholdSort = Literal["id", "-id", "name", "-name", "created_at", "-created_at"]
 
 
+_HOUSEHOLD_ROWS = RowList(Household, HouseholdOut)
+
+
 def list_households(
     session: Session,
     *,
@@ -340,17 +406,27 @@ def list_households(
     neighbourhood_id: int | None = None,
     name: str | None = None,
     sort: HouseholdSort = "id",
-) -> Page[HouseholdOut]:
-    stmt = select(Household)
+) -> tuple[list[Row], int]:
+    """A page of households with their members as rows shaped like
+    :class:`HouseholdOut`, and the total: three queries (count, page, members of the
+    page) whatever the page size; every member shown is noted in the access log."""
+    stmt = _HOUSEHOLD_ROWS.select()
     if neighbourhood_id is not None:
-        stmt = stmt.where(Household.neighbourhood_id == neighbourhood_id)
+        stmt = stmt.where(col(Household.neighbourhood_id) == neighbourhood_id)
     if name:
         stmt = stmt.where(col(Household.name).ilike(f"%{name.lower()}%"))
     stmt = stmt.order_by(_order(Household, sort), col(Household.id))
-    rows, total = paginate(session, stmt, page, page_size)
-    return Page[HouseholdOut](
-        items=[household_out(session, h) for h in rows], total=total, page=page, page_size=page_size
-    )
+    rows, total = _HOUSEHOLD_ROWS.page(session, stmt, page, page_size)
+    members = members_of(session, (r["id"] for r in rows))
+
+    def compute(row: Row) -> None:
+        mine = members[row["id"]]
+        row["members"] = mine
+        row["children_ages"] = _children(mine)
+
+    finished = _HOUSEHOLD_ROWS.finish(rows, compute)
+    access_log.note_subjects(m["person_id"] for ms in members.values() for m in ms)
+    return finished, total
 
 
 # --- organisations and professionals --------------------------------------------------------
@@ -503,6 +579,9 @@ def update_helper(session: Session, helper_id: int, data: HelperPatch) -> Helper
     return helper
 
 
+_HELPER_ROWS = RowList(HelperProfile, HelperOut)
+
+
 def list_helpers(
     session: Session,
     *,
@@ -513,31 +592,40 @@ def list_helpers(
     neighbourhood_id: int | None = None,
     skill: str | None = None,
     sort: HelperSort = "id",
-) -> Page[HelperOut]:
-    stmt = select(HelperProfile)
-    if kind:
-        stmt = stmt.where(HelperProfile.kind == kind)
-    if status:
-        stmt = stmt.where(HelperProfile.status == status)
-    if neighbourhood_id is not None:
-        stmt = stmt.where(HelperProfile.home_neighbourhood_id == neighbourhood_id)
-    stmt = stmt.order_by(_order(HelperProfile, sort), col(HelperProfile.id))
+) -> tuple[list[Row], int]:
+    """A page of helper profiles as rows shaped like :class:`HelperOut`, and the total;
+    the persons and household members behind them are noted in the access log."""
+
+    def filtered(stmt: Any) -> Any:
+        if kind:
+            stmt = stmt.where(HelperProfile.kind == kind)
+        if status:
+            stmt = stmt.where(HelperProfile.status == status)
+        if neighbourhood_id is not None:
+            stmt = stmt.where(HelperProfile.home_neighbourhood_id == neighbourhood_id)
+        return stmt.order_by(_order(HelperProfile, sort), col(HelperProfile.id))
+
     if skill:
-        # JSON arrays differ per database; filter in Python over the (bounded) result.
+        # JSON arrays differ per database: find the matching ids in Python over the
+        # filtered (bounded) ids and skills, then read that page's rows.
+        wanted = skill.lower()
         matching = [
-            h for h in session.exec(stmt).all() if skill.lower() in (s.lower() for s in h.skills)
+            ident
+            for ident, skills in session.execute(
+                filtered(sa_select(col(HelperProfile.id), col(HelperProfile.skills)))
+            ).all()
+            if wanted in (s.lower() for s in skills)
         ]
         start = (page - 1) * page_size
-        return Page[HelperOut](
-            items=[HelperOut.model_validate(h) for h in matching[start : start + page_size]],
-            total=len(matching),
-            page=page,
-            page_size=page_size,
-        )
-    rows, total = paginate(session, stmt, page, page_size)
-    return Page[HelperOut](
-        items=[HelperOut.model_validate(h) for h in rows],
-        total=total,
-        page=page,
-        page_size=page_size,
+        ids = matching[start : start + page_size]
+        stmt = filtered(_HELPER_ROWS.select()).where(col(HelperProfile.id).in_(ids))
+        rows = _HELPER_ROWS.rows(session.execute(stmt))
+        total = len(matching)
+    else:
+        rows, total = _HELPER_ROWS.page(session, filtered(_HELPER_ROWS.select()), page, page_size)
+    note_subjects_of(
+        session,
+        person_ids=(r["person_id"] for r in rows),
+        household_ids=(r["household_id"] for r in rows),
     )
+    return _HELPER_ROWS.finish(rows), total

@@ -26,12 +26,14 @@ import secrets
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Table, insert
 from sqlmodel import Session
 
 from noaber.accounts.roles import Principal
-from noaber.privacy.models import AccessLogEntry
+from noaber.privacy.models import AccessLogEntry, utcnow
 from noaber.tenancy.context import require_tenant
 
 if TYPE_CHECKING:
@@ -96,6 +98,39 @@ def set_purpose(purpose: str) -> None:
         log.purpose = purpose
 
 
+def entry_values(
+    *,
+    principal: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: str | int | None = None,
+    subject_person_id: int | None = None,
+    result: str = "ok",
+    purpose: str,
+    origin: str,
+    trace_id: str,
+    route: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The column values of one entry (for :func:`write`, many in one statement)."""
+    return {
+        "tenant_id": require_tenant(),
+        "at": at or utcnow(),
+        "actor": principal.actor if principal else "anonymous",
+        "actor_role": str(principal.role) if principal else "anonymous",
+        "on_behalf_of": principal.on_behalf_of if principal else None,
+        "subject_person_id": subject_person_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "result": result,
+        "origin": origin[:200],
+        "purpose": purpose[:100],
+        "trace_id": trace_id,
+        "route": route[:300] if route else None,
+    }
+
+
 def entry(
     *,
     principal: Principal | None,
@@ -110,28 +145,31 @@ def entry(
     route: str | None = None,
 ) -> AccessLogEntry:
     return AccessLogEntry(
-        tenant_id=require_tenant(),
-        actor=principal.actor if principal else "anonymous",
-        actor_role=str(principal.role) if principal else "anonymous",
-        on_behalf_of=principal.on_behalf_of if principal else None,
-        subject_person_id=subject_person_id,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        result=result,
-        origin=origin[:200],
-        purpose=purpose[:100],
-        trace_id=trace_id,
-        route=route[:300] if route else None,
+        **entry_values(
+            principal=principal,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            subject_person_id=subject_person_id,
+            result=result,
+            purpose=purpose,
+            origin=origin,
+            trace_id=trace_id,
+            route=route,
+        )
     )
 
 
-def write(sessions: SessionFactory, entries: Sequence[AccessLogEntry]) -> None:
-    """Store entries in their own transaction (they outlive a rolled-back request)."""
+def write(sessions: SessionFactory, entries: Sequence[dict[str, Any]]) -> None:
+    """Store entries (from :func:`entry_values`) in their own transaction, so they
+    outlive a rolled-back request: one INSERT executed for all of them (executemany),
+    committed before this returns. Never drops an entry: an error propagates."""
     if not entries:
         return
+    table: Table = AccessLogEntry.__table__  # type: ignore[attr-defined]
     with sessions.begin() as session:
-        session.add_all(entries)
+        # The table, not the entity: a plain executemany, no ORM bulk bookkeeping.
+        session.execute(insert(table), list(entries))
 
 
 def record(

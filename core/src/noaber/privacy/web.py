@@ -3,8 +3,10 @@ the response starts (see :mod:`noaber.privacy.access_log`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 from anyio.to_thread import run_sync
 from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
@@ -16,7 +18,7 @@ from noaber.accounts.roles import Principal
 from noaber.errors import NoaberError
 from noaber.platform import Platform, TenantRuntime
 from noaber.privacy import access_log
-from noaber.privacy.models import AccessLogEntry
+from noaber.privacy.models import utcnow
 from noaber.tenancy.context import tenant_scope
 from noaber.web.dependencies import TENANT_SCOPE_KEY
 from noaber.web.shared_state import client_address
@@ -63,7 +65,9 @@ def _object_type(
 
 def entries_for(
     scope: Scope, status: int, principal: Principal | None, log: access_log.RequestLog
-) -> list[AccessLogEntry]:
+) -> list[dict[str, Any]]:
+    """The entries of one request (column values): the object of its path, the other
+    objects it noted, and one entry per data subject it noted."""
     handler = scope.get("route_handler")
     path_params: dict[str, Any] = scope.get("path_params", {})
     method = scope.get("method", "GET")
@@ -82,8 +86,10 @@ def entries_for(
     subject = path_params.get("person_id")
     result = access_log.result_of_status(status)
 
-    def one(object_type: str, oid: str | None, person: int | None) -> AccessLogEntry:
-        return access_log.entry(
+    at = utcnow()
+
+    def one(object_type: str, oid: str | None, person: int | None) -> dict[str, Any]:
+        return access_log.entry_values(
             principal=principal,
             action=action,
             object_type=object_type,
@@ -94,6 +100,7 @@ def entries_for(
             origin=log.origin,
             trace_id=log.trace_id,
             route=route,
+            at=at,
         )
 
     subject_id = subject if isinstance(subject, int) else None
@@ -111,11 +118,87 @@ def _status_of(exc: BaseException) -> int:
     return 500
 
 
+@dataclass(eq=False)
+class _Waiting:
+    slug: str
+    rows: list[dict[str, Any]]
+    turn: anyio.Event = field(default_factory=anyio.Event)
+    done: bool = False
+    stored: bool = False
+    error: BaseException | None = None
+
+
+class GroupWriter:
+    """Group commit of access-log entries: the entries of requests that arrive while a
+    write is in progress are stored together in the next transaction (one per tenant,
+    one INSERT for all its rows), so concurrent requests share one commit instead of
+    queueing for the database's write lock one by one.
+
+    Nothing is lossy: :meth:`write` returns only after *its* entries are committed and
+    raises if their transaction failed, so the middleware still starts no response
+    whose entries are not stored. One request at a time is the leader: it stores
+    everything queued so far, then hands the lead to the first request that queued
+    meanwhile (no background task, no request writes more than one batch).
+    """
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self._queue: list[_Waiting] = []
+        self._busy = False
+        self.batches = 0  # how many transactions groups were written in (for tests)
+
+    async def write(self, slug: str, rows: list[dict[str, Any]]) -> None:
+        me = _Waiting(slug, rows)
+        self._queue.append(me)
+        if self._busy:
+            # Shielded: a waiter that is handed the lead must take it, or the queue stalls.
+            with anyio.CancelScope(shield=True):
+                await me.turn.wait()
+        if not me.done:
+            await self._lead()
+        if me.error is not None:
+            raise me.error
+
+    async def _lead(self) -> None:
+        self._busy = True
+        batch, self._queue = self._queue, []
+        try:
+            with anyio.CancelScope(shield=True):
+                await run_sync(self._store, batch)
+        finally:
+            for waiting in batch:
+                if not waiting.stored and waiting.error is None:
+                    waiting.error = RuntimeError("the access log could not be written")
+                waiting.done = True
+                waiting.turn.set()
+            if self._queue:
+                self._queue[0].turn.set()  # the next leader (its entries are not done)
+            else:
+                self._busy = False
+
+    def _store(self, batch: list[_Waiting]) -> None:
+        by_tenant: dict[str, list[_Waiting]] = {}
+        for waiting in batch:
+            by_tenant.setdefault(waiting.slug, []).append(waiting)
+        for slug, group in by_tenant.items():
+            try:
+                with tenant_scope(slug):
+                    access_log.write(self.platform.sessions, [r for w in group for r in w.rows])
+            except Exception as exc:  # each request of this tenant's group raises it
+                for waiting in group:
+                    waiting.error = exc
+            else:
+                self.batches += 1
+                for waiting in group:
+                    waiting.stored = True
+
+
 class AccessLogMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
+        self.writer = GroupWriter(platform)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         tenant: TenantRuntime | None = scope["state"].get(TENANT_SCOPE_KEY)
@@ -136,13 +219,9 @@ class AccessLogMiddleware(ASGIMiddleware):
             from noaber.accounts.web import PRINCIPAL_KEY
 
             principal = scope["state"].get(PRINCIPAL_KEY)
-            rows = entries_for(scope, status, principal, log)
-
-            def store() -> None:
-                with tenant_scope(tenant.slug):
-                    access_log.write(self.platform.sessions, rows)
-
-            await run_sync(store)
+            with tenant_scope(tenant.slug):
+                rows = entries_for(scope, status, principal, log)
+            await self.writer.write(tenant.slug, rows)
 
         async def send_logged(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -16,7 +16,7 @@ from noaber.requests.schemas import (
     TransitionIn,
 )
 from noaber.web.dependencies import CurrentTenant, DbSession
-from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, as_page, page_response
 from noaber.web.params import PageNumber, PageSize
 
 
@@ -49,8 +49,9 @@ class RequestController(Controller):
         household_id: int | None = None,
         sort: services.RequestSort = "id",
     ) -> Page[RequestOut]:
-        rows, total = services.list_requests(
+        rows, total = services.request_rows(
             db_session,
+            tenant.plugins,
             page=page,
             page_size=page_size,
             status=status,
@@ -60,12 +61,7 @@ class RequestController(Controller):
             household_id=household_id,
             sort=sort,
         )
-        return Page[RequestOut](
-            items=[services.request_out(tenant.plugins, r) for r in rows],
-            total=total,
-            page=page,
-            page_size=page_size,
-        )
+        return as_page(page_response(rows, total, page, page_size), Page[RequestOut])
 
     @post("/", sync_to_thread=True, summary="Register a request (hulpvraag)")
     def create_request(

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from noaber.errors import Conflict, NotFound
 from noaber.people.models import Household, Person, Professional, utcnow
-from noaber.people.services import check_neighbourhood, field_error
+from noaber.people.services import check_neighbourhood, field_error, note_subjects_of
 from noaber.requests.models import AskedBy, HelpRequest, TimelineEntry, TimelineKind, Urgency
 from noaber.requests.schemas import (
     RequestIn,
@@ -24,7 +24,7 @@ from noaber.requests.schemas import (
 )
 from noaber.requests.types import RequestType, Workflow, request_types_of
 from noaber.tenancy.context import require_tenant
-from noaber.web.pagination import Page, paginate
+from noaber.web.pagination import Page, Row, RowList, paginate
 
 
 def _workflow_out(w: Workflow) -> WorkflowOut:
@@ -227,19 +227,17 @@ RequestSort = Literal[
 ]
 
 
-def list_requests(
-    session: Session,
+def _filtered(
+    stmt: Any,
     *,
-    page: int,
-    page_size: int,
     status: str | None = None,
     type: str | None = None,
     neighbourhood_id: int | None = None,
     urgency: Urgency | None = None,
     household_id: int | None = None,
     sort: RequestSort = "id",
-) -> tuple[list[HelpRequest], int]:
-    stmt = select(HelpRequest)
+) -> Any:
+    """The filters and order of request lists, on any select of ``help_request``."""
     if status:
         stmt = stmt.where(HelpRequest.status == status)
     if type:
@@ -252,11 +250,82 @@ def list_requests(
         stmt = stmt.where(HelpRequest.household_id == household_id)
     key = sort.lstrip("-")
     column: Any = URGENCY_ORDER if key == "urgency" else col(getattr(HelpRequest, key))
-    stmt = stmt.order_by(
+    return stmt.order_by(
         column.desc() if sort.startswith("-") else column.asc(), col(HelpRequest.id)
+    )
+
+
+def list_requests(
+    session: Session,
+    *,
+    page: int,
+    page_size: int,
+    status: str | None = None,
+    type: str | None = None,
+    neighbourhood_id: int | None = None,
+    urgency: Urgency | None = None,
+    household_id: int | None = None,
+    sort: RequestSort = "id",
+) -> tuple[list[HelpRequest], int]:
+    """A page of requests as ORM objects (for the web interface)."""
+    stmt = _filtered(
+        select(HelpRequest),
+        status=status,
+        type=type,
+        neighbourhood_id=neighbourhood_id,
+        urgency=urgency,
+        household_id=household_id,
+        sort=sort,
     )
     rows, total = paginate(session, stmt, page, page_size)
     return list(rows), total
+
+
+_REQUEST_ROWS = RowList(HelpRequest, RequestOut)
+
+
+def request_rows(
+    session: Session,
+    pm: pluggy.PluginManager,
+    *,
+    page: int,
+    page_size: int,
+    status: str | None = None,
+    type: str | None = None,
+    neighbourhood_id: int | None = None,
+    urgency: Urgency | None = None,
+    household_id: int | None = None,
+    sort: RequestSort = "id",
+) -> tuple[list[Row], int]:
+    """A page of requests as rows shaped like :class:`RequestOut` (the API's list), and
+    the total; notes each request's person and household members in the access log."""
+    stmt = _filtered(
+        _REQUEST_ROWS.select(),
+        status=status,
+        type=type,
+        neighbourhood_id=neighbourhood_id,
+        urgency=urgency,
+        household_id=household_id,
+        sort=sort,
+    )
+    rows, total = _REQUEST_ROWS.page(session, stmt, page, page_size)
+    types = request_types_of(pm).types
+    allowed: dict[tuple[str, str], list[str]] = {}
+
+    def compute(row: Row) -> None:
+        key = (row["type"], row["status"])
+        found = allowed.get(key)
+        if found is None:
+            rtype = types.get(key[0])
+            found = allowed[key] = list(rtype.workflow.allowed(key[1])) if rtype else []
+        row["allowed_transitions"] = found
+
+    note_subjects_of(
+        session,
+        person_ids=(r["person_id"] for r in rows),
+        household_ids=(r["household_id"] for r in rows),
+    )
+    return _REQUEST_ROWS.finish(rows, compute), total
 
 
 def add_request_entry(session: Session, request_id: int, data: TimelineIn) -> TimelineEntry:
