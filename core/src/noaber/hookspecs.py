@@ -268,6 +268,8 @@ def ui_reports(
     ``register(ReportTable(name, title, columns, rows, chart="bar"))``: each table is
     shown, drawn as a bar chart when asked, and exported as CSV and Excel at
     ``/beheer/rapportages/<name>.csv`` and ``.xlsx``. Money values are ``Decimal``.
+    Name the table's ``programme``: coordinators see only their programmes' tables
+    (and municipality-wide ones without ``case_detail``); admins see all.
     """
 
 
