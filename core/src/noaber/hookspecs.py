@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from noaber.accounts.roles import Principal
     from noaber.demo.context import DemoContext
     from noaber.matching.columns import Array, MatchFilter, ScoreComponent
+    from noaber.matching.models import Match
     from noaber.municipalities.loader import Municipality
     from noaber.platform import TenantRuntime
     from noaber.requests.models import HelpRequest
@@ -195,6 +196,33 @@ def request_transitioned(
 
 
 @hookspec
+def match_transitioned(
+    tenant: TenantRuntime,
+    session: Session,
+    match: Match,
+    previous: str,
+    target: str,
+    reason: str | None,
+    actor: str,
+) -> None:
+    """React to a match's (coupling's) move from ``previous`` to ``target``, in the same
+    transaction.
+
+    Called by core's match transition service (``POST /api/matches/{id}/transitions``,
+    the coupling page of the web interface, and every plugin that moves a match through
+    ``noaber.matching.services.transition_match``), through the tenant's manager, after
+    the match lifecycle allowed the move, ``match.status`` is ``target`` and the timeline
+    entry is written, before the caller commits. ``tenant`` is the tenant's runtime (its
+    municipality's settings and plugin manager). Keep the plugin's own records in step by
+    writing to ``session`` (do not commit). Raising an exception (a
+    ``noaber.errors.NoaberError`` for a 4xx) refuses the move: it rolls back the move and
+    whatever the hook wrote. Every implementation is called, also for moves the plugin
+    itself started, so implementations must do nothing when their records are already up
+    to date.
+    """
+
+
+@hookspec
 def ui_template_dirs() -> Sequence[str]:  # type: ignore[empty-body]
     """Return directories holding this plugin's Jinja templates for the web interface.
 
@@ -240,6 +268,8 @@ def ui_reports(
     ``register(ReportTable(name, title, columns, rows, chart="bar"))``: each table is
     shown, drawn as a bar chart when asked, and exported as CSV and Excel at
     ``/beheer/rapportages/<name>.csv`` and ``.xlsx``. Money values are ``Decimal``.
+    Name the table's ``programme``: coordinators see only their programmes' tables
+    (and municipality-wide ones without ``case_detail``); admins see all.
     """
 
 

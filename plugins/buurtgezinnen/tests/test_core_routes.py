@@ -4,7 +4,7 @@ coupling route, or core's generic routes (propose a match, move the request to
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 
@@ -86,16 +86,128 @@ def test_the_web_interface_routes_create_the_coupling(mp, client_for, bg):
     assert bg.ok(mp.get(f"/api/requests/{rid}"), 200)["status"] == "gekoppeld"
 
 
-def test_a_step_taken_on_core_s_match_route_is_dated_through_the_plugin(mp, bg):
+def _match(client: Any, bg: Any, match_id: int) -> dict[str, Any]:
+    return dict(bg.ok(client.get(f"/api/matches/{match_id}"), 200))
+
+
+def _coupling(client: Any, bg: Any, coupling_id: int) -> dict[str, Any]:
+    return dict(bg.ok(client.get(f"{bg.BASE}/couplings/{coupling_id}"), 200))
+
+
+def _move(client: Any, match_id: int, to: str, reason: str | None = None) -> Any:
+    body = {"to": to} | ({"reason": reason} if reason else {})
+    return client.post(f"/api/matches/{match_id}/transitions", json=body)
+
+
+def test_the_whole_lifecycle_through_core_s_match_route_keeps_the_phase_dates(mp, bg):
+    """The ``match_transitioned`` hook: every step taken on core's match route moves the
+    coupling with its dates, under the programme's rules."""
     vraag, steun = _families(mp, bg)
-    coupling = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
-    moved = bg.ok(
-        mp.post(f"/api/matches/{coupling['match_id']}/transitions", json={"to": "proefperiode"})
-    )
-    assert moved["status"] == "proefperiode"
-    # The plugin records the step's date without moving the match a second time.
-    dated = bg.ok(bg.step(mp, coupling["id"], "proefperiode", 20))
+    made = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
+    cid, mid, today = made["id"], made["match_id"], date.today()
+
+    bg.ok(_move(mp, mid, "proefperiode"))
+    trial = _coupling(mp, bg, cid)
+    assert (trial["phase"], trial["trial_started_on"]) == ("proefperiode", today.isoformat())
+    assert (trial["trial_ends_on"] or "") > today.isoformat()
+    # The step is taken once: the plugin's route for the same phase is now a skipped step.
+    bg.refused(bg.step(mp, cid, "proefperiode", 0), 409)
+
+    # afspraken without an agreement is refused; the move's reason is the agreement.
+    missing = bg.refused(_move(mp, mid, "afspraken"), 422)
+    assert "agreement" in missing["detail"]
+    assert _match(mp, bg, mid)["status"] == "proefperiode"
+    assert _coupling(mp, bg, cid)["phase"] == "proefperiode"
+    bg.ok(_move(mp, mid, "afspraken", "Elke woensdag eet Daan mee bij de steungezin."))
+    agreed = _coupling(mp, bg, cid)
+    assert agreed["phase"] == "afspraken"
+    assert agreed["agreed_on"] == today.isoformat()
+    assert agreed["agreement"] == "Elke woensdag eet Daan mee bij de steungezin."
+
+    # actief plans the six-monthly review.
+    bg.ok(_move(mp, mid, "actief"))
+    active = _coupling(mp, bg, cid)
+    assert (active["phase"], active["active_since"]) == ("actief", today.isoformat())
+    # About six months on (the interval is Meppel's setting, six by default).
+    review = date.fromisoformat(active["next_review_on"])
+    assert 150 <= (review - today).days <= 200
+    assert active["review_overdue"] is False
+
+    # afgesloten needs one of the programme's closing reasons.
+    bad = bg.refused(_move(mp, mid, "afgesloten", "zomaar"), 422)
+    assert "doel_bereikt" in bad["detail"]
+    assert _match(mp, bg, mid)["status"] == "actief"
+    assert _coupling(mp, bg, cid)["phase"] == "actief"
+    bg.ok(_move(mp, mid, "afgesloten", "verhuisd: naar Zwolle"))
+    closed = _coupling(mp, bg, cid)
+    assert (closed["phase"], closed["ended_on"]) == ("afgesloten", today.isoformat())
+    assert (closed["end_reason"], closed["end_note"]) == ("verhuisd", "naar Zwolle")
+    assert closed["next_review_on"] is None
+    # As on the plugin's route, the vraaggezin's request is closed with it.
+    request = bg.ok(mp.get(f"/api/requests/{vraag['request_id']}"), 200)
+    assert request["status"] == "afgesloten"
+    year = today.year
+    figures = bg.ok(mp.get(f"{bg.BASE}/figures", params={"year": year}), 200)
+    assert figures["ended_couplings"] == 1
+
+
+def test_the_plugin_s_step_route_moves_core_s_match_once(mp, bg):
+    vraag, steun = _families(mp, bg)
+    made = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
+    dated = bg.ok(bg.step(mp, made["id"], "proefperiode", 20))
     assert (dated["phase"], dated["trial_started_on"]) == ("proefperiode", bg.days_ago(20))
-    assert bg.ok(mp.get(f"/api/matches/{coupling['match_id']}"), 200)["status"] == "proefperiode"
-    # A step that skips one is still refused.
-    bg.refused(bg.step(mp, coupling["id"], "actief", 10), 409)
+    assert _match(mp, bg, made["match_id"])["status"] == "proefperiode"
+    timeline = bg.ok(mp.get(f"/api/requests/{vraag['request_id']}/timeline"), 200)
+    moves = [t for t in timeline["items"] if "→ proefperiode" in t["text"]]
+    assert len(moves) == 1
+    # Mixing the routes: the next step on core's route continues from the plugin's dates.
+    bg.ok(_move(mp, made["match_id"], "afspraken", "Zaterdagochtend samen naar de markt."))
+    assert _coupling(mp, bg, made["id"])["agreed_on"] == date.today().isoformat()
+    # A step that skips one is refused on either route, and nothing changes.
+    bg.refused(bg.step(mp, made["id"], "afgesloten", 0), 422)  # no reason given
+    bg.refused(_move(mp, made["match_id"], "proefperiode"), 409)
+    assert _coupling(mp, bg, made["id"])["phase"] == "afspraken"
+
+
+def test_a_rule_of_the_plugin_refuses_core_s_move_and_nothing_changes(mp, bg):
+    vraag, steun = _families(mp, bg)
+    # A kennismaking planned for next week: the trial cannot start before it.
+    future = (date.today() + timedelta(days=7)).isoformat()
+    made = bg.ok(bg.couple(mp, vraag["id"], steun["id"], kennismaking_on=future))
+    before = bg.ok(mp.get(f"/api/requests/{vraag['request_id']}/timeline"), 200)
+    refused = bg.refused(_move(mp, made["match_id"], "proefperiode"), 409)
+    assert "before the previous step" in refused["detail"]
+    assert _match(mp, bg, made["match_id"])["status"] == "kennismaking"
+    coupling = _coupling(mp, bg, made["id"])
+    assert (coupling["phase"], coupling["trial_started_on"]) == ("kennismaking", None)
+    after = bg.ok(mp.get(f"/api/requests/{vraag['request_id']}/timeline"), 200)
+    assert after["items"] == before["items"]
+
+
+def test_a_proposal_moves_on_only_once_it_is_a_coupling(mp, bg):
+    vraag, steun = _families(mp, bg)
+    rid = vraag["request_id"]
+    match = bg.ok(
+        mp.post("/api/matches", json={"request_id": rid, "helper_id": steun["helper_id"]})
+    )
+    refused = bg.refused(_move(mp, match["id"], "proefperiode"), 409)
+    assert "couple the families first" in refused["detail"]
+    assert _match(mp, bg, match["id"])["status"] == "kennismaking"
+    # Declining the proposal is not a coupling's step: it stays possible.
+    bg.ok(_move(mp, match["id"], "afgesloten", "geen klik bij het eerste gesprek"))
+    assert _couplings(mp, bg) == []
+
+
+def test_the_web_interface_coupling_page_moves_the_coupling(mp, client_for, bg):
+    vraag, steun = _families(mp, bg)
+    made = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
+    coordinator = client_for("meppel", role="coordinator", programme="buurtgezinnen")
+    page = f"/koppelingen/{made['match_id']}/status"
+    moved = coordinator.post(page, data={"to": "proefperiode"}, follow_redirects=False)
+    assert moved.status_code in (302, 303), moved.text
+    assert _coupling(mp, bg, made["id"])["trial_started_on"] == date.today().isoformat()
+    # afspraken without an agreement: the page answers with its form error, nothing moves.
+    refused = coordinator.post(page, data={"to": "afspraken"}, follow_redirects=False)
+    assert refused.status_code == 422
+    assert _coupling(mp, bg, made["id"])["phase"] == "proefperiode"
+    assert _match(mp, bg, made["match_id"])["status"] == "proefperiode"

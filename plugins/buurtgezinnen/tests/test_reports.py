@@ -122,13 +122,19 @@ def test_couplings_per_year_waiting_list_and_end_reasons(mp, client_for, bg):
     ]
 
 
-def test_only_admins_of_a_municipality_that_enables_the_programme_see_it(client_for):
-    name = "buurtgezinnen-koppelingen-per-jaar"
-    # Coordinators, of this programme or another, have no reports page (core's guard).
-    for programme in ("buurtgezinnen", "wijkbedrijf"):
-        coordinator = client_for("leeuwarden", role="coordinator", programme=programme)
-        assert coordinator.get(PAGE).status_code == 403
-        assert coordinator.get(f"{PAGE}/{name}.csv").status_code == 403
+def test_the_programme_s_coordinators_and_admins_see_it_others_do_not(client_for):
+    name, title = "buurtgezinnen-koppelingen-per-jaar", "Buurtgezinnen: koppelingen per jaar"
+    # The programme's own coordinators see its tables and export them (issue 10).
+    own = client_for("leeuwarden", role="coordinator", programme="buurtgezinnen")
+    assert title in own.get(PAGE).text
+    assert own.get(f"{PAGE}/{name}.csv").status_code == 200
+    # A coordinator of another programme does not see them; the export is a 403.
+    other = client_for("leeuwarden", role="coordinator", programme="wijkbedrijf")
+    page = other.get(PAGE)
+    assert page.status_code == 200
+    assert title not in page.text
+    assert other.get(f"{PAGE}/{name}.csv").status_code == 403
+    assert other.get(f"{PAGE}/{name}.xlsx").status_code == 403
     assert client_for("meppel", role="volunteer").get(f"{PAGE}/{name}.xlsx").status_code == 403
     # Amersfoort does not run Buurtgezinnen: no table, no export.
     amersfoort = client_for("amersfoort")

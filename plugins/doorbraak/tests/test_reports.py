@@ -174,12 +174,16 @@ def test_cases_escalations_budget_costs_and_neighbourhoods(af, h, platform):
     assert Decimal(str(rows["Liendert: Armoede"][1])) == values["Liendert"]
 
 
-def test_reports_need_an_admin_of_a_municipality_running_doorbraak(client_for):
-    name = "doorbraak-casussen"
-    for programme in ("doorbraak", "gezinslab"):
-        coordinator = client_for("leeuwarden", role="coordinator", programme=programme)
-        assert coordinator.get(PAGE).status_code == 403
-        assert coordinator.get(f"{PAGE}/{name}.csv").status_code == 403
+def test_reports_are_for_doorbraak_s_coordinators_and_admins_where_it_runs(client_for):
+    name, title = "doorbraak-casussen", "Doorbraak: casussen"
+    own = client_for("leeuwarden", role="coordinator", programme="doorbraak")
+    assert title in own.get(PAGE).text
+    assert own.get(f"{PAGE}/{name}.csv").status_code == 200
+    other = client_for("leeuwarden", role="coordinator", programme="gezinslab")
+    page = other.get(PAGE)
+    assert page.status_code == 200
+    assert title not in page.text
+    assert other.get(f"{PAGE}/{name}.csv").status_code == 403
     assert client_for("amersfoort").get(f"{PAGE}/{name}.xlsx").status_code == 200
     meppel = client_for("meppel")
     assert "Doorbraak" not in meppel.get(PAGE).text

@@ -126,10 +126,17 @@ def test_trajectories_zrm_change_costs_and_team(lw, h):
     }
 
 
-def test_reports_are_not_for_coordinators_or_other_municipalities(client_for):
-    name = "gezinslab-trajecten-per-jaar"
+def test_reports_are_for_gezinslab_s_coordinators_not_others_or_other_municipalities(
+    client_for,
+):
+    name, title = "gezinslab-trajecten-per-jaar", "Gezinslab: trajecten per jaar"
+    own = client_for("leeuwarden", role="coordinator", programme="gezinslab")
+    assert title in own.get(PAGE).text
+    assert own.get(f"{PAGE}/{name}.xlsx").status_code == 200
     other = client_for("leeuwarden", role="coordinator", programme="buurtgezinnen")
-    assert other.get(PAGE).status_code == 403
+    page = other.get(PAGE)
+    assert page.status_code == 200
+    assert title not in page.text
     assert other.get(f"{PAGE}/{name}.xlsx").status_code == 403
     assert client_for("leeuwarden", role="professional").get(PAGE).status_code == 403
     amersfoort = client_for("amersfoort")

@@ -558,6 +558,8 @@ def get_match(session: Session, match_id: int) -> Match:
 def transition_match(
     session: Session, tenant: TenantRuntime, match_id: int, data: MatchTransitionIn
 ) -> Match:
+    """Move a match through its request type's lifecycle; the ``match_transitioned`` hook
+    is called in the same transaction, so a plugin's refusal stores nothing."""
     match = get_match(session, match_id)
     request = get_request(session, match.request_id)
     rtype = request_types_of(tenant.plugins).require(request.type)
@@ -575,6 +577,16 @@ def transition_match(
         request_id=request.id,
         household_id=request.household_id,
         data={"match_id": match_id, "from": previous, "to": data.to, "reason": data.reason},
+    )
+    session.flush()
+    tenant.plugins.hook.match_transitioned(
+        tenant=tenant,
+        session=session,
+        match=match,
+        previous=previous,
+        target=data.to,
+        reason=data.reason,
+        actor=data.actor,
     )
     session.flush()
     invalidate(session, tenant.slug)

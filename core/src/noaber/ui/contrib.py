@@ -58,6 +58,11 @@ class ReportTable:
 
     ``name`` is a slug, unique per tenant (it is the export's file name). ``chart`` is
     ``"bar"`` to draw the first column as labels and ``chart_column`` as values.
+    ``programme`` names the programme (plugin) the table belongs to: its coordinators see
+    it, coordinators of other programmes do not. A table without a programme is the
+    whole municipality's: coordinators see it unless ``case_detail`` is set (rows that
+    describe single cases, people or households), which keeps it for municipality
+    admins. Admins see every table.
     """
 
     name: str
@@ -65,6 +70,7 @@ class ReportTable:
     columns: Sequence[str]
     rows: Sequence[Sequence[Any]]
     programme: str | None = None
+    case_detail: bool = False
     chart: str | None = None
     chart_column: int = 1
     description: str = ""

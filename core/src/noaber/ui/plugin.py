@@ -70,7 +70,7 @@ def ui_nav_items(register: Callable[[NavItem], None]) -> None:
     register(NavItem("Shared cases", "/mijn/dossiers", ("professional",), order=65))
     register(NavItem("My requests", "/mijn/aanvragen", ("resident",), order=70))
     register(NavItem("Who saw my data", "/mijn/inzage", ("resident",), order=75))
-    register(NavItem("Reports", "/beheer/rapportages", ("municipality_admin",), order=80))
+    register(NavItem("Reports", "/beheer/rapportages", COORDINATION, order=80))
     register(NavItem("Programmes", "/beheer/programmas", ("municipality_admin",), order=85))
     register(NavItem("Users", "/beheer/gebruikers", ("municipality_admin",), order=90))
     register(NavItem("Access log", "/privacy/logboek", PRIVACY, order=92))

@@ -21,6 +21,7 @@ from noaber_buurtgezinnen.workflow import REQUEST_TYPE
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from noaber.matching.models import Match
     from noaber.municipalities.loader import Municipality
     from noaber.platform import TenantRuntime
     from noaber.requests.models import HelpRequest
@@ -119,6 +120,21 @@ def request_transitioned(session: Session, request: HelpRequest, target: str) ->
     from noaber_buurtgezinnen.services import couple_proposed_match
 
     couple_proposed_match(session, request)
+
+
+@hookimpl
+def match_transitioned(
+    tenant: TenantRuntime,
+    session: Session,
+    match: Match,
+    previous: str,
+    target: str,
+    reason: str | None,
+    actor: str,
+) -> None:
+    from noaber_buurtgezinnen.services import follow_match
+
+    follow_match(session, tenant, match, previous, target, reason, actor)
 
 
 @hookimpl

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
 from noaber.errors import Conflict, InvalidInput, NotFound
+from noaber.matching.models import Match
 from noaber.matching.schemas import MatchIn, MatchTransitionIn
 from noaber.matching.services import add_months, get_match, propose_match, transition_match
 from noaber.people.models import HelperKind, Household, HouseholdMember, MemberRole, utcnow
@@ -684,12 +685,33 @@ def _last_date(coupling: Coupling) -> date:
 def step(
     session: Session, tenant: TenantRuntime, coupling_id: int, data: CouplingStepIn
 ) -> Coupling:
-    cfg = settings(tenant)
+    """The plugin's own step route: the coupling's phase and date first, then core's
+    match (whose ``match_transitioned`` hook finds the coupling up to date)."""
     coupling = get_coupling(session, coupling_id)
+    _apply_step(session, tenant, coupling, data)
+    reason = _reason_text(data.reason, data.note)
+    transition_match(
+        session,
+        tenant,
+        coupling.match_id,
+        MatchTransitionIn(to=data.to, reason=reason, actor=data.actor),
+    )
+    if data.to == "afgesloten":
+        _after_close(session, tenant, coupling, reason or "", data.search_again, data.actor)
+    session.flush()
+    return coupling
+
+
+def _apply_step(
+    session: Session, tenant: TenantRuntime, coupling: Coupling, data: CouplingStepIn
+) -> None:
+    """Check one lifecycle step against the programme's rules and record it on the
+    coupling (phase and dates); raises before anything is written."""
+    cfg = settings(tenant)
     allowed = BUURTGEZIN.match_lifecycle.allowed(coupling.phase.value)
     if data.to not in allowed:
         raise Conflict(
-            f"coupling {coupling_id} is in {coupling.phase.value}; the next step is "
+            f"coupling {coupling.id} is in {coupling.phase.value}; the next step is "
             + " or ".join(allowed or ("none: it is closed",))
             + f", not {data.to}. Steps cannot be skipped.",
             current=coupling.phase.value,
@@ -723,19 +745,78 @@ def step(
     coupling.phase = Phase(data.to)
     coupling.updated_at = utcnow()
     session.add(coupling)
-    reason = _reason_text(data.reason, data.note)
-    # A match already moved to this phase through core's generic match route only needs
-    # the plugin's dates; it is not moved twice.
-    if get_match(session, coupling.match_id).status != data.to:
-        transition_match(
-            session,
-            tenant,
-            coupling.match_id,
-            MatchTransitionIn(to=data.to, reason=reason, actor=data.actor),
+
+
+def _end_reason(reason: str | None) -> tuple[EndReason, str | None]:
+    """Core's free-text reason of a closing move, read as ``<reason>[: note]``."""
+    code, _, note = (reason or "").partition(":")
+    try:
+        return EndReason(code.strip()), note.strip() or None
+    except ValueError:
+        raise field_error(
+            "reason",
+            "a Buurtgezinnen coupling closes with one of these reasons: "
+            + ", ".join(r.value for r in EndReason)
+            + " (optionally followed by ': ' and a note)",
+        ) from None
+
+
+def follow_match(
+    session: Session,
+    tenant: TenantRuntime,
+    match: Match,
+    previous: str,
+    target: str,
+    reason: str | None,
+    actor: str,
+) -> Coupling | None:
+    """After core moved a match (``match_transitioned``): the coupling follows, under the
+    same rules as the plugin's step route, or the move is refused. Nothing happens for
+    matches of other programmes, or when the coupling is already in ``target`` (the
+    plugin's own step route moved it first)."""
+    coupling = session.exec(select(Coupling).where(Coupling.match_id == match.id)).first()
+    if coupling is None:
+        if target == "afgesloten" or get_request(session, match.request_id).type != REQUEST_TYPE:
+            return None  # another programme's match, or a proposal that is declined
+        raise Conflict(
+            f"match {match.id} is a proposed steungezin, not yet a coupling: couple the "
+            "families first (move the request to gekoppeld, or use the coupling route) "
+            "before the kennismaking moves on",
+            current=previous,
+            requested=target,
         )
-    if data.to == "afgesloten":
-        _after_close(session, tenant, coupling, reason or "", data.search_again, data.actor)
-    session.flush()
+    if coupling.phase.value == target:
+        return coupling
+    if coupling.phase.value != previous:
+        raise Conflict(
+            f"coupling {coupling.id} is in {coupling.phase.value}, but its match was in "
+            f"{previous}; take the step on the coupling "
+            f"(POST /api/buurtgezinnen/couplings/{coupling.id}/steps)",
+            current=coupling.phase.value,
+            requested=target,
+        )
+    data: dict[str, Any] = {"to": target, "actor": actor}
+    if target == "afspraken":
+        if not (reason or "").strip():
+            raise field_error(
+                "reason", "record the agreement the families made as the reason of this step"
+            )
+        data["agreement"] = reason
+    elif target == "afgesloten":
+        data["reason"], data["note"] = _end_reason(reason)
+    try:
+        _apply_step(session, tenant, coupling, CouplingStepIn.model_validate(data))
+    except InvalidInput as exc:
+        fields = [e.get("field") for e in exc.extra.get("errors", [])]
+        if fields == ["reason"]:
+            raise
+        raise Conflict(
+            f"coupling {coupling.id} cannot go to {target} now: {exc.detail}",
+            current=coupling.phase.value,
+            requested=target,
+        ) from None
+    if target == "afgesloten":
+        _after_close(session, tenant, coupling, reason or "", False, actor)
     return coupling
 
 

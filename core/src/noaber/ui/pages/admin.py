@@ -1,7 +1,11 @@
-"""Municipality administration: users and roles, programme settings, reports and exports."""
+"""Municipality administration: users and roles, programme settings, reports and exports.
+
+The reports page and its exports are open to coordinators too, limited to their
+programmes' tables and the municipality-wide tables without case detail."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -9,15 +13,17 @@ from litestar.params import FromPath
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from noaber.errors import NotFound
+from noaber.errors import Forbidden, NotFound
 from noaber.requests.types import request_types_of
 from noaber.ui import accounts
 from noaber.ui.charts import bar_chart
+from noaber.ui.contrib import ReportTable
 from noaber.ui.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, to_csv, to_xlsx
+from noaber.ui.identity import Viewer, viewer_of
 from noaber.ui.pages.common import ROLE_NAMES
 from noaber.ui.queries import all_reports
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import redirect, roles
+from noaber.ui.web import COORDINATION, redirect, roles
 from noaber.web.dependencies import CurrentTenant, DbSession
 
 
@@ -84,17 +90,14 @@ class AdminPages(Controller):
         services.remove_totp(account)
         return redirect(f"/beheer/gebruikers?hersteld={account_id}")
 
-    @get("/rapportages", sync_to_thread=True, name="ui-reports")
+    @get("/rapportages", sync_to_thread=True, name="ui-reports", opt=roles(*COORDINATION))
     def reports(
         self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
     ) -> Response[Any]:
         _ = gettext_for(request)
         programme = request.query_params.get("programma") or ""
-        tables = [
-            t
-            for t in all_reports(db_session, tenant, _)
-            if not programme or t.programme in (None, programme)
-        ]
+        visible = visible_reports(viewer_of(request), all_reports(db_session, tenant, _))
+        tables = [t for t in visible if not programme or t.programme in (None, programme)]
         colour = tenant.municipality.config.branding.primary_colour
         charts = {
             t.name: bar_chart(
@@ -109,10 +112,21 @@ class AdminPages(Controller):
         return render(
             request,
             "admin/reports.html",
-            {"page_title": _("Reports"), "tables": tables, "charts": charts},
+            {
+                "page_title": _("Reports"),
+                "tables": tables,
+                "charts": charts,
+                "programmes": sorted({t.programme for t in visible if t.programme}),
+                "programme": programme,
+            },
         )
 
-    @get("/rapportages/{name:str}", sync_to_thread=True, name="ui-report-export")
+    @get(
+        "/rapportages/{name:str}",
+        sync_to_thread=True,
+        name="ui-report-export",
+        opt=roles(*COORDINATION),
+    )
     def export(
         self,
         request: Request[Any, Any, Any],
@@ -127,6 +141,8 @@ class AdminPages(Controller):
         table = tables.get(stem)
         if table is None:
             raise NotFound(f"no report {stem}")
+        if not visible_reports(viewer_of(request), [table]):
+            raise Forbidden(f"report {stem} is for another programme's coordinators")
         filename = f"{tenant.slug}-{stem}.{extension}"
         body, media = (
             (to_csv(table), CSV_MEDIA_TYPE)
@@ -138,6 +154,19 @@ class AdminPages(Controller):
             media_type=media,
             headers={"content-disposition": f'attachment; filename="{filename}"'},
         )
+
+
+def visible_reports(viewer: Viewer, tables: Sequence[ReportTable]) -> list[ReportTable]:
+    """The report tables ``viewer`` may see: all for a municipality admin; for a
+    coordinator the tables of the programmes they coordinate and the municipality-wide
+    tables without case detail."""
+    if viewer.is_admin:
+        return list(tables)
+    return [
+        t
+        for t in tables
+        if (not t.case_detail if t.programme is None else viewer.may_use(t.programme))
+    ]
 
 
 def list_accounts(session: Session) -> list[dict[str, Any]] | None:
