@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import anyio
 import pytest
+from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from noaber.accounts.models import Account
@@ -13,6 +14,7 @@ from noaber.privacy import access_log
 from noaber.privacy.models import AccessLogEntry
 from noaber.privacy.web import GroupWriter
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import backend
 
 SLUG = "meppel"
 
@@ -103,3 +105,32 @@ def test_the_cached_principal_follows_a_change_to_the_account(platform, client_f
         assert coordinator.get("/api/people/").status_code == 401
     else:
         assert coordinator.get("/api/accounts/").status_code == 200
+
+
+def test_an_answer_whose_entries_cannot_be_stored_becomes_a_problem(
+    client_for, migration_database_url
+):
+    """The database fails between the handler and the access-log write: the client gets
+    a whole problem answer instead of the data (and no half-sent response)."""
+    admin = client_for(SLUG)
+    person = admin.post("/api/people", json={"given_name": "Sanne", "family_name": "Bakker"})
+    assert person.status_code == 201, person.text
+    url = f"/api/people/{person.json()['id']}"
+    owner = create_engine(migration_database_url)
+    try:
+        with owner.begin() as conn:
+            conn.execute(text("ALTER TABLE access_log RENAME TO access_log_away"))
+        try:
+            answer = admin.get(url)
+        finally:
+            with owner.begin() as conn:
+                conn.execute(text("ALTER TABLE access_log_away RENAME TO access_log"))
+    finally:
+        owner.dispose()
+    assert answer.headers["content-type"].startswith("application/problem+json"), answer.text
+    assert "Bakker" not in answer.text
+    # A missing table is an OperationalError on SQLite (retry: 503), a programming error
+    # on PostgreSQL (500); either way a complete answer.
+    assert answer.status_code == (503 if backend() == "sqlite" else 500), answer.text
+    assert answer.json()["status"] == answer.status_code
+    assert admin.get(url).status_code == 200

@@ -3,6 +3,7 @@ the response starts (see :mod:`noaber.privacy.access_log`)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,8 @@ from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SqlTimeoutError
 
 from noaber.accounts.access import PATH_OBJECTS
 from noaber.accounts.roles import Principal
@@ -21,6 +24,7 @@ from noaber.privacy import access_log
 from noaber.privacy.models import utcnow
 from noaber.tenancy.context import tenant_scope
 from noaber.web.dependencies import TENANT_SCOPE_KEY
+from noaber.web.problems import DATABASE_UNAVAILABLE, UNEXPECTED_ERROR, send_problem
 from noaber.web.shared_state import client_address
 
 ACCESS_LOG = "access_log"
@@ -34,6 +38,7 @@ ACTION = "access_action"
 """Route ``opt`` key: the action to log when the HTTP method does not say it (``login``)."""
 
 TRACE_HEADER = b"x-trace-id"
+logger = logging.getLogger(__name__)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -223,11 +228,30 @@ class AccessLogMiddleware(ASGIMiddleware):
                 rows = entries_for(scope, status, principal, log)
             await self.writer.write(tenant.slug, rows)
 
+        replaced = False
+
         async def send_logged(message: Message) -> None:
+            nonlocal replaced
+            if replaced:
+                return  # the rest of the handler's response, which the client never gets
             if message["type"] == "http.response.start":
-                await write(int(message["status"]))
+                trace = (TRACE_HEADER, log.trace_id.encode())
+                try:
+                    await write(int(message["status"]))
+                except Exception as exc:
+                    # No answer goes out whose entries are not stored: the handler's
+                    # response is replaced (the client has not received any of it yet).
+                    replaced = True
+                    if isinstance(exc, OperationalError | SqlTimeoutError):
+                        logger.warning("access log not written, answering 503: %s", exc)
+                        retry = (b"retry-after", b"2")
+                        await send_problem(send, 503, DATABASE_UNAVAILABLE, [retry, trace])
+                    else:
+                        logger.error("access log not written", exc_info=exc)
+                        await send_problem(send, 500, UNEXPECTED_ERROR, [trace])
+                    return
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (TRACE_HEADER, log.trace_id.encode())]
+                message["headers"] = [*message["headers"], trace]
             await send(message)
 
         try:

@@ -34,7 +34,7 @@ from noaber.plugins import BUILTIN_PLUGINS, make_plugin_manager, results_by_plug
 from noaber.privacy.web import AccessLogMiddleware
 from noaber.settings import Settings
 from noaber.web.dependencies import DEPENDENCIES, TENANT_SCOPE_KEY, tenant_limiters
-from noaber.web.problems import EXCEPTION_HANDLERS, problem
+from noaber.web.problems import DATABASE_UNAVAILABLE, EXCEPTION_HANDLERS, problem
 from noaber.web.shared_state import (
     REDIS_UNAVAILABLE,
     RateCounter,
@@ -46,7 +46,6 @@ from noaber.web.tenancy import TenantMiddleware
 
 log = logging.getLogger(__name__)
 
-DATABASE_UNAVAILABLE = "The database is unavailable for a moment; please try again shortly."
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 

@@ -8,16 +8,19 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.types import ExceptionHandlersMap
+from litestar.serialization import encode_json
+from litestar.types import ExceptionHandlersMap, Send
 
 from noaber.errors import NoaberError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+UNEXPECTED_ERROR = "An unexpected error occurred; it has been logged."
+DATABASE_UNAVAILABLE = "The database is unavailable for a moment; please try again shortly."
 
 
-def problem(status: int, detail: str | None = None, **extra: Any) -> Response[dict[str, Any]]:
+def problem_body(status: int, detail: str | None = None, **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -26,7 +29,33 @@ def problem(status: int, detail: str | None = None, **extra: Any) -> Response[di
     if detail:
         body["detail"] = detail
     body.update(extra)
-    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+    return body
+
+
+def problem(status: int, detail: str | None = None, **extra: Any) -> Response[dict[str, Any]]:
+    return Response(
+        problem_body(status, detail, **extra), status_code=status, media_type=PROBLEM_JSON
+    )
+
+
+async def send_problem(
+    send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    """Answer with a problem straight on the ASGI channel: for middleware that must
+    replace a response the handler has begun but the client has not yet received."""
+    body = encode_json(problem_body(status, detail))
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def _domain_error(_request: Request[Any, Any, Any], exc: NoaberError) -> Response[dict[str, Any]]:
@@ -56,7 +85,7 @@ def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Respons
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     # Details stay in the server log; the client gets nothing that could leak data.
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(500, "An unexpected error occurred; it has been logged.")
+    return problem(500, UNEXPECTED_ERROR)
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
@@ -66,4 +95,12 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     Exception: _unexpected,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "problem"]
+__all__ = [
+    "DATABASE_UNAVAILABLE",
+    "EXCEPTION_HANDLERS",
+    "PROBLEM_JSON",
+    "UNEXPECTED_ERROR",
+    "problem",
+    "problem_body",
+    "send_problem",
+]
