@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
 PROGRAMMES = ("buurtgezinnen", "wijkbedrijf", "gezinslab", "doorbraak")
 DATABASES = ("both", "sqlite", "postgresql")
+# What running a bake leaves behind (its tests, linters, bytecode): not template output.
+RUN_CACHES = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
 ALL_COMBINATIONS = os.environ.get("NOABER_TEMPLATE_ALL_COMBINATIONS", "").lower() in {"1", "true"}
 
 
