@@ -14,6 +14,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from litestar.testing import TestClient
 
+from noaber.privacy.subject import ERASED
 from noaber.testing import logged_in_client
 from noaber.web.app import create_app
 
@@ -157,3 +158,18 @@ def test_an_unreachable_mail_server_keeps_the_planning_and_never_shows_credentia
         listed = lw.get(f"{h.base}/jobs/{job['id']}/notifications").text
     assert "geheim" not in listed
     assert "geheim" not in str(confirmed)
+
+
+def test_erasing_the_volunteer_removes_their_first_name_from_the_residents_message(lw, h):
+    resident = h.person(lw, email="grietje@example.nl")
+    sam_person = h.person(lw, "Sam", "Visser")
+    sam = h.volunteer(lw, "Sam Visser", skills=["samen koken"], person_id=sam_person)
+    job = h.ok(h.job(lw, resident, "samen koken"))
+    h.confirmed(lw, job["id"], sam)
+    erased = lw.post(f"/api/people/{sam_person}/erase", json={"reason": "verzoek"})
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["erased"]["wijkbedrijf_notification"] == 1
+    [message] = h.ok(lw.get(f"{h.base}/jobs/{job['id']}/notifications"), 200)
+    assert "Sam " not in message["text"]
+    assert f"{ERASED} komt bij u langs" in message["text"]
+    assert "'samen koken'" in message["text"]  # a whole word only
