@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -11,12 +12,12 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from noaber.accounts import oidc, passwords, services
-from noaber.accounts.mail import Mail, Mailer
+from noaber.accounts.mail import Mail, Mailer, MailNotSent
 from noaber.accounts.models import Account, PlatformAdmin
 from noaber.accounts.roles import TENANT_ROLES, Principal, Role
 from noaber.accounts.sessions import clock, new_session_data, rotate
 from noaber.accounts.web import MFA_OPTIONAL, PRINCIPAL_KEY, PUBLIC, ROLES
-from noaber.errors import NotFound, Unauthorized
+from noaber.errors import NotFound, ServiceUnavailable, Unauthorized
 from noaber.platform import Platform
 from noaber.privacy.access_log import note_object
 from noaber.privacy.web import ACTION, OBJECT_TYPE, PURPOSE
@@ -270,10 +271,10 @@ class AuthController(Controller):
     )
     def request_reset(
         self,
-        request: Request[Any, Any, Any],
         db_session: DbSession,
         tenant: MaybeTenant,
         platform: CurrentPlatform,
+        mailer: Mailer,
         data: ResetRequestIn,
     ) -> dict[str, str]:
         answer = {"detail": "Als dit adres bij ons bekend is, is er een link verstuurd."}
@@ -286,7 +287,10 @@ class AuthController(Controller):
         token = services.issue_password_reset(
             db_session, account, platform.settings.password_reset_minutes
         )
-        send_reset_mail(request.app.state.mailer, platform, tenant.slug, account, token)
+        db_session.commit()  # the token is stored before the link goes out
+        # A refusal is logged by the mailer; the answer stays the same (no enumeration).
+        with suppress(MailNotSent):
+            send_reset_mail(mailer, platform, tenant.slug, account, token)
         return answer
 
     @post(
@@ -458,10 +462,10 @@ class AccountController(Controller):
     )
     def reset(
         self,
-        request: Request[Any, Any, Any],
         db_session: DbSession,
         tenant: MaybeTenant,
         platform: CurrentPlatform,
+        mailer: Mailer,
         account_id: int,
     ) -> dict[str, str]:
         account = services.get_account(db_session, account_id)
@@ -469,7 +473,13 @@ class AccountController(Controller):
         token = services.issue_password_reset(
             db_session, account, platform.settings.password_reset_minutes
         )
-        send_reset_mail(request.app.state.mailer, platform, tenant.slug, account, token)
+        db_session.commit()  # the token is stored before the link goes out
+        try:
+            send_reset_mail(mailer, platform, tenant.slug, account, token)
+        except MailNotSent as exc:
+            raise ServiceUnavailable(
+                f"The mail server did not accept the link ({exc.reason}); please try again."
+            ) from None
         return {"detail": "De link is verstuurd."}
 
 

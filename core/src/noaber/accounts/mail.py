@@ -1,7 +1,12 @@
-"""Outgoing mail for accounts (password-reset links).
+"""Outgoing mail (password-reset links, plugins' messages to residents).
 
-Without ``NOABER_SMTP_URL`` messages go to an in-process outbox (``app.state.mail_outbox``),
-which tests and the demo read; the log never shows a link or token.
+Handlers get the platform's :class:`Mailer` as the dependency ``mailer``. Without
+``NOABER_SMTP_URL`` messages go to its in-process outbox (``mailer.outbox``), which tests
+and the demo read; the log never shows a link, token or body.
+
+Sending talks to a mail server: commit first (never hold a database transaction open
+while sending), and call :meth:`Mailer.send` from a sync handler (``sync_to_thread=True``
+runs it in a worker thread) or ``await`` :meth:`Mailer.send_async` from an async one.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
+from anyio.to_thread import run_sync
+
 log = logging.getLogger(__name__)
 
 
@@ -23,6 +30,17 @@ class Mail:
     body: str
 
 
+class MailNotSent(Exception):
+    """The mail server refused the message or could not be reached. ``reason`` is only
+    the class name of the underlying error (e.g. ``SMTPRecipientsRefused``,
+    ``ConnectionRefusedError``): safe to store, it never holds the server's URL,
+    credentials or the message."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class Mailer:
     def __init__(self, smtp_url: str | None, sender: str = "noreply@noaber.localhost") -> None:
         self.smtp_url = smtp_url
@@ -30,6 +48,8 @@ class Mailer:
         self.outbox: deque[Mail] = deque(maxlen=1000)
 
     def send(self, mail: Mail) -> None:
+        """Deliver ``mail`` (blocking: call it outside a transaction, in a worker thread).
+        Raises :class:`MailNotSent` when the mail server refuses it or is unreachable."""
         if not self.smtp_url:
             self.outbox.append(mail)
             log.info("mail queued in the in-process outbox: %r", mail.subject)
@@ -41,9 +61,18 @@ class Mailer:
         message["Subject"] = mail.subject
         message.set_content(mail.body)
         smtp_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
-        with smtp_class(parts.hostname or "localhost", parts.port or 25, timeout=10) as smtp:
-            if parts.scheme == "smtp+starttls":
-                smtp.starttls()
-            if parts.username:
-                smtp.login(parts.username, parts.password or "")
-            smtp.send_message(message)
+        try:
+            with smtp_class(parts.hostname or "localhost", parts.port or 25, timeout=10) as smtp:
+                if parts.scheme == "smtp+starttls":
+                    smtp.starttls()
+                if parts.username:
+                    smtp.login(parts.username, parts.password or "")
+                smtp.send_message(message)
+        except (smtplib.SMTPException, OSError) as exc:
+            reason = type(exc).__name__
+            log.warning("mail not sent (%s): %r", reason, mail.subject)
+            raise MailNotSent(reason) from None
+
+    async def send_async(self, mail: Mail) -> None:
+        """:meth:`send` in a worker thread, for async handlers."""
+        await run_sync(self.send, mail)

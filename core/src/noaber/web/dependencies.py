@@ -1,8 +1,9 @@
 """Dependencies every route handler can ask for by name.
 
-``platform``, ``tenant`` (the tenant of the host; None on a platform route) and
+``platform``, ``tenant`` (the tenant of the host; None on a platform route),
 ``db_session`` (a guarded session in a transaction, committed when the handler
-returns, rolled back when it raises).
+returns, rolled back when it raises) and ``mailer`` (the platform's
+:class:`~noaber.accounts.mail.Mailer`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.types import Scope
 from sqlmodel import Session
 
+from noaber.accounts.mail import Mailer
 from noaber.errors import ServiceUnavailable
 from noaber.platform import Platform, TenantRuntime
 from noaber.settings import Settings
@@ -36,6 +38,11 @@ TENANT_SCOPE_KEY = "noaber_tenant"
 def provide_platform(state: State) -> Platform:
     platform: Platform = state.platform
     return platform
+
+
+def provide_mailer(state: State) -> Mailer:
+    mailer: Mailer = state.mailer
+    return mailer
 
 
 def provide_tenant(scope: Scope) -> TenantRuntime | None:
@@ -108,4 +115,5 @@ DEPENDENCIES = {
     "platform": Provide(provide_platform, sync_to_thread=False),
     "tenant": Provide(provide_tenant, sync_to_thread=False),
     "db_session": Provide(provide_db_session),
+    "mailer": Provide(provide_mailer, sync_to_thread=False),
 }

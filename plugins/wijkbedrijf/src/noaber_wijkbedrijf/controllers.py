@@ -8,6 +8,7 @@ from typing import Annotated
 from litestar import Controller, Response, get, post
 from litestar.params import QueryParameter
 
+from noaber.accounts.mail import Mailer
 from noaber.matching.schemas import SuggestionsOut
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_wijkbedrijf import allowances, dagbesteding, invoices, services
@@ -22,6 +23,7 @@ from noaber_wijkbedrijf.schemas import (
     AssignmentOut,
     AttendanceIn,
     AttendanceOut,
+    ConfirmedOut,
     CreditIn,
     DecisionIn,
     Figures,
@@ -179,10 +181,25 @@ class AssignmentController(Controller):
         summary="The volunteer confirms",
     )
     def confirm(
-        self, tenant: CurrentTenant, db_session: DbSession, assignment_id: int, data: DecisionIn
-    ) -> AssignmentOut:
-        a = services.confirm(db_session, tenant, assignment_id, data)
-        return noted(db_session, services.assignment_out(db_session, a))
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        mailer: Mailer,
+        assignment_id: int,
+        data: DecisionIn,
+    ) -> ConfirmedOut:
+        a, notification = services.confirm(db_session, tenant, assignment_id, data)
+        # The planning is stored before the resident is mailed; a refusing mail server
+        # only marks the notification 'mislukt'.
+        db_session.commit()
+        services.send_confirmation(db_session, mailer, notification)
+        out = services.assignment_out(db_session, a)
+        return noted(
+            db_session,
+            ConfirmedOut(
+                **out.model_dump(), notification=NotificationOut.model_validate(notification)
+            ),
+        )
 
     @post(
         "/{assignment_id:int}/decline",

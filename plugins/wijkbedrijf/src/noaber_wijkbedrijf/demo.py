@@ -28,6 +28,7 @@ from noaber_wijkbedrijf.models import (
     AssignmentStatus,
     Attendance,
     Channel,
+    Delivery,
     HoursEntry,
     HoursStatus,
     Invoice,
@@ -40,7 +41,7 @@ from noaber_wijkbedrijf.models import (
     Participant,
     PaymentStatus,
 )
-from noaber_wijkbedrijf.services import window_slots
+from noaber_wijkbedrijf.services import confirmation_text, first_name, window_slots
 from noaber_wijkbedrijf.settings import WijkbedrijfSettings
 from noaber_wijkbedrijf.workflow import REQUEST_TYPE
 
@@ -224,8 +225,15 @@ def seed(demo: DemoContext) -> None:
                     person_id=resident.id or 0,
                     channel="e-mail" if resident.email else "brief",
                     recipient=resident.email or f"{job.street} {job.house_number}",
-                    text=f"Beste {resident.given_name}, uw klus '{category}' is ingepland op "
-                    f"{day.strftime('%d-%m-%Y')}. Met vriendelijke groet, {settings.invoice_sender}.",
+                    text=confirmation_text(
+                        category,
+                        assignment.starts_at,
+                        assignment.ends_at,
+                        first_name(helper.display_name),
+                        settings.invoice_sender,
+                    ),
+                    delivery=Delivery.verstuurd if resident.email else Delivery.geen_emailadres,
+                    sent_at=assignment.confirmed_at if resident.email else None,
                 )
             )
             if status != "afgerond":

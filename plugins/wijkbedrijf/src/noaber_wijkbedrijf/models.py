@@ -71,6 +71,19 @@ class OutflowKind(StrEnum):
     onbetaald_werk = "onbetaald_werk"
 
 
+class Delivery(StrEnum):
+    """Whether a message to the resident went out."""
+
+    open = "open"
+    """Stored, not yet tried (or tried by a process that stopped before recording it)."""
+    verstuurd = "verstuurd"
+    """Accepted by the mail server (or the outbox) at ``sent_at``."""
+    geen_emailadres = "geen_emailadres"
+    """The resident has no e-mail address: the desk sends it by sms or letter."""
+    mislukt = "mislukt"
+    """The mail server refused it or could not be reached (``delivery_error``)."""
+
+
 def _enum(kind: type[StrEnum], length: int = 30) -> Column[StrEnum]:
     return Column(SqlEnum(kind, native_enum=False, length=length), nullable=False)
 
@@ -123,7 +136,7 @@ class Assignment(TenantOwned, table=True):
 
 
 class Notification(TenantOwned, table=True):
-    """A message sent to a resident (the confirmation of a planned job)."""
+    """A message to a resident (the confirmation of a planned job) and whether it went out."""
 
     __tablename__ = "wijkbedrijf_notification"
 
@@ -134,6 +147,10 @@ class Notification(TenantOwned, table=True):
     recipient: str = Field(max_length=254)
     text: str
     created_at: datetime = Field(default_factory=utcnow)
+    delivery: Delivery = Field(default=Delivery.open, sa_column=_enum(Delivery))
+    sent_at: datetime | None = None
+    delivery_error: str | None = Field(default=None, max_length=100)
+    """Why the mail server did not take it: the error's class name only."""
 
 
 class HoursEntry(TenantOwned, table=True):

@@ -9,6 +9,7 @@ deleted."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from noaber_wijkbedrijf.models import (
     Outflow,
     Participant,
 )
+from noaber_wijkbedrijf.services import first_name
 
 TABLES = {
     "wijkbedrijf_job": "personal",
@@ -43,7 +45,9 @@ TABLES = {
     "wijkbedrijf_attendance": "personal",
     "wijkbedrijf_outflow": "personal",
 }
-"""``wijkbedrijf_activity`` is reference data (its supervisor is a staff member, not a
+"""``wijkbedrijf_notification`` holds the message, its recipient and whether and when it
+was sent (``delivery``, ``sent_at``; ``delivery_error`` is an error class name, no personal
+data). ``wijkbedrijf_activity`` is reference data (its supervisor is a staff member, not a
 resident or volunteer); the counter holds only the last invoice number of a year."""
 
 
@@ -164,12 +168,17 @@ def erase(session: Session, person_id: int) -> Mapping[str, int]:
                 line.description = text
                 session.add(line)
                 changed_lines[id(line)] = line
+        # Messages name the volunteer by first name only (as a whole word: "Sam" is not
+        # erased from "samen koken").
+        first_names = [re.compile(rf"\b{re.escape(first_name(n))}\b") for n in names]
         for message in session.exec(
             select(Notification).where(
                 col(Notification.job_id).in_(job_ids), Notification.person_id != person_id
             )
         ).all():
             text = _without_names(message.text, names)
+            for pattern in first_names:
+                text = pattern.sub(ERASED, text)
             if text != message.text:
                 message.text = text
                 session.add(message)

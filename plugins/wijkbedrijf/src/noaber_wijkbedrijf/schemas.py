@@ -13,6 +13,7 @@ from noaber.requests.models import AskedBy
 from noaber_wijkbedrijf.models import (
     AssignmentStatus,
     Channel,
+    Delivery,
     HoursStatus,
     InvoiceKind,
     OutflowKind,
@@ -146,6 +147,16 @@ class NotificationOut(_Out):
     recipient: str
     text: str
     created_at: datetime
+    delivery: Delivery
+    sent_at: datetime | None
+    delivery_error: str | None
+
+
+class ConfirmedOut(AssignmentOut):
+    """The confirmed assignment and the confirmation to the resident: ``delivery`` says
+    whether the mail went out."""
+
+    notification: NotificationOut
 
 
 class HoursIn(_In):

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, func, select
 
 from noaber.accounts.access import current_principal, require_access
+from noaber.accounts.mail import Mail, Mailer, MailNotSent
 from noaber.errors import Conflict, NotFound
 from noaber.matching import services as matching
 from noaber.matching.columns import DAYS, PARTS
@@ -31,6 +32,7 @@ from noaber_wijkbedrijf.models import (
     ACTIVE_ASSIGNMENT,
     Assignment,
     AssignmentStatus,
+    Delivery,
     HoursEntry,
     HoursStatus,
     Job,
@@ -420,17 +422,44 @@ def _assignment_to(
 
 def confirm(
     session: Session, tenant: TenantRuntime, assignment_id: int, data: DecisionIn
-) -> Assignment:
-    """The volunteer confirms; the job is planned and the resident gets a confirmation."""
+) -> tuple[Assignment, Notification]:
+    """The volunteer confirms; the job is planned and the resident's confirmation is
+    stored (``open``). Commit, then :func:`send_confirmation`."""
     a = get_assignment(session, assignment_id)
     require_own_assignment(session, a)
     _assignment_to(session, tenant, a, AssignmentStatus.bevestigd, data)
     job = get_job(session, a.job_id)
     if request_of(session, job).status == "aangemeld":
         _move(session, tenant, job, "ingepland", data.actor, None)
-    _notify_resident(session, tenant, job, a)
+    notification = _notify_resident(session, tenant, job, a)
     session.flush()
-    return a
+    return a, notification
+
+
+CONFIRMATION_SUBJECT = "Uw klus is ingepland"
+
+
+def send_confirmation(session: Session, mailer: Mailer, notification: Notification) -> None:
+    """Mail a stored confirmation and record on it whether and when it went out, or why
+    not. Call it after the confirmation is committed: no transaction is open while the
+    mail server is talked to, and a refusal never undoes the planning."""
+    if notification.channel != "e-mail":
+        notification.delivery = Delivery.geen_emailadres
+    else:
+        try:
+            mailer.send(
+                Mail(
+                    to=notification.recipient, subject=CONFIRMATION_SUBJECT, body=notification.text
+                )
+            )
+        except MailNotSent as exc:
+            notification.delivery = Delivery.mislukt
+            notification.delivery_error = exc.reason[:100]
+        else:
+            notification.delivery = Delivery.verstuurd
+            notification.sent_at = utcnow()
+    session.add(notification)
+    session.flush()
 
 
 def decline(
@@ -458,7 +487,27 @@ def withdraw(
     return a
 
 
-def _notify_resident(session: Session, tenant: TenantRuntime, job: Job, a: Assignment) -> None:
+def first_name(display_name: str) -> str:
+    """The volunteer's first name, the only thing a resident's message says about them."""
+    return display_name.split()[0] if display_name.split() else display_name
+
+
+def confirmation_text(
+    category: str, starts_at: datetime, ends_at: datetime, volunteer: str, sender: str
+) -> str:
+    """The resident's confirmation: what, when and which volunteer (first name only); no
+    name, address, rate or other personal data, as it may be read by others."""
+    day = as_utc(starts_at).astimezone(LOCAL)
+    return (
+        f"Goedendag,\n\nUw klus '{category}' is ingepland op {day.strftime('%d-%m-%Y')} "
+        f"van {_local(starts_at)} tot {_local(ends_at)} uur. {volunteer} komt bij u langs.\n\n"
+        f"Met vriendelijke groet,\n{sender}"
+    )
+
+
+def _notify_resident(
+    session: Session, tenant: TenantRuntime, job: Job, a: Assignment
+) -> Notification:
     person: Person = get_row(session, Person, job.person_id, "person")
     helper: HelperProfile = get_row(session, HelperProfile, a.helper_id, "volunteer")
     settings = settings_of(tenant)
@@ -468,24 +517,22 @@ def _notify_resident(session: Session, tenant: TenantRuntime, job: Job, a: Assig
         channel, recipient = "sms", person.phone
     else:
         channel, recipient = "brief", f"{job.street} {job.house_number}, {job.postcode} {job.city}"
-    day = as_utc(a.starts_at).astimezone(LOCAL)
-    text = (
-        f"Beste {person.given_name}, uw klus '{job.category}' is ingepland op "
-        f"{day.strftime('%d-%m-%Y')} van {_local(a.starts_at)} tot {_local(a.ends_at)} uur. "
-        f"{helper.display_name} komt bij u langs op {job.street} {job.house_number}. "
-        f"Het tarief is {euro(job.hourly_rate)} per uur. Met vriendelijke groet, "
-        f"{settings.invoice_sender}."
+    text = confirmation_text(
+        job.category,
+        a.starts_at,
+        a.ends_at,
+        first_name(helper.display_name),
+        settings.invoice_sender,
     )
-    session.add(
-        Notification(
-            tenant_id=require_tenant(),
-            job_id=job.id or 0,
-            person_id=person.id or 0,
-            channel=channel,
-            recipient=recipient,
-            text=text,
-        )
+    notification = Notification(
+        tenant_id=require_tenant(),
+        job_id=job.id or 0,
+        person_id=person.id or 0,
+        channel=channel,
+        recipient=recipient,
+        text=text,
     )
+    session.add(notification)
     requests.add_timeline(
         session,
         kind=TimelineKind.contact,
@@ -494,6 +541,7 @@ def _notify_resident(session: Session, tenant: TenantRuntime, job: Job, a: Assig
         request_id=job.request_id,
         data={"assignment_id": a.id, "channel": channel},
     )
+    return notification
 
 
 def notifications_of(session: Session, job_id: int) -> Sequence[Notification]:

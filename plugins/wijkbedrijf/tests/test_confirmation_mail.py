@@ -1,0 +1,175 @@
+"""The resident's confirmation mail: sent after the planning is committed, through core's
+``mailer`` (the in-process outbox without an SMTP URL, a real SMTP server otherwise), and
+recorded on the notification; a refusing or unreachable server never undoes the planning."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from litestar.testing import TestClient
+
+from noaber.privacy.subject import ERASED
+from noaber.testing import logged_in_client
+from noaber.web.app import create_app
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class _Inbox:
+    """An SMTP server's handler: keeps what arrives, or refuses every recipient."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.refuse = refuse
+        self.messages: list[tuple[list[str], Message]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+        return "250 Message accepted for delivery"
+
+
+@contextmanager
+def _smtp_server(refuse: bool = False) -> Iterator[tuple[_Inbox, int]]:
+    inbox, port = _Inbox(refuse), _free_port()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        yield inbox, port
+    finally:
+        server.stop()
+
+
+@contextmanager
+def _leeuwarden(make_platform: Any, smtp_url: str) -> Iterator[Any]:
+    other = make_platform(provision_all=False, smtp_url=smtp_url)
+    with TestClient(create_app(other), raise_server_exceptions=False) as client:
+        yield logged_in_client(client, other, "leeuwarden")
+
+
+def _plan_and_confirm(client: Any, h: Any, email: str | None = "grietje@example.nl") -> Any:
+    extra = {"email": email} if email else {"phone": "0612345678"}
+    resident = h.person(client, **extra)
+    sjoerd = h.volunteer(client, "Sjoerd Hoekstra")
+    job = h.ok(h.job(client, resident))
+    a = h.ok(h.plan(client, job["id"], sjoerd))
+    r = client.post(f"{h.base}/assignments/{a['id']}/confirm", json={"actor": "vrijwilliger"})
+    return job, h.ok(r)
+
+
+def _assert_minimal_text(text: str) -> None:
+    assert "'tuinonderhoud'" in text
+    assert "03-03-2026 van 09:00 tot 12:00" in text
+    assert "Sjoerd komt bij u langs" in text
+    # Data minimisation: no surname, resident's name, address or (possibly reduced) rate.
+    for absent in ("Hoekstra", "Grietje", "de Vries", "Bilgaardpark", "8926", "9,00", "€"):
+        assert absent not in text, absent
+
+
+def test_without_smtp_url_the_mail_lands_in_the_outbox(lw, h):
+    outbox = lw.app.state.mailer.outbox
+    before = len(outbox)
+    job, confirmed = _plan_and_confirm(lw, h)
+    assert confirmed["status"] == "bevestigd"
+    assert confirmed["notification"]["delivery"] == "verstuurd"
+    assert confirmed["notification"]["sent_at"] is not None
+    assert len(outbox) == before + 1
+    mail = outbox[-1]
+    assert mail.to == "grietje@example.nl"
+    assert mail.subject == "Uw klus is ingepland"
+    _assert_minimal_text(mail.body)
+    stored = h.ok(lw.get(f"{h.base}/jobs/{job['id']}/notifications"), 200)
+    assert [(n["delivery"], n["sent_at"] is not None, n["delivery_error"]) for n in stored] == [
+        ("verstuurd", True, None)
+    ]
+    assert stored[0]["text"] == mail.body
+
+
+def test_a_resident_without_an_e_mail_address_gets_no_mail(lw, h):
+    outbox = lw.app.state.mailer.outbox
+    before = len(outbox)
+    job, confirmed = _plan_and_confirm(lw, h, email=None)
+    assert len(outbox) == before
+    note = confirmed["notification"]
+    assert (note["channel"], note["delivery"], note["sent_at"]) == ("sms", "geen_emailadres", None)
+    stored = h.ok(lw.get(f"{h.base}/jobs/{job['id']}/notifications"), 200)
+    assert stored[0]["delivery"] == "geen_emailadres"
+
+
+def test_the_mail_arrives_at_a_real_smtp_server(platform, make_platform, h):
+    with (
+        _smtp_server() as (inbox, port),
+        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+    ):
+        _, confirmed = _plan_and_confirm(lw, h)
+        assert confirmed["notification"]["delivery"] == "verstuurd"
+        assert len(lw.app.state.mailer.outbox) == 0  # really sent, not queued
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["grietje@example.nl"]
+    assert message["To"] == "grietje@example.nl"
+    assert message["Subject"] == "Uw klus is ingepland"
+    body = message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
+    _assert_minimal_text(body)
+
+
+def _assert_failed_but_planned(lw: Any, h: Any, job: Any, confirmed: Any, error: str) -> None:
+    assert confirmed["status"] == "bevestigd"
+    note = confirmed["notification"]
+    assert (note["delivery"], note["sent_at"], note["delivery_error"]) == ("mislukt", None, error)
+    assert h.ok(lw.get(f"{h.base}/jobs/{job['id']}"), 200)["status"] == "ingepland"
+    [stored] = h.ok(lw.get(f"{h.base}/jobs/{job['id']}/notifications"), 200)
+    assert (stored["delivery"], stored["delivery_error"]) == ("mislukt", error)
+
+
+def test_a_refusing_mail_server_keeps_the_planning_and_records_the_failure(
+    platform, make_platform, h
+):
+    with (
+        _smtp_server(refuse=True) as (inbox, port),
+        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+    ):
+        job, confirmed = _plan_and_confirm(lw, h)
+        _assert_failed_but_planned(lw, h, job, confirmed, "SMTPRecipientsRefused")
+    assert inbox.messages == []
+
+
+def test_an_unreachable_mail_server_keeps_the_planning_and_never_shows_credentials(
+    platform, make_platform, h
+):
+    url = f"smtp://wijkbedrijf:geheim-wachtwoord@127.0.0.1:{_free_port()}"  # nobody listens
+    with _leeuwarden(make_platform, url) as lw:
+        job, confirmed = _plan_and_confirm(lw, h)
+        _assert_failed_but_planned(lw, h, job, confirmed, "ConnectionRefusedError")
+        listed = lw.get(f"{h.base}/jobs/{job['id']}/notifications").text
+    assert "geheim" not in listed
+    assert "geheim" not in str(confirmed)
+
+
+def test_erasing_the_volunteer_removes_their_first_name_from_the_residents_message(lw, h):
+    resident = h.person(lw, email="grietje@example.nl")
+    sam_person = h.person(lw, "Sam", "Visser")
+    sam = h.volunteer(lw, "Sam Visser", skills=["samen koken"], person_id=sam_person)
+    job = h.ok(h.job(lw, resident, "samen koken"))
+    h.confirmed(lw, job["id"], sam)
+    erased = lw.post(f"/api/people/{sam_person}/erase", json={"reason": "verzoek"})
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["erased"]["wijkbedrijf_notification"] == 1
+    [message] = h.ok(lw.get(f"{h.base}/jobs/{job['id']}/notifications"), 200)
+    assert "Sam " not in message["text"]
+    assert f"{ERASED} komt bij u langs" in message["text"]
+    assert "'samen koken'" in message["text"]  # a whole word only
