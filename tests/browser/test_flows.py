@@ -247,13 +247,15 @@ def test_main_flows(live_server, browser_page, axe, capsys):
     axe.check(page, "14-rapportages")
     assert page.locator("svg.noaber-chart").count() >= 3
     with page.expect_download() as download:
-        page.get_by_role("link", name="Uren hulp per maand downloaden als CSV").click()
+        page.get_by_role("link", name="Uren hulp per maand downloaden als CSV", exact=True).click()
     text = download.value.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["Maand", "Uren"]
     assert rows[1][1] == "2.5"
     with page.expect_download() as download:
-        page.get_by_role("link", name="Koppelingen per jaar downloaden als Excel").click()
+        page.get_by_role(
+            "link", name="Koppelingen per jaar downloaden als Excel", exact=True
+        ).click()
     sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
     assert sheet["A1"].value == "Jaar"
     assert sheet["C2"].value == 1

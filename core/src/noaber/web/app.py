@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,7 +21,7 @@ from litestar.exceptions import NotFoundException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins import InitPluginProtocol
-from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
+from litestar.types import ExceptionHandlersMap
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as SqlTimeoutError
@@ -30,7 +31,7 @@ from noaber.accounts.mail import Mailer
 from noaber.accounts.sessions import session_config
 from noaber.accounts.web import AuthMiddleware, CsrfMiddleware, auth_guard
 from noaber.platform import Platform
-from noaber.plugins import BUILTIN_PLUGINS, make_plugin_manager, results_by_plugin
+from noaber.plugins import BUILTIN_PLUGINS, PluginCatalog, make_plugin_manager, results_by_plugin
 from noaber.privacy.web import AccessLogMiddleware
 from noaber.settings import Settings
 from noaber.web.dependencies import DEPENDENCIES, TENANT_SCOPE_KEY, tenant_limiters
@@ -61,12 +62,31 @@ def enabled_plugin_guard(plugin: str) -> Guard:
     return guard
 
 
-def collect_route_handlers(platform: Platform) -> list[ControllerRouterHandler]:
+# Routers built per plugin catalog, reused by every app a process builds (tests build
+# hundreds): Litestar registers a deep copy of each router, never the router itself.
+_ROUTERS: OrderedDict[int, tuple[PluginCatalog, list[Router]]] = OrderedDict()
+_ROUTERS_KEPT = 4
+
+
+def collect_route_handlers(platform: Platform) -> list[Router]:
     """Every contributed route, behind the secure-by-default :func:`auth_guard`: a
     logged-in account of the tenant, scoped to the contributing plugin (its programme)
     unless the route says ``opt={"public": True}``; ``opt={"roles": (...)}`` narrows."""
-    pm = make_plugin_manager(platform.catalog)
-    handlers: list[ControllerRouterHandler] = []
+    catalog = platform.catalog
+    cached = _ROUTERS.get(id(catalog))
+    if cached is not None and cached[0] is catalog:
+        _ROUTERS.move_to_end(id(catalog))
+        return cached[1]
+    routers = _build_routers(catalog)
+    _ROUTERS[id(catalog)] = (catalog, routers)  # the catalog is kept, so its id stays its own
+    while len(_ROUTERS) > _ROUTERS_KEPT:
+        _ROUTERS.popitem(last=False)
+    return routers
+
+
+def _build_routers(catalog: PluginCatalog) -> list[Router]:
+    pm = make_plugin_manager(catalog)
+    handlers: list[Router] = []
     for plugin, contributed in sorted(results_by_plugin(pm, "route_handlers").items()):
         if not contributed:
             continue
