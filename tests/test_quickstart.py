@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import free_port
 
+pytestmark = pytest.mark.slow  # tens of seconds: runs first (see conftest.py)
+
 MUNICIPALITIES = ("leeuwarden", "meppel", "amersfoort")
 # A liveness limit, not a speed claim (benchmarks/quickstart.py measures that): seeding
 # three municipalities on a loaded 2-core CI machine can take well over a minute.

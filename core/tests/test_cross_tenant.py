@@ -151,6 +151,7 @@ def seeded(make_platform):
     return platform
 
 
+@pytest.mark.slow
 def test_cross_tenant_matrix(seeded, capsys):
     platform = seeded
     b_ids = ids_by_table(platform, B)

@@ -4,11 +4,14 @@ that data works end to end."""
 
 from __future__ import annotations
 
+import pytest
 from litestar.testing import TestClient
 
 from noaber.demo.seed import seed_demo
 from noaber.testing import logged_in_client
 from noaber.web.app import create_app
+
+pytestmark = pytest.mark.slow  # tens of seconds: runs first (see conftest.py)
 
 
 def test_demo_people_in_every_municipality(make_platform):

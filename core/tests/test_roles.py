@@ -89,6 +89,7 @@ def expected(handler, path, who):
     return "open"
 
 
+@pytest.mark.slow
 def test_role_endpoint_matrix(client_for):
     probe = client_for(SLUG)
     routes = tenant_routes(probe.app)
@@ -135,6 +136,7 @@ def test_every_unsafe_route_needs_the_csrf_token(client_for):
     assert checked >= 20
 
 
+@pytest.mark.slow
 def test_every_call_to_a_personal_data_route_is_logged(platform, client_for):
     admin = client_for(SLUG)
     person = admin.post("/api/people", json={"given_name": "Anna", "family_name": "Visser"})

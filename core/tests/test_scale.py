@@ -4,10 +4,13 @@ asserted (benchmarks/tenants.py measures throughput)."""
 
 import time
 
+import pytest
 from litestar.testing import TestClient
 
 from noaber.testing import synthetic_municipalities
 from noaber.web.app import create_app
+
+pytestmark = pytest.mark.slow  # tens of seconds: runs first (see conftest.py)
 
 COUNT = 342
 

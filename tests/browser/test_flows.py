@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
@@ -15,6 +16,8 @@ from noaber.tenancy.context import tenant_scope
 from noaber.ui.accounts import available as accounts_available
 
 from .helpers import SLUG, count_requests, press_enter_on, seed_helpers, tab_to, type_into
+
+pytestmark = pytest.mark.slow  # tens of seconds: runs first (see conftest.py)
 
 ACCOUNTS = accounts_available()
 

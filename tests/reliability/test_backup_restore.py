@@ -14,6 +14,8 @@ from noaber.db.engine import make_engine
 from noaber.demo.seed import seed_demo
 from noaber.tenancy.archive import read_tenant, tenant_transaction
 
+pytestmark = pytest.mark.slow  # tens of seconds: runs first (see conftest.py)
+
 
 @pytest.fixture
 def demo(make_platform):

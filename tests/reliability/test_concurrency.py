@@ -15,6 +15,8 @@ import threading
 import httpx
 import pytest
 
+pytestmark = pytest.mark.slow  # tens of seconds: runs first (see conftest.py)
+
 HOST = {"host": "leeuwarden.localhost"}
 CALLERS = 12
 

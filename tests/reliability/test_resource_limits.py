@@ -4,6 +4,9 @@ server's memory stays bounded (its resident size grows by less than a fixed boun
 it refuses them again and again)."""
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.slow  # tens of seconds: runs first (see conftest.py)
 
 HOST = {"host": "meppel.localhost"}
 ROUNDS = 5

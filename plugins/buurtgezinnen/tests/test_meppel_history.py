@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 START = date(2020, 9, 1)
 YEAR_ONE = ("2020-09-01", "2021-08-31")
 YEAR_TWO = ("2021-09-01", "2022-08-31")
@@ -111,6 +113,7 @@ def figures(client: Any, bg: Any, period: tuple[str, str]) -> dict[str, Any]:
     return result
 
 
+@pytest.mark.slow
 def test_meppel_two_year_history_reproduces_the_articles_figures(mp, bg):
     enter_history(mp, bg)
 
