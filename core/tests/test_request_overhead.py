@@ -134,3 +134,19 @@ def test_an_answer_whose_entries_cannot_be_stored_becomes_a_problem(
     assert answer.status_code == (503 if backend() == "sqlite" else 500), answer.text
     assert answer.json()["status"] == answer.status_code
     assert admin.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("person_id", [6415108156059630, 10**70])
+def test_an_id_no_person_can_have_is_refused_and_logged_without_a_subject(
+    platform, client_for, person_id
+):
+    """Found by fuzzing on PostgreSQL: a person id beyond the INTEGER column made the
+    access-log write fail, and the refusal became a 500."""
+    admin = client_for(SLUG)
+    answer = admin.get(f"/api/people/{person_id}")
+    assert 400 <= answer.status_code < 500, answer.text
+    with tenant_scope(SLUG), platform.sessions.begin() as session:
+        logged = session.exec(
+            select(AccessLogEntry).where(AccessLogEntry.route == "GET /api/people/{person_id}")
+        ).all()
+    assert [(e.subject_person_id, e.object_id) for e in logged] == [(None, str(person_id)[:60])]

@@ -98,6 +98,9 @@ def set_purpose(purpose: str) -> None:
         log.purpose = purpose
 
 
+MAX_ID = 2**31 - 1  # person ids are INTEGER columns
+
+
 def entry_values(
     *,
     principal: Principal | None,
@@ -119,10 +122,16 @@ def entry_values(
         "actor": principal.actor if principal else "anonymous",
         "actor_role": str(principal.role) if principal else "anonymous",
         "on_behalf_of": principal.on_behalf_of if principal else None,
-        "subject_person_id": subject_person_id,
+        # An id no person can have (beyond the column's range: a probe or a fuzzer's
+        # guess) names no subject; the requested id is still kept in object_id.
+        "subject_person_id": (
+            subject_person_id
+            if subject_person_id is not None and 0 < subject_person_id <= MAX_ID
+            else None
+        ),
         "action": action,
         "object_type": object_type,
-        "object_id": None if object_id is None else str(object_id),
+        "object_id": None if object_id is None else str(object_id)[:60],
         "result": result,
         "origin": origin[:200],
         "purpose": purpose[:100],
