@@ -13,7 +13,6 @@ from litestar.testing import TestClient
 from template_helpers import (
     PROGRAMMES,
     RUN_CACHES,
-    TEMPLATES,
     MunicipalityCombo,
     bake,
     plugin_subsets,
@@ -70,7 +69,6 @@ def test_options_decide_which_files_exist(baked_municipalities):
         }[combo.database]
         pyproject = (project / "pyproject.toml").read_text()
         assert f'{combo.slug} = "{combo.package}"' in pyproject
-    assert not list((TEMPLATES / "municipality").rglob("__pycache__"))  # none shipped
 
 
 def test_every_bake_validates_against_the_schema_and_installed_plugins(
