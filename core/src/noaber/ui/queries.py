@@ -13,12 +13,12 @@ from sqlmodel import Session, col, select
 
 from noaber.matching.models import Match
 from noaber.matching.services import add_months
-from noaber.people.models import HelperProfile, Household, HouseholdMember, Person
+from noaber.people.models import HelperProfile, Household, Person
+from noaber.people.services import note_subjects_of
 from noaber.platform import TenantRuntime
 from noaber.requests.models import HelpRequest, TimelineEntry, TimelineKind, Urgency
 from noaber.requests.types import request_types_of
 from noaber.tenancy.models import Neighbourhood
-from noaber.ui.accounts import note_subjects
 from noaber.ui.contrib import ReportTable, WorkItem
 
 REVIEW_MONTHS = 6
@@ -30,18 +30,11 @@ LIST_LIMIT = 50
 def log_subjects(session: Session, requests: Sequence[HelpRequest]) -> None:
     """Name the persons a page shows in the access log: each request's person and the
     members of its household (one entry per person, so a resident sees list views too)."""
-    person_ids = {r.person_id for r in requests if r.person_id}
-    household_ids = {r.household_id for r in requests if r.household_id}
-    if household_ids:
-        person_ids |= set(
-            session.exec(
-                select(HouseholdMember.person_id).where(
-                    col(HouseholdMember.household_id).in_(household_ids)
-                )
-            ).all()
-        )
-    if person_ids:
-        note_subjects(person_ids)
+    note_subjects_of(
+        session,
+        person_ids=(r.person_id for r in requests),
+        household_ids=(r.household_id for r in requests),
+    )
 
 
 def request_label(request: HelpRequest, person: Person | None, household: Household | None) -> str:
