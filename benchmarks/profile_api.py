@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--lines", type=int, default=60)
+    parser.add_argument("--callees", help="also print what functions matching this call")
     args = parser.parse_args(argv)
 
     import asyncio
@@ -155,6 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(args.lines)
+    if args.callees:
+        stats.print_callees(args.callees)
     print(out.getvalue())
     print(
         f"{'postgres' if args.postgres else 'sqlite'} GET {args.path}: "

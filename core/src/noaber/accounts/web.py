@@ -127,11 +127,11 @@ event.listen(TenantSession, "after_flush", _forget_on_account_change)
 event.listen(TenantSession, "do_orm_execute", _forget_on_account_statement)
 
 
-def load_session_principal(
+def _principal_key(
     platform: Platform, tenant: TenantRuntime | None, data: Mapping[str, Any]
-) -> Principal | None:
-    """The principal a session's data stands for, or None when the session is stale:
-    timed out, of another tenant, of a disabled account, or of an older epoch."""
+) -> _PrincipalKey | None:
+    """The cache key of a session's principal, or None when the session is stale (no
+    account, timed out, of another tenant)."""
     if not data or "account_id" not in data:
         return None
     if policy_of(platform.settings).expired(dict(data)):
@@ -139,15 +139,42 @@ def load_session_principal(
     slug = tenant.slug if tenant is not None else None
     if data.get("tenant") != slug:
         return None
-    account_id = int(data["account_id"])
-    key = (slug, str(data.get("kind")), account_id, data.get("epoch"))
+    return (slug, str(data.get("kind")), int(data["account_id"]), data.get("epoch"))
+
+
+def _cache_of(platform: Platform) -> dict[_PrincipalKey, tuple[float, Principal]]:
     cache = _principals.get(platform.sessions)  # per database, never shared between two
     if cache is None:
         cache = _principals[platform.sessions] = {}
+    return cache
+
+
+def cached_principal(
+    platform: Platform, tenant: TenantRuntime | None, data: Mapping[str, Any]
+) -> Principal | None:
+    """The session's principal if this process loaded it less than
+    :data:`PRINCIPAL_CACHE_SECONDS` ago (no database, no thread), else None."""
+    key = _principal_key(platform, tenant, data)
+    cached = _cache_of(platform).get(key) if key is not None else None
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    return None
+
+
+def load_session_principal(
+    platform: Platform, tenant: TenantRuntime | None, data: Mapping[str, Any]
+) -> Principal | None:
+    """The principal a session's data stands for, or None when the session is stale:
+    timed out, of another tenant, of a disabled account, or of an older epoch."""
+    key = _principal_key(platform, tenant, data)
+    if key is None:
+        return None
+    cache = _cache_of(platform)
     cached = cache.get(key)
     now = time.monotonic()
     if cached is not None and cached[0] > now:
         return cached[1]
+    slug, _kind, account_id, _epoch = key
     principal = _load_principal(platform, slug, account_id, data)
     if principal is not None:
         cache[key] = (now + PRINCIPAL_CACHE_SECONDS, principal)
@@ -193,7 +220,9 @@ class AuthMiddleware(ASGIMiddleware):
                 scope["session"] = {}
         elif isinstance(data, dict) and data:
             tenant = scope["state"].get(TENANT_SCOPE_KEY)
-            principal = await run_sync(load_session_principal, self.platform, tenant, data)
+            principal = cached_principal(self.platform, tenant, data) or await run_sync(
+                load_session_principal, self.platform, tenant, data
+            )
             if principal is None:
                 scope["session"] = {}  # stale or forged: the cookie is cleared
             else:

@@ -32,13 +32,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_engine(url: str | URL, *, pool_size: int = 20, echo: bool = False) -> Engine:
     parsed = normalise_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+    kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
+        # No pre-ping: a file database has no server to lose the connection to.
         kwargs["connect_args"] = {"check_same_thread": False}
         if parsed.database not in (None, "", ":memory:"):
             kwargs["pool_size"] = pool_size
             kwargs["max_overflow"] = 0
     else:
+        # Pre-ping: a connection lost to a server restart is replaced on checkout.
+        kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = pool_size
         kwargs["max_overflow"] = 0
         kwargs["pool_timeout"] = 10

@@ -40,21 +40,30 @@ class _TenantTables:
         self._by_table: dict[FromClause, type[TenantOwned]] = {}
         self._mapper_count = -1
 
-    def entities_in(self, statement: Executable) -> list[type[TenantOwned]]:
-        assert isinstance(statement, ClauseElement)
+    def by_table(self) -> dict[FromClause, type[TenantOwned]]:
         mappers = SQLModel._sa_registry.mappers
         if len(mappers) != self._mapper_count:
             self._by_table = {
                 m.local_table: m.class_ for m in mappers if issubclass(m.class_, TenantOwned)
             }
             self._mapper_count = len(mappers)
+        return self._by_table
+
+    def entities_in(self, statement: Executable) -> list[type[TenantOwned]]:
+        assert isinstance(statement, ClauseElement)
+        by_table = self.by_table()
         # Every table the statement reads, subqueries included: ``select(func.count())
         # .select_from(X)`` names no entity at the top level but must still be filtered.
-        found = {self._by_table.get(t) for t in find_tables(statement, include_aliases=True)}
+        found = {by_table.get(t) for t in find_tables(statement, include_aliases=True)}
         return [entity for entity in found if entity is not None]
 
 
 _tenant_tables = _TenantTables()
+
+
+def tenant_tables() -> set[FromClause]:
+    """The tables of every tenant-owned entity (core's and the loaded plugins')."""
+    return set(_tenant_tables.by_table())
 
 
 def _filter_by_tenant(state: ORMExecuteState) -> None:

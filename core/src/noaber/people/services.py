@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any, Literal
 
 import pluggy
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from noaber.db.direct import Query, tenant_param
 from noaber.errors import InvalidInput, NotFound
 from noaber.people.models import (
     HelperProfile,
@@ -159,23 +160,19 @@ def update_person(
     return person
 
 
-def _people_filtered(
-    stmt: Any, *, name: str | None, neighbourhood_id: int | None, sort: PersonSort
-) -> Any:
-    if name:
-        pattern = f"%{name.lower()}%"
+def _people_filtered(stmt: Any, shape: Any) -> Any:
+    filters, sort = shape
+    if "pattern" in filters:
+        pattern = bindparam("pattern")
         stmt = stmt.where(
-            or_(
-                col(Person.given_name).ilike(pattern),
-                col(Person.family_name).ilike(pattern),
-            )
+            or_(col(Person.given_name).ilike(pattern), col(Person.family_name).ilike(pattern))
         )
-    if neighbourhood_id is not None:
-        stmt = stmt.where(Person.neighbourhood_id == neighbourhood_id)
+    if "neighbourhood_id" in filters:
+        stmt = stmt.where(Person.neighbourhood_id == bindparam("neighbourhood_id"))
     return stmt.order_by(_order(Person, sort), col(Person.id))
 
 
-_PERSON_ROWS = RowList(Person, PersonOut)
+_PERSON_ROWS = RowList(Person, PersonOut, _people_filtered)
 
 
 def _with_age(row: Row) -> None:
@@ -193,10 +190,12 @@ def list_people(
 ) -> tuple[list[Row], int]:
     """A page of persons as rows shaped like :class:`PersonOut`, and the total; each
     person shown is noted in the access log."""
-    stmt = _people_filtered(
-        _PERSON_ROWS.select(), name=name, neighbourhood_id=neighbourhood_id, sort=sort
-    )
-    rows, total = _PERSON_ROWS.page(session, stmt, page, page_size)
+    params: dict[str, Any] = {}
+    if name:
+        params["pattern"] = f"%{name.lower()}%"
+    if neighbourhood_id is not None:
+        params["neighbourhood_id"] = neighbourhood_id
+    rows, total = _PERSON_ROWS.page(session, (tuple(params), sort), params, page, page_size)
     access_log.note_subjects(r["id"] for r in rows)
     return _PERSON_ROWS.finish(rows, _with_age), total
 
@@ -209,6 +208,31 @@ def _order(model: type[Any], sort: str) -> Any:
 # --- households ----------------------------------------------------------------------------
 
 
+def _members_statement(_shape: Any) -> Any:
+    member, person = HouseholdMember.__table__.c, Person.__table__.c  # type: ignore[attr-defined]
+    return (
+        sa_select(
+            member.household_id,
+            member.role,
+            person.id,
+            person.given_name,
+            person.family_name,
+            person.birth_date,
+            person.birth_year,
+        )
+        .join(Person.__table__, person.id == member.person_id)  # type: ignore[attr-defined]
+        .where(
+            member.tenant_id == tenant_param(),
+            person.tenant_id == tenant_param(),
+            member.household_id.in_(bindparam("households", expanding=True)),
+        )
+        .order_by(member.household_id, member.id)
+    )
+
+
+_MEMBERS = Query("household members", _members_statement)
+
+
 def members_of(session: Session, household_ids: Iterable[int]) -> dict[int, list[Row]]:
     """The members of each household (shaped like :class:`MemberOut`), in the order
     they were added: one query however many households are asked for."""
@@ -216,20 +240,7 @@ def members_of(session: Session, household_ids: Iterable[int]) -> dict[int, list
     found: dict[int, list[Row]] = {h: [] for h in wanted}
     if not wanted:
         return found
-    rows = session.execute(
-        sa_select(
-            col(HouseholdMember.household_id),
-            col(HouseholdMember.role),
-            col(Person.id),
-            col(Person.given_name),
-            col(Person.family_name),
-            col(Person.birth_date),
-            col(Person.birth_year),
-        )
-        .join(Person, col(Person.id) == HouseholdMember.person_id)
-        .where(col(HouseholdMember.household_id).in_(wanted))
-        .order_by(col(HouseholdMember.household_id), col(HouseholdMember.id))
-    ).all()
+    _names, rows = _MEMBERS.rows(session, {"households": wanted})
     for household_id, role, person_id, given, family, birth_date, birth_year in rows:
         found[household_id].append(
             {
@@ -263,6 +274,17 @@ def household_out(session: Session, household: Household) -> HouseholdOut:
     )
 
 
+def _member_persons_statement(_shape: Any) -> Any:
+    member = HouseholdMember.__table__.c  # type: ignore[attr-defined]
+    return sa_select(member.person_id).where(
+        member.tenant_id == tenant_param(),
+        member.household_id.in_(bindparam("households", expanding=True)),
+    )
+
+
+_MEMBER_PERSONS = Query("persons of households", _member_persons_statement)
+
+
 def note_subjects_of(
     session: Session,
     *,
@@ -275,13 +297,8 @@ def note_subjects_of(
     persons = {p for p in person_ids if p is not None}
     households = {h for h in household_ids if h is not None}
     if households:
-        persons.update(
-            session.execute(
-                sa_select(col(HouseholdMember.person_id)).where(
-                    col(HouseholdMember.household_id).in_(sorted(households))
-                )
-            ).scalars()
-        )
+        _names, rows = _MEMBER_PERSONS.rows(session, {"households": sorted(households)})
+        persons.update(person for (person,) in rows)
     access_log.note_subjects(persons)
 
 
@@ -395,7 +412,16 @@ def get_household(session: Session, household_id: int) -> Household:
 HouseholdSort = Literal["id", "-id", "name", "-name", "created_at", "-created_at"]
 
 
-_HOUSEHOLD_ROWS = RowList(Household, HouseholdOut)
+def _households_filtered(stmt: Any, shape: Any) -> Any:
+    filters, sort = shape
+    if "neighbourhood_id" in filters:
+        stmt = stmt.where(col(Household.neighbourhood_id) == bindparam("neighbourhood_id"))
+    if "pattern" in filters:
+        stmt = stmt.where(col(Household.name).ilike(bindparam("pattern")))
+    return stmt.order_by(_order(Household, sort), col(Household.id))
+
+
+_HOUSEHOLD_ROWS = RowList(Household, HouseholdOut, _households_filtered)
 
 
 def list_households(
@@ -410,13 +436,12 @@ def list_households(
     """A page of households with their members as rows shaped like
     :class:`HouseholdOut`, and the total: three queries (count, page, members of the
     page) whatever the page size; every member shown is noted in the access log."""
-    stmt = _HOUSEHOLD_ROWS.select()
+    params: dict[str, Any] = {}
     if neighbourhood_id is not None:
-        stmt = stmt.where(col(Household.neighbourhood_id) == neighbourhood_id)
+        params["neighbourhood_id"] = neighbourhood_id
     if name:
-        stmt = stmt.where(col(Household.name).ilike(f"%{name.lower()}%"))
-    stmt = stmt.order_by(_order(Household, sort), col(Household.id))
-    rows, total = _HOUSEHOLD_ROWS.page(session, stmt, page, page_size)
+        params["pattern"] = f"%{name.lower()}%"
+    rows, total = _HOUSEHOLD_ROWS.page(session, (tuple(params), sort), params, page, page_size)
     members = members_of(session, (r["id"] for r in rows))
 
     def compute(row: Row) -> None:
@@ -579,7 +604,18 @@ def update_helper(session: Session, helper_id: int, data: HelperPatch) -> Helper
     return helper
 
 
-_HELPER_ROWS = RowList(HelperProfile, HelperOut)
+def _helpers_filtered(stmt: Any, shape: Any) -> Any:
+    filters, sort = shape
+    if "kind" in filters:
+        stmt = stmt.where(HelperProfile.kind == bindparam("kind"))
+    if "status" in filters:
+        stmt = stmt.where(HelperProfile.status == bindparam("status"))
+    if "neighbourhood_id" in filters:
+        stmt = stmt.where(HelperProfile.home_neighbourhood_id == bindparam("neighbourhood_id"))
+    return stmt.order_by(_order(HelperProfile, sort), col(HelperProfile.id))
+
+
+_HELPER_ROWS = RowList(HelperProfile, HelperOut, _helpers_filtered)
 
 
 def list_helpers(
@@ -596,15 +632,9 @@ def list_helpers(
     """A page of helper profiles as rows shaped like :class:`HelperOut`, and the total;
     the persons and household members behind them are noted in the access log."""
 
-    def filtered(stmt: Any) -> Any:
-        if kind:
-            stmt = stmt.where(HelperProfile.kind == kind)
-        if status:
-            stmt = stmt.where(HelperProfile.status == status)
-        if neighbourhood_id is not None:
-            stmt = stmt.where(HelperProfile.home_neighbourhood_id == neighbourhood_id)
-        return stmt.order_by(_order(HelperProfile, sort), col(HelperProfile.id))
-
+    filters = {"kind": kind or None, "status": status or None, "neighbourhood_id": neighbourhood_id}
+    params = {name: value for name, value in filters.items() if value is not None}
+    shape = (tuple(params), sort)
     if skill:
         # JSON arrays differ per database: find the matching ids in Python over the
         # filtered (bounded) ids and skills, then read that page's rows.
@@ -612,17 +642,17 @@ def list_helpers(
         matching = [
             ident
             for ident, skills in session.execute(
-                filtered(sa_select(col(HelperProfile.id), col(HelperProfile.skills)))
+                _helpers_filtered(
+                    sa_select(col(HelperProfile.id), col(HelperProfile.skills)), (shape[0], sort)
+                ).params(**params)
             ).all()
             if wanted in (s.lower() for s in skills)
         ]
         start = (page - 1) * page_size
-        ids = matching[start : start + page_size]
-        stmt = filtered(_HELPER_ROWS.select()).where(col(HelperProfile.id).in_(ids))
-        rows = _HELPER_ROWS.rows(session.execute(stmt))
+        rows = _HELPER_ROWS.by_ids(session, shape, params, matching[start : start + page_size])
         total = len(matching)
     else:
-        rows, total = _HELPER_ROWS.page(session, filtered(_HELPER_ROWS.select()), page, page_size)
+        rows, total = _HELPER_ROWS.page(session, shape, params, page, page_size)
     note_subjects_of(
         session,
         person_ids=(r["person_id"] for r in rows),

@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlmodel import Session
 
 from noaber.accounts.roles import Principal
+from noaber.db.direct import insert_rows
 from noaber.privacy.models import AccessLogEntry, utcnow
 from noaber.tenancy.context import require_tenant
 
@@ -177,8 +178,8 @@ def write(sessions: SessionFactory, entries: Sequence[dict[str, Any]]) -> None:
         return
     table: Table = AccessLogEntry.__table__  # type: ignore[attr-defined]
     with sessions.begin() as session:
-        # The table, not the entity: a plain executemany, no ORM bulk bookkeeping.
-        session.execute(insert(table), list(entries))
+        # The table, not the entity: one executemany on the driver, no ORM bookkeeping.
+        insert_rows(session, table, entries)
 
 
 def record(

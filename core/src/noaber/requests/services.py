@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import pluggy
-from sqlalchemy import case
+from sqlalchemy import bindparam, case
 from sqlmodel import Session, col, select
 
 from noaber.errors import Conflict, NotFound
@@ -238,9 +238,9 @@ def _filtered(
     sort: RequestSort = "id",
 ) -> Any:
     """The filters and order of request lists, on any select of ``help_request``."""
-    if status:
+    if status is not None:
         stmt = stmt.where(HelpRequest.status == status)
-    if type:
+    if type is not None:
         stmt = stmt.where(HelpRequest.type == type)
     if neighbourhood_id is not None:
         stmt = stmt.where(HelpRequest.neighbourhood_id == neighbourhood_id)
@@ -270,8 +270,8 @@ def list_requests(
     """A page of requests as ORM objects (for the web interface)."""
     stmt = _filtered(
         select(HelpRequest),
-        status=status,
-        type=type,
+        status=status or None,
+        type=type or None,
         neighbourhood_id=neighbourhood_id,
         urgency=urgency,
         household_id=household_id,
@@ -281,7 +281,12 @@ def list_requests(
     return list(rows), total
 
 
-_REQUEST_ROWS = RowList(HelpRequest, RequestOut)
+def _refine_rows(stmt: Any, shape: Any) -> Any:
+    filters, sort = shape
+    return _filtered(stmt, sort=sort, **{name: bindparam(name) for name in filters})
+
+
+_REQUEST_ROWS = RowList(HelpRequest, RequestOut, _refine_rows)
 
 
 def request_rows(
@@ -299,16 +304,15 @@ def request_rows(
 ) -> tuple[list[Row], int]:
     """A page of requests as rows shaped like :class:`RequestOut` (the API's list), and
     the total; notes each request's person and household members in the access log."""
-    stmt = _filtered(
-        _REQUEST_ROWS.select(),
-        status=status,
-        type=type,
-        neighbourhood_id=neighbourhood_id,
-        urgency=urgency,
-        household_id=household_id,
-        sort=sort,
-    )
-    rows, total = _REQUEST_ROWS.page(session, stmt, page, page_size)
+    filters = {
+        "status": status or None,
+        "type": type or None,
+        "neighbourhood_id": neighbourhood_id,
+        "urgency": urgency,
+        "household_id": household_id,
+    }
+    params = {name: value for name, value in filters.items() if value is not None}
+    rows, total = _REQUEST_ROWS.page(session, (tuple(params), sort), params, page, page_size)
     types = request_types_of(pm).types
     allowed: dict[tuple[str, str], list[str]] = {}
 

@@ -101,14 +101,22 @@ async def provide_db_session(state: State, scope: Scope) -> AsyncIterator[Sessio
         if limiters is not None:
             await stack.enter_async_context(limiters.slot(tenant.slug if tenant else None))
         session = platform.sessions()
+
+        def finish(commit: bool) -> None:
+            try:
+                if commit:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                session.close()
+
         try:
             yield session
-            await run_sync(session.commit)
         except BaseException:
-            await run_sync(session.rollback)
+            await run_sync(finish, False)
             raise
-        finally:
-            await run_sync(session.close)
+        await run_sync(finish, True)
 
 
 DEPENDENCIES = {

@@ -3,26 +3,28 @@
 Two ways to answer a list endpoint, both with the JSON shape of :class:`Page`:
 
 * :func:`paginate` loads ORM objects (for services that work on them further);
-* :class:`RowList` reads the columns an output schema names as plain rows (no ORM
-  objects, no per-row Pydantic validation) and :func:`page_response` encodes them with
-  msgspec. Statements still run through the guarded session, so the tenant filter (and
-  row-level security on PostgreSQL) applies exactly as for ORM loads.
+* :class:`RowList` reads the columns an output schema names as plain rows with a
+  compiled query (no ORM execution, no per-row Pydantic validation) and
+  :func:`page_response` encodes them with msgspec. The query is tenant-filtered by a
+  bound parameter and runs in the session's transaction (row-level security on
+  PostgreSQL applies as for ORM loads).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 import msgspec
 from litestar import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import JSON, Text, func
+from sqlalchemy import JSON, Text, bindparam, func
 from sqlalchemy import cast as sql_cast
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Result
 from sqlalchemy.sql import Select
 from sqlmodel import Session
+
+from noaber.db.direct import Query, tenant_param
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
@@ -59,54 +61,98 @@ _encoder = msgspec.json.Encoder()
 Row = dict[str, Any]
 
 
-class RowList:
-    """The columns of ``model`` that ``schema`` has fields for, read as plain rows.
+Refine = Callable[[Select[Any], Hashable], Select[Any]]
+"""Adds a list's filters (with named bound parameters) and order for a shape."""
 
-    JSON columns are read as their stored text and put into the answer as it is
-    (``msgspec.Raw``), so they are neither parsed nor re-encoded. Fields of ``schema``
-    that are no column (computed ones, such as a person's age) are left to the caller,
-    which adds them to each row; ``extra`` names columns the caller needs for that but
-    the schema does not show (they are removed before encoding).
+LIMIT = "noaber_limit"
+OFFSET = "noaber_offset"
+
+
+class RowList:
+    """The columns of ``model`` that ``schema`` has fields for, read as plain rows by a
+    compiled query (:mod:`noaber.db.direct`), and their total (a second statement: a
+    ``count(*) OVER ()`` column makes SQLite materialise and sort the whole list).
+
+    ``refine(statement, shape)`` adds the filters and order of one shape (a hashable
+    saying which filters are present and how to sort) with *named* bound parameters;
+    :meth:`page` passes their values. JSON columns are read as their stored text and put
+    into the answer as it is (``msgspec.Raw``). Fields of ``schema`` that are no column
+    (computed ones, such as a person's age) are left to the caller, which adds them to
+    each row; ``extra`` names columns the caller needs for that but the schema does not
+    show (they are removed before encoding).
     """
 
     def __init__(
-        self, model: type[Any], schema: type[BaseModel], extra: Iterable[str] = ()
+        self,
+        model: type[Any],
+        schema: type[BaseModel],
+        refine: Refine,
+        extra: Iterable[str] = (),
     ) -> None:
         table = model.__table__
-        self.model = model
+        self.table = table
         self.fields = tuple(schema.model_fields)
         self.extra = tuple(e for e in extra if e not in self.fields)
+        self.refine = refine
         columns: list[Any] = []
         self.json_fields: set[str] = set()
         for name in (*self.fields, *self.extra):
             if name not in table.c:
                 continue
-            attribute = getattr(model, name)  # the ORM attribute: the tenant guard sees it
             if isinstance(table.c[name].type, JSON):
                 self.json_fields.add(name)
-                columns.append(sql_cast(attribute, Text).label(name))
+                columns.append(sql_cast(table.c[name], Text).label(name))
             else:
-                columns.append(attribute)
+                columns.append(table.c[name])
         self.columns = tuple(columns)
+        name = model.__name__
+        self._page = Query(f"{name} page", self._page_statement)
+        self._count = Query(f"{name} count", self._count_statement)
+        self._ids = Query(f"{name} by id", self._ids_statement)
 
-    def select(self) -> Select[Any]:
-        return sa_select(*self.columns)
+    def _guarded(self, *columns: Any) -> Select[Any]:
+        return sa_select(*columns).where(self.table.c.tenant_id == tenant_param())
+
+    def _page_statement(self, shape: Hashable) -> Select[Any]:
+        statement = self.refine(self._guarded(*self.columns), shape)
+        return statement.limit(bindparam(LIMIT)).offset(bindparam(OFFSET))
+
+    def _count_statement(self, shape: Hashable) -> Select[Any]:
+        statement = self.refine(self._guarded(func.count()).select_from(self.table), shape)
+        return statement.order_by(None)
+
+    def _ids_statement(self, shape: Hashable) -> Select[Any]:
+        ids = self.table.c.id.in_(bindparam("noaber_ids", expanding=True))
+        return self.refine(self._guarded(*self.columns).where(ids), shape)
 
     def page(
-        self, session: Session, statement: Select[Any], page: int, page_size: int
+        self,
+        session: Session,
+        shape: Hashable,
+        params: dict[str, Any],
+        page: int,
+        page_size: int,
     ) -> tuple[list[Row], int]:
-        """One page of ``statement`` (made from :meth:`select`) as dicts, and the total."""
-        total = count_of(session, statement)
-        result = session.execute(statement.limit(page_size).offset((page - 1) * page_size))
-        return self.rows(result), total
+        """One page of the list of ``shape`` as dicts, and the total."""
+        values = {**params, LIMIT: page_size, OFFSET: (page - 1) * page_size}
+        total = int(self._count.rows(session, params, shape)[1][0][0])
+        if total <= values[OFFSET]:
+            return [], total
+        names, fetched = self._page.rows(session, values, shape)
+        return self._dicts(names, fetched), total
 
-    def rows(self, result: Result[Any]) -> list[Row]:
-        """The rows of ``result`` (a statement made from :meth:`select`) as dicts."""
+    def by_ids(
+        self, session: Session, shape: Hashable, params: dict[str, Any], ids: list[int]
+    ) -> list[Row]:
+        """The rows of ``ids`` (of the list of ``shape``, in its order) as dicts."""
+        names, fetched = self._ids.rows(session, {**params, "noaber_ids": ids}, shape)
+        return self._dicts(names, fetched)
+
+    def _dicts(self, names: tuple[str, ...], fetched: list[tuple[Any, ...]]) -> list[Row]:
         raw = self.json_fields
-        names = tuple(result.keys())
         out: list[Row] = []
-        for values in result:
-            row = dict(zip(names, values, strict=True))
+        for values in fetched:
+            row = dict(zip(names, values, strict=False))
             for name in raw:
                 text = row[name]
                 row[name] = msgspec.Raw(text.encode() if text is not None else b"null")
