@@ -16,8 +16,7 @@ statement, so row-level security applies as it does to every other statement.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,15 +42,30 @@ def tenant_param() -> BindParameter[Any]:
 Processor = Callable[[Any], Any]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Compiled:
     sql: str
     positions: tuple[str, ...] | None  # parameter order for positional drivers
     binds: Mapping[str, Processor]  # parameters the driver cannot take as they are
     defaults: Mapping[str, Any]  # values the statement carries itself (literals)
     columns: tuple[str, ...]
-    processors: tuple[tuple[int, Processor], ...]  # result columns to convert (SQLite dates)
+    types: tuple[Any, ...]  # the selected columns' types (their dialect implementation)
     expanding: Compiled | None  # set when IN lists are rendered per execution
+    # Result columns to convert (SQLite's dates, say); known at the first execution, as
+    # some drivers' processors depend on the type the cursor reports.
+    processors: tuple[tuple[int, Processor], ...] | None = None
+
+    def processors_for(
+        self, dialect: Dialect, description: Any
+    ) -> tuple[tuple[int, Processor], ...]:
+        if self.processors is None:
+            found = []
+            for index, kind in enumerate(self.types):
+                process = kind.result_processor(dialect, description[index][1])
+                if process is not None:
+                    found.append((index, process))
+            self.processors = tuple(found)
+        return self.processors
 
 
 class UnguardedQuery(Exception):
@@ -95,14 +109,15 @@ class Query:
             args = values
         else:
             args = [values[n] for n in compiled.positions]
-        with _cursor(connection, sql, args) as cursor:
-            cursor.execute(sql, args)
-            fetched = cursor.fetchall()
-        if compiled.processors:
+        description, fetched = _execute(connection, sql, args)
+        processors = compiled.processors
+        if processors is None:
+            processors = compiled.processors_for(connection.dialect, description)
+        if processors and fetched:
             converted = []
             for row in fetched:
                 values_of_row = list(row)
-                for index, process in compiled.processors:
+                for index, process in processors:
                     values_of_row[index] = process(values_of_row[index])
                 converted.append(tuple(values_of_row))
             fetched = converted
@@ -117,11 +132,6 @@ class Query:
             for name, process in compiled._bind_processors.items()
             if process is not None
         }
-        processors: list[tuple[int, Processor]] = []
-        for index, column in enumerate(statement.selected_columns):
-            process = column.type.dialect_impl(dialect).result_processor(dialect, None)
-            if process is not None:
-                processors.append((index, process))
         made = _Compiled(
             sql=compiled.string,
             positions=tuple(compiled.positiontup or ()) if dialect.positional else None,
@@ -132,21 +142,35 @@ class Query:
                 if not bind.required and bind.effective_value is not None
             },
             columns=tuple(c.key or c.name for c in statement.selected_columns),
-            processors=tuple(processors),
+            types=tuple(c.type.dialect_impl(dialect) for c in statement.selected_columns),
             expanding=compiled if compiled.post_compile_params else None,
         )
         self._compiled[(dialect.name, shape)] = made
         return made
 
 
-@contextmanager
-def _cursor(connection: Connection, sql: str, params: Any) -> Iterator[Any]:
-    """A driver cursor whose errors are raised as SQLAlchemy's (``OperationalError``
-    and the rest), as the application's error handlers expect."""
+def _execute(
+    connection: Connection, sql: str, params: Any, *, many: bool = False
+) -> tuple[Any, list[Any]]:
+    """Run ``sql`` on the driver cursor: its description and rows. Errors are raised
+    as SQLAlchemy's (``OperationalError`` and the rest), as the application's error
+    handlers expect; the engine's cursor events fire as for its own statements, so
+    statement counters, echo and tracing instrumentation still see these."""
     dbapi_error = connection.dialect.loaded_dbapi.Error
+    events = connection._has_events or connection.engine._has_events
     cursor = connection.connection.cursor()
     try:
-        yield cursor
+        if events:
+            connection.dispatch.before_cursor_execute(connection, cursor, sql, params, None, many)
+        if many:
+            cursor.executemany(sql, params)
+        else:
+            cursor.execute(sql, params)
+        description = cursor.description
+        fetched: list[Any] = cursor.fetchall() if description else []
+        if events:
+            connection.dispatch.after_cursor_execute(connection, cursor, sql, params, None, many)
+        return description, fetched
     except dbapi_error as exc:
         raise DBAPIError.instance(sql, params, exc, dbapi_error) from exc
     finally:
@@ -211,5 +235,4 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         params = [
             {n: row[n] if p is None else p(row[n]) for n, p in compiled.order} for row in rows
         ]
-    with _cursor(connection, compiled.sql, params) as cursor:
-        cursor.executemany(compiled.sql, params)
+    _execute(connection, compiled.sql, params, many=True)

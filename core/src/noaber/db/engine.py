@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 
@@ -18,6 +18,10 @@ def normalise_url(url: str | URL) -> URL:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def is_sqlite_connection(connection: Connection) -> bool:
+    return connection.dialect.name == "sqlite"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -37,8 +41,12 @@ def make_engine(url: str | URL, *, pool_size: int = 20, echo: bool = False) -> E
         # No pre-ping: a file database has no server to lose the connection to.
         kwargs["connect_args"] = {"check_same_thread": False}
         if parsed.database not in (None, "", ":memory:"):
+            # Keep ``pool_size`` connections; open more when busy instead of waiting: a
+            # SQLite connection is a file handle, and a read in the event loop
+            # (noaber.web.dependencies.run_read) must never wait for a connection that
+            # only the event loop can give back.
             kwargs["pool_size"] = pool_size
-            kwargs["max_overflow"] = 0
+            kwargs["max_overflow"] = -1
     else:
         # Pre-ping: a connection lost to a server restart is replaced on checkout.
         kwargs["pool_pre_ping"] = True

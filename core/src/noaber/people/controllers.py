@@ -22,7 +22,7 @@ from noaber.people.schemas import (
     ProfessionalIn,
     ProfessionalOut,
 )
-from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.dependencies import CurrentTenant, DbSession, run_read
 from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, as_page, page_response
 from noaber.web.params import PageNumber, PageSize
 
@@ -31,8 +31,8 @@ class PeopleController(Controller):
     path = "/api/people"
     tags = ["people"]
 
-    @get("/", sync_to_thread=True, summary="List people")
-    def list_people(
+    @get("/", summary="List people")
+    async def list_people(
         self,
         db_session: DbSession,
         page: PageNumber = 1,
@@ -41,7 +41,9 @@ class PeopleController(Controller):
         neighbourhood_id: int | None = None,
         sort: services.PersonSort = "id",
     ) -> Page[PersonOut]:
-        rows, total = services.list_people(
+        rows, total = await run_read(
+            db_session,
+            services.list_people,
             db_session,
             page=page,
             page_size=page_size,
@@ -74,8 +76,8 @@ class HouseholdController(Controller):
     path = "/api/households"
     tags = ["people"]
 
-    @get("/", sync_to_thread=True, summary="List households")
-    def list_households(
+    @get("/", summary="List households")
+    async def list_households(
         self,
         db_session: DbSession,
         page: PageNumber = 1,
@@ -84,7 +86,9 @@ class HouseholdController(Controller):
         neighbourhood_id: int | None = None,
         sort: services.HouseholdSort = "id",
     ) -> Page[HouseholdOut]:
-        rows, total = services.list_households(
+        rows, total = await run_read(
+            db_session,
+            services.list_households,
             db_session,
             page=page,
             page_size=page_size,
@@ -199,10 +203,8 @@ class HelperController(Controller):
     path = "/api/helpers"
     tags = ["people"]
 
-    @get(
-        "/", sync_to_thread=True, summary="List helpers (volunteers, support families, businesses)"
-    )
-    def list_helpers(
+    @get("/", summary="List helpers (volunteers, support families, businesses)")
+    async def list_helpers(
         self,
         db_session: DbSession,
         page: PageNumber = 1,
@@ -213,7 +215,9 @@ class HelperController(Controller):
         skill: str | None = None,
         sort: services.HelperSort = "id",
     ) -> Page[HelperOut]:
-        rows, total = services.list_helpers(
+        rows, total = await run_read(
+            db_session,
+            services.list_helpers,
             db_session,
             page=page,
             page_size=page_size,

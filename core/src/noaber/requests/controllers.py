@@ -15,7 +15,7 @@ from noaber.requests.schemas import (
     TimelineOut,
     TransitionIn,
 )
-from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.dependencies import CurrentTenant, DbSession, run_read
 from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, as_page, page_response
 from noaber.web.params import PageNumber, PageSize
 
@@ -35,8 +35,8 @@ class RequestController(Controller):
     path = "/api/requests"
     tags = ["requests"]
 
-    @get("/", sync_to_thread=True, summary="List requests")
-    def list_requests(
+    @get("/", summary="List requests")
+    async def list_requests(
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
@@ -49,7 +49,9 @@ class RequestController(Controller):
         household_id: int | None = None,
         sort: services.RequestSort = "id",
     ) -> Page[RequestOut]:
-        rows, total = services.request_rows(
+        rows, total = await run_read(
+            db_session,
+            services.request_rows,
             db_session,
             tenant.plugins,
             page=page,

@@ -8,8 +8,10 @@ returns, rolled back when it raises) and ``mailer`` (the platform's
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from functools import partial
+from typing import Any, TypeVar
 
 import anyio
 from anyio.to_thread import run_sync
@@ -19,6 +21,7 @@ from litestar.types import Scope
 from sqlmodel import Session
 
 from noaber.accounts.mail import Mailer
+from noaber.db.engine import is_sqlite_connection
 from noaber.errors import ServiceUnavailable
 from noaber.platform import Platform, TenantRuntime
 from noaber.settings import Settings
@@ -28,6 +31,8 @@ CurrentTenant = NamedDependency[TenantRuntime]
 MaybeTenant = NamedDependency[TenantRuntime | None]
 DbSession = NamedDependency[Session]
 CurrentPlatform = NamedDependency[Platform]
+
+T = TypeVar("T")
 
 PLATFORM_ROUTE = "platform_route"
 """Route ``opt`` key: the route also answers on platform hosts, without a tenant."""
@@ -92,8 +97,38 @@ def tenant_limiters(settings: Settings) -> TenantLimiters:
     return TenantLimiters(per_tenant)
 
 
+def _reads_only_sqlite(session: Session) -> bool:
+    """Whether finishing ``session`` is a no-op on the database: SQLite with nothing
+    pending and no write transaction open (``sqlite3`` begins one only for a write)."""
+    if session.new or session.dirty or session.deleted:
+        return False
+    if not session.in_transaction():
+        return True
+    connection = session.connection()
+    return (
+        is_sqlite_connection(connection)
+        and not connection.connection.driver_connection.in_transaction
+    )  # type: ignore[union-attr]
+
+
+def _reads_inline(session: Session) -> bool:
+    bind = session.get_bind()
+    return bind.dialect.name == "sqlite"
+
+
+async def run_read(session: Session, read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``read`` (database reads only, with ``session``) where it costs least: on
+    SQLite in the event loop, as its statements are in-process calls of microseconds
+    that never wait for a lock in WAL mode (a worker thread would cost more than the
+    read); on PostgreSQL in a worker thread, as its statements wait for the network."""
+    if _reads_inline(session):
+        return read(*args, **kwargs)
+    return await run_sync(partial(read, *args, **kwargs))
+
+
 async def provide_db_session(state: State, scope: Scope) -> AsyncIterator[Session]:
-    """Commit in a worker thread before the response is sent: a 2xx means it is stored."""
+    """Commit in a worker thread before the response is sent: a 2xx means it is stored
+    (a session that only read from SQLite is closed in place: nothing to wait for)."""
     platform: Platform = state.platform
     tenant: TenantRuntime | None = scope["state"].get(TENANT_SCOPE_KEY)
     limiters: TenantLimiters | None = state.get("tenant_limiters")
@@ -116,7 +151,10 @@ async def provide_db_session(state: State, scope: Scope) -> AsyncIterator[Sessio
         except BaseException:
             await run_sync(finish, False)
             raise
-        await run_sync(finish, True)
+        if _reads_only_sqlite(session):
+            finish(True)
+        else:
+            await run_sync(finish, True)
 
 
 DEPENDENCIES = {

@@ -1,0 +1,106 @@
+"""Direct statements (``noaber.db.direct``): compiled once, run on the driver connection,
+and still tenant-filtered, typed and visible to the engine's events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+
+from noaber.db.direct import Query, UnguardedQuery, insert_rows, tenant_param
+from noaber.people.models import Person
+from noaber.privacy.models import AccessLogEntry
+from noaber.tenancy.context import tenant_scope
+
+PERSON = Person.__table__.c  # type: ignore[attr-defined]
+LOG = AccessLogEntry.__table__  # type: ignore[attr-defined]
+
+
+def add_people(platform, slug: str, names: list[str]) -> list[int]:
+    with tenant_scope(slug), platform.sessions.begin() as session:
+        people = [Person(given_name=n) for n in names]
+        session.add_all(people)
+        session.flush()
+        return [p.id for p in people]
+
+
+def test_a_query_without_the_tenant_filter_is_refused(platform):
+    unguarded = Query("everyone", lambda _shape: select(PERSON.id))
+    with (
+        tenant_scope("meppel"),
+        platform.sessions.begin() as session,
+        pytest.raises(UnguardedQuery, match="person"),
+    ):
+        unguarded.rows(session, {})
+
+
+def test_a_query_sees_only_the_tenant_in_context_and_expands_lists(platform):
+    mine = add_people(platform, "meppel", ["Anna", "Bram", "Cor"])
+    theirs = add_people(platform, "leeuwarden", ["Dirk"])
+    by_ids = Query(
+        "people by id",
+        lambda _shape: (
+            select(PERSON.id, PERSON.given_name, PERSON.created_at)
+            .where(PERSON.tenant_id == tenant_param())
+            .where(PERSON.id.in_(bindparam("ids", expanding=True)))
+            .order_by(PERSON.id)
+        ),
+    )
+    with tenant_scope("meppel"), platform.sessions.begin() as session:
+        names, rows = by_ids.rows(session, {"ids": [*mine[:2], *theirs]})
+    assert names == ("id", "given_name", "created_at")
+    assert [(r[0], r[1]) for r in rows] == [(mine[0], "Anna"), (mine[1], "Bram")]
+    # Result types are the column's: SQLite's stored text comes back as a datetime.
+    assert all(isinstance(r[2], datetime) for r in rows)
+    with tenant_scope("leeuwarden"), platform.sessions.begin() as session:
+        assert [r[0] for r in by_ids.rows(session, {"ids": mine + theirs})[1]] == theirs
+
+
+def test_inserted_rows_read_back_with_their_types_and_the_events_see_them(platform):
+    at = datetime(2026, 11, 23, 9, 30, 15, 123456, tzinfo=UTC)
+    row = {
+        "tenant_id": "meppel",
+        "at": at,
+        "actor": "account:1",
+        "actor_role": "admin",
+        "action": "read",
+        "object_type": "person",
+        "result": "ok",
+        "origin": "127.0.0.1",
+        "purpose": "core",
+        "trace_id": "direct-insert-test",
+    }
+    seen: list[tuple[str, bool]] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, executemany) -> None:
+        seen.append((statement, executemany))
+
+    event.listen(platform.engine, "before_cursor_execute", count)
+    try:
+        with tenant_scope("meppel"), platform.sessions.begin() as session:
+            insert_rows(session, LOG, [row, {**row, "action": "list"}])
+    finally:
+        event.remove(platform.engine, "before_cursor_execute", count)
+    assert [many for statement, many in seen if "access_log" in statement] == [True]
+    with tenant_scope("meppel"), platform.sessions.begin() as session:
+        stored = session.execute(
+            select(LOG.c.at, LOG.c.action).where(LOG.c.trace_id == "direct-insert-test")
+        ).all()
+    assert sorted(a for _, a in stored) == ["list", "read"]
+    assert all(s.replace(tzinfo=UTC) == at for s, _ in stored)
+
+
+def test_driver_errors_are_raised_as_sqlalchemy_errors(platform):
+    broken = Query(
+        "no such table",
+        lambda _shape: select(PERSON.id).where(PERSON.tenant_id == tenant_param()),
+    )
+    with tenant_scope("meppel"), platform.sessions.begin() as session:
+        compiled = broken.compile(session.connection().dialect, ())
+        object.__setattr__(compiled, "sql", compiled.sql.replace("person", "no_such_table"))
+        with pytest.raises(DBAPIError) as raised:
+            broken.rows(session, {})
+    # SQLite: OperationalError (answered 503 by the app); PostgreSQL: ProgrammingError.
+    assert isinstance(raised.value, OperationalError | ProgrammingError)
