@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Dialect, Table, bindparam, insert
-from sqlalchemy.engine import Compiled, Connection
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.visitors import iterate
 from sqlmodel import Session
@@ -50,7 +51,7 @@ class _Compiled:
     defaults: Mapping[str, Any]  # values the statement carries itself (literals)
     columns: tuple[str, ...]
     types: tuple[Any, ...]  # the selected columns' types (their dialect implementation)
-    expanding: Compiled | None  # set when IN lists are rendered per execution
+    expanding: SQLCompiler | None  # set when IN lists are rendered per execution
     # Result columns to convert (SQLite's dates, say); known at the first execution, as
     # some drivers' processors depend on the type the cursor reports.
     processors: tuple[tuple[int, Processor], ...] | None = None
@@ -127,8 +128,8 @@ class Query:
         statement = self.build(shape)
         _check_guarded(self.name, statement)
         compiled = statement.compile(dialect=dialect)
-        binds = {
-            name: process
+        binds: dict[str, Processor] = {
+            name: process  # type: ignore[misc]
             for name, process in compiled._bind_processors.items()
             if process is not None
         }
@@ -167,7 +168,7 @@ def _execute(
         else:
             cursor.execute(sql, params)
         description = cursor.description
-        fetched: list[Any] = cursor.fetchall() if description else []
+        fetched: list[Any] = list(cursor.fetchall()) if description else []
         if events:
             connection.dispatch.after_cursor_execute(connection, cursor, sql, params, None, many)
         return description, fetched
@@ -220,7 +221,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     compiled = _inserts.get(key)
     if compiled is None:
         made = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
-        processors = made._bind_processors
+        processors: dict[str, Any] = dict(made._bind_processors)
         names = made.positiontup if dialect.positional else columns
         compiled = _inserts[key] = _CompiledInsert(
             sql=made.string,

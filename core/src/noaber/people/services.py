@@ -163,7 +163,7 @@ def update_person(
 def _people_filtered(stmt: Any, shape: Any) -> Any:
     filters, sort = shape
     if "pattern" in filters:
-        pattern = bindparam("pattern")
+        pattern: Any = bindparam("pattern")
         stmt = stmt.where(
             or_(col(Person.given_name).ilike(pattern), col(Person.family_name).ilike(pattern))
         )

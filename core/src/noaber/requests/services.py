@@ -230,14 +230,15 @@ RequestSort = Literal[
 def _filtered(
     stmt: Any,
     *,
-    status: str | None = None,
-    type: str | None = None,
-    neighbourhood_id: int | None = None,
-    urgency: Urgency | None = None,
-    household_id: int | None = None,
+    status: Any = None,
+    type: Any = None,
+    neighbourhood_id: Any = None,
+    urgency: Any = None,
+    household_id: Any = None,
     sort: RequestSort = "id",
 ) -> Any:
-    """The filters and order of request lists, on any select of ``help_request``."""
+    """The filters and order of request lists, on any select of ``help_request`` (the
+    values, or bound parameters of a compiled list)."""
     if status is not None:
         stmt = stmt.where(HelpRequest.status == status)
     if type is not None:

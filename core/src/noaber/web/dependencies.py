@@ -105,10 +105,8 @@ def _reads_only_sqlite(session: Session) -> bool:
     if not session.in_transaction():
         return True
     connection = session.connection()
-    return (
-        is_sqlite_connection(connection)
-        and not connection.connection.driver_connection.in_transaction
-    )  # type: ignore[union-attr]
+    driver: Any = connection.connection.driver_connection
+    return is_sqlite_connection(connection) and not driver.in_transaction
 
 
 def _reads_inline(session: Session) -> bool:
