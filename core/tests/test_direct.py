@@ -99,7 +99,7 @@ def test_driver_errors_are_raised_as_sqlalchemy_errors(platform):
     )
     with tenant_scope("meppel"), platform.sessions.begin() as session:
         compiled = broken.compile(session.connection().dialect, ())
-        object.__setattr__(compiled, "sql", compiled.sql.replace("person", "no_such_table"))
+        compiled.sql = compiled.sql.replace("person", "no_such_table")
         with pytest.raises(DBAPIError) as raised:
             broken.rows(session, {})
     # SQLite: OperationalError (answered 503 by the app); PostgreSQL: ProgrammingError.

@@ -111,9 +111,7 @@ class Query:
         else:
             args = [values[n] for n in compiled.positions]
         description, fetched = _execute(connection, sql, args)
-        processors = compiled.processors
-        if processors is None:
-            processors = compiled.processors_for(connection.dialect, description)
+        processors = compiled.processors_for(connection.dialect, description)
         if processors and fetched:
             converted = []
             for row in fetched:
@@ -138,8 +136,8 @@ class Query:
             positions=tuple(compiled.positiontup or ()) if dialect.positional else None,
             binds=binds,
             defaults={
-                compiled.bind_names[bind]: bind.effective_value
-                for bind in compiled.binds.values()
+                name: bind.effective_value
+                for name, bind in compiled.binds.items()
                 if not bind.required and bind.effective_value is not None
             },
             columns=tuple(c.key or c.name for c in statement.selected_columns),
@@ -168,7 +166,7 @@ def _execute(
         else:
             cursor.execute(sql, params)
         description = cursor.description
-        fetched: list[Any] = list(cursor.fetchall()) if description else []
+        fetched: Any = cursor.fetchall() if description else []
         if events:
             connection.dispatch.after_cursor_execute(connection, cursor, sql, params, None, many)
         return description, fetched
@@ -184,6 +182,7 @@ def _check_guarded(name: str, statement: Select[Any]) -> None:
 
     from noaber.db.session import tenant_tables
 
+    tenant_owned = tenant_tables()
     guarded: set[Any] = set()
     for element in iterate(statement):
         if isinstance(element, BindParameter) or not hasattr(element, "left"):
@@ -196,7 +195,7 @@ def _check_guarded(name: str, statement: Select[Any]) -> None:
         ):
             guarded.add(getattr(left, "table", None))
     for table in find_tables(statement, include_aliases=True):
-        if table in tenant_tables() and table not in guarded:
+        if table in tenant_owned and table not in guarded:
             raise UnguardedQuery(f"query {name!r} reads {table} without the tenant filter")
 
 

@@ -643,7 +643,7 @@ def list_helpers(
             ident
             for ident, skills in session.execute(
                 _helpers_filtered(
-                    sa_select(col(HelperProfile.id), col(HelperProfile.skills)), (shape[0], sort)
+                    sa_select(col(HelperProfile.id), col(HelperProfile.skills)), shape
                 ).params(**params)
             ).all()
             if wanted in (s.lower() for s in skills)

@@ -21,7 +21,6 @@ from litestar.types import Scope
 from sqlmodel import Session
 
 from noaber.accounts.mail import Mailer
-from noaber.db.engine import is_sqlite_connection
 from noaber.errors import ServiceUnavailable
 from noaber.platform import Platform, TenantRuntime
 from noaber.settings import Settings
@@ -97,21 +96,19 @@ def tenant_limiters(settings: Settings) -> TenantLimiters:
     return TenantLimiters(per_tenant)
 
 
-def _reads_only_sqlite(session: Session) -> bool:
-    """Whether finishing ``session`` is a no-op on the database: SQLite with nothing
-    pending and no write transaction open (``sqlite3`` begins one only for a write)."""
+def _reads_inline(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _nothing_to_commit(session: Session) -> bool:
+    """Whether finishing ``session`` needs no database work: nothing pending, and no
+    transaction or a SQLite one that only read (``sqlite3`` begins one for a write)."""
     if session.new or session.dirty or session.deleted:
         return False
     if not session.in_transaction():
         return True
-    connection = session.connection()
-    driver: Any = connection.connection.driver_connection
-    return is_sqlite_connection(connection) and not driver.in_transaction
-
-
-def _reads_inline(session: Session) -> bool:
-    bind = session.get_bind()
-    return bind.dialect.name == "sqlite"
+    driver: Any = session.connection().connection.driver_connection
+    return _reads_inline(session) and not driver.in_transaction
 
 
 async def run_read(session: Session, read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -149,7 +146,7 @@ async def provide_db_session(state: State, scope: Scope) -> AsyncIterator[Sessio
         except BaseException:
             await run_sync(finish, False)
             raise
-        if _reads_only_sqlite(session):
+        if _nothing_to_commit(session):
             finish(True)
         else:
             await run_sync(finish, True)
