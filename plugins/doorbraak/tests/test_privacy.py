@@ -4,6 +4,8 @@ every doorbraak table."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlmodel import select
 
 from noaber.privacy.models import AccessLogEntry
@@ -70,7 +72,7 @@ def test_export_and_erasure_cover_every_doorbraak_table(platform, af, client_for
                 "party": "gezin",
                 "description": "Anna belt de corporatie",
                 "owner": "Anna",
-                "due_on": "2026-12-01",
+                "due_on": str(date.fromisoformat(case["opened_on"]) + timedelta(days=14)),
             },
         ),
         (
