@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy import Enum as SqlEnum
 from sqlmodel import Field
 
-from noaber.db.base import TenantOwned
+from noaber.db.base import TenantOwned, tenant_list_index
 
 
 def utcnow() -> datetime:
@@ -46,6 +46,8 @@ class OrganisationKind(StrEnum):
 class Person(TenantOwned, table=True):
     """A resident. Only ``given_name`` is required: store what a programme needs."""
 
+    __table_args__ = (tenant_list_index("person"),)
+
     id: int | None = Field(default=None, primary_key=True)
     given_name: str = Field(max_length=100)
     family_name: str | None = Field(default=None, max_length=100, index=True)
@@ -67,6 +69,8 @@ class Person(TenantOwned, table=True):
 
 
 class Household(TenantOwned, table=True):
+    __table_args__ = (tenant_list_index("household"),)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     neighbourhood_id: int | None = Field(default=None, foreign_key="neighbourhood.id", index=True)
@@ -113,6 +117,7 @@ class HelperProfile(TenantOwned, table=True):
     """A volunteer, a support family (steungezin) or a neighbourhood business."""
 
     __tablename__ = "helper_profile"
+    __table_args__ = (tenant_list_index("helper_profile"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: HelperKind = Field(

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column
 from sqlalchemy import Enum as SqlEnum
 from sqlmodel import Field
 
-from noaber.db.base import TenantOwned
+from noaber.db.base import TenantOwned, tenant_list_index
 from noaber.people.models import utcnow
 
 
@@ -39,6 +39,7 @@ class HelpRequest(TenantOwned, table=True):
     """A request for help: its type decides its workflow and its couplings' lifecycle."""
 
     __tablename__ = "help_request"
+    __table_args__ = (tenant_list_index("help_request"),)
 
     id: int | None = Field(default=None, primary_key=True)
     type: str = Field(max_length=60, index=True)
