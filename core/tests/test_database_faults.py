@@ -82,3 +82,34 @@ def test_lost_connections_fail_cleanly_and_recover(make_platform, migration_data
     assert set(statuses) <= {200, 503}
     assert after == [200] * 30
     assert kinds <= {"application/json", "application/problem+json"}
+
+
+def test_a_connection_ended_while_idle_is_replaced_on_checkout(
+    database_url, migration_database_url
+):
+    """The pool pings no busy connection, yet never hands out one the server ended: the
+    server's farewell waits on the idle connection's socket."""
+    from noaber.db.engine import make_engine
+
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            first = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        database = engine.url.database
+        assert terminate_connections(migration_database_url, database) >= 1
+        owner = create_engine(normalise_url(migration_database_url))
+        for _ in range(50):  # the backend ends its connection promptly after the signal
+            time.sleep(0.02)
+            with owner.connect() as admin:
+                gone = not admin.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
+                    {"pid": first},
+                ).scalar()
+            if gone:
+                break
+        owner.dispose()
+        with engine.connect() as conn:  # would raise OperationalError without the check
+            second = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        assert second != first
+    finally:
+        engine.dispose()

@@ -150,3 +150,33 @@ def test_an_id_no_person_can_have_is_refused_and_logged_without_a_subject(
             select(AccessLogEntry).where(AccessLogEntry.route == "GET /api/people/{person_id}")
         ).all()
     assert [(e.subject_person_id, e.object_id) for e in logged] == [(None, str(person_id)[:60])]
+
+
+def test_a_write_is_not_stored_without_its_entries(platform, client_for, migration_database_url):
+    """A write and its access-log entries are one transaction: when the entries cannot
+    be stored, the write is not stored either (no change without its log entry)."""
+    from noaber.people.models import Person
+
+    admin = client_for(SLUG)
+    owner = create_engine(migration_database_url)
+    try:
+        with owner.begin() as conn:
+            conn.execute(text("ALTER TABLE access_log RENAME TO access_log_away"))
+        try:
+            answer = admin.post("/api/people", json={"given_name": "Ida", "family_name": "Kok"})
+        finally:
+            with owner.begin() as conn:
+                conn.execute(text("ALTER TABLE access_log_away RENAME TO access_log"))
+    finally:
+        owner.dispose()
+    assert answer.status_code >= 500, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json"), answer.text
+    with tenant_scope(SLUG), platform.sessions.begin() as session:
+        assert session.exec(select(Person).where(Person.family_name == "Kok")).all() == []
+
+    stored_answer = admin.post("/api/people", json={"given_name": "Ida", "family_name": "Kok"})
+    assert stored_answer.status_code == 201, stored_answer.text
+    trace = stored_answer.headers["x-trace-id"]
+    with tenant_scope(SLUG), platform.sessions.begin() as session:
+        entries = session.exec(select(AccessLogEntry).where(AccessLogEntry.trace_id == trace)).all()
+    assert [(e.action, e.result) for e in entries] == [("create", "ok")]

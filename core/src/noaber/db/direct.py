@@ -16,7 +16,8 @@ statement, so row-level security applies as it does to every other statement.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,30 +149,52 @@ class Query:
         return made
 
 
+@contextmanager
+def driver_errors(connection: Connection, sql: str, params: Any) -> Iterator[None]:
+    """Raise the driver's errors of work on ``connection``'s driver connection as
+    SQLAlchemy's (``OperationalError`` and the rest), as the application's error
+    handlers expect; a lost connection is invalidated, as SQLAlchemy does for its own
+    statements, so the rollback that follows does not fail on it too and the pool
+    connects anew."""
+    dialect = connection.dialect
+    dbapi_error = dialect.loaded_dbapi.Error
+    try:
+        yield
+    except dbapi_error as exc:
+        lost = dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
+        if lost and not connection.invalidated:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            sql, params, exc, dbapi_error, connection_invalidated=lost, dialect=dialect
+        ) from exc
+
+
 def _execute(
     connection: Connection, sql: str, params: Any, *, many: bool = False
 ) -> tuple[Any, list[Any]]:
     """Run ``sql`` on the driver cursor: its description and rows. Errors are raised
-    as SQLAlchemy's (``OperationalError`` and the rest), as the application's error
-    handlers expect; the engine's cursor events fire as for its own statements, so
-    statement counters, echo and tracing instrumentation still see these."""
-    dbapi_error = connection.dialect.loaded_dbapi.Error
+    as SQLAlchemy's (:func:`driver_errors`); the engine's cursor events fire as for its
+    own statements, so statement counters, echo and tracing instrumentation still see
+    these."""
     events = connection._has_events or connection.engine._has_events
     cursor = connection.connection.cursor()
     try:
-        if events:
-            connection.dispatch.before_cursor_execute(connection, cursor, sql, params, None, many)
-        if many:
-            cursor.executemany(sql, params)
-        else:
-            cursor.execute(sql, params)
-        description = cursor.description
-        fetched: Any = cursor.fetchall() if description else []
-        if events:
-            connection.dispatch.after_cursor_execute(connection, cursor, sql, params, None, many)
-        return description, fetched
-    except dbapi_error as exc:
-        raise DBAPIError.instance(sql, params, exc, dbapi_error) from exc
+        with driver_errors(connection, sql, params):
+            if events:
+                connection.dispatch.before_cursor_execute(
+                    connection, cursor, sql, params, None, many
+                )
+            if many:
+                cursor.executemany(sql, params)
+            else:
+                cursor.execute(sql, params)
+            description = cursor.description
+            fetched: Any = cursor.fetchall() if description else []
+            if events:
+                connection.dispatch.after_cursor_execute(
+                    connection, cursor, sql, params, None, many
+                )
+            return description, fetched
     finally:
         cursor.close()
 

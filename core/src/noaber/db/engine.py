@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import select
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry
+
+IDLE_PING_SECONDS = 30.0
+"""A pooled PostgreSQL connection idle this long is pinged before use (a connection a
+firewall dropped in silence sends nothing to notice)."""
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -30,6 +38,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _check_out(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+    """Hand out only a live PostgreSQL connection, without a round trip when we can
+    tell: an idle connection the server ended (a restart, a terminated backend) has its
+    farewell or end-of-file waiting on the socket. Only such a connection, or one idle
+    for :data:`IDLE_PING_SECONDS`, is pinged; a failed ping makes the pool connect anew."""
+    checked_in = record.info.get("checked_in")
+    if checked_in is None:
+        return  # just connected
+    poll = select.poll()
+    poll.register(dbapi_connection.fileno(), select.POLLIN)
+    if not poll.poll(0) and time.monotonic() - checked_in < IDLE_PING_SECONDS:
+        return
+    try:
+        record.driver_connection.execute("SELECT 1")  # type: ignore[union-attr]
+        dbapi_connection.rollback()
+    except Exception as exc:
+        raise DisconnectionError("the connection was lost while idle") from exc
+
+
+def _checked_in(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
 def make_engine(url: str | URL, *, pool_size: int = 20, echo: bool = False) -> Engine:
     parsed = normalise_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
@@ -44,12 +75,14 @@ def make_engine(url: str | URL, *, pool_size: int = 20, echo: bool = False) -> E
             kwargs["pool_size"] = pool_size
             kwargs["max_overflow"] = -1
     else:
-        # Pre-ping: a connection lost to a server restart is replaced on checkout.
-        kwargs["pool_pre_ping"] = True
+        # A connection lost to a server restart is replaced on checkout (_check_out).
         kwargs["pool_size"] = pool_size
         kwargs["max_overflow"] = 0
         kwargs["pool_timeout"] = 10
     engine = create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine, "checkout", _check_out)
+        event.listen(engine, "checkin", _checked_in)
     return engine

@@ -27,6 +27,7 @@ from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, SQLModel
 
 from noaber.db.base import TenantOwned
+from noaber.db.direct import driver_errors
 from noaber.errors import TenantMismatch
 from noaber.tenancy.context import current_tenant, require_tenant
 
@@ -105,16 +106,18 @@ def _stamp_tenant(session: Session, _flush_context: Any, _instances: Any) -> Non
 
 
 _PG_TENANT = "noaber_pg_tenant"
+_SET_TENANT = "SELECT set_config('app.tenant_id', %s, true)"
 
 
 def _set_pg_tenant(session: Session, _transaction: Any, connection: Any) -> None:
     if connection.dialect.name != "postgresql":
         return
-    # Transaction-local (is_local=true): a pooled connection never carries it over.
+    # Transaction-local (is_local=true): a pooled connection never carries it over. Sent
+    # in one round trip with the BEGIN psycopg puts before it (pipeline mode).
     tenant = current_tenant() or ""
-    connection.execute(
-        text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": tenant}
-    )
+    driver = connection.connection.driver_connection
+    with driver_errors(connection, _SET_TENANT, (tenant,)), driver.pipeline():
+        driver.execute(_SET_TENANT, (tenant,))
     session.info[_PG_TENANT] = tenant
 
 

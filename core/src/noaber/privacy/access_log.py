@@ -10,7 +10,8 @@ Two ways in:
 * **Routes** are logged by :class:`AccessLogMiddleware` without any code in the
   handler: one entry per request to a tenant route (unless the route says
   ``opt={"access_log": False}`` because it returns no personal data), written *before*
-  the response starts, so personal data is never sent without its log entry. The
+  the response starts, so personal data is never sent without its log entry; in the
+  handler's own transaction when it commits one, so no change is stored without it. The
   object comes from the path (``/api/people/{person_id}`` → person 12); a handler adds
   the data subjects it showed with :func:`note_subjects` (one entry per subject) and
   can name the processing activity with ``opt={"purpose": "..."}``.
@@ -55,6 +56,8 @@ class RequestLog:
     subjects: set[int] = field(default_factory=set)
     objects: list[tuple[str, str]] = field(default_factory=list)
     purpose: str | None = None
+    built: bool = False  # the handler's response is built (its status is known)
+    status: int | None = None  # the status it declares; None: its route's default
 
 
 _request: ContextVar[RequestLog | None] = ContextVar("noaber_access_request", default=None)
@@ -170,16 +173,21 @@ def entry(
     )
 
 
+def add(session: Session, entries: Sequence[dict[str, Any]]) -> None:
+    """Add entries (from :func:`entry_values`) to the session's transaction: one INSERT
+    executed for all of them (executemany)."""
+    table: Table = AccessLogEntry.__table__  # type: ignore[attr-defined]
+    # The table, not the entity: one executemany on the driver, no ORM bookkeeping.
+    insert_rows(session, table, entries)
+
+
 def write(sessions: SessionFactory, entries: Sequence[dict[str, Any]]) -> None:
-    """Store entries (from :func:`entry_values`) in their own transaction, so they
-    outlive a rolled-back request: one INSERT executed for all of them (executemany),
+    """Store entries in their own transaction, so they outlive a rolled-back request,
     committed before this returns. Never drops an entry: an error propagates."""
     if not entries:
         return
-    table: Table = AccessLogEntry.__table__  # type: ignore[attr-defined]
     with sessions.begin() as session:
-        # The table, not the entity: one executemany on the driver, no ORM bookkeeping.
-        insert_rows(session, table, entries)
+        add(session, entries)
 
 
 def record(

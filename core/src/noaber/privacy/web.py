@@ -1,5 +1,6 @@
 """The access-log middleware: one entry per request to a tenant route, written before
-the response starts (see :mod:`noaber.privacy.access_log`)."""
+the response starts, with the handler's commit when it has one (see
+:mod:`noaber.privacy.access_log`)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from anyio.to_thread import run_sync
 from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
 from litestar.middleware import ASGIMiddleware
+from litestar.response import Response
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SqlTimeoutError
+from sqlmodel import Session
 
 from noaber.accounts.access import PATH_OBJECTS
 from noaber.accounts.roles import Principal
@@ -23,7 +26,7 @@ from noaber.platform import Platform, TenantRuntime
 from noaber.privacy import access_log
 from noaber.privacy.models import utcnow
 from noaber.tenancy.context import tenant_scope
-from noaber.web.dependencies import TENANT_SCOPE_KEY
+from noaber.web.dependencies import TENANT_SCOPE_KEY, join_commit
 from noaber.web.problems import DATABASE_UNAVAILABLE, UNEXPECTED_ERROR, send_problem
 from noaber.web.shared_state import client_address
 
@@ -113,6 +116,47 @@ def entries_for(
     made += [one(extra_kind, extra_id, None) for extra_kind, extra_id in extra_objects]
     made += [one("person", str(p), p) for p in sorted(log.subjects - {subject_id})]
     return made
+
+
+async def note_status(response: Response[Any]) -> Response[Any]:
+    """After-request hook: the response's status, for entries stored with the handler's
+    commit (which runs after the response is built, before it is sent)."""
+    log = access_log.current_request()
+    if log is not None:
+        log.built, log.status = True, response.status_code
+    return response
+
+
+@dataclass(eq=False)
+class _RequestEntries:
+    """The entries of one request, stored once: with the handler's commit when there is
+    one (a :class:`~noaber.web.dependencies.CommitParticipant`), else by the group
+    writer when the response starts."""
+
+    scope: Scope
+    slug: str
+    log: access_log.RequestLog
+    stored: bool = False
+    _joined: bool = False
+
+    def rows(self, status: int) -> list[dict[str, Any]]:
+        from noaber.accounts.web import PRINCIPAL_KEY
+
+        principal = self.scope["state"].get(PRINCIPAL_KEY)
+        with tenant_scope(self.slug):
+            return entries_for(self.scope, status, principal, self.log)
+
+    def join(self, session: Session) -> None:
+        if self.stored or not self.log.built:
+            return  # the status is unknown (another after-request hook): written later
+        handler: Any = self.scope["route_handler"]  # an HTTP handler: it built a response
+        status = self.log.status or handler.status_code
+        with tenant_scope(self.slug):
+            access_log.add(session, self.rows(status))
+        self._joined = True
+
+    def committed(self) -> None:
+        self.stored = self.stored or self._joined
 
 
 def _status_of(exc: BaseException) -> int:
@@ -214,19 +258,14 @@ class AccessLogMiddleware(ASGIMiddleware):
         if tenant is None or handler is None or handler.opt.get(ACCESS_LOG, True) is False:
             await next_app(scope, receive, send)
             return
-        written = False
+        entries = _RequestEntries(scope, tenant.slug, log)
+        join_commit(scope, entries)
 
         async def write(status: int) -> None:
-            nonlocal written
-            if written:
+            if entries.stored:
                 return
-            written = True
-            from noaber.accounts.web import PRINCIPAL_KEY
-
-            principal = scope["state"].get(PRINCIPAL_KEY)
-            with tenant_scope(tenant.slug):
-                rows = entries_for(scope, status, principal, log)
-            await self.writer.write(tenant.slug, rows)
+            entries.stored = True
+            await self.writer.write(tenant.slug, entries.rows(status))
 
         replaced = False
 

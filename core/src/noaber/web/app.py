@@ -32,7 +32,7 @@ from noaber.accounts.sessions import session_config
 from noaber.accounts.web import AuthMiddleware, CsrfMiddleware, auth_guard
 from noaber.platform import Platform
 from noaber.plugins import BUILTIN_PLUGINS, PluginCatalog, make_plugin_manager, results_by_plugin
-from noaber.privacy.web import AccessLogMiddleware
+from noaber.privacy.web import AccessLogMiddleware, note_status
 from noaber.settings import Settings
 from noaber.web.dependencies import DEPENDENCIES, TENANT_SCOPE_KEY, tenant_limiters
 from noaber.web.problems import DATABASE_UNAVAILABLE, EXCEPTION_HANDLERS, problem
@@ -108,8 +108,8 @@ def _database_unavailable(
     _request: Request[Any, Any, Any], exc: OperationalError | SqlTimeoutError
 ) -> Response[Any]:
     # A lost connection (server restarting, failover) or an exhausted pool. The
-    # transaction was rolled back; pool_pre_ping replaces dead connections on the next
-    # checkout, so the app recovers by itself.
+    # transaction was rolled back; the pool replaces dead connections on the next
+    # checkout (noaber.db.engine), so the app recovers by itself.
     log.warning("database unavailable: %s", exc)
     response = problem(503, DATABASE_UNAVAILABLE)
     response.headers["Retry-After"] = "2"
@@ -172,6 +172,9 @@ class NoaberWebPlugin(InitPluginProtocol):
             ]
         )
         app_config.dependencies.update(DEPENDENCIES)
+        # A layer's own after-request hook replaces this one: its requests' entries are
+        # then stored by the access log's group writer instead of in their transaction.
+        app_config.after_request = app_config.after_request or note_status
         app_config.exception_handlers.update(
             with_html_pages(
                 {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import anyio
 from anyio.to_thread import run_sync
@@ -37,6 +37,25 @@ PLATFORM_ROUTE = "platform_route"
 """Route ``opt`` key: the route also answers on platform hosts, without a tenant."""
 
 TENANT_SCOPE_KEY = "noaber_tenant"
+
+COMMIT_PARTICIPANTS_KEY = "noaber_commit_participants"
+"""Scope state: the :class:`CommitParticipant` list of the request."""
+
+
+class CommitParticipant(Protocol):
+    """Rows a middleware stores in the handler's own transaction when it commits (the
+    access log's entries of the request): one commit instead of two, and never the
+    handler's writes without them."""
+
+    def join(self, session: Session) -> None:
+        """Add the rows to ``session`` (called just before its commit)."""
+
+    def committed(self) -> None:
+        """The transaction that holds them is committed."""
+
+
+def join_commit(scope: Scope, participant: CommitParticipant) -> None:
+    scope["state"].setdefault(COMMIT_PARTICIPANTS_KEY, []).append(participant)
 
 
 def provide_platform(state: State) -> Platform:
@@ -123,7 +142,13 @@ async def run_read(session: Session, read: Callable[..., T], *args: Any, **kwarg
 
 async def provide_db_session(state: State, scope: Scope) -> AsyncIterator[Session]:
     """Commit in a worker thread before the response is sent: a 2xx means it is stored
-    (a session that only read from SQLite is closed in place: nothing to wait for)."""
+    (a session that only read from SQLite is closed in place: nothing to wait for).
+
+    The request's :class:`CommitParticipant` rows join the commit when there is one
+    anyway: a session that wrote, or any session on PostgreSQL (whose transaction ends
+    with a round trip either way). A SQLite session that only read is left alone: its
+    participants store their rows themselves (the access log's group commit shares one
+    ``fsync`` among concurrent requests)."""
     platform: Platform = state.platform
     tenant: TenantRuntime | None = scope["state"].get(TENANT_SCOPE_KEY)
     limiters: TenantLimiters | None = state.get("tenant_limiters")
@@ -132,24 +157,29 @@ async def provide_db_session(state: State, scope: Scope) -> AsyncIterator[Sessio
             await stack.enter_async_context(limiters.slot(tenant.slug if tenant else None))
         session = platform.sessions()
 
-        def finish(commit: bool) -> None:
+        def finish(participants: list[CommitParticipant] | None) -> None:
             try:
-                if commit:
-                    session.commit()
-                else:
+                if participants is None:
                     session.rollback()
+                    return
+                for participant in participants:
+                    participant.join(session)
+                session.commit()
+                for participant in participants:
+                    participant.committed()
             finally:
                 session.close()
 
         try:
             yield session
         except BaseException:
-            await run_sync(finish, False)
+            await run_sync(finish, None)
             raise
-        if _nothing_to_commit(session):
-            finish(True)
+        participants: list[CommitParticipant] = scope["state"].get(COMMIT_PARTICIPANTS_KEY, [])
+        if _nothing_to_commit(session) and (_reads_inline(session) or not participants):
+            finish([])
         else:
-            await run_sync(finish, True)
+            await run_sync(finish, participants)
 
 
 DEPENDENCIES = {
