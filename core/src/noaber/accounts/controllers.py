@@ -6,13 +6,13 @@ from contextlib import suppress
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from noaber.accounts import oidc, passwords, services
-from noaber.accounts.mail import Mail, Mailer, MailNotSent
+from noaber.accounts.mail import Mail, MailNotSent
 from noaber.accounts.models import Account, PlatformAdmin
 from noaber.accounts.roles import TENANT_ROLES, Principal, Role
 from noaber.accounts.sessions import clock, new_session_data, rotate
@@ -23,6 +23,7 @@ from noaber.privacy.access_log import note_object
 from noaber.privacy.web import ACTION, OBJECT_TYPE, PURPOSE
 from noaber.web.dependencies import (
     PLATFORM_ROUTE,
+    CurrentMailer,
     CurrentPlatform,
     CurrentTenant,
     DbSession,
@@ -274,7 +275,7 @@ class AuthController(Controller):
         db_session: DbSession,
         tenant: MaybeTenant,
         platform: CurrentPlatform,
-        mailer: Mailer,
+        mailer: CurrentMailer,
         data: ResetRequestIn,
     ) -> dict[str, str]:
         answer = {"detail": "Als dit adres bij ons bekend is, is er een link verstuurd."}
@@ -338,7 +339,7 @@ class OidcController(Controller):
         tenant: CurrentTenant,
         platform: CurrentPlatform,
         code: str,
-        oidc_state: Annotated[str, Parameter(query="state")],
+        oidc_state: Annotated[str, QueryParameter(name="state")],
     ) -> Redirect:
         provider = _provider(platform, tenant.slug)
         pending = _session_data(request).get("oidc") or {}
@@ -374,7 +375,7 @@ def reset_link(platform: Platform, slug: str, token: str) -> str:
 
 
 def send_reset_mail(
-    mailer: Mailer, platform: Platform, slug: str, account: Account, token: str
+    mailer: CurrentMailer, platform: Platform, slug: str, account: Account, token: str
 ) -> None:
     minutes = platform.settings.password_reset_minutes
     mailer.send(
@@ -465,7 +466,7 @@ class AccountController(Controller):
         db_session: DbSession,
         tenant: MaybeTenant,
         platform: CurrentPlatform,
-        mailer: Mailer,
+        mailer: CurrentMailer,
         account_id: int,
     ) -> dict[str, str]:
         account = services.get_account(db_session, account_id)

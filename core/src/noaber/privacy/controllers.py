@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
@@ -75,8 +75,8 @@ class AuditController(Controller):
         result: str | None = None,
         action: str | None = None,
         trace_id: str | None = None,
-        since: Annotated[datetime | None, Parameter(query="from")] = None,
-        until: Annotated[datetime | None, Parameter(query="to")] = None,
+        since: Annotated[datetime | None, QueryParameter(name="from")] = None,
+        until: Annotated[datetime | None, QueryParameter(name="to")] = None,
     ) -> Page[AccessLogOut]:
         statement = select(AccessLogEntry)
         filters = {

@@ -30,6 +30,7 @@ CurrentTenant = NamedDependency[TenantRuntime]
 MaybeTenant = NamedDependency[TenantRuntime | None]
 DbSession = NamedDependency[Session]
 CurrentPlatform = NamedDependency[Platform]
+CurrentMailer = NamedDependency[Mailer]
 
 T = TypeVar("T")
 

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.params import Parameter, QueryParameter
+from litestar.params import HeaderParameter, QueryParameter, RawBody
 from litestar.types import ControllerRouterHandler
 
 from noaber.errors import NoaberError
@@ -232,7 +232,7 @@ class NeighbourhoodController(Controller):
         summary="Import factorenmodel indicators from CSV (all or nothing)",
         description="Columns: " + ", ".join(factors_module.COLUMNS) + ". Comma or semicolon.",
     )
-    def import_factors(self, db_session: DbSession, body: bytes) -> ImportResult:
+    def import_factors(self, db_session: DbSession, body: RawBody) -> ImportResult:
         return factors_module.import_csv(db_session, body)
 
     @get(
@@ -305,8 +305,8 @@ class ReferralController(Controller):
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
-        body: bytes,
-        authorization: Annotated[str | None, Parameter(header="Authorization")] = None,
+        body: RawBody,
+        authorization: Annotated[str | None, HeaderParameter(name="Authorization")] = None,
     ) -> Response[Any]:
         return _receive(tenant, db_session, body, authorization)
 
@@ -320,8 +320,8 @@ class ReferralController(Controller):
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
-        body: bytes,
-        authorization: Annotated[str | None, Parameter(header="Authorization")] = None,
+        body: RawBody,
+        authorization: Annotated[str | None, HeaderParameter(name="Authorization")] = None,
     ) -> Response[Any]:
         return _receive(tenant, db_session, body, authorization)
 

@@ -8,9 +8,8 @@ from typing import Annotated
 from litestar import Controller, Response, get, post
 from litestar.params import QueryParameter
 
-from noaber.accounts.mail import Mailer
 from noaber.matching.schemas import SuggestionsOut
-from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.dependencies import CurrentMailer, CurrentTenant, DbSession
 from noaber_wijkbedrijf import allowances, dagbesteding, invoices, services
 from noaber_wijkbedrijf import figures as figures_module
 from noaber_wijkbedrijf.models import HoursStatus, PaymentStatus
@@ -184,7 +183,7 @@ class AssignmentController(Controller):
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
-        mailer: Mailer,
+        mailer: CurrentMailer,
         assignment_id: int,
         data: DecisionIn,
     ) -> ConfirmedOut:
