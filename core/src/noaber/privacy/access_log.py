@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table
-from sqlmodel import Session
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from noaber.accounts.roles import Principal
 from noaber.db.direct import insert_rows
@@ -219,6 +220,29 @@ def record(
     )
     session.add(row)
     return row
+
+
+SEARCH_FILTERS = ("actor", "subject_person_id", "action", "object_type", "result", "trace_id")
+"""The columns the access log is searched by (equality), for the API and the UI."""
+
+
+def search(
+    filters: Mapping[str, Any],
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> SelectOfScalar[AccessLogEntry]:
+    """The entries that match every filter given (a :data:`SEARCH_FILTERS` column; None
+    is no filter) and lie in ``[since, until)``, newest first."""
+    statement = select(AccessLogEntry)
+    for name in SEARCH_FILTERS:
+        value = filters.get(name)
+        if value is not None:
+            statement = statement.where(getattr(AccessLogEntry, name) == value)
+    if since is not None:
+        statement = statement.where(col(AccessLogEntry.at) >= since)
+    if until is not None:
+        statement = statement.where(col(AccessLogEntry.at) < until)
+    return statement.order_by(col(AccessLogEntry.id).desc())
 
 
 def result_of_status(status: int) -> str:

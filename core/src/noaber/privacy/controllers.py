@@ -78,7 +78,6 @@ class AuditController(Controller):
         since: Annotated[datetime | None, QueryParameter(name="from")] = None,
         until: Annotated[datetime | None, QueryParameter(name="to")] = None,
     ) -> Page[AccessLogOut]:
-        statement = select(AccessLogEntry)
         filters = {
             "actor": actor,
             "subject_person_id": subject_person_id,
@@ -87,14 +86,7 @@ class AuditController(Controller):
             "action": action,
             "trace_id": trace_id,
         }
-        for name, value in filters.items():
-            if value is not None:
-                statement = statement.where(getattr(AccessLogEntry, name) == value)
-        if since is not None:
-            statement = statement.where(col(AccessLogEntry.at) >= since)
-        if until is not None:
-            statement = statement.where(col(AccessLogEntry.at) < until)
-        statement = statement.order_by(col(AccessLogEntry.id).desc())
+        statement = access_log.search(filters, since, until)
         rows, total = paginate(db_session, statement, page, page_size)
         return Page(
             items=[AccessLogOut.model_validate(r, from_attributes=True) for r in rows],

@@ -25,7 +25,6 @@ from noaber.web.dependencies import CurrentTenant, DbSession
 PAGE_SIZE = 100
 SUPERVISION = {"purpose": "privacy supervision"}
 RIGHTS = {"purpose": "data-subject rights"}
-FILTERS = ("actor", "subject_person_id", "action", "object_type", "result", "trace_id")
 
 
 def _privacy() -> tuple[Any, Any]:
@@ -49,24 +48,23 @@ class PrivacyPages(Controller):
     @get("/logboek", sync_to_thread=True, opt={**SUPERVISION, "object_type": "access_log"})
     def access_log(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
         _ = gettext_for(request)
-        models, _subject = _privacy()
-        entry = models.AccessLogEntry
+        _privacy()
+        log = accounts.module("noaber.privacy.access_log")
+        assert log is not None  # with the privacy layer (checked above)
         query = request.query_params
-        form = FormState(values={name: query.get(name, "") for name in FILTERS})
-        statement = select(entry)
-        for name in FILTERS:
+        form = FormState(values={name: query.get(name, "") for name in log.SEARCH_FILTERS})
+        filters: dict[str, Any] = {}
+        for name in log.SEARCH_FILTERS:
             value = str(query.get(name, "") or "").strip()
             if not value:
                 continue
             if name == "subject_person_id":
-                number = _int_or_none(value)
-                if number is None:
+                filters[name] = _int_or_none(value)
+                if filters[name] is None:
                     form.errors[name] = _("Enter a whole number.")
-                    continue
-                statement = statement.where(entry.subject_person_id == number)
             else:
-                statement = statement.where(getattr(entry, name) == value[:200])
-        rows = db_session.exec(statement.order_by(col(entry.id).desc()).limit(PAGE_SIZE + 1)).all()
+                filters[name] = value[:200]
+        rows = db_session.exec(log.search(filters).limit(PAGE_SIZE + 1)).all()
         return render(
             request,
             "privacy/access_log.html",
