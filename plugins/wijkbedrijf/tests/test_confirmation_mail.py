@@ -173,3 +173,42 @@ def test_erasing_the_volunteer_removes_their_first_name_from_the_residents_messa
     assert "Sam " not in message["text"]
     assert f"{ERASED} komt bij u langs" in message["text"]
     assert "'samen koken'" in message["text"]  # a whole word only
+
+
+def test_a_failed_confirmation_is_sent_again_once_the_server_takes_it(platform, make_platform, h):
+    with (
+        _smtp_server(refuse=True) as (_refusing, port),
+        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+    ):
+        job, confirmed = _plan_and_confirm(lw, h)
+        note = confirmed["notification"]
+        assert note["delivery"] == "mislukt"
+        again = lw.post(f"{h.base}/notifications/{note['id']}/resend")
+        assert (again.status_code, again.json()["delivery"]) == (200, "mislukt"), again.text
+    with (
+        _smtp_server() as (inbox, port),
+        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+    ):
+        sent = h.ok(lw.post(f"{h.base}/notifications/{note['id']}/resend"), 200)
+        assert (sent["delivery"], sent["delivery_error"]) == ("verstuurd", None)
+        assert sent["sent_at"] is not None
+        [stored] = h.ok(lw.get(f"{h.base}/jobs/{job['id']}/notifications"), 200)
+        assert stored["delivery"] == "verstuurd"
+        # Once sent, never twice: the resident gets one mail.
+        twice = lw.post(f"{h.base}/notifications/{note['id']}/resend")
+        assert twice.status_code == 409, twice.text
+        assert twice.headers["content-type"].startswith("application/problem+json")
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["grietje@example.nl"]
+    assert message["Subject"] == "Uw klus is ingepland"
+
+
+def test_a_confirmation_without_an_address_or_of_another_kind_is_not_resent(lw, h, client_for):
+    _, confirmed = _plan_and_confirm(lw, h, email=None)
+    note = confirmed["notification"]
+    refused = lw.post(f"{h.base}/notifications/{note['id']}/resend")
+    assert refused.status_code == 409, refused.text
+    assert "sms or letter" in refused.json()["detail"]
+    assert lw.post(f"{h.base}/notifications/999999/resend").status_code == 404
+    volunteer = client_for("leeuwarden", role="volunteer")
+    assert volunteer.post(f"{h.base}/notifications/{note['id']}/resend").status_code == 403

@@ -440,9 +440,31 @@ class DagbestedingController(Controller):
         return figures_module.figures(db_session, year, month)
 
 
+class NotificationController(Controller):
+    path = f"{BASE}/notifications"
+    tags = TAGS
+    opt = {"roles": COORDINATORS}
+
+    @post(
+        "/{notification_id:int}/resend",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Send a failed confirmation to the resident again",
+    )
+    def resend(
+        self, db_session: DbSession, mailer: CurrentMailer, notification_id: int
+    ) -> NotificationOut:
+        notification = services.resendable(db_session, notification_id)
+        # No transaction is open while the mail server answers.
+        db_session.commit()
+        services.send_confirmation(db_session, mailer, notification)
+        return noted(db_session, NotificationOut.model_validate(notification))
+
+
 CONTROLLERS = [
     JobController,
     AssignmentController,
+    NotificationController,
     HoursController,
     InvoiceController,
     AllowanceController,

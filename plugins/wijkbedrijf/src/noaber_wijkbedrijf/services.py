@@ -458,8 +458,34 @@ def send_confirmation(session: Session, mailer: Mailer, notification: Notificati
         else:
             notification.delivery = Delivery.verstuurd
             notification.sent_at = utcnow()
+            notification.delivery_error = None  # of an earlier try
     session.add(notification)
     session.flush()
+
+
+def get_notification(session: Session, notification_id: int) -> Notification:
+    notification: Notification = get_row(session, Notification, notification_id, "notification")
+    return notification
+
+
+def resendable(session: Session, notification_id: int) -> Notification:
+    """A confirmation the desk may send again: one that failed or was never tried (a
+    process stopped before recording it). One that went out, or that has no e-mail
+    address to go to, is refused: a resident gets a mail once, and the desk sends the
+    others by sms or letter."""
+    notification = get_notification(session, notification_id)
+    if notification.delivery == Delivery.verstuurd:
+        raise Conflict(
+            f"notification {notification_id} was already sent",
+            delivery=notification.delivery.value,
+        )
+    if notification.channel != "e-mail":
+        raise Conflict(
+            f"notification {notification_id} has no e-mail address to go to; "
+            "the desk sends it by sms or letter",
+            delivery=notification.delivery.value,
+        )
+    return notification
 
 
 def decline(
