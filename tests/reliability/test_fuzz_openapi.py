@@ -1,8 +1,13 @@
 """Fuzzing: Schemathesis generates requests for every operation of the platform's own
 OpenAPI document and sends them to a server process (uvicorn) holding the demo data,
-as Leeuwarden (which enables every programme). Zero server errors (5xx) and zero
-responses that break their own documented schema. The number of operations and
-examples is printed. ``NOABER_FUZZ_EXAMPLES`` sets the examples per operation."""
+as Leeuwarden (which enables every programme), logged in as its municipality admin.
+Zero server errors (5xx) and zero responses that break their own documented schema.
+The number of operations and examples is printed. ``NOABER_FUZZ_EXAMPLES`` sets the
+examples per operation.
+
+An operation may end the session it is called with (``POST /api/auth/logout``): the
+session is checked after every operation and the admin logs in again, so the operations
+after it are fuzzed logged in too (the number of new logins is printed)."""
 
 import os
 from collections import Counter
@@ -33,10 +38,16 @@ def demo_server(make_platform, database_url):
     process = ServerProcess(server_env(database_url))
     try:
         process.start()
-        process.headers = {**HOST, **process.login(platform, "leeuwarden", HOST["host"])}
+        process.relogin = lambda: {**HOST, **process.login(platform, "leeuwarden", HOST["host"])}
+        process.headers = process.relogin()
         yield process
     finally:
         process.stop()
+
+
+def logged_in(server) -> bool:
+    answer = httpx.get(f"{server.base}/api/auth/session", headers=server.headers, timeout=30)
+    return bool(answer.json().get("authenticated"))
 
 
 def test_every_operation_answers_within_its_schema(demo_server):
@@ -46,6 +57,7 @@ def test_every_operation_answers_within_its_schema(demo_server):
     statuses: Counter[int] = Counter()
     failures: list[str] = []
     examples = 0
+    logins = 0
 
     for operation in operations:
 
@@ -76,10 +88,14 @@ def test_every_operation_answers_within_its_schema(demo_server):
                 )
 
         exercise()
+        if not logged_in(demo_server):  # the operation ended the session (logout)
+            demo_server.headers = demo_server.relogin()
+            logins += 1
 
     print(
         f"\nfuzzing: {len(operations)} operations, {examples} examples, "
-        f"statuses {dict(sorted(statuses.items()))}, {len(failures)} failures"
+        f"statuses {dict(sorted(statuses.items()))}, {len(failures)} failures; "
+        f"logged in again {logins} times after an operation ended the session"
     )
     for failure in failures[:20]:
         print("  " + failure)
@@ -87,4 +103,5 @@ def test_every_operation_answers_within_its_schema(demo_server):
     for failure in known[:3]:
         print(f"  known, reported: {failure[:200]} ({KNOWN[failure.split(':')[0]]})")
     assert len(operations) >= 20
+    assert logged_in(demo_server)
     assert [f for f in failures if f not in known] == []
