@@ -88,3 +88,25 @@ def test_demo_starts_afresh_each_time(tmp_path):
         )
         assert result.returncode == 0, result.stderr
         assert "demo data for 3 municipalities" in result.stderr
+
+
+def test_the_readme_login_works_with_a_plain_http_client(demo_server):
+    """The README's curl example: log in as Meppel's admin (password and TOTP code) and
+    list people with the session cookie, over plain HTTP as the demo serves it (a client
+    that honours the cookie's attributes, as curl does)."""
+    import pyotp
+
+    base, _cwd = demo_server
+    with httpx.Client(base_url=base, headers={"Host": "meppel.localhost"}) as client:
+        login = client.post(
+            "/api/auth/login",
+            json={
+                "email": "beheer@meppel.demo",
+                "password": "noaber demo wachtwoord",
+                "totp_code": pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").now(),
+            },
+        )
+        assert login.status_code == 200, login.text
+        people = client.get("/api/people")
+        assert people.status_code == 200, people.text
+        assert people.json()["total"] > 0

@@ -121,7 +121,11 @@ def demo(host: str, port: int, database: Path, no_serve: bool) -> None:
     database.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
-    settings = Settings(database_url=f"sqlite:///{database}", tenant=None)
+    # The demo serves plain HTTP on this machine. Browsers keep a Secure cookie from
+    # http://localhost, but curl and scripts (the README's example) do not send it back.
+    settings = Settings(
+        database_url=f"sqlite:///{database}", tenant=None, session_cookie_secure=False
+    )
     platform = build_platform(settings)
     with step(f"creating the demo database {database}"):
         migrate.upgrade(platform.engine, platform.catalog)
