@@ -212,3 +212,53 @@ def test_a_confirmation_without_an_address_or_of_another_kind_is_not_resent(lw, 
     assert lw.post(f"{h.base}/notifications/999999/resend").status_code == 404
     volunteer = client_for("leeuwarden", role="volunteer")
     assert volunteer.post(f"{h.base}/notifications/{note['id']}/resend").status_code == 403
+
+
+def test_simultaneous_resends_send_one_mail(platform, make_platform, h):
+    """A double click or two coordinators at once: the confirmation is claimed before it
+    is sent, so exactly one request mails it and the others answer 409."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with (
+        _smtp_server(refuse=True) as (_refusing, port),
+        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+    ):
+        _, confirmed = _plan_and_confirm(lw, h)
+    note = confirmed["notification"]
+    with (
+        _smtp_server() as (inbox, port),
+        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+        ThreadPoolExecutor(8) as pool,
+    ):
+        url = f"{h.base}/notifications/{note['id']}/resend"
+        answers = list(pool.map(lambda _: lw.post(url), range(8)))
+    statuses = sorted(a.status_code for a in answers)
+    print(f"\n8 simultaneous resends -> {statuses}; mails sent: {len(inbox.messages)}")
+    assert statuses.count(200) == 1, [a.text for a in answers]
+    assert set(statuses) == {200, 409}
+    assert len(inbox.messages) == 1
+
+
+def test_a_send_cut_off_midway_may_be_claimed_again_later(platform, lw, h):
+    from datetime import timedelta
+
+    from noaber.people.models import utcnow
+    from noaber.tenancy.context import tenant_scope
+    from noaber_wijkbedrijf.models import Delivery, Notification
+
+    _, confirmed = _plan_and_confirm(lw, h)
+    note_id = confirmed["notification"]["id"]
+
+    def stuck_since(minutes: int) -> None:
+        with tenant_scope("leeuwarden"), platform.sessions.begin() as session:
+            row = session.get(Notification, note_id)
+            row.delivery = Delivery.bezig
+            row.attempted_at = utcnow() - timedelta(minutes=minutes)
+            session.add(row)
+
+    stuck_since(1)  # another request is sending it right now
+    busy = lw.post(f"{h.base}/notifications/{note_id}/resend")
+    assert busy.status_code == 409, busy.text
+    stuck_since(11)  # a process stopped while sending: claimed again
+    sent = h.ok(lw.post(f"{h.base}/notifications/{note_id}/resend"), 200)
+    assert sent["delivery"] == "verstuurd"

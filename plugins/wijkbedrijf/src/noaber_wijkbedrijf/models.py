@@ -82,6 +82,8 @@ class Delivery(StrEnum):
     """The resident has no e-mail address: the desk sends it by sms or letter."""
     mislukt = "mislukt"
     """The mail server refused it or could not be reached (``delivery_error``)."""
+    bezig = "bezig"
+    """Being sent by one request since ``attempted_at`` (no other sends it meanwhile)."""
 
 
 def _enum(kind: type[StrEnum], length: int = 30) -> Column[StrEnum]:
@@ -149,6 +151,8 @@ class Notification(TenantOwned, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     delivery: Delivery = Field(default=Delivery.open, sa_column=_enum(Delivery))
     sent_at: datetime | None = None
+    attempted_at: datetime | None = None
+    """When the latest attempt to send it began."""
     delivery_error: str | None = Field(default=None, max_length=100)
     """Why the mail server did not take it: the error's class name only."""
 

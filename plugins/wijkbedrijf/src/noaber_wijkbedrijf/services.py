@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, func, select
 
 from noaber.accounts.access import current_principal, require_access
@@ -439,28 +440,66 @@ def confirm(
 CONFIRMATION_SUBJECT = "Uw klus is ingepland"
 
 
+SENDING_EXPIRES = timedelta(minutes=10)
+"""A send that has not recorded its outcome by then was cut off (a stopped process)."""
+
+
 def send_confirmation(session: Session, mailer: Mailer, notification: Notification) -> None:
     """Mail a stored confirmation and record on it whether and when it went out, or why
     not. Call it after the confirmation is committed: no transaction is open while the
-    mail server is talked to, and a refusal never undoes the planning."""
+    mail server is talked to, and a refusal never undoes the planning.
+
+    One request at a time sends a confirmation: it is first claimed (``bezig``, in a
+    transaction of its own), so a second request for the same one (a double click, two
+    coordinators) sends nothing and answers 409."""
     if notification.channel != "e-mail":
         notification.delivery = Delivery.geen_emailadres
+        session.add(notification)
+        session.flush()
+        return
+    _claim(session, notification)
+    try:
+        mailer.send(
+            Mail(to=notification.recipient, subject=CONFIRMATION_SUBJECT, body=notification.text)
+        )
+    except MailNotSent as exc:
+        notification.delivery = Delivery.mislukt
+        notification.delivery_error = exc.reason[:100]
     else:
-        try:
-            mailer.send(
-                Mail(
-                    to=notification.recipient, subject=CONFIRMATION_SUBJECT, body=notification.text
-                )
-            )
-        except MailNotSent as exc:
-            notification.delivery = Delivery.mislukt
-            notification.delivery_error = exc.reason[:100]
-        else:
-            notification.delivery = Delivery.verstuurd
-            notification.sent_at = utcnow()
-            notification.delivery_error = None  # of an earlier try
+        notification.delivery = Delivery.verstuurd
+        notification.sent_at = utcnow()
+        notification.delivery_error = None  # of an earlier try
     session.add(notification)
     session.flush()
+
+
+def _claim(session: Session, notification: Notification) -> None:
+    """Mark ``notification`` as being sent, unless it went out or another request is
+    sending it; committed at once, so other requests see the claim."""
+    now = utcnow()
+    claimed = session.execute(
+        update(Notification)
+        .where(col(Notification.id) == notification.id)
+        .where(col(Notification.tenant_id) == require_tenant())
+        .where(
+            or_(
+                col(Notification.delivery).in_([Delivery.open, Delivery.mislukt]),
+                (col(Notification.delivery) == Delivery.bezig)
+                & (col(Notification.attempted_at) < now - SENDING_EXPIRES),
+            )
+        )
+        .values(delivery=Delivery.bezig, attempted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    # What is stored now (the update went around the ORM): the outcome recorded next is
+    # then a change the ORM writes, also when it equals the state before the claim.
+    session.refresh(notification)
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(
+            f"notification {notification.id} was already sent or is being sent",
+            delivery=notification.delivery.value,
+        )
 
 
 def get_notification(session: Session, notification_id: int) -> Notification:
