@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from noaber.accounts import oidc, passwords, services
-from noaber.accounts.mail import Mail, MailNotSent
+from noaber.accounts.mail import Mail, Mailer, MailNotSent
 from noaber.accounts.models import Account, PlatformAdmin
 from noaber.accounts.roles import TENANT_ROLES, Principal, Role
 from noaber.accounts.sessions import clock, new_session_data, rotate
@@ -375,7 +375,7 @@ def reset_link(platform: Platform, slug: str, token: str) -> str:
 
 
 def send_reset_mail(
-    mailer: CurrentMailer, platform: Platform, slug: str, account: Account, token: str
+    mailer: Mailer, platform: Platform, slug: str, account: Account, token: str
 ) -> None:
     minutes = platform.settings.password_reset_minutes
     mailer.send(

@@ -455,8 +455,6 @@ class NotificationController(Controller):
         self, db_session: DbSession, mailer: CurrentMailer, notification_id: int
     ) -> NotificationOut:
         notification = services.resendable(db_session, notification_id)
-        # No transaction is open while the mail server answers.
-        db_session.commit()
         services.send_confirmation(db_session, mailer, notification)
         return noted(db_session, NotificationOut.model_validate(notification))
 

@@ -496,8 +496,9 @@ def _claim(session: Session, notification: Notification) -> None:
     # then a change the ORM writes, also when it equals the state before the claim.
     session.refresh(notification)
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        sent = notification.delivery == Delivery.verstuurd
         raise Conflict(
-            f"notification {notification.id} was already sent or is being sent",
+            f"notification {notification.id} {'was already sent' if sent else 'is being sent'}",
             delivery=notification.delivery.value,
         )
 
@@ -508,16 +509,10 @@ def get_notification(session: Session, notification_id: int) -> Notification:
 
 
 def resendable(session: Session, notification_id: int) -> Notification:
-    """A confirmation the desk may send again: one that failed or was never tried (a
-    process stopped before recording it). One that went out, or that has no e-mail
-    address to go to, is refused: a resident gets a mail once, and the desk sends the
-    others by sms or letter."""
+    """A confirmation that may go by mail: one without an e-mail address is refused (the
+    desk sends it by sms or letter). Whether it went out already, or is going out now,
+    :func:`send_confirmation` decides when it claims it."""
     notification = get_notification(session, notification_id)
-    if notification.delivery == Delivery.verstuurd:
-        raise Conflict(
-            f"notification {notification_id} was already sent",
-            delivery=notification.delivery.value,
-        )
     if notification.channel != "e-mail":
         raise Conflict(
             f"notification {notification_id} has no e-mail address to go to; "
