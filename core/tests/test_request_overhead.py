@@ -19,21 +19,16 @@ from noaber.testing import backend
 SLUG = "meppel"
 
 
-def rows_for(trace_id: str, count: int) -> list[dict]:
+def group_of(trace_id: str, count: int) -> access_log.EntryGroup:
     with tenant_scope(SLUG):
-        return [
-            access_log.entry_values(
-                principal=None,
-                action="list",
-                object_type="person",
-                object_id=i,
-                subject_person_id=i,
-                purpose="core",
-                origin="test",
-                trace_id=trace_id,
-            )
-            for i in range(1, count + 1)
-        ]
+        return access_log.entry_group(
+            [("person", i, i) for i in range(1, count + 1)],
+            principal=None,
+            action="list",
+            purpose="core",
+            origin="test",
+            trace_id=trace_id,
+        )
 
 
 def stored(platform, trace_prefix: str) -> list[AccessLogEntry]:
@@ -52,7 +47,7 @@ def test_group_commit_stores_every_entry_of_concurrent_requests(platform):
     async def main() -> None:
         async with anyio.create_task_group() as tasks:
             for n in range(requests):
-                tasks.start_soon(writer.write, SLUG, rows_for(f"group-{n:02d}", 5))
+                tasks.start_soon(writer.write, SLUG, group_of(f"group-{n:02d}", 5))
 
     anyio.run(main)
     entries = stored(platform, "group-")
@@ -64,13 +59,13 @@ def test_group_commit_stores_every_entry_of_concurrent_requests(platform):
 
 def test_a_request_whose_entries_cannot_be_stored_fails(platform):
     writer = GroupWriter(platform)
-    broken = rows_for("broken", 1)
-    broken[0]["actor"] = None  # NOT NULL: the transaction of this group fails
+    broken = group_of("broken", 1)
+    broken.shared["actor"] = None  # NOT NULL: the transaction of this group fails
     outcomes: dict[str, BaseException | None] = {}
 
-    async def one(name: str, rows: list[dict]) -> None:
+    async def one(name: str, group: access_log.EntryGroup) -> None:
         try:
-            await writer.write(SLUG, rows)
+            await writer.write(SLUG, group)
             outcomes[name] = None
         except Exception as exc:
             outcomes[name] = exc
@@ -78,7 +73,7 @@ def test_a_request_whose_entries_cannot_be_stored_fails(platform):
     async def main() -> None:
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(one, "broken", broken)
-        await one("fine", rows_for("fine", 2))  # the writer goes on after a failure
+        await one("fine", group_of("fine", 2))  # the writer goes on after a failure
 
     anyio.run(main)
     assert outcomes["broken"] is not None

@@ -194,3 +194,38 @@ def test_one_tenant_cannot_hold_every_database_session():
     import anyio
 
     assert anyio.run(scenario)
+
+
+def test_a_waiting_request_gets_the_slot_before_a_newcomer():
+    """A free slot is taken without waiting, but never past a request already waiting:
+    the slot that is given back goes to the waiting one, even when a newcomer asks for
+    it before the waiting one has run again."""
+    import anyio
+
+    from noaber.web.dependencies import TenantLimiters
+
+    limiters = TenantLimiters(per_tenant=1, wait_seconds=5)
+    order: list[str] = []
+    release = anyio.Event()
+
+    async def use(name: str) -> None:
+        async with limiters.slot("meppel"):
+            order.append(name)
+
+    async def first() -> None:
+        async with limiters.slot("meppel"):
+            order.append("first")
+            await release.wait()
+        await use("newcomer")  # at once, before the waiting request has run
+
+    async def scenario() -> None:
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(first)
+            await anyio.sleep(0.01)
+            tasks.start_soon(use, "waiting")
+            await anyio.sleep(0.01)
+            assert order == ["first"]
+            release.set()
+
+    anyio.run(scenario)
+    assert order == ["first", "waiting", "newcomer"]

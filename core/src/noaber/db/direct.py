@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Dialect, Table, bindparam, insert
+from sqlalchemy import Dialect, Table, bindparam, cast, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
@@ -225,37 +226,104 @@ def _check_guarded(name: str, statement: Select[Any]) -> None:
 @dataclass(frozen=True)
 class _CompiledInsert:
     sql: str
-    order: tuple[tuple[str, Processor | None], ...]  # (column, bind processor) per parameter
+    shared: tuple[tuple[str, Processor | None], ...]  # (parameter, bind processor)
+    varying: tuple[tuple[str, Processor | None], ...]
+    arrays: bool  # PostgreSQL: one array parameter per varying column
+    # Positional drivers: where each shared and each varying value goes in a row.
+    shared_at: tuple[int, ...] = ()
+    varying_at: tuple[int, ...] = ()
 
 
-_inserts: dict[tuple[str, str, tuple[str, ...]], _CompiledInsert] = {}
+_inserts: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], _CompiledInsert] = {}
+_ARRAY = "noaber_array_"
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert ``rows`` (column dicts, all with the same columns) into ``table`` with one
-    ``executemany`` on the driver connection of the session's transaction."""
+def _compile_insert(
+    dialect: Dialect, table: Table, shared: tuple[str, ...], varying: tuple[str, ...]
+) -> _CompiledInsert:
+    columns = [*shared, *varying]
+    if dialect.name == "postgresql":
+        # INSERT .. SELECT :shared.., v.* FROM unnest(CAST(:array AS type[]), ..) AS v(..)
+        arrays = [
+            cast(
+                bindparam(f"{_ARRAY}{name}", type_=ARRAY(table.c[name].type)),
+                ARRAY(table.c[name].type),
+            )
+            for name in varying
+        ]
+        each = func.unnest(*arrays).table_valued(*varying).render_derived(name="v")
+        values = select(
+            *[bindparam(name, type_=table.c[name].type) for name in shared],
+            *[each.c[name] for name in varying],
+        )
+        made = insert(table).from_select(columns, values).compile(dialect=dialect)
+        processors: dict[str, Any] = dict(made._bind_processors)
+        return _CompiledInsert(
+            sql=made.string,
+            shared=tuple((n, processors.get(n)) for n in shared),
+            varying=tuple((n, processors.get(f"{_ARRAY}{n}")) for n in varying),
+            arrays=True,
+        )
+    made = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
+    processors = dict(made._bind_processors)
+    order = list(made.positiontup or ()) if dialect.positional else columns
+    return _CompiledInsert(
+        sql=made.string,
+        shared=tuple((n, processors.get(n)) for n in shared),
+        varying=tuple((n, processors.get(n)) for n in varying),
+        arrays=False,
+        shared_at=tuple(order.index(n) for n in shared),
+        varying_at=tuple(order.index(n) for n in varying),
+    )
+
+
+def insert_rows(
+    session: Session,
+    table: Table,
+    shared: Mapping[str, Any],
+    varying: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """Insert ``rows`` into ``table`` in the session's transaction: each row has the
+    values of ``shared`` (column → value, the same for all) and its own values of the
+    ``varying`` columns (a tuple in that order).
+
+    One statement on the driver connection: on PostgreSQL an ``INSERT .. SELECT`` that
+    takes the shared values once and the varying ones as one array per column (one
+    round trip and one parameter set, about a third of ``executemany``'s client time
+    for a list's entries); elsewhere an ``executemany`` (in-process on SQLite)."""
     if not rows:
         return
     connection = session.connection()
     dialect = connection.dialect
-    columns = tuple(rows[0])
-    key = (dialect.name, table.name, columns)
+    key = (dialect.name, table.name, tuple(shared), tuple(varying))
     compiled = _inserts.get(key)
     if compiled is None:
-        made = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
-        processors: dict[str, Any] = dict(made._bind_processors)
-        names = made.positiontup if dialect.positional else columns
-        compiled = _inserts[key] = _CompiledInsert(
-            sql=made.string,
-            order=tuple((n, processors.get(n)) for n in names or ()),
-        )
-    if dialect.positional:
-        order = compiled.order
-        params: list[Any] = [
-            tuple(row[n] if p is None else p(row[n]) for n, p in order) for row in rows
+        compiled = _inserts[key] = _compile_insert(dialect, table, key[2], key[3])
+    head = [shared[n] if p is None else p(shared[n]) for n, p in compiled.shared]
+    if compiled.arrays:
+        params: Any = dict(zip((n for n, _ in compiled.shared), head, strict=True))
+        for index, (name, process) in enumerate(compiled.varying):
+            values = [row[index] for row in rows]
+            params[f"{_ARRAY}{name}"] = values if process is None else process(values)
+        _execute(connection, compiled.sql, params)
+        return
+    tails = compiled.varying
+    if any(p is not None for _, p in tails):
+        rows = [
+            tuple(v if p is None else p(v) for v, (_, p) in zip(row, tails, strict=True))
+            for row in rows
         ]
-    else:
-        params = [
-            {n: row[n] if p is None else p(row[n]) for n, p in compiled.order} for row in rows
-        ]
+    template: list[Any] = [None] * (len(head) + len(tails))
+    for at, value in zip(compiled.shared_at, head, strict=True):
+        template[at] = value
+    params = []
+    for row in rows:
+        values = template.copy()
+        for at, value in zip(compiled.varying_at, row, strict=True):
+            values[at] = value
+        params.append(values)
+    if not dialect.positional:
+        names = [n for n, _ in (*compiled.shared, *tails)]
+        params = [dict(zip(names, values, strict=True)) for values in params]
     _execute(connection, compiled.sql, params, many=True)

@@ -120,29 +120,83 @@ def entry_values(
     route: str | None = None,
     at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The column values of one entry (for :func:`write`, many in one statement)."""
+    """The column values of one entry."""
     return {
         "tenant_id": require_tenant(),
         "at": at or utcnow(),
         "actor": principal.actor if principal else "anonymous",
         "actor_role": str(principal.role) if principal else "anonymous",
         "on_behalf_of": principal.on_behalf_of if principal else None,
-        # An id no person can have (beyond the column's range: a probe or a fuzzer's
-        # guess) names no subject; the requested id is still kept in object_id.
-        "subject_person_id": (
-            subject_person_id
-            if subject_person_id is not None and 0 < subject_person_id <= MAX_ID
-            else None
-        ),
+        "subject_person_id": _subject(subject_person_id),
         "action": action,
         "object_type": object_type,
-        "object_id": None if object_id is None else str(object_id)[:60],
+        "object_id": _object_id(object_id),
         "result": result,
         "origin": origin[:200],
         "purpose": purpose[:100],
         "trace_id": trace_id,
         "route": route[:300] if route else None,
     }
+
+
+def _subject(person_id: int | None) -> int | None:
+    # An id no person can have (beyond the column's range: a probe or a fuzzer's guess)
+    # names no subject; the requested id is still kept in object_id.
+    return person_id if person_id is not None and 0 < person_id <= MAX_ID else None
+
+
+def _object_id(object_id: str | int | None) -> str | None:
+    return None if object_id is None else str(object_id)[:60]
+
+
+OBJECT_COLUMNS = ("object_type", "object_id", "subject_person_id")
+"""The columns in which the entries of one event differ."""
+
+
+@dataclass(frozen=True)
+class EntryGroup:
+    """The entries of one event (a request): the same actor, time, action, result,
+    purpose, origin, trace and route, each with its own object and data subject.
+    Stored with one statement (:func:`add`), however many subjects a list showed."""
+
+    shared: dict[str, Any]  # column values of every entry, without OBJECT_COLUMNS
+    objects: list[tuple[str, str | None, int | None]]  # OBJECT_COLUMNS of each entry
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Each entry's column values (for reading them back in tests and tools)."""
+        return [{**self.shared, **dict(zip(OBJECT_COLUMNS, o, strict=True))} for o in self.objects]
+
+
+def entry_group(
+    objects: Iterable[tuple[str, str | int | None, int | None]],
+    *,
+    principal: Principal | None,
+    action: str,
+    result: str = "ok",
+    purpose: str,
+    origin: str,
+    trace_id: str,
+    route: str | None = None,
+    at: datetime | None = None,
+) -> EntryGroup:
+    """The entries of one event: one per ``(object_type, object_id, subject_person_id)``
+    in ``objects``, the other columns as :func:`entry_values` makes them."""
+    shared = entry_values(
+        principal=principal,
+        action=action,
+        object_type="",
+        result=result,
+        purpose=purpose,
+        origin=origin,
+        trace_id=trace_id,
+        route=route,
+        at=at,
+    )
+    for name in OBJECT_COLUMNS:
+        del shared[name]
+    return EntryGroup(
+        shared, [(kind, _object_id(oid), _subject(person)) for kind, oid, person in objects]
+    )
 
 
 def entry(
@@ -174,21 +228,21 @@ def entry(
     )
 
 
-def add(session: Session, entries: Sequence[dict[str, Any]]) -> None:
-    """Add entries (from :func:`entry_values`) to the session's transaction: one INSERT
-    executed for all of them (executemany)."""
+def add(session: Session, groups: Sequence[EntryGroup]) -> None:
+    """Add the entries of ``groups`` to the session's transaction: one statement per
+    group on the driver connection (the table, not the entity: no ORM bookkeeping)."""
     table: Table = AccessLogEntry.__table__  # type: ignore[attr-defined]
-    # The table, not the entity: one executemany on the driver, no ORM bookkeeping.
-    insert_rows(session, table, entries)
+    for group in groups:
+        insert_rows(session, table, group.shared, OBJECT_COLUMNS, group.objects)
 
 
-def write(sessions: SessionFactory, entries: Sequence[dict[str, Any]]) -> None:
+def write(sessions: SessionFactory, groups: Sequence[EntryGroup]) -> None:
     """Store entries in their own transaction, so they outlive a rolled-back request,
     committed before this returns. Never drops an entry: an error propagates."""
-    if not entries:
+    if not any(group.objects for group in groups):
         return
     with sessions.begin() as session:
-        add(session, entries)
+        add(session, groups)
 
 
 def record(

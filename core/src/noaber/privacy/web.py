@@ -24,7 +24,6 @@ from noaber.accounts.roles import Principal
 from noaber.errors import NoaberError
 from noaber.platform import Platform, TenantRuntime
 from noaber.privacy import access_log
-from noaber.privacy.models import utcnow
 from noaber.tenancy.context import tenant_scope
 from noaber.web.dependencies import TENANT_SCOPE_KEY, join_commit
 from noaber.web.problems import DATABASE_UNAVAILABLE, UNEXPECTED_ERROR, send_problem
@@ -73,9 +72,9 @@ def _object_type(
 
 def entries_for(
     scope: Scope, status: int, principal: Principal | None, log: access_log.RequestLog
-) -> list[dict[str, Any]]:
-    """The entries of one request (column values): the object of its path, the other
-    objects it noted, and one entry per data subject it noted."""
+) -> access_log.EntryGroup:
+    """The entries of one request: the object of its path, the other objects it noted,
+    and one entry per data subject it noted."""
     handler = scope.get("route_handler")
     path_params: dict[str, Any] = scope.get("path_params", {})
     method = scope.get("method", "GET")
@@ -89,33 +88,21 @@ def entries_for(
     if method == "GET" and object_id is None:
         action = "list"
     plugin = handler.opt.get("plugin") if handler is not None else None
-    purpose = log.purpose or str(handler.opt.get(PURPOSE) or plugin or "core")
-    route = f"{method} {template}"
     subject = path_params.get("person_id")
-    result = access_log.result_of_status(status)
-
-    at = utcnow()
-
-    def one(object_type: str, oid: str | None, person: int | None) -> dict[str, Any]:
-        return access_log.entry_values(
-            principal=principal,
-            action=action,
-            object_type=object_type,
-            object_id=oid,
-            subject_person_id=person,
-            result=result,
-            purpose=purpose,
-            origin=log.origin,
-            trace_id=log.trace_id,
-            route=route,
-            at=at,
-        )
-
     subject_id = subject if isinstance(subject, int) else None
-    made = [one(kind, object_id, subject_id)]
-    made += [one(extra_kind, extra_id, None) for extra_kind, extra_id in extra_objects]
-    made += [one("person", str(p), p) for p in sorted(log.subjects - {subject_id})]
-    return made
+    objects: list[tuple[str, str | None, int | None]] = [(kind, object_id, subject_id)]
+    objects += [(extra_kind, extra_id, None) for extra_kind, extra_id in extra_objects]
+    objects += [("person", str(p), p) for p in sorted(log.subjects - {subject_id})]
+    return access_log.entry_group(
+        objects,
+        principal=principal,
+        action=action,
+        result=access_log.result_of_status(status),
+        purpose=log.purpose or str(handler.opt.get(PURPOSE) or plugin or "core"),
+        origin=log.origin,
+        trace_id=log.trace_id,
+        route=f"{method} {template}",
+    )
 
 
 async def note_status(response: Response[Any]) -> Response[Any]:
@@ -139,7 +126,7 @@ class _RequestEntries:
     stored: bool = False
     _joined: bool = False
 
-    def rows(self, status: int) -> list[dict[str, Any]]:
+    def group(self, status: int) -> access_log.EntryGroup:
         from noaber.accounts.web import PRINCIPAL_KEY
 
         principal = self.scope["state"].get(PRINCIPAL_KEY)
@@ -152,7 +139,7 @@ class _RequestEntries:
         handler: Any = self.scope["route_handler"]  # an HTTP handler: it built a response
         status = self.log.status or handler.status_code
         with tenant_scope(self.slug):
-            access_log.add(session, self.rows(status))
+            access_log.add(session, [self.group(status)])
         self._joined = True
 
     def committed(self) -> None:
@@ -170,7 +157,7 @@ def _status_of(exc: BaseException) -> int:
 @dataclass(eq=False)
 class _Waiting:
     slug: str
-    rows: list[dict[str, Any]]
+    group: access_log.EntryGroup
     turn: anyio.Event = field(default_factory=anyio.Event)
     done: bool = False
     stored: bool = False
@@ -179,9 +166,9 @@ class _Waiting:
 
 class GroupWriter:
     """Group commit of access-log entries: the entries of requests that arrive while a
-    write is in progress are stored together in the next transaction (one per tenant,
-    one INSERT for all its rows), so concurrent requests share one commit instead of
-    queueing for the database's write lock one by one.
+    write is in progress are stored together in the next transaction (one per tenant),
+    so concurrent requests share one commit instead of queueing for the database's
+    write lock one by one.
 
     Nothing is lossy: :meth:`write` returns only after *its* entries are committed and
     raises if their transaction failed, so the middleware still starts no response
@@ -196,8 +183,8 @@ class GroupWriter:
         self._busy = False
         self.batches = 0  # how many transactions groups were written in (for tests)
 
-    async def write(self, slug: str, rows: list[dict[str, Any]]) -> None:
-        me = _Waiting(slug, rows)
+    async def write(self, slug: str, group: access_log.EntryGroup) -> None:
+        me = _Waiting(slug, group)
         self._queue.append(me)
         if self._busy:
             # Shielded: a waiter that is handed the lead must take it, or the queue stalls.
@@ -232,7 +219,7 @@ class GroupWriter:
         for slug, group in by_tenant.items():
             try:
                 with tenant_scope(slug):
-                    access_log.write(self.platform.sessions, [r for w in group for r in w.rows])
+                    access_log.write(self.platform.sessions, [w.group for w in group])
             except Exception as exc:  # each request of this tenant's group raises it
                 for waiting in group:
                     waiting.error = exc
@@ -265,7 +252,7 @@ class AccessLogMiddleware(ASGIMiddleware):
             if entries.stored:
                 return
             entries.stored = True
-            await self.writer.write(tenant.slug, entries.rows(status))
+            await self.writer.write(tenant.slug, entries.group(status))
 
         replaced = False
 
