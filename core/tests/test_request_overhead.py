@@ -102,15 +102,17 @@ def test_the_cached_principal_follows_a_change_to_the_account(platform, client_f
         assert coordinator.get("/api/accounts/").status_code == 200
 
 
+@pytest.mark.parametrize("what", ["one", "list"])
 def test_an_answer_whose_entries_cannot_be_stored_becomes_a_problem(
-    client_for, migration_database_url
+    client_for, migration_database_url, what
 ):
     """The database fails between the handler and the access-log write: the client gets
-    a whole problem answer instead of the data (and no half-sent response)."""
+    a whole problem answer instead of the data (and no half-sent response). A list on
+    PostgreSQL commits its entries in the thread that read it (``run_read``)."""
     admin = client_for(SLUG)
     person = admin.post("/api/people", json={"given_name": "Sanne", "family_name": "Bakker"})
     assert person.status_code == 201, person.text
-    url = f"/api/people/{person.json()['id']}"
+    url = f"/api/people/{person.json()['id']}" if what == "one" else "/api/people/"
     owner = create_engine(migration_database_url)
     try:
         with owner.begin() as conn:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import Controller, delete, get, patch, post
 
 from noaber.people import services
@@ -22,8 +24,8 @@ from noaber.people.schemas import (
     ProfessionalIn,
     ProfessionalOut,
 )
-from noaber.web.dependencies import CurrentTenant, DbSession, run_read
-from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, as_page, page_response
+from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, read_page
 from noaber.web.params import PageNumber, PageSize
 
 
@@ -41,17 +43,16 @@ class PeopleController(Controller):
         neighbourhood_id: int | None = None,
         sort: services.PersonSort = "id",
     ) -> Page[PersonOut]:
-        rows, total = await run_read(
+        return await read_page(
             db_session,
-            services.list_people,
-            db_session,
+            Page[PersonOut],
+            partial(services.list_people, db_session),
             page=page,
             page_size=page_size,
             name=name,
             neighbourhood_id=neighbourhood_id,
             sort=sort,
         )
-        return as_page(page_response(rows, total, page, page_size), Page[PersonOut])
 
     @post("/", sync_to_thread=True, summary="Register a person")
     def create_person(
@@ -86,17 +87,16 @@ class HouseholdController(Controller):
         neighbourhood_id: int | None = None,
         sort: services.HouseholdSort = "id",
     ) -> Page[HouseholdOut]:
-        rows, total = await run_read(
+        return await read_page(
             db_session,
-            services.list_households,
-            db_session,
+            Page[HouseholdOut],
+            partial(services.list_households, db_session),
             page=page,
             page_size=page_size,
             name=name,
             neighbourhood_id=neighbourhood_id,
             sort=sort,
         )
-        return as_page(page_response(rows, total, page, page_size), Page[HouseholdOut])
 
     @post("/", sync_to_thread=True, summary="Register a household with its members")
     def create_household(
@@ -215,10 +215,10 @@ class HelperController(Controller):
         skill: str | None = None,
         sort: services.HelperSort = "id",
     ) -> Page[HelperOut]:
-        rows, total = await run_read(
+        return await read_page(
             db_session,
-            services.list_helpers,
-            db_session,
+            Page[HelperOut],
+            partial(services.list_helpers, db_session),
             page=page,
             page_size=page_size,
             kind=kind,
@@ -227,7 +227,6 @@ class HelperController(Controller):
             skill=skill,
             sort=sort,
         )
-        return as_page(page_response(rows, total, page, page_size), Page[HelperOut])
 
     @post("/", sync_to_thread=True, summary="Register a helper profile")
     def create_helper(self, db_session: DbSession, data: HelperIn) -> HelperOut:

@@ -133,11 +133,14 @@ class _RequestEntries:
         with tenant_scope(self.slug):
             return entries_for(self.scope, status, principal, self.log)
 
-    def join(self, session: Session) -> None:
-        if self.stored or not self.log.built:
-            return  # the status is unknown (another after-request hook): written later
-        handler: Any = self.scope["route_handler"]  # an HTTP handler: it built a response
-        status = self.log.status or handler.status_code
+    def join(self, session: Session, status: int | None) -> None:
+        if self.stored:
+            return
+        if status is None:
+            if not self.log.built:
+                return  # the status is unknown (another after-request hook): written later
+            handler: Any = self.scope["route_handler"]  # an HTTP handler: built a response
+            status = self.log.status or handler.status_code
         with tenant_scope(self.slug):
             access_log.add(session, [self.group(status)])
         self._joined = True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import Controller, get, patch, post
 
 from noaber.requests import services
@@ -15,8 +17,8 @@ from noaber.requests.schemas import (
     TimelineOut,
     TransitionIn,
 )
-from noaber.web.dependencies import CurrentTenant, DbSession, run_read
-from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, as_page, page_response
+from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, read_page
 from noaber.web.params import PageNumber, PageSize
 
 
@@ -49,11 +51,10 @@ class RequestController(Controller):
         household_id: int | None = None,
         sort: services.RequestSort = "id",
     ) -> Page[RequestOut]:
-        rows, total = await run_read(
+        return await read_page(
             db_session,
-            services.request_rows,
-            db_session,
-            tenant.plugins,
+            Page[RequestOut],
+            partial(services.request_rows, db_session, tenant.plugins),
             page=page,
             page_size=page_size,
             status=status,
@@ -63,7 +64,6 @@ class RequestController(Controller):
             household_id=household_id,
             sort=sort,
         )
-        return as_page(page_response(rows, total, page, page_size), Page[RequestOut])
 
     @post("/", sync_to_thread=True, summary="Register a request (hulpvraag)")
     def create_request(

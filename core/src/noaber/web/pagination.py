@@ -25,6 +25,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from noaber.db.direct import Query, tenant_param
+from noaber.web.dependencies import run_read
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
@@ -175,6 +176,26 @@ def page_response(items: list[Row], total: int, page: int, page_size: int) -> Re
     """A :class:`Page` of rows from :class:`RowList`, encoded by msgspec."""
     body = _encoder.encode({"items": items, "total": total, "page": page, "page_size": page_size})
     return Response(body, media_type="application/json")
+
+
+async def read_page(
+    session: Session,
+    schema: type[Page[T]],
+    read: Callable[..., tuple[list[Row], int]],
+    *,
+    page: int,
+    page_size: int,
+    **filters: Any,
+) -> Page[T]:
+    """A list handler's answer: ``read(page=, page_size=, **filters)`` gives the rows of
+    one page (from :class:`RowList`) and the total, encoded as ``schema`` describes;
+    read and encoded where it costs least (:func:`~noaber.web.dependencies.run_read`)."""
+
+    def respond() -> Response[bytes]:
+        rows, total = read(page=page, page_size=page_size, **filters)
+        return page_response(rows, total, page, page_size)
+
+    return as_page(await run_read(session, respond), schema)
 
 
 def as_page(response: Response[bytes], _schema: type[Page[T]]) -> Page[T]:
