@@ -118,11 +118,14 @@ class RotatingBackend(ServerSideSessionBackend):
         connection: ASGIConnection[Any, Any, Any, Any],
     ) -> None:
         scope = connection.scope
-        store = self.config.get_store_from_app(scope["app"])
-        headers = MutableScopeHeaders.from_message(message)
         cookie_id = connection.cookies.get(self.config.key)
         if cookie_id == "null":
             cookie_id = None
+        rotate_now = bool(scope["state"].get(_ROTATE)) or not cookie_id
+        if not rotate_now and scope_session and scope["state"].get(_LOADED) == scope_session:
+            return  # unchanged (most requests): the store's TTL was renewed on read
+        store = self.config.get_store_from_app(scope["app"])
+        headers = MutableScopeHeaders.from_message(message)
         cookie_params = dict(
             extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
         )
@@ -136,7 +139,6 @@ class RotatingBackend(ServerSideSessionBackend):
                     ),
                 )
             return
-        rotate_now = bool(scope["state"].get(_ROTATE)) or not cookie_id
         if rotate_now:
             if cookie_id:
                 await self.delete(cookie_id, store=store)
@@ -144,8 +146,6 @@ class RotatingBackend(ServerSideSessionBackend):
         else:
             assert cookie_id is not None
             session_id = cookie_id
-            if scope["state"].get(_LOADED) == scope_session:
-                return  # unchanged: the store's TTL was renewed on read
         await self.set(session_id, self.serialize_data(scope_session, scope), store=store)
         headers.add(
             "Set-Cookie",
