@@ -215,7 +215,7 @@ async def provide_db_session(
         if finished:
             return
         if _nothing_to_commit(session) and (_reads_inline(session) or not participants()):
-            finish([], None)
+            session.close()  # it only read: no commit to make, nothing to wait for
         else:
             await run_sync(finish, participants(), None)
 
