@@ -162,10 +162,6 @@ class EntryGroup:
     shared: dict[str, Any]  # column values of every entry, without OBJECT_COLUMNS
     objects: list[tuple[str, str | None, int | None]]  # OBJECT_COLUMNS of each entry
 
-    def entries(self) -> list[dict[str, Any]]:
-        """Each entry's column values (for reading them back in tests and tools)."""
-        return [{**self.shared, **dict(zip(OBJECT_COLUMNS, o, strict=True))} for o in self.objects]
-
 
 def entry_group(
     objects: Iterable[tuple[str, str | int | None, int | None]],
