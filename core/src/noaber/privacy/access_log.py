@@ -106,39 +106,6 @@ def set_purpose(purpose: str) -> None:
 MAX_ID = 2**31 - 1  # person ids are INTEGER columns
 
 
-def entry_values(
-    *,
-    principal: Principal | None,
-    action: str,
-    object_type: str,
-    object_id: str | int | None = None,
-    subject_person_id: int | None = None,
-    result: str = "ok",
-    purpose: str,
-    origin: str,
-    trace_id: str,
-    route: str | None = None,
-    at: datetime | None = None,
-) -> dict[str, Any]:
-    """The column values of one entry."""
-    return {
-        "tenant_id": require_tenant(),
-        "at": at or utcnow(),
-        "actor": principal.actor if principal else "anonymous",
-        "actor_role": str(principal.role) if principal else "anonymous",
-        "on_behalf_of": principal.on_behalf_of if principal else None,
-        "subject_person_id": _subject(subject_person_id),
-        "action": action,
-        "object_type": object_type,
-        "object_id": _object_id(object_id),
-        "result": result,
-        "origin": origin[:200],
-        "purpose": purpose[:100],
-        "trace_id": trace_id,
-        "route": route[:300] if route else None,
-    }
-
-
 def _subject(person_id: int | None) -> int | None:
     # An id no person can have (beyond the column's range: a probe or a fuzzer's guess)
     # names no subject; the requested id is still kept in object_id.
@@ -176,51 +143,22 @@ def entry_group(
     at: datetime | None = None,
 ) -> EntryGroup:
     """The entries of one event: one per ``(object_type, object_id, subject_person_id)``
-    in ``objects``, the other columns as :func:`entry_values` makes them."""
-    shared = entry_values(
-        principal=principal,
-        action=action,
-        object_type="",
-        result=result,
-        purpose=purpose,
-        origin=origin,
-        trace_id=trace_id,
-        route=route,
-        at=at,
-    )
-    for name in OBJECT_COLUMNS:
-        del shared[name]
+    in ``objects``; the actor comes from ``principal`` (``anonymous`` without one)."""
+    shared = {
+        "tenant_id": require_tenant(),
+        "at": at or utcnow(),
+        "actor": principal.actor if principal else "anonymous",
+        "actor_role": str(principal.role) if principal else "anonymous",
+        "on_behalf_of": principal.on_behalf_of if principal else None,
+        "action": action,
+        "result": result,
+        "origin": origin[:200],
+        "purpose": purpose[:100],
+        "trace_id": trace_id,
+        "route": route[:300] if route else None,
+    }
     return EntryGroup(
         shared, [(kind, _object_id(oid), _subject(person)) for kind, oid, person in objects]
-    )
-
-
-def entry(
-    *,
-    principal: Principal | None,
-    action: str,
-    object_type: str,
-    object_id: str | int | None = None,
-    subject_person_id: int | None = None,
-    result: str = "ok",
-    purpose: str,
-    origin: str,
-    trace_id: str,
-    route: str | None = None,
-) -> AccessLogEntry:
-    return AccessLogEntry(
-        **entry_values(
-            principal=principal,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            subject_person_id=subject_person_id,
-            result=result,
-            purpose=purpose,
-            origin=origin,
-            trace_id=trace_id,
-            route=route,
-        )
     )
 
 
@@ -257,17 +195,17 @@ def record(
     """Add one entry to ``session`` (committed with the work it logs). For commands,
     jobs and services outside a web request; the tenant must be in context."""
     request = _request.get()
-    row = entry(
+    group = entry_group(
+        [(object_type, object_id, subject_person_id)],
         principal=principal,
         action=action,
-        object_type=object_type,
-        object_id=object_id,
-        subject_person_id=subject_person_id,
         result=result,
         purpose=purpose,
         origin=request.origin if request and origin == "cli" else origin,
         trace_id=trace_id or (request.trace_id if request else secrets.token_hex(16)),
     )
+    values: dict[str, Any] = dict(zip(OBJECT_COLUMNS, group.objects[0], strict=True))
+    row = AccessLogEntry(**group.shared, **values)
     session.add(row)
     return row
 
