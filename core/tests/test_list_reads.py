@@ -152,6 +152,31 @@ def test_a_page_of_households_costs_the_same_statements_whatever_its_size(platfo
     assert counts[1] == counts[4] == counts[12], counts
 
 
+@contextmanager
+def counted_commits(engine) -> Iterator[list[object]]:
+    commits: list[object] = []
+    listener = commits.append
+    event.listen(engine, "commit", listener)
+    try:
+        yield commits
+    finally:
+        event.remove(engine, "commit", listener)
+
+
+@pytest.mark.parametrize("kind", ["households", "people", "requests", "helpers"])
+def test_a_list_and_its_access_log_are_one_transaction(platform, client_for, kind):
+    """The read and its access-log entries share one commit (on PostgreSQL the read's
+    own, on SQLite the log's group commit): not a second transaction per request."""
+    admin = client_for(SLUG)
+    fill(admin)
+    admin.get(f"/api/{kind}/")  # warm the principal path
+    with counted_commits(platform.engine) as commits:
+        response = admin.get(f"/api/{kind}/")
+    assert response.status_code == 200, response.text
+    assert logged(platform, response.headers["x-trace-id"])
+    assert len(commits) == 1, f"{len(commits)} commits for one GET /api/{kind}"
+
+
 def logged(platform, trace_id: str) -> list[AccessLogEntry]:
     with tenant_scope(SLUG), platform.sessions.begin() as session:
         return list(

@@ -175,7 +175,9 @@ class RowList:
 def page_response(items: list[Row], total: int, page: int, page_size: int) -> Response[bytes]:
     """A :class:`Page` of rows from :class:`RowList`, encoded by msgspec."""
     body = _encoder.encode({"items": items, "total": total, "page": page, "page_size": page_size})
-    return Response(body, media_type="application/json")
+    # The status is set here, not left to Litestar: the commit that stores the access
+    # log with the read (see run_read) needs it before Litestar fills it in.
+    return Response(body, status_code=200, media_type="application/json")
 
 
 async def read_page(
