@@ -33,6 +33,21 @@ def test_an_unknown_url_is_a_dutch_page_for_a_browser_and_json_for_the_rest(clie
     assert plain.json()["status"] == 404
 
 
+def test_an_unknown_url_shows_the_signed_in_visitor_and_is_a_404_for_every_method(client_for):
+    coordinator = client_for("meppel", role="coordinator")
+    page = coordinator.get("/bestaat/niet", headers=HTML)
+    assert page.status_code == 404
+    assert "Pagina niet gevonden" in page.text
+    assert "Ingelogd als" in page.text  # not shown as logged out
+    assert 'href="/werk"' in page.text  # the coordinator's navigation
+    anonymous = client_for("meppel", anonymous=True).get("/bestaat/niet", headers=HTML)
+    assert anonymous.status_code == 404
+    assert "Ingelogd als" not in anonymous.text
+    for method in ("HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        response = coordinator.request(method, "/bestaat/niet")
+        assert response.status_code == 404, method
+
+
 def test_the_api_keeps_problem_json_even_for_a_browser(client_for):
     client = client_for("meppel")
     response = client.get("/api/bestaat-niet", headers=HTML)

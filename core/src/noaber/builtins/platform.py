@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from litestar import get
+from litestar import get, route
+from litestar.enums import HttpMethod
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, Parameter
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
@@ -123,6 +125,19 @@ def get_neighbourhood(
     return _out(row)
 
 
+@route(
+    "/{unknown:path}",
+    http_method=list(HttpMethod),
+    opt={"public": True, "access_log": False, "csrf_exempt": True},
+    include_in_schema=False,
+)
+async def unknown_path(unknown: str) -> None:
+    """Every path no other route has: a 404 like Litestar's own, but answered after the
+    middleware ran, so a browser's error page shows the municipality and the signed-in
+    visitor (Litestar answers an unmatched path before any middleware)."""
+    raise NotFoundException()
+
+
 @hookimpl
 def route_handlers() -> Sequence[ControllerRouterHandler]:
-    return [health, municipality_info, list_neighbourhoods, get_neighbourhood]
+    return [health, municipality_info, list_neighbourhoods, get_neighbourhood, unknown_path]

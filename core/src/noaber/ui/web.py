@@ -183,8 +183,9 @@ def html_error_response(request: Request[Any, Any, Any], status: int) -> Respons
         return None
     state = request.scope["state"]
     if TENANT_SCOPE_KEY not in state:
-        # Raised before the middleware ran (no route matched): find the municipality
-        # for the layout; nobody counts as signed in on this page.
+        # Raised before the middleware ran (a path without a handler for the method:
+        # unknown paths go to builtins.platform.unknown_path, after the middleware):
+        # find the municipality for the layout; nobody counts as signed in here.
         from noaber.tenancy.models import TenantStatus
         from noaber.web.tenancy import request_host
 
