@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> None:
     from noaber.web.app import create_app
 
     run_inline()
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request otherwise
     with database(args.postgres) as url:
         platform = Platform.build(
             Settings(
