@@ -102,6 +102,25 @@ def test_the_cached_principal_follows_a_change_to_the_account(platform, client_f
         assert coordinator.get("/api/accounts/").status_code == 200
 
 
+def test_a_principal_loaded_while_the_change_is_uncommitted_is_not_kept(platform, client_for):
+    """The cache is cleared when the change is committed, not when it is flushed: a
+    request that loads the principal in between (it still reads the old, committed
+    account) must not keep that principal once the account is disabled."""
+    coordinator = client_for(SLUG, role="coordinator")
+    assert coordinator.get("/api/people/").status_code == 200
+    with tenant_scope(SLUG), platform.sessions.begin() as session:
+        account = session.exec(
+            select(Account).where(Account.id == coordinator.identity.account_id)
+        ).one()
+        account.disabled = True
+        session.add(account)
+        session.flush()  # written, not yet committed
+        # A request in between (one that writes nothing: SQLite has one writer) loads
+        # the account as it was committed: still enabled.
+        assert coordinator.get("/api/municipality").status_code == 200
+    assert coordinator.get("/api/people/").status_code == 401
+
+
 @pytest.mark.parametrize("what", ["one", "list"])
 def test_an_answer_whose_entries_cannot_be_stored_becomes_a_problem(
     client_for, migration_database_url, what

@@ -92,7 +92,7 @@ PRINCIPAL_CACHE_SECONDS = 2.0
 Bounded and invalidated: an entry holds only for the same tenant, account and session
 epoch; any change to an account through this process's sessions (disabling, logout
 everywhere, password or role change, erasure) clears the cache at once (see
-:func:`_forget_on_account_change`); a change made by *another* worker process is seen
+:func:`_forget_after_commit`); a change made by *another* worker process is seen
 after at most this many seconds. Timeouts and the tenant check are never cached."""
 
 _PrincipalKey = tuple[str | None, str, int, Any]
@@ -107,24 +107,36 @@ def forget_principals() -> None:
         cache.clear()
 
 
+_ACCOUNTS_CHANGED = "noaber_accounts_changed"
+
+
 def _touches_accounts(objects: Any) -> bool:
     return any(isinstance(obj, (Account, PlatformAdmin)) for obj in objects)
 
 
-def _forget_on_account_change(session: Any, _context: Any) -> None:
+def _note_account_change(session: Any, _context: Any) -> None:
     if any(_touches_accounts(objs) for objs in (session.new, session.dirty, session.deleted)):
-        forget_principals()
+        session.info[_ACCOUNTS_CHANGED] = True
 
 
-def _forget_on_account_statement(state: ORMExecuteState) -> None:
+def _note_account_statement(state: ORMExecuteState) -> None:
     if (state.is_insert or state.is_update or state.is_delete) and any(
         m.class_ in (Account, PlatformAdmin) for m in state.all_mappers
     ):
+        state.session.info[_ACCOUNTS_CHANGED] = True
+
+
+def _forget_after_commit(session: Any) -> None:
+    # Not at the flush: a request could load the still-committed account between the
+    # flush and the commit and keep it for PRINCIPAL_CACHE_SECONDS. (A note left by a
+    # rolled-back change costs one needless clearing at most.)
+    if session.info.pop(_ACCOUNTS_CHANGED, False):
         forget_principals()
 
 
-event.listen(TenantSession, "after_flush", _forget_on_account_change)
-event.listen(TenantSession, "do_orm_execute", _forget_on_account_statement)
+event.listen(TenantSession, "after_flush", _note_account_change)
+event.listen(TenantSession, "do_orm_execute", _note_account_statement)
+event.listen(TenantSession, "after_commit", _forget_after_commit)
 
 
 def _principal_key(
