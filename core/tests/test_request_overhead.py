@@ -121,6 +121,36 @@ def test_a_principal_loaded_while_the_change_is_uncommitted_is_not_kept(platform
     assert coordinator.get("/api/people/").status_code == 401
 
 
+def test_login_bookkeeping_on_an_account_keeps_the_cached_principals(platform, client_for):
+    """Every login attempt writes counters on an account; that must not clear every
+    worker's cache (with Redis it would be broadcast on each login)."""
+    from sqlalchemy import event
+
+    from noaber.tenancy.models import utcnow
+
+    coordinator = client_for(SLUG, role="coordinator")
+    assert coordinator.get("/api/people/").status_code == 200  # principal now cached
+    with tenant_scope(SLUG), platform.sessions.begin() as session:
+        account = session.exec(
+            select(Account).where(Account.id == coordinator.identity.account_id)
+        ).one()
+        account.failed_logins += 1
+        account.last_login_at = utcnow()
+        session.add(account)
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(platform.engine, "before_cursor_execute", note)
+    try:
+        assert coordinator.get("/api/people/").status_code == 200
+    finally:
+        event.remove(platform.engine, "before_cursor_execute", note)
+    assert statements  # the list itself was read
+    assert not [s for s in statements if "FROM account" in s], "the principal was reloaded"
+
+
 @pytest.mark.parametrize("what", ["one", "list"])
 def test_an_answer_whose_entries_cannot_be_stored_becomes_a_problem(
     client_for, migration_database_url, what

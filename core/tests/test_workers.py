@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -41,8 +42,9 @@ def wait_until_up(url, deadline):
     raise AssertionError(f"{url} did not come up")
 
 
-@pytest.fixture
-def two_workers(platform, database_url, migration_database_url):
+@contextmanager
+def workers(database_url, migration_database_url, **settings):
+    """``noaber serve --workers 2`` on one PostgreSQL and one Redis (own namespace)."""
     redis_url = require_redis()
     namespace = f"noaber_test_{uuid.uuid4().hex[:10]}"
     port = free_port()
@@ -52,11 +54,9 @@ def two_workers(platform, database_url, migration_database_url):
         "NOABER_MIGRATION_DATABASE_URL": migration_database_url,
         "NOABER_REDIS_URL": redis_url,
         "NOABER_REDIS_NAMESPACE": namespace,
-        "NOABER_RATE_LIMIT_PER_MINUTE": "0",
-        "NOABER_TENANT_RATE_LIMIT_PER_MINUTE": str(LIMIT),
-        "NOABER_RATE_LIMIT_WINDOW_SECONDS": "600",
         "NOABER_DB_POOL_SIZE": "3",
         "NOABER_REGISTRY_REFRESH_SECONDS": "0.3",
+        **settings,
     }
     noaber = Path(sys.executable).parent / "noaber"
     proc = subprocess.Popen(
@@ -82,6 +82,18 @@ def two_workers(platform, database_url, migration_database_url):
         for key in client.scan_iter(match=f"{namespace}:*"):
             client.delete(key)
         client.close()
+
+
+@pytest.fixture
+def two_workers(platform, database_url, migration_database_url):
+    with workers(
+        database_url,
+        migration_database_url,
+        NOABER_RATE_LIMIT_PER_MINUTE="0",
+        NOABER_TENANT_RATE_LIMIT_PER_MINUTE=str(LIMIT),
+        NOABER_RATE_LIMIT_WINDOW_SECONDS="600",
+    ) as served:
+        yield served
 
 
 def fresh_request(base, host, path="/api/neighbourhoods"):
@@ -128,3 +140,57 @@ def test_a_suspension_reaches_every_worker(two_workers):
     assert runner.invoke(main, ["tenants", "resume", "amersfoort"]).exit_code == 0
     time.sleep(1.0)
     assert fresh_request(base, "amersfoort.localhost", "/api/municipality") == 200
+
+
+def test_a_disabled_account_is_refused_by_every_worker_at_once(
+    platform, database_url, migration_database_url
+):
+    """Each worker keeps a session's principal for a while (here 60 s, so that only the
+    broadcast can end it in time); disabling the account with the ``noaber`` command
+    reaches both workers over Redis."""
+    import pyotp
+    from click.testing import CliRunner
+
+    from noaber.cli import main
+    from noaber.testing import create_test_account
+
+    identity = create_test_account(platform, "meppel", role="coordinator")
+    with workers(
+        database_url,
+        migration_database_url,
+        NOABER_RATE_LIMIT_PER_MINUTE="0",
+        NOABER_TENANT_RATE_LIMIT_PER_MINUTE="0",
+        NOABER_PRINCIPAL_CACHE_SECONDS="60",
+    ) as (base, env):
+        login = httpx.post(
+            f"{base}/api/auth/login",
+            headers={"host": "meppel.localhost"},
+            json={
+                "email": identity.email,
+                "password": identity.password,
+                "totp_code": pyotp.TOTP(identity.totp_secret).now(),
+            },
+            timeout=10,
+        )
+        assert login.status_code == 200, login.text
+        cookie = "; ".join(f"{k}={v}" for k, v in login.cookies.items())
+
+        def people_status(_i: int = 0) -> int:
+            headers = {"host": "meppel.localhost", "cookie": cookie}
+            with httpx.Client(base_url=base, timeout=10, headers=headers) as client:
+                return client.get("/api/people").status_code
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            assert list(pool.map(people_status, range(16))) == [200] * 16  # cached by both
+        names = ("DATABASE_URL", "NOABER_REDIS_URL", "NOABER_REDIS_NAMESPACE")
+        runner = CliRunner(env={k: env[k] for k in names})
+        result = runner.invoke(main, ["accounts", "disable", "--tenant", "meppel", identity.email])
+        assert result.exit_code == 0, result.output
+        deadline = time.monotonic() + 10  # far below the 60 s the workers would keep it
+        while True:
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                statuses = list(pool.map(people_status, range(16)))
+            if statuses == [401] * 16 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert statuses == [401] * 16

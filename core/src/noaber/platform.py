@@ -16,6 +16,7 @@ import pluggy
 from sqlalchemy import Engine, inspect
 from sqlmodel import select
 
+from noaber.db import invalidation
 from noaber.db.engine import make_engine
 from noaber.db.session import ALL_TENANTS, SessionFactory
 from noaber.errors import ConfigurationError
@@ -81,6 +82,8 @@ class Platform:
         # Host clashes between installed packages are configuration errors, found at start.
         build_host_map(municipalities.values(), settings.base_domain)
         engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
+        if settings.redis_url:
+            invalidation.attach(engine, settings.redis_url, settings.redis_namespace)
         return cls(settings, catalog, municipalities, engine, SessionFactory(engine))
 
     def municipality(self, slug: str) -> Municipality:
@@ -102,7 +105,10 @@ class Platform:
         if url is None or url == self.settings.database_url:
             return self.sessions
         if self._admin_sessions is None:
-            self._admin_sessions = SessionFactory(make_engine(url, pool_size=2))
+            engine = make_engine(url, pool_size=2)
+            if self.settings.redis_url:
+                invalidation.attach(engine, self.settings.redis_url, self.settings.redis_namespace)
+            self._admin_sessions = SessionFactory(engine)
         return self._admin_sessions
 
     @property
@@ -160,6 +166,8 @@ class Platform:
         return self.settings.tenant is None and host in self.settings.platform_hosts
 
     def dispose(self) -> None:
+        invalidation.detach(self.engine)
         self.engine.dispose()
         if self._admin_sessions is not None:
+            invalidation.detach(self._admin_sessions.engine)
             self._admin_sessions.engine.dispose()

@@ -66,6 +66,15 @@ class Settings(BaseSettings):
         description="First part of every Redis key (several installs can share one Redis).",
     )
     rate_limit_window_seconds: int = Field(default=60, ge=1, le=86400)
+    principal_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=300,
+        description=(
+            "How long a worker reuses a session's loaded account (0: never). A change to an "
+            "account reaches every worker at once over Redis; this bounds it without Redis."
+        ),
+    )
     redis_pool_size: int = Field(
         default=20, ge=1, le=1000, description="Redis connections per process (bounded)."
     )

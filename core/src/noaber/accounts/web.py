@@ -21,6 +21,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import select
 
@@ -34,6 +35,7 @@ from noaber.accounts.roles import (
     Role,
 )
 from noaber.accounts.sessions import CSRF_HEADER, policy_of, touch
+from noaber.db import invalidation
 from noaber.db.session import SessionFactory, TenantSession
 from noaber.errors import Forbidden, NotFound, Unauthorized
 from noaber.platform import Platform, TenantRuntime
@@ -86,15 +88,14 @@ def principal_of_admin(admin: PlatformAdmin) -> Principal:
     )
 
 
-PRINCIPAL_CACHE_SECONDS = 2.0
-"""How long this process reuses the principal it loaded for a session's account.
-
-Bounded and invalidated: an entry holds only for the same tenant, account and session
-epoch; any change to an account through this process's sessions (disabling, logout
-everywhere, password or role change, erasure) clears the cache at once (see
-:func:`_forget_after_commit`); a change made by *another* worker process is seen
-after at most this many seconds. Timeouts and the tenant check are never cached."""
-
+# The principal loaded for a session's account is reused by this process for
+# ``Settings.principal_cache_seconds`` (default 2 s). Bounded and invalidated: an entry
+# holds only for the same tenant, account and session epoch; any committed change to an
+# account (disabling, logout everywhere, password or role change, erasure) clears the
+# cache at once (_forget_after_commit): in this process, and with Redis in every worker
+# of the install (broadcast by noaber.db.invalidation, from the noaber command too).
+# Without Redis another process sees the change after at most that long. Timeouts and
+# the tenant check are never cached.
 _PrincipalKey = tuple[str | None, str, int, Any]
 _principals: WeakKeyDictionary[SessionFactory, dict[_PrincipalKey, tuple[float, Principal]]] = (
     WeakKeyDictionary()
@@ -108,14 +109,26 @@ def forget_principals() -> None:
 
 
 _ACCOUNTS_CHANGED = "noaber_accounts_changed"
+PRINCIPALS_TOPIC = "principals"
+"""The :mod:`~noaber.db.invalidation` topic: clear every worker's principal cache."""
 
 
-def _touches_accounts(objects: Any) -> bool:
-    return any(isinstance(obj, (Account, PlatformAdmin)) for obj in objects)
+_LOGIN_BOOKKEEPING = frozenset({"failed_logins", "locked_until", "last_login_at", "totp_last_step"})
+"""Account columns every login attempt writes and no principal shows: changing only
+these leaves the caches (and the other workers) alone."""
+
+
+def _changes_principal(obj: Any) -> bool:
+    attrs = sa_inspect(obj).attrs
+    return any(a.history.has_changes() for a in attrs if a.key not in _LOGIN_BOOKKEEPING)
 
 
 def _note_account_change(session: Any, _context: Any) -> None:
-    if any(_touches_accounts(objs) for objs in (session.new, session.dirty, session.deleted)):
+    accounts = (Account, PlatformAdmin)
+    added_or_deleted = (*session.new, *session.deleted)
+    if any(isinstance(obj, accounts) for obj in added_or_deleted) or any(
+        isinstance(obj, accounts) and _changes_principal(obj) for obj in session.dirty
+    ):
         session.info[_ACCOUNTS_CHANGED] = True
 
 
@@ -128,10 +141,11 @@ def _note_account_statement(state: ORMExecuteState) -> None:
 
 def _forget_after_commit(session: Any) -> None:
     # Not at the flush: a request could load the still-committed account between the
-    # flush and the commit and keep it for PRINCIPAL_CACHE_SECONDS. (A note left by a
+    # flush and the commit and keep it for the cache's lifetime. (A note left by a
     # rolled-back change costs one needless clearing at most.)
     if session.info.pop(_ACCOUNTS_CHANGED, False):
         forget_principals()
+        invalidation.broadcast(session.bind, PRINCIPALS_TOPIC)
 
 
 event.listen(TenantSession, "after_flush", _note_account_change)
@@ -165,7 +179,7 @@ def cached_principal(
     platform: Platform, tenant: TenantRuntime | None, data: Mapping[str, Any]
 ) -> Principal | None:
     """The session's principal if this process loaded it less than
-    :data:`PRINCIPAL_CACHE_SECONDS` ago (no database, no thread), else None."""
+    ``principal_cache_seconds`` ago (no database, no thread), else None."""
     key = _principal_key(platform, tenant, data)
     cached = _cache_of(platform).get(key) if key is not None else None
     if cached is not None and cached[0] > time.monotonic():
@@ -189,7 +203,7 @@ def load_session_principal(
     slug, _kind, account_id, _epoch = key
     principal = _load_principal(platform, slug, account_id, data)
     if principal is not None:
-        cache[key] = (now + PRINCIPAL_CACHE_SECONDS, principal)
+        cache[key] = (now + platform.settings.principal_cache_seconds, principal)
     return principal
 
 

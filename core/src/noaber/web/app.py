@@ -29,7 +29,14 @@ from sqlalchemy.exc import TimeoutError as SqlTimeoutError
 import noaber
 from noaber.accounts.mail import Mailer
 from noaber.accounts.sessions import session_config
-from noaber.accounts.web import AuthMiddleware, CsrfMiddleware, auth_guard
+from noaber.accounts.web import (
+    PRINCIPALS_TOPIC,
+    AuthMiddleware,
+    CsrfMiddleware,
+    auth_guard,
+    forget_principals,
+)
+from noaber.db import invalidation
 from noaber.platform import Platform
 from noaber.plugins import BUILTIN_PLUGINS, PluginCatalog, make_plugin_manager, results_by_plugin
 from noaber.privacy.web import AccessLogMiddleware, note_status
@@ -200,6 +207,8 @@ class NoaberWebPlugin(InitPluginProtocol):
             app_config.on_shutdown.append(redis.aclose)
         app_config.on_startup.append(self._match_threads_to_connections)
         app_config.lifespan.append(self._follow_registry)
+        if settings.redis_url:
+            app_config.lifespan.append(self._follow_invalidations)
         app_config.on_shutdown.append(lambda: platform.dispose())
         return app_config
 
@@ -215,6 +224,21 @@ class NoaberWebPlugin(InitPluginProtocol):
             return
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(self._refresh_every, interval)
+            try:
+                yield
+            finally:
+                tasks.cancel_scope.cancel()
+
+    @asynccontextmanager
+    async def _follow_invalidations(self, _app: Litestar) -> AsyncIterator[None]:
+        """Clear this worker's caches when another process broadcasts a change."""
+        settings = self.platform.settings
+        assert settings.redis_url is not None
+        handlers = {PRINCIPALS_TOPIC: forget_principals}
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(
+                invalidation.listen, settings.redis_url, settings.redis_namespace, handlers
+            )
             try:
                 yield
             finally:
