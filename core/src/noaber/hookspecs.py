@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from noaber.accounts.roles import Principal
     from noaber.demo.context import DemoContext
+    from noaber.errors import Refusal, UserMessage
     from noaber.matching.columns import Array, MatchFilter, ScoreComponent
     from noaber.matching.models import Match
     from noaber.municipalities.loader import Municipality
@@ -160,15 +161,23 @@ def match_request_columns(
 @hookspec
 def check_request_transition(
     session: Session, request: HelpRequest, target: str, reason: str | None
-) -> str | None:
+) -> str | UserMessage | Refusal | None:
     """Veto a request's move to another status; return why, or ``None`` to allow it.
 
-    Called by core's request transition service (``POST /api/requests/{id}/transitions``
-    and every plugin that moves a request through it), through the tenant's manager,
-    after the workflow allowed ``request.status -> target`` and before anything changes.
-    ``session`` is the open session of the move (read what you need; do not write).
-    Every implementation is asked; if any returns a reason the move is refused with a
-    409 whose ``refused`` lists all reasons, and nothing is stored.
+    Called by core's request transition service (``POST /api/requests/{id}/transitions``,
+    the request page of the web interface, and every plugin that moves a request through
+    it), through the tenant's manager, after the workflow allowed ``request.status ->
+    target`` and before anything changes. ``session`` is the open session of the move
+    (read what you need; do not write). Every implementation is asked; if any returns a
+    reason the move is refused with a 409 whose ``refused`` lists all reasons, and
+    nothing is stored.
+
+    Return a ``noaber.errors.Refusal(detail, user_message)``: ``detail`` (English, may
+    name API routes) goes to the API's ``refused``, the ``UserMessage`` is what the
+    coordinator reads in the interface, translated by the plugin's catalogue
+    (``ui_locale_dirs``). A plain ``UserMessage`` serves both (its English text is the
+    detail). A plain ``str`` is only for the API: the interface then says the change is
+    not possible now, without the reason.
     """
 
 
@@ -230,6 +239,20 @@ def ui_template_dirs() -> Sequence[str]:  # type: ignore[empty-body]
     renders a page for that tenant. Templates found there can extend ``"base.html"``
     (core's layout) and are rendered with ``noaber.ui.templating.render(request, name,
     context)`` from the plugin's own route handlers. Plugin folders come before core's.
+    """
+
+
+@hookspec
+def ui_locale_dirs() -> Sequence[str]:  # type: ignore[empty-body]
+    """Return directories holding this plugin's translations for the web interface.
+
+    Called through the tenant's manager when the interface translates for that tenant
+    (each page, and each message built in Python such as a refusal's ``UserMessage``).
+    Each directory holds ``<lang>/LC_MESSAGES/<plugin>.po`` (gettext, English message
+    ids, compiled in memory). The tenant's translations are core's catalogue merged with
+    those of its plugins; a plugin's translation of an id wins over core's, and the
+    first implementation's over later ones (a municipality's rules module first). The
+    interface's languages are those core has a catalogue for.
     """
 
 

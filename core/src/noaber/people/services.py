@@ -13,7 +13,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from noaber.db.direct import Query, tenant_param
-from noaber.errors import InvalidInput, NotFound
+from noaber.errors import InvalidInput, NotFound, UserMessage
 from noaber.people.models import (
     HelperProfile,
     Household,
@@ -49,10 +49,14 @@ from noaber.tenancy.models import Neighbourhood
 from noaber.web.pagination import Page, Row, RowList, paginate
 
 
-def field_error(field: str, message: str) -> InvalidInput:
-    """A 422 naming the offending body field."""
+def field_error(
+    field: str, message: str, *, user_message: UserMessage | None = None
+) -> InvalidInput:
+    """A 422 naming the offending body field (``user_message``: what the interface says)."""
     return InvalidInput(
-        f"{field}: {message}", errors=[{"field": field, "source": "body", "message": message}]
+        f"{field}: {message}",
+        user_message=user_message,
+        errors=[{"field": field, "source": "body", "message": message}],
     )
 
 

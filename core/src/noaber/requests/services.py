@@ -8,7 +8,7 @@ import pluggy
 from sqlalchemy import bindparam, case
 from sqlmodel import Session, col, select
 
-from noaber.errors import Conflict, NotFound
+from noaber.errors import Conflict, NotFound, Refusal, UserMessage
 from noaber.people.models import Household, Person, Professional, utcnow
 from noaber.people.services import check_neighbourhood, field_error, note_subjects_of
 from noaber.requests.models import AskedBy, HelpRequest, TimelineEntry, TimelineKind, Urgency
@@ -173,6 +173,18 @@ def update_request(session: Session, request_id: int, data: RequestPatch) -> Hel
 
 LIST_FIELDS = frozenset({"availability", "skills", "languages"})
 
+NOT_NOW = UserMessage("This status change is not possible now.")
+
+
+def _user_messages(refusals: list[Refusal]) -> list[UserMessage]:
+    """What the interface says for each refusal, each once; a plugin that gave no user
+    message (a plain ``str``, which is an API hint) is told as the generic one."""
+    found: list[UserMessage] = []
+    for message in (r.user_message or NOT_NOW for r in refusals):
+        if message not in found:
+            found.append(message)
+    return found
+
 
 def transition_request(
     session: Session, pm: pluggy.PluginManager, request_id: int, data: TransitionIn
@@ -180,16 +192,18 @@ def transition_request(
     request = get_request(session, request_id)
     rtype = request_types_of(pm).require(request.type)
     rtype.workflow.check(request.status, data.to, data.reason, what=f"request {request_id}")
-    refused = [
-        str(why)
+    refusals = [
+        Refusal.of(why)
         for why in pm.hook.check_request_transition(
             session=session, request=request, target=data.to, reason=data.reason
         )
         if why
     ]
-    if refused:
+    if refusals:
+        refused = [r.detail for r in refusals]
         raise Conflict(
             f"request {request_id} cannot go to {data.to!r}: " + "; ".join(refused),
+            user_message=_user_messages(refusals),
             current=request.status,
             requested=data.to,
             refused=refused,

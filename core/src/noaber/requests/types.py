@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 import pluggy
 
-from noaber.errors import Conflict, InvalidInput, NotFound
+from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
+
+REASON_REQUIRED = UserMessage("A reason is required for this status.")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,13 @@ class Workflow:
         if target not in allowed:
             raise Conflict(
                 f"{what} cannot go from {current!r} to {target!r}",
+                # The interface offers only allowed moves: someone else moved it first.
+                user_message=UserMessage(
+                    "The status is now %(current)s; it cannot go to %(target)s from there. "
+                    "Reload the page and choose again.",
+                    current=current,
+                    target=target,
+                ),
                 current=current,
                 requested=target,
                 allowed=list(allowed),
@@ -54,6 +63,7 @@ class Workflow:
         if target in self.reason_required and not (reason and reason.strip()):
             raise InvalidInput(
                 f"moving {what} to {target!r} needs a reason",
+                user_message=REASON_REQUIRED,
                 errors=[{"field": "reason", "source": "body", "message": "a reason is required"}],
             )
 

@@ -1,7 +1,8 @@
 """Every message id the interface uses, for checking and updating the catalogues.
 
 ``python -m noaber.ui.catalog`` prints the ids that a language's ``.po`` file lacks
-(default ``nl``); a test fails while any is missing.
+(default ``nl``); a test fails while any is missing. :func:`check_plugin` does the same
+for a plugin's package and its own catalogues (``ui_locale_dirs``).
 """
 
 from __future__ import annotations
@@ -10,19 +11,21 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 from noaber.ui.i18n import LOCALE_DIR
 
-PACKAGE_DIR = Path(__file__).parent
-KEYWORDS = {"_": None, "gettext": None}
+PACKAGE_DIR = Path(__file__).parents[1]  # all of core: services raise UserMessages too
+KEYWORDS = {"_": None, "gettext": None, "UserMessage": None}
 
 
-def _from_code() -> Iterator[str]:
+def _from_code(package_dir: Path = PACKAGE_DIR) -> Iterator[str]:
     method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
     options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(PACKAGE_DIR), method_map=method_map, options_map=options, keywords=KEYWORDS
+        str(package_dir), method_map=method_map, options_map=options, keywords=KEYWORDS
     ):
         if isinstance(message, str) and message:
             yield message
@@ -72,13 +75,36 @@ def message_ids(*, matching: bool = True) -> set[str]:
     return found | set(_from_matching()) if matching else found
 
 
-def missing(locale: str = "nl", *, matching: bool = True) -> list[str]:
-    from babel.messages.pofile import read_po
+def _read(po: Path, locale: str) -> Catalog:
+    with po.open("rb") as fp:
+        return read_po(fp, locale=locale)
 
-    with (LOCALE_DIR / locale / "LC_MESSAGES" / "noaber.po").open("rb") as fp:
-        catalog = read_po(fp, locale=locale)
-    have = {m.id for m in catalog if m.id and m.string}
-    return sorted(message_ids(matching=matching) - have)
+
+def _translated(catalog: Catalog) -> set[str]:
+    return {m.id for m in catalog if isinstance(m.id, str) and m.id and m.string}
+
+
+def missing(locale: str = "nl", *, matching: bool = True) -> list[str]:
+    catalog = _read(LOCALE_DIR / locale / "LC_MESSAGES" / "noaber.po", locale)
+    return sorted(message_ids(matching=matching) - _translated(catalog))
+
+
+def check_plugin(package_dir: Path, locale_dir: Path, locale: str = "nl") -> list[str]:
+    """What is wrong with a plugin's translations into ``locale``: each message id its
+    package uses (``UserMessage("...")``, ``_()``, templates) that neither its catalogues
+    under ``locale_dir`` nor core's translate, and each translation whose placeholders
+    differ from its id's. A plugin's test asserts the list is empty."""
+    catalogues = [
+        _read(po, locale) for po in sorted((locale_dir / locale / "LC_MESSAGES").glob("*.po"))
+    ]
+    have = _translated(_read(LOCALE_DIR / locale / "LC_MESSAGES" / "noaber.po", locale))
+    problems: list[str] = []
+    for catalog in catalogues:
+        have |= _translated(catalog)
+        for message, errors in catalog.check():
+            problems += [f"{message.id!r}: {error}" for error in errors]
+    missing = sorted(set(_from_code(package_dir)) - have)
+    return [f"no translation: {m!r}" for m in missing] + problems
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,8 +21,9 @@ from typing import Any, TypeGuard
 from litestar import Request
 from pydantic import BaseModel, ValidationError
 
-from noaber.errors import InvalidInput
+from noaber.errors import InvalidInput, NoaberError, UserMessage
 from noaber.tenancy.context import require_tenant
+from noaber.ui.i18n import translate
 
 TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -143,6 +144,15 @@ def service_errors(
             state.general.append(gettext("Please check what you filled in."))
     if not errors:
         state.general.append(gettext("Please check what you filled in."))
+
+
+def refusal_messages(
+    exc: NoaberError, gettext: Callable[[str], str], fallback: UserMessage
+) -> list[str]:
+    """What a refused action tells the person: every user message the error carries
+    (one per plugin that refused), in their language; ``fallback`` only when it carries
+    none."""
+    return [translate(m, gettext) for m in exc.user_messages or (fallback,)]
 
 
 class FormTokens:

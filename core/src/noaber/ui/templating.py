@@ -20,15 +20,15 @@ from litestar.utils.scope.state import ScopeState
 
 from noaber.platform import TenantRuntime
 from noaber.ui.contrib import NavItem
-from noaber.ui.i18n import choose_locale, translations
+from noaber.ui.i18n import choose_locale, locale_dirs, nl_date, translations
 from noaber.ui.identity import Viewer, viewer_of
 from noaber.web.dependencies import TENANT_SCOPE_KEY
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
-_environments: weakref.WeakKeyDictionary[pluggy.PluginManager, dict[str, Environment]] = (
-    weakref.WeakKeyDictionary()
-)
+_environments: weakref.WeakKeyDictionary[
+    pluggy.PluginManager, dict[tuple[str, tuple[str, ...]], Environment]
+] = weakref.WeakKeyDictionary()
 
 
 def _hex(colour: str) -> tuple[float, float, float]:
@@ -63,8 +63,11 @@ def readable_on_white(colour: str, fallback: str = "#154273") -> str:
 
 
 def environment(pm: pluggy.PluginManager, locale: str) -> Environment:
+    # Keyed by the catalogue directories too, so templates always translate with the
+    # same catalogues as gettext_for (a plugin registered later is picked up).
+    catalogues = locale_dirs(pm)
     per_locale = _environments.setdefault(pm, {})
-    env = per_locale.get(locale)
+    env = per_locale.get((locale, catalogues))
     if env is None:
         dirs = [str(TEMPLATE_DIR)]
         for contributed in pm.hook.ui_template_dirs():
@@ -78,17 +81,11 @@ def environment(pm: pluggy.PluginManager, locale: str) -> Environment:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+        env.install_gettext_translations(translations(locale, catalogues), newstyle=True)  # type: ignore[attr-defined]
         env.filters["nl_date"] = nl_date
         env.filters["nl_number"] = nl_number
-        per_locale[locale] = env
+        per_locale[(locale, catalogues)] = env
     return env
-
-
-def nl_date(value: Any) -> str:
-    if value is None:
-        return "\u2013"
-    return str(value.strftime("%d-%m-%Y %H:%M" if hasattr(value, "hour") else "%d-%m-%Y"))
 
 
 def nl_number(value: Any, digits: int = 0) -> str:
@@ -169,6 +166,10 @@ def render(
 
 
 def gettext_for(request: Request[Any, Any, Any]) -> Callable[[str], str]:
-    """The translation function for messages built in Python (form errors)."""
+    """The translation function for messages built in Python (form errors, refusals):
+    the tenant's catalogues, core's merged with its plugins' (core's alone outside a
+    tenant)."""
     locale = choose_locale(request.headers.get("accept-language"))
-    return translations(locale).gettext
+    tenant: TenantRuntime | None = request.scope["state"].get(TENANT_SCOPE_KEY)
+    catalogues = locale_dirs(tenant.plugins) if tenant is not None else ()
+    return translations(locale, catalogues).gettext

@@ -21,6 +21,7 @@ import numpy as np
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from noaber.errors import Refusal, UserMessage
 from noaber.matching.columns import Array, HelperColumns, MatchFilter, RequestBatch, ScoreComponent
 from noaber.matching.models import Match
 from noaber_buurtgezinnen.models import Family, FamilyKind, Visit
@@ -201,7 +202,13 @@ COMPONENTS = (
 )
 
 
-def check_request_transition(session: Session, request: Any, target: str) -> str | None:
+NO_PROPOSAL = UserMessage(
+    "No steungezin has been proposed yet. Propose a steungezin first; then the request "
+    "can be set to gekoppeld."
+)
+
+
+def check_request_transition(session: Session, request: Any, target: str) -> Refusal | None:
     """Keep core's generic request route in step with the plugin's records."""
     from noaber_buurtgezinnen.models import Coupling
 
@@ -217,16 +224,27 @@ def check_request_transition(session: Session, request: Any, target: str) -> str
         )
     ).first()
     if target == "zoeken" and family.intake_completed_on is None:
-        return f"the intake is not complete; close it with POST {base}/intake/complete"
+        return Refusal(
+            f"the intake is not complete; close it with POST {base}/intake/complete",
+            UserMessage(
+                "The family's intake is not complete yet. Complete the intake first: the "
+                "visits and the four intake questions."
+            ),
+        )
     if target == "gekoppeld" and running is None and proposed_match(session, request.id) is None:
-        return (
+        return Refusal(
             "propose a steungezin first (POST /api/matches), or couple the family to one "
-            "with POST /api/buurtgezinnen/couplings/"
+            "with POST /api/buurtgezinnen/couplings/",
+            NO_PROPOSAL,
         )
     if request.status == "gekoppeld" and running is not None:
-        return (
+        return Refusal(
             f"the family's coupling {running} is still running; close it with "
-            f"POST /api/buurtgezinnen/couplings/{running}/steps"
+            f"POST /api/buurtgezinnen/couplings/{running}/steps",
+            UserMessage(
+                "The family's coupling with a steungezin is still running. Close the "
+                "coupling first."
+            ),
         )
     return None
 

@@ -21,6 +21,7 @@ from noaber_buurtgezinnen.workflow import REQUEST_TYPE
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from noaber.errors import Refusal
     from noaber.matching.models import Match
     from noaber.municipalities.loader import Municipality
     from noaber.platform import TenantRuntime
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 NAME = "buurtgezinnen"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+LOCALE = Path(__file__).parent / "locale"
 
 
 @hookimpl
@@ -97,10 +99,15 @@ def match_request_columns(
 
 
 @hookimpl
-def check_request_transition(session: Session, request: HelpRequest, target: str) -> str | None:
+def check_request_transition(session: Session, request: HelpRequest, target: str) -> Refusal | None:
     from noaber_buurtgezinnen.matching import check_request_transition as check
 
     return check(session, request, target)
+
+
+@hookimpl
+def ui_locale_dirs() -> Sequence[str]:
+    return [str(LOCALE)]
 
 
 @hookimpl

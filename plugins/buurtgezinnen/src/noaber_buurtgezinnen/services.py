@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
-from noaber.errors import Conflict, InvalidInput, NotFound
+from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.matching.models import Match
 from noaber.matching.schemas import MatchIn, MatchTransitionIn
 from noaber.matching.services import add_months, get_match, propose_match, transition_match
@@ -36,6 +36,7 @@ from noaber.requests.schemas import RequestIn, TransitionIn
 from noaber.requests.services import create_request, get_request, transition_request
 from noaber.tenancy.context import require_tenant
 from noaber_buurtgezinnen.matching import (
+    NO_PROPOSAL,
     intake_answers_missing,
     proposed_match,
     settings_of,
@@ -76,17 +77,22 @@ from noaber_buurtgezinnen.schemas import (
 from noaber_buurtgezinnen.settings import BuurtgezinnenSettings
 from noaber_buurtgezinnen.workflow import BUURTGEZIN, REQUEST_TYPE, RUNNING
 
-# What a coordinator reads when core's matching excludes a steungezin.
+# What a coordinator reads when core's matching excludes a steungezin (the English text
+# is also the API's).
 FILTER_MESSAGES = {
-    "active": "the steungezin is paused",
-    "capacity": "the steungezin already supports as many families as it may",
-    "reach": "the steungezin lives too far away: the vraaggezin's neighbourhood is not its own "
-    "or a nearby one",
-    "vog": "the steungezin has no valid VOG (certificate of conduct)",
-    "child_ages": "the children's ages lie outside the ages the steungezin prefers",
-    "availability": "the steungezin is not available at the wished times",
-    "buurtgezinnen_steungezin": "the steungezin's intake visits or competence check are missing",
-    "buurtgezinnen_intake": "the vraaggezin's intake is not complete",
+    "active": UserMessage("the steungezin is paused"),
+    "capacity": UserMessage("the steungezin already supports as many families as it may"),
+    "reach": UserMessage(
+        "the steungezin lives too far away: the vraaggezin's neighbourhood is not its own "
+        "or a nearby one"
+    ),
+    "vog": UserMessage("the steungezin has no valid VOG (certificate of conduct)"),
+    "child_ages": UserMessage("the children's ages lie outside the ages the steungezin prefers"),
+    "availability": UserMessage("the steungezin is not available at the wished times"),
+    "buurtgezinnen_steungezin": UserMessage(
+        "the steungezin's intake visits or competence check are missing"
+    ),
+    "buurtgezinnen_intake": UserMessage("the vraaggezin's intake is not complete"),
 }
 
 
@@ -305,29 +311,39 @@ def _vog_valid_until(tenant: TenantRuntime, session: Session, family: Family) ->
 
 def missing_for_matching(
     session: Session, tenant: TenantRuntime, family: Family, today: date | None = None
-) -> list[str]:
-    """What still stands between this family and a coupling, in a coordinator's words."""
+) -> list[UserMessage]:
+    """What still stands between this family and a coupling, in a coordinator's words
+    (``str()`` of each is the API's English)."""
     cfg = settings(tenant)
     today = today or date.today()
     visits = len(_visits(session, family.id or 0))
     missing = []
     if visits < cfg.minimum_intake_visits:
         missing.append(
-            f"{cfg.minimum_intake_visits - visits} more intake visit(s) "
-            f"({visits} of {cfg.minimum_intake_visits} made)"
+            UserMessage(
+                "%(count)s more intake visit(s) (%(made)s of %(required)s made)",
+                count=cfg.minimum_intake_visits - visits,
+                made=visits,
+                required=cfg.minimum_intake_visits,
+            )
         )
     if family.kind is FamilyKind.vraaggezin:
-        missing += [f"intake question {name}" for name in intake_answers_missing(family)]
+        missing += [
+            UserMessage("intake question %(name)s", name=name)
+            for name in intake_answers_missing(family)
+        ]
     else:
         until = _vog_valid_until(tenant, session, family)
         if until is None:
-            missing.append("a VOG")
+            missing.append(UserMessage("a VOG"))
         elif until < today:
-            missing.append(f"a new VOG (the last one expired on {until})")
+            missing.append(
+                UserMessage("a new VOG (the last one expired on %(until)s)", until=until)
+            )
         if family.competence_checked_on is None:
-            missing.append("the competence check")
+            missing.append(UserMessage("the competence check"))
         if family.stopped_on is not None:
-            missing.append(f"the steungezin stopped on {family.stopped_on}")
+            missing.append(UserMessage("the steungezin stopped on %(on)s", on=family.stopped_on))
     return missing
 
 
@@ -335,7 +351,7 @@ def family_out(session: Session, tenant: TenantRuntime, family: Family) -> Famil
     household = session.exec(select(Household).where(Household.id == family.household_id)).one()
     request = get_request(session, family.request_id) if family.request_id else None
     helper = get_helper(session, family.helper_id) if family.helper_id else None
-    missing = missing_for_matching(session, tenant, family)
+    missing = [str(m) for m in missing_for_matching(session, tenant, family)]
     return FamilyOut(
         id=family.id or 0,
         kind=family.kind,
@@ -567,6 +583,50 @@ def _future_review(day: date | None, field: str) -> None:
         )
 
 
+def _not_open(family: str, status: str) -> UserMessage:
+    """Why a vraaggezin whose request is not open for matching cannot be coupled."""
+    if status == "aangemeld":
+        return UserMessage(
+            "%(family)s cannot be coupled yet: the intake has not started. Start the intake "
+            "with a first visit.",
+            family=family,
+        )
+    if status == "intake":
+        return UserMessage(
+            "%(family)s cannot be coupled yet: the intake is not complete. Complete the "
+            "intake first.",
+            family=family,
+        )
+    if status == "gekoppeld":
+        return UserMessage("%(family)s is already coupled to a steungezin.", family=family)
+    return UserMessage(
+        "%(family)s cannot be coupled: the request is %(status)s.", family=family, status=status
+    )
+
+
+def _vog_invalid(family: str, until: date | None) -> UserMessage:
+    """Why a steungezin without a VOG valid on the kennismaking cannot be coupled."""
+    if until is None:
+        return UserMessage(
+            "%(family)s has no VOG yet. A steungezin can only be coupled with a valid VOG: "
+            "record it first.",
+            family=family,
+        )
+    if until < date.today():
+        return UserMessage(
+            "The VOG of %(family)s expired on %(until)s. A steungezin can only be coupled "
+            "with a valid VOG: record a new one first.",
+            family=family,
+            until=until,
+        )
+    return UserMessage(
+        "The VOG of %(family)s expires on %(until)s, before the kennismaking. Record a new "
+        "VOG first.",
+        family=family,
+        until=until,
+    )
+
+
 def create_coupling(session: Session, tenant: TenantRuntime, data: CouplingIn) -> Coupling:
     cfg = settings(tenant)
     vraag = get_family(session, data.vraaggezin_id, FamilyKind.vraaggezin)
@@ -587,7 +647,11 @@ def create_coupling(session: Session, tenant: TenantRuntime, data: CouplingIn) -
             "intake": "its intake is not complete",
             "gekoppeld": "it is already coupled to a steungezin",
         }.get(request.status, f"its request is {request.status}")
-        raise Conflict(f"{vraag_name} cannot be coupled: {reason}", request_status=request.status)
+        raise Conflict(
+            f"{vraag_name} cannot be coupled: {reason}",
+            user_message=_not_open(vraag_name, request.status),
+            request_status=request.status,
+        )
     until = _vog_valid_until(tenant, session, steun)
     latest = max(date.today(), data.kennismaking_on)
     if until is None or until < latest:
@@ -595,14 +659,21 @@ def create_coupling(session: Session, tenant: TenantRuntime, data: CouplingIn) -
         raise Conflict(
             f"{steun_name} {detail}; a steungezin can only be coupled with a valid VOG "
             "(certificate of conduct)",
+            user_message=_vog_invalid(steun_name, until),
             excluded_by="vog",
         )
     visits = visit_counts(session, [steun.id or 0]).get(steun.id or 0, 0)
     if not steungezin_ready(steun, visits, cfg):
+        missing = missing_for_matching(session, tenant, steun)
         raise Conflict(
             f"{steun_name} cannot be coupled yet: "
-            + "; ".join(missing_for_matching(session, tenant, steun))
+            + "; ".join(str(m) for m in missing)
             + " still missing",
+            user_message=UserMessage(
+                "%(family)s cannot be coupled yet. Still needed: %(missing)s.",
+                family=steun_name,
+                missing=missing,
+            ),
             excluded_by="buurtgezinnen_steungezin",
         )
     running = _running(session, steun)
@@ -610,6 +681,12 @@ def create_coupling(session: Session, tenant: TenantRuntime, data: CouplingIn) -
         raise Conflict(
             f"{steun_name} already supports {running} famil{'y' if running == 1 else 'ies'}; "
             f"a steungezin supports at most {cfg.max_couplings_per_steungezin} at a time here",
+            user_message=UserMessage(
+                "%(family)s cannot support another family: the maximum number of couplings "
+                "at a time (%(max)s) is reached. Choose another steungezin.",
+                family=steun_name,
+                max=cfg.max_couplings_per_steungezin,
+            ),
             excluded_by="capacity",
         )
     try:
@@ -620,11 +697,20 @@ def create_coupling(session: Session, tenant: TenantRuntime, data: CouplingIn) -
         )
     except Conflict as exc:
         failed = exc.extra.get("failed_filters") or []
-        reasons = [FILTER_MESSAGES.get(f, f) for f in failed]
-        if not reasons:
+        if not failed:
             raise
+        reasons = [
+            FILTER_MESSAGES.get(f) or UserMessage("the rule %(rule)s", rule=f) for f in failed
+        ]
         raise Conflict(
-            f"{steun_name} and {vraag_name} cannot be coupled: " + "; ".join(reasons),
+            f"{steun_name} and {vraag_name} cannot be coupled: "
+            + "; ".join(str(FILTER_MESSAGES.get(f, f)) for f in failed),
+            user_message=UserMessage(
+                "%(steungezin)s and %(vraaggezin)s cannot be coupled: %(reasons)s.",
+                steungezin=steun_name,
+                vraaggezin=vraag_name,
+                reasons=reasons,
+            ),
             **exc.extra,
         ) from None
     coupling = Coupling(
@@ -657,7 +743,9 @@ def couple_proposed_match(session: Session, request: HelpRequest) -> Coupling | 
         return None
     found = proposed_match(session, request.id)
     if found is None:  # check_request_transition refuses this move before it happens
-        raise Conflict(f"request {request.id} has no proposed steungezin to couple")
+        raise Conflict(
+            f"request {request.id} has no proposed steungezin to couple", user_message=NO_PROPOSAL
+        )
     match, steun = found
     coupling = Coupling(
         tenant_id=require_tenant(),
@@ -714,6 +802,14 @@ def _apply_step(
             f"coupling {coupling.id} is in {coupling.phase.value}; the next step is "
             + " or ".join(allowed or ("none: it is closed",))
             + f", not {data.to}. Steps cannot be skipped.",
+            user_message=UserMessage(
+                "The coupling is in %(phase)s; possible next steps: %(allowed)s. Steps cannot "
+                "be skipped.",
+                phase=coupling.phase.value,
+                allowed=list(allowed),
+            )
+            if allowed
+            else UserMessage("The coupling is closed; it takes no more steps."),
             current=coupling.phase.value,
             requested=data.to,
             allowed=list(allowed),
@@ -722,7 +818,14 @@ def _apply_step(
     _not_future(on, "on", f"the start of {data.to}")
     previous = _last_date(coupling)
     if on < previous:
-        raise field_error("on", f"{on} lies before the previous step ({previous})")
+        raise field_error(
+            "on",
+            f"{on} lies before the previous step ({previous})",
+            user_message=UserMessage(
+                "The previous step is dated %(previous)s; this step cannot start before it.",
+                previous=previous,
+            ),
+        )
     if data.first_review_on is not None and data.to != "actief":
         raise field_error("first_review_on", "is only given when the coupling becomes actief")
     if data.to == "proefperiode":
@@ -737,7 +840,16 @@ def _apply_step(
         _future_review(data.first_review_on, "first_review_on")
         first = data.first_review_on or coupling.next_review_on
         if first is not None and first <= on:
-            raise field_error("first_review_on", f"{first} must lie after the start ({on})")
+            raise field_error(
+                "first_review_on",
+                f"{first} must lie after the start ({on})",
+                user_message=UserMessage(
+                    "The first review (%(review)s) must lie after the start of the coupling "
+                    "(%(start)s).",
+                    review=first,
+                    start=on,
+                ),
+            )
         coupling.active_since = on
         coupling.next_review_on = first or add_months(on, cfg.review_interval_months)
     else:
@@ -758,6 +870,11 @@ def _end_reason(reason: str | None) -> tuple[EndReason, str | None]:
             "a Buurtgezinnen coupling closes with one of these reasons: "
             + ", ".join(r.value for r in EndReason)
             + " (optionally followed by ': ' and a note)",
+            user_message=UserMessage(
+                "Close a coupling with one of these reasons: %(reasons)s. A note may follow "
+                "after a colon, for example 'verhuisd: naar Zwolle'.",
+                reasons=[r.value for r in EndReason],
+            ),
         ) from None
 
 
@@ -782,6 +899,10 @@ def follow_match(
             f"match {match.id} is a proposed steungezin, not yet a coupling: couple the "
             "families first (move the request to gekoppeld, or use the coupling route) "
             "before the kennismaking moves on",
+            user_message=UserMessage(
+                "This steungezin is only proposed, not yet coupled. Set the request to "
+                "gekoppeld first; then the kennismaking can move on."
+            ),
             current=previous,
             requested=target,
         )
@@ -792,6 +913,10 @@ def follow_match(
             f"coupling {coupling.id} is in {coupling.phase.value}, but its match was in "
             f"{previous}; take the step on the coupling "
             f"(POST /api/buurtgezinnen/couplings/{coupling.id}/steps)",
+            user_message=UserMessage(
+                "The coupling is already in %(phase)s. Reload the page and choose the next step.",
+                phase=coupling.phase.value,
+            ),
             current=coupling.phase.value,
             requested=target,
         )
@@ -799,7 +924,11 @@ def follow_match(
     if target == "afspraken":
         if not (reason or "").strip():
             raise field_error(
-                "reason", "record the agreement the families made as the reason of this step"
+                "reason",
+                "record the agreement the families made as the reason of this step",
+                user_message=UserMessage(
+                    "Write the agreement the families made as the reason of this step."
+                ),
             )
         data["agreement"] = reason
     elif target == "afgesloten":
@@ -812,6 +941,7 @@ def follow_match(
             raise
         raise Conflict(
             f"coupling {coupling.id} cannot go to {target} now: {exc.detail}",
+            user_message=exc.user_messages,
             current=coupling.phase.value,
             requested=target,
         ) from None
@@ -824,7 +954,13 @@ def _close(coupling: Coupling, on: date, reason: EndReason | None, note: str | N
     if reason is None:
         raise field_error("reason", "say why the coupling ends (e.g. doel_bereikt, verhuisd)")
     if reason is EndReason.anders and not (note or "").strip():
-        raise field_error("note", "describe the reason when it is anders")
+        raise field_error(
+            "note",
+            "describe the reason when it is anders",
+            user_message=UserMessage(
+                "Describe the reason when it is anders, for example 'anders: a note'."
+            ),
+        )
     coupling.ended_on = on
     coupling.end_reason = reason
     coupling.end_note = note

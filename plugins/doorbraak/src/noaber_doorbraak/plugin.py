@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from noaber import hookimpl
 from noaber.demo.context import DemoContext
+from noaber.errors import Refusal, UserMessage
 from noaber.programmes import programme_route
 from noaber.requests.models import HelpRequest
 from noaber.requests.types import RequestType
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 NAME = "doorbraak"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+LOCALE = Path(__file__).parent / "locale"
 
 
 @hookimpl
@@ -60,17 +62,26 @@ def request_types(register: Callable[[RequestType], None]) -> None:
 @hookimpl
 def check_request_transition(
     session: Session, request: HelpRequest, target: str, reason: str | None
-) -> str | None:
+) -> Refusal | None:
     """A breakthrough case is only closed with its outcome (goal met, partly, not)."""
     from noaber_doorbraak.services import has_outcome
     from noaber_doorbraak.workflow import CLOSED, REQUEST_TYPE
 
     if request.type != REQUEST_TYPE or target != CLOSED or has_outcome(session, request.id):
         return None
-    return (
+    return Refusal(
         "a breakthrough case is closed with its outcome (behaald, deels_behaald, niet_behaald): "
-        "use POST /api/doorbraak/cases/{id}/close"
+        "use POST /api/doorbraak/cases/{id}/close",
+        UserMessage(
+            "A doorbraak case is closed together with its outcome (behaald, deels behaald or "
+            "niet behaald). Close it with its outcome in the doorbraak case itself."
+        ),
     )
+
+
+@hookimpl
+def ui_locale_dirs() -> Sequence[str]:
+    return [str(LOCALE)]
 
 
 @hookimpl

@@ -20,11 +20,13 @@ from noaber_wijkbedrijf import models  # noqa: F401  (registers the tables on th
 from noaber_wijkbedrijf.settings import WijkbedrijfSettings
 
 if TYPE_CHECKING:
+    from noaber.errors import Refusal
     from noaber.platform import TenantRuntime
     from noaber.ui.contrib import ReportTable
 
 NAME = "wijkbedrijf"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+LOCALE = Path(__file__).parent / "locale"
 
 
 @hookimpl
@@ -89,10 +91,15 @@ def match_request_columns(session: Session, request_ids: Array) -> Mapping[str, 
 
 
 @hookimpl
-def check_request_transition(session: Session, request: HelpRequest, target: str) -> str | None:
+def check_request_transition(session: Session, request: HelpRequest, target: str) -> Refusal | None:
     from noaber_wijkbedrijf.services import check_transition
 
     return check_transition(session, request, target)
+
+
+@hookimpl
+def ui_locale_dirs() -> Sequence[str]:
+    return [str(LOCALE)]
 
 
 @hookimpl

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from noaber.accounts.access import current_principal, require_access
 from noaber.accounts.mail import Mail, Mailer, MailNotSent
-from noaber.errors import Conflict, NotFound
+from noaber.errors import Conflict, NotFound, Refusal, UserMessage
 from noaber.matching import services as matching
 from noaber.matching.columns import DAYS, PARTS
 from noaber.matching.schemas import MatchIn, MatchTransitionIn, SuggestionsOut
@@ -705,24 +705,52 @@ def list_hours(
 # --- consistency of the request workflow --------------------------------------------------
 
 
-def check_transition(session: Session, request: HelpRequest, target: str) -> str | None:
+def check_transition(session: Session, request: HelpRequest, target: str) -> Refusal | None:
     """Why a ``klus`` request may not move to ``target`` (core's transition route included),
     or None. The job's planning, hours and invoices decide, not only the workflow."""
     if request.type != REQUEST_TYPE:
         return None
     job = session.exec(select(Job).where(Job.request_id == request.id)).first()
     if job is None:
-        return "a klus is taken in through /api/wijkbedrijf/jobs; this request has no job"
+        return Refusal(
+            "a klus is taken in through /api/wijkbedrijf/jobs; this request has no job",
+            UserMessage(
+                "This request has no klus in the wijkbedrijf yet. Take the klus in through "
+                "the wijkbedrijf first."
+            ),
+        )
     statuses = {a.status for a in assignments_of(session, job.id or 0)}
     if target == "ingepland" and AssignmentStatus.bevestigd not in statuses:
-        return "a job is planned once a volunteer confirmed (POST /api/wijkbedrijf/assignments/{id}/confirm)"
+        return Refusal(
+            "a job is planned once a volunteer confirmed "
+            "(POST /api/wijkbedrijf/assignments/{id}/confirm)",
+            UserMessage(
+                "No volunteer has confirmed this klus yet. It is planned once a volunteer "
+                "has confirmed."
+            ),
+        )
     if target == "aangemeld" and AssignmentStatus.bevestigd in statuses:
-        return "a volunteer is still confirmed on this job; withdraw the planning first"
+        return Refusal(
+            "a volunteer is still confirmed on this job; withdraw the planning first",
+            UserMessage(
+                "A volunteer is still confirmed on this klus. Withdraw the planning first."
+            ),
+        )
     if target == "afgerond":
         from noaber_wijkbedrijf.invoices import billable_hours, open_invoices
 
         if billable_hours(session, job_id=job.id):
-            return "the job has approved hours that are not invoiced yet"
+            return Refusal(
+                "the job has approved hours that are not invoiced yet",
+                UserMessage(
+                    "This klus has approved hours that are not invoiced yet. Invoice them first."
+                ),
+            )
         if open_invoices(session, job.id or 0):
-            return "the job has an unpaid invoice"
+            return Refusal(
+                "the job has an unpaid invoice",
+                UserMessage(
+                    "This klus has an unpaid invoice. Finish the klus once it has been paid."
+                ),
+            )
     return None

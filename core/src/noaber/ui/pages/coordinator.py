@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from sqlmodel import Session, col, select
 
-from noaber.errors import Conflict, InvalidInput, NotFound
+from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.matching.models import Match
 from noaber.matching.schemas import MatchIn, MatchTransitionIn
 from noaber.matching.services import (
@@ -25,19 +26,21 @@ from noaber.platform import TenantRuntime
 from noaber.requests.models import AskedBy, HelpRequest, Urgency
 from noaber.requests.schemas import RequestIn, TimelineIn, TransitionIn
 from noaber.requests.services import (
+    NOT_NOW,
     add_request_entry,
     create_request,
     get_request,
     list_requests,
     transition_request,
 )
-from noaber.requests.types import request_types_of
+from noaber.requests.types import REASON_REQUIRED, request_types_of
 from noaber.ui.accounts import note_subjects
 from noaber.ui.forms import (
     FormState,
     as_list,
     new_form_token,
     read_form,
+    refusal_messages,
     service_errors,
     split_tags,
     valid_token,
@@ -69,6 +72,12 @@ PAGE_SIZE = 25
 
 def actor_of(request: Request[Any, Any, Any]) -> str:
     return viewer_of(request).name or "coordinator"
+
+
+def _status_fallback(exc: InvalidInput | Conflict) -> UserMessage:
+    """The generic message of a refused status change that carries none of its own (a
+    422 from a status change is a missing reason)."""
+    return REASON_REQUIRED if isinstance(exc, InvalidInput) else NOT_NOW
 
 
 def check_programme(
@@ -266,7 +275,7 @@ class CoordinatorPages(Controller):
         db_session: Session,
         request_id: FromPath[int],
         *,
-        status_error: str | None = None,
+        status_errors: Sequence[str] = (),
         note_error: str | None = None,
         status_code: int = 200,
     ) -> Response[Any]:
@@ -324,7 +333,7 @@ class CoordinatorPages(Controller):
                     for i in nav_items(tenant, viewer_of(request), section="intake")
                     if i.request_type in (None, help_request.type)
                 ],
-                "status_error": status_error,
+                "status_errors": status_errors,
                 "note_error": note_error,
             },
             status_code=status_code,
@@ -358,7 +367,7 @@ class CoordinatorPages(Controller):
         if not isinstance(data, TransitionForm):
             return await in_thread(
                 lambda: self._request_with_error(
-                    request, tenant, db_session, request_id, _("Choose a new status.")
+                    request, tenant, db_session, request_id, [_("Choose a new status.")]
                 )
             )
         actor = actor_of(request)
@@ -377,13 +386,9 @@ class CoordinatorPages(Controller):
             await in_thread(work)
         except (InvalidInput, Conflict) as exc:
             await in_thread(db_session.rollback)
-            message = (
-                _("A reason is required for this status.")
-                if isinstance(exc, InvalidInput)
-                else _("This status change is not possible now.")
-            )
+            messages = refusal_messages(exc, _, _status_fallback(exc))
             return await in_thread(
-                lambda: self._request_with_error(request, tenant, db_session, request_id, message)
+                lambda: self._request_with_error(request, tenant, db_session, request_id, messages)
             )
         return redirect(f"/aanvragen/{request_id}")
 
@@ -393,10 +398,10 @@ class CoordinatorPages(Controller):
         tenant: TenantRuntime,
         session: Session,
         request_id: FromPath[int],
-        message: str,
+        messages: Sequence[str],
     ) -> Response[Any]:
         return self._request_response(
-            request, tenant, session, request_id, status_error=message, status_code=422
+            request, tenant, session, request_id, status_errors=messages, status_code=422
         )
 
     @post("/aanvragen/{request_id:int}/notities", name="ui-request-note")
@@ -529,7 +534,7 @@ class CoordinatorPages(Controller):
         db_session: Session,
         match_id: FromPath[int],
         *,
-        status_error: str | None = None,
+        status_errors: Sequence[str] = (),
         status_code: int = 200,
     ) -> Response[Any]:
         _ = gettext_for(request)
@@ -562,7 +567,7 @@ class CoordinatorPages(Controller):
                 "current_explanation": explanation,
                 "timeline": timeline_lines(entries, _),
                 "hours": hours_entries(db_session, match_ids=[match_id]),
-                "status_error": status_error,
+                "status_errors": status_errors,
             },
             status_code=status_code,
         )
@@ -581,13 +586,13 @@ class CoordinatorPages(Controller):
         data = validate(TransitionForm, {k: v or None for k, v in values.items()}, form, _)
         actor = actor_of(request)
 
-        def error(message: str) -> Response[Any]:
+        def error(messages: Sequence[str]) -> Response[Any]:
             return self._coupling_response(
-                request, tenant, db_session, match_id, status_error=message, status_code=422
+                request, tenant, db_session, match_id, status_errors=messages, status_code=422
             )
 
         if not isinstance(data, TransitionForm):
-            return await in_thread(lambda: error(_("Choose a new status.")))
+            return await in_thread(lambda: error([_("Choose a new status.")]))
 
         def work() -> None:
             match = get_match(db_session, match_id)
@@ -603,10 +608,6 @@ class CoordinatorPages(Controller):
             await in_thread(work)
         except (InvalidInput, Conflict) as exc:
             await in_thread(db_session.rollback)
-            message = (
-                _("A reason is required for this status.")
-                if isinstance(exc, InvalidInput)
-                else _("This status change is not possible now.")
-            )
-            return await in_thread(lambda: error(message))
+            messages = refusal_messages(exc, _, _status_fallback(exc))
+            return await in_thread(lambda: error(messages))
         return redirect(f"/koppelingen/{match_id}")
