@@ -329,3 +329,15 @@ def test_forms_need_the_sessions_csrf_token(platform, client_for):
     page = client.get(f"/aanvragen/{request_id}").text
     assert "b</li>" in page or ">b<" in page or "<br>b" in page
     assert "<br>a" not in page
+
+
+def test_every_page_links_an_icon_that_is_served(client_for):
+    """Browsers ask for an icon on every page; without one each page view costs a 404."""
+    client = client_for("meppel", anonymous=True)
+    page = client.get("/")
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page.text)
+    assert icon, "no icon link in the layout"
+    served = client.get(icon.group(1))
+    assert served.status_code == 200
+    assert served.headers["content-type"].startswith("image/svg+xml")
+    assert b"<svg" in served.content
