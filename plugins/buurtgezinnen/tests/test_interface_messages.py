@@ -15,6 +15,7 @@ from noaber.tenancy.context import tenant_scope
 from noaber.ui.catalog import check_plugin
 from noaber.ui.i18n import translate, translations_for
 from noaber_buurtgezinnen import services
+from noaber_buurtgezinnen.matching import COMPONENTS, FILTERS
 from noaber_buurtgezinnen.plugin import LOCALE
 from noaber_buurtgezinnen.schemas import CouplingIn
 
@@ -31,8 +32,14 @@ def coordinator(client_for: Any) -> Any:
     return client_for("meppel", role="coordinator", programme="buurtgezinnen")
 
 
-def test_every_message_of_the_plugin_has_a_dutch_translation():
+def test_every_message_of_the_plugin_has_a_dutch_translation(platform):
     assert check_plugin(Path(noaber_buurtgezinnen.__file__).parent, LOCALE) == []
+    # The descriptions of its matching criteria (explanations, refused proposals) too.
+    gettext = translations_for(platform.tenants["meppel"].plugins, "nl").gettext
+    untranslated = [
+        c.description for c in (*FILTERS, *COMPONENTS) if gettext(c.description) == c.description
+    ]
+    assert untranslated == []
 
 
 def test_the_request_page_says_in_dutch_why_the_family_cannot_be_coupled(mp, bg, coordinator):
@@ -161,3 +168,27 @@ def test_a_full_steungezin_and_an_unfinished_intake_are_said_in_dutch(platform, 
         "Gezin Mulder kan nog niet gekoppeld worden: de intake is nog niet begonnen. Begin "
         "de intake met een eerste bezoek."
     )
+
+
+def test_proposing_a_steungezin_that_is_not_ready_says_why_in_dutch(mp, bg, coordinator):
+    """Core's proposal form on the request page names the plugin's filter in Dutch (its
+    description, from the plugin's catalogue); nothing is stored."""
+    vraag = bg.ready_vraaggezin(mp, 100)
+    steun = bg.new_steungezin(mp, 200, name="Gezin Bakker")
+    bg.ok(mp.post(f"{bg.BASE}/families/{steun['id']}/vog", json={"issued_on": bg.days_ago(10)}))
+    rid = vraag["request_id"]
+    page = coordinator.post(
+        f"/aanvragen/{rid}/koppelingen", data={"helper_id": str(steun["helper_id"])}
+    )
+    assert page.status_code == 409
+    lines = page.text.split('id="voorstel-fout" role="alert">')[1].split("</p>")[0]
+    assert lines.split("<br>") == [
+        "Gezin Bakker kan niet worden voorgesteld voor deze hulpvraag:",
+        "Niet voldaan aan de voorwaarde: Buurtgezinnen: een steungezin van wie de "
+        "intakebezoeken en de competentiecheck zijn vastgelegd.",
+    ]
+    assert bg.ok(mp.get("/api/matches", params={"request_id": rid}), 200)["items"] == []
+    body = bg.refused(
+        mp.post("/api/matches", json={"request_id": rid, "helper_id": steun["helper_id"]}), 409
+    )
+    assert body["failed_filters"] == ["buurtgezinnen_steungezin"]

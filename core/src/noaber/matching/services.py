@@ -20,7 +20,7 @@ from sqlalchemy import Engine, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from noaber.errors import Conflict, NotFound
+from noaber.errors import Conflict, NotFound, UserMessage
 from noaber.matching import engine as eng
 from noaber.matching.columns import (
     HelperColumns,
@@ -494,8 +494,32 @@ def lock_helper(session: Session, helper_id: int) -> None:
     )
 
 
+# Why a built-in filter excludes a helper from a proposal, for the interface. A filter's
+# description states what it requires; these say what is wrong. Any other filter (a
+# plugin's, a municipality's) is told by its description, which its catalogue translates.
+FILTER_REFUSALS: dict[str, UserMessage] = {
+    "active": UserMessage("The helper is paused or no longer active."),
+    "capacity": UserMessage("The helper has reached their maximum number of couplings."),
+    "availability": UserMessage("The helper is not available at any of the wished times."),
+    "reach": UserMessage("The helper does not help in the neighbourhood of this request."),
+    "vog": UserMessage("Children are involved and the helper has no valid VOG."),
+    "child_ages": UserMessage("The children's ages lie outside the ages the helper prefers."),
+    "not_matched": UserMessage("The helper is already coupled to this request."),
+}
+
+
+def filter_refusal(name: str, description: str) -> UserMessage:
+    """What the interface says when the match filter ``name`` excludes a helper."""
+    return FILTER_REFUSALS.get(name) or UserMessage(
+        "Requirement not met: %(rule)s", rule=UserMessage(description)
+    )
+
+
 def propose_match(session: Session, tenant: TenantRuntime, data: MatchIn) -> Match:
-    """A coordinator proposes a coupling; it starts in the type's initial match status."""
+    """A coordinator proposes a coupling; it starts in the type's initial match status.
+
+    Each refusal is a 409 whose ``user_message`` says why in the interface (the API's
+    detail and fields are the English ones)."""
     lock_helper(session, data.helper_id)
     request = get_request(session, data.request_id)
     rtype = request_types_of(tenant.plugins).require(request.type)
@@ -503,6 +527,12 @@ def propose_match(session: Session, tenant: TenantRuntime, data: MatchIn) -> Mat
         raise Conflict(
             f"request {request.id} is {request.status!r}; matches are proposed only in "
             f"{sorted(rtype.open_statuses)}",
+            user_message=UserMessage(
+                "This request is %(status)s; a helper can only be proposed while it is "
+                "%(open)s. Reload the page.",
+                status=request.status,
+                open=sorted(rtype.open_statuses),
+            ),
             allowed=sorted(rtype.open_statuses),
         )
     helper = get_helper(session, data.helper_id)
@@ -515,12 +545,23 @@ def propose_match(session: Session, tenant: TenantRuntime, data: MatchIn) -> Mat
     ).first()
     if existing is not None:
         raise Conflict(
-            f"helper {helper.id} is already matched to request {request.id}", match_id=existing.id
+            f"helper {helper.id} is already matched to request {request.id}",
+            user_message=UserMessage(
+                "%(helper)s is already proposed for or coupled to this request.",
+                helper=helper.display_name,
+            ),
+            match_id=existing.id,
         )
     explanation = why(session, tenant, request.id or 0, helper.id or 0).explanation
     if not explanation.eligible:
         raise Conflict(
             f"helper {helper.id} is excluded by the {explanation.excluded_by!r} filter",
+            user_message=[
+                UserMessage(
+                    "%(helper)s cannot be proposed for this request:", helper=helper.display_name
+                ),
+                *(filter_refusal(f.filter, f.description) for f in explanation.failed_filters),
+            ],
             excluded_by=explanation.excluded_by,
             failed_filters=[f.filter for f in explanation.failed_filters],
         )

@@ -22,7 +22,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.response import Redirect
 from litestar.types import ExceptionHandlersMap
 
-from noaber.errors import Conflict, InvalidInput, NoaberError, NotFound
+from noaber.errors import Conflict, InvalidInput, NoaberError, NotFound, UserMessage
 from noaber.ui.identity import PRINCIPAL_KEY, viewer_of
 from noaber.web.dependencies import TENANT_SCOPE_KEY
 
@@ -100,9 +100,13 @@ TITLES = {
 
 
 def error_page(
-    request: Request[Any, Any, Any], status: int, detail: str | None = None
+    request: Request[Any, Any, Any], status: int, error: NoaberError | None = None
 ) -> Response[Any]:
-    from noaber.ui.templating import render
+    """The Dutch error page for ``status``. It says what ``error``'s user messages say
+    (in the tenant's catalogues), else the status's generic text; never the API's
+    English ``detail``."""
+    from noaber.ui.forms import refusal_messages
+    from noaber.ui.templating import gettext_for, render
 
     title, message = TITLES.get(status, TITLES[400])
     if request.scope["state"].get(TENANT_SCOPE_KEY) is None:
@@ -112,10 +116,14 @@ def error_page(
             media_type=MediaType.HTML,
         )
     try:
+        _ = gettext_for(request)
+        messages = (
+            refusal_messages(error, _, UserMessage(message)) if error is not None else [_(message)]
+        )
         return render(
             request,
             "error.html",
-            {"status": status, "title": title, "message": message, "detail": detail},
+            {"status": status, "title": title, "messages": messages},
             status_code=status,
         )
     except Exception:  # the error page itself must never fail into a stack trace
@@ -140,11 +148,11 @@ def _login(request: Request[Any, Any, Any], _exc: Exception | None) -> Response[
 
 
 def _conflict(request: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
-    return error_page(request, 409)
+    return error_page(request, 409, exc)
 
 
 def _invalid(request: Request[Any, Any, Any], exc: InvalidInput) -> Response[Any]:
-    return error_page(request, 422)
+    return error_page(request, 422, exc)
 
 
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -157,7 +165,8 @@ def _domain(request: Request[Any, Any, Any], exc: NoaberError) -> Response[Any]:
     status = exc.status if exc.status in TITLES else 500
     if status >= 500:
         log.error("%s: %s", type(exc).__name__, exc.detail)
-    return error_page(request, status)
+        return error_page(request, status)
+    return error_page(request, status, exc)
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

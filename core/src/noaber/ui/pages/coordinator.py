@@ -74,6 +74,9 @@ def actor_of(request: Request[Any, Any, Any]) -> str:
     return viewer_of(request).name or "coordinator"
 
 
+NOT_PROPOSED = UserMessage("This helper cannot be proposed now.")
+
+
 def _status_fallback(exc: InvalidInput | Conflict) -> UserMessage:
     """The generic message of a refused status change that carries none of its own (a
     422 from a status change is a missing reason)."""
@@ -277,6 +280,7 @@ class CoordinatorPages(Controller):
         *,
         status_errors: Sequence[str] = (),
         note_error: str | None = None,
+        propose_errors: Sequence[str] = (),
         status_code: int = 200,
     ) -> Response[Any]:
         _ = gettext_for(request)
@@ -335,6 +339,7 @@ class CoordinatorPages(Controller):
                 ],
                 "status_errors": status_errors,
                 "note_error": note_error,
+                "propose_errors": propose_errors,
             },
             status_code=status_code,
         )
@@ -417,10 +422,12 @@ class CoordinatorPages(Controller):
         form = FormState(values=values)
         data = validate(NoteForm, values, form, _)
         if not isinstance(data, NoteForm):
+            # An empty note, or what validate says is wrong (a text that is too long).
+            message = (
+                form.errors.get("text") if str(values.get("text") or "").strip() else None
+            ) or _("Please write a note.")
             return await in_thread(
-                lambda: self._note_error(
-                    request, tenant, db_session, request_id, _("Please write a note.")
-                )
+                lambda: self._note_error(request, tenant, db_session, request_id, message)
             )
         actor = actor_of(request)
 
@@ -459,10 +466,22 @@ class CoordinatorPages(Controller):
         db_session: DbSession,
         request_id: FromPath[int],
     ) -> Response[Any]:
+        _ = gettext_for(request)
         values = await read_form(request)
         helper_raw = str(values.get("helper_id", ""))
+
+        def error(messages: Sequence[str], status: int) -> Response[Any]:
+            return self._request_response(
+                request,
+                tenant,
+                db_session,
+                request_id,
+                propose_errors=messages,
+                status_code=status,
+            )
+
         if not helper_raw.isdigit():
-            raise InvalidInput("helper_id missing")
+            return await in_thread(lambda: error([_("Choose a helper to propose.")], 422))
         actor = actor_of(request)
 
         def work() -> int:
@@ -475,7 +494,12 @@ class CoordinatorPages(Controller):
             )
             return match.id or 0
 
-        match_id = await in_thread(work)
+        try:
+            match_id = await in_thread(work)
+        except (InvalidInput, Conflict) as exc:
+            await in_thread(db_session.rollback)
+            messages, status = refusal_messages(exc, _, NOT_PROPOSED), exc.status
+            return await in_thread(lambda: error(messages, status))
         return redirect(f"/koppelingen/{match_id}")
 
     # --- couplings ----------------------------------------------------------------------
