@@ -159,11 +159,19 @@ def test_main_flows(live_server, browser_page, axe, capsys):
 
     move_request("intake")
     assert "intake" in page.locator(".noaber-status").first.inner_text()
-    # An intake note, added through htmx without leaving the page.
+    # An intake note, added through htmx without leaving the page. Sent empty first: the
+    # Dutch message appears in the form (htmx swaps the 422), and goes once a note is added.
+    tab_to(page, "form[action$='/notities'] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.locator("#text-fout", has_text="Schrijf een notitie.").wait_for()
+    assert page.url.endswith(request_path)
+    assert page.locator("#text").get_attribute("aria-invalid") == "true"
     type_into(page, "#text", "Huisbezoek gedaan; mevrouw wil graag op maandagochtend hulp.")
     tab_to(page, "form[action$='/notities'] button[type=submit]")
     page.keyboard.press("Enter")
     page.locator("#tijdlijn-lijst", has_text="Huisbezoek gedaan").wait_for()
+    page.locator("#text-fout").wait_for(state="detached")
+    assert page.locator("#text").input_value() == ""
     move_request("zoeken")
     axe.check(page, "07-hulpvraag-zoeken")
 

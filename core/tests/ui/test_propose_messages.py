@@ -179,6 +179,33 @@ def test_a_note_that_is_too_long_says_so(api, coordinator):
     assert 'id="text-fout" role="alert">Schrijf een notitie.</p>' in empty.text
 
 
+def test_a_refused_note_sent_by_htmx_replaces_its_form_keeping_what_was_typed(api, coordinator):
+    rid = new_request(api)
+    typed = "Gebeld met mevrouw " + "x" * 5000
+    hx = {"HX-Request": "true"}
+    answer = coordinator.post(
+        f"/aanvragen/{rid}/notities", data={"kind": "contact", "text": typed}, headers=hx
+    )
+    assert answer.status_code == 422
+    assert answer.headers["hx-retarget"] == "#notitie-formulier"
+    assert answer.headers["hx-reswap"] == "outerHTML"
+    assert answer.text.lstrip().startswith('<form id="notitie-formulier"')  # the form only
+    assert 'id="text-fout" role="alert">Deze tekst is te lang.</p>' in answer.text
+    assert f">{typed}</textarea>" in answer.text
+    assert '<option value="contact" selected>' in answer.text
+    page = coordinator.get(f"/aanvragen/{rid}")
+    assert '{"code": "422", "swap": true, "error": true}' in page.text  # htmx swaps it
+    assert "Gebeld met mevrouw" not in page.text  # nothing stored
+    added = coordinator.post(
+        f"/aanvragen/{rid}/notities", data={"kind": "note", "text": "Gebeld"}, headers=hx
+    )
+    assert added.status_code == 200
+    assert 'id="tijdlijn-lijst"' in added.text
+    assert "Gebeld" in added.text
+    assert '<form id="notitie-formulier" hx-swap-oob="true"' in added.text  # emptied
+    assert "text-fout" not in added.text
+
+
 HTML = {"accept": "text/html"}
 
 

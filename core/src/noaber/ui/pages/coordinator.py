@@ -280,6 +280,7 @@ class CoordinatorPages(Controller):
         *,
         status_errors: Sequence[str] = (),
         note_error: str | None = None,
+        note: dict[str, Any] | None = None,
         propose_errors: Sequence[str] = (),
         status_code: int = 200,
     ) -> Response[Any]:
@@ -339,6 +340,7 @@ class CoordinatorPages(Controller):
                 ],
                 "status_errors": status_errors,
                 "note_error": note_error,
+                **(note or {}),
                 "propose_errors": propose_errors,
             },
             status_code=status_code,
@@ -426,8 +428,18 @@ class CoordinatorPages(Controller):
             message = (
                 form.errors.get("text") if str(values.get("text") or "").strip() else None
             ) or _("Please write a note.")
+            typed = {"note_text": str(values.get("text") or ""), "note_kind": values.get("kind")}
+            if request.headers.get("hx-request"):
+                # htmx swaps a 422 (base.html's htmx-config) into the form itself.
+                return render(
+                    request,
+                    "staff/note_form.html",
+                    {"r": {"id": request_id}, "note_error": message, **typed},
+                    status_code=422,
+                    headers={"HX-Retarget": "#notitie-formulier", "HX-Reswap": "outerHTML"},
+                )
             return await in_thread(
-                lambda: self._note_error(request, tenant, db_session, request_id, message)
+                lambda: self._note_error(request, tenant, db_session, request_id, message, typed)
             )
         actor = actor_of(request)
 
@@ -443,7 +455,9 @@ class CoordinatorPages(Controller):
             entries = await in_thread(
                 lambda: timeline_lines(request_timeline(db_session, request_id), _)
             )
-            return render(request, "staff/timeline.html", {"timeline": entries})
+            return render(
+                request, "staff/note_added.html", {"timeline": entries, "r": {"id": request_id}}
+            )
         return redirect(f"/aanvragen/{request_id}#tijdlijn")
 
     def _note_error(
@@ -453,9 +467,10 @@ class CoordinatorPages(Controller):
         session: Session,
         request_id: FromPath[int],
         message: str,
+        typed: dict[str, Any],
     ) -> Response[Any]:
         return self._request_response(
-            request, tenant, session, request_id, note_error=message, status_code=422
+            request, tenant, session, request_id, note_error=message, note=typed, status_code=422
         )
 
     @post("/aanvragen/{request_id:int}/koppelingen", name="ui-propose")
