@@ -240,6 +240,24 @@ def test_every_message_has_a_dutch_translation():
     assert catalog.missing("nl", matching=False) == []
 
 
+def test_every_matching_rule_a_coordinator_reads_is_dutch_in_every_municipality(platform):
+    """Filter and score descriptions (core's, the plugins', the municipality's own rules)
+    appear in a suggestion's explanation and in a refused proposal: each municipality's
+    merged catalogues translate every one of them."""
+    from noaber.ui.i18n import translations_for
+
+    untranslated: dict[str, list[str]] = {}
+    for slug, tenant in sorted(platform.tenants.items()):
+        rules: list = []
+        tenant.plugins.hook.match_filters(register=rules.append)
+        tenant.plugins.hook.match_score_components(register=rules.append)
+        gettext = translations_for(tenant.plugins, "nl").gettext
+        missing = [r.description for r in rules if gettext(r.description) == r.description]
+        if missing:
+            untranslated[slug] = missing
+    assert untranslated == {}
+
+
 def test_exports_neutralise_formulas():
     table = ReportTable("t", "T", ["a"], [['=HYPERLINK("x")'], ["+1"], ["ok"]])
     lines = to_csv(table).decode("utf-8-sig").splitlines()[1:]

@@ -12,7 +12,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -67,3 +68,12 @@ def match_score_components(register: Callable[[Component], None]) -> None:
             default_weight=1.0,
         )
     )
+
+
+LOCALE = Path(__file__).parent / "locale"
+
+
+@hookimpl
+def ui_locale_dirs() -> Sequence[str]:
+    """The Dutch of the descriptions above (shown in explanations and refusals)."""
+    return [str(LOCALE)]
