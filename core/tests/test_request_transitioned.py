@@ -9,6 +9,7 @@ from noaber import hookimpl
 from noaber.errors import Conflict
 from noaber.requests.models import TimelineKind
 from noaber.requests.services import add_timeline
+from noaber.testing import new_request
 
 
 class RecordMoves:
@@ -41,21 +42,6 @@ class RecordMoves:
             raise Conflict("the plugin's records cannot follow this move")
 
 
-def _new_request(client: Any) -> int:
-    household = client.post("/api/households", json={"name": "Gezin Test"}).json()["id"]
-    r = client.post(
-        "/api/requests",
-        json={
-            "type": "hulpvraag",
-            "asked_by": "self",
-            "household_id": household,
-            "description": "x",
-        },
-    )
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
-
-
 def _timeline(client: Any, rid: int) -> list[str]:
     return [item["text"] for item in client.get(f"/api/requests/{rid}/timeline").json()["items"]]
 
@@ -65,7 +51,7 @@ def test_the_hook_sees_every_move_and_writes_in_the_same_transaction(platform, c
     platform.tenants["meppel"].plugins.register(plugin)
     try:
         meppel = client_for("meppel")
-        rid = _new_request(meppel)
+        rid = new_request(meppel)
         moved = meppel.post(f"/api/requests/{rid}/transitions", json={"to": "intake"})
         assert moved.status_code == 201, moved.text
         assert plugin.calls == [(rid, "nieuw", "intake", None, "coordinator", "intake")]
@@ -79,7 +65,7 @@ def test_a_failing_hook_rolls_the_move_back(platform, client_for):
     platform.tenants["meppel"].plugins.register(plugin)
     try:
         meppel = client_for("meppel")
-        rid = _new_request(meppel)
+        rid = new_request(meppel)
         before = _timeline(meppel, rid)
         refused = meppel.post(
             f"/api/requests/{rid}/transitions", json={"to": "geannuleerd", "reason": "boom"}
@@ -99,7 +85,7 @@ def test_only_the_tenant_s_own_plugins_are_called(platform, client_for):
     platform.tenants["meppel"].plugins.register(plugin)
     try:
         leeuwarden = client_for("leeuwarden")
-        rid = _new_request(leeuwarden)
+        rid = new_request(leeuwarden)
         assert (
             leeuwarden.post(f"/api/requests/{rid}/transitions", json={"to": "intake"}).status_code
             == 201

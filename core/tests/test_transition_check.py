@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from noaber import hookimpl
+from noaber.testing import new_request
 
 
 class RefuseClosingWithoutNote:
@@ -21,29 +22,10 @@ class RefuseClosingWithoutNote:
         return None
 
 
-def _request_in(client: Any, status_path: list[str]) -> int:
-    household = client.post("/api/households", json={"name": "Gezin Test"}).json()["id"]
-    r = client.post(
-        "/api/requests",
-        json={
-            "type": "hulpvraag",
-            "asked_by": "self",
-            "household_id": household,
-            "description": "x",
-        },
-    )
-    assert r.status_code == 201, r.text
-    rid = int(r.json()["id"])
-    for status in status_path:
-        moved = client.post(f"/api/requests/{rid}/transitions", json={"to": status})
-        assert moved.status_code == 201, moved.text
-    return rid
-
-
 def test_a_plugin_vetoes_a_transition_and_nothing_is_stored(platform, client_for):
     platform.tenants["meppel"].plugins.register(RefuseClosingWithoutNote())
     meppel = client_for("meppel")
-    rid = _request_in(meppel, ["intake", "zoeken", "gekoppeld"])
+    rid = new_request(meppel, "intake", "zoeken", "gekoppeld")
     timeline_before = meppel.get(f"/api/requests/{rid}/timeline").json()["total"]
 
     refused = meppel.post(
@@ -65,7 +47,7 @@ def test_a_plugin_vetoes_a_transition_and_nothing_is_stored(platform, client_for
 def test_the_veto_only_reaches_its_own_tenant(platform, client_for):
     platform.tenants["meppel"].plugins.register(RefuseClosingWithoutNote())
     leeuwarden = client_for("leeuwarden")
-    rid = _request_in(leeuwarden, ["intake", "zoeken", "gekoppeld"])
+    rid = new_request(leeuwarden, "intake", "zoeken", "gekoppeld")
     r = leeuwarden.post(
         f"/api/requests/{rid}/transitions", json={"to": "afgesloten", "reason": "x"}
     )

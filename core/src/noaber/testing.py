@@ -240,6 +240,36 @@ TEST_PASSWORD = "correct horse battery staple 7"  # noqa: S105
 """The password of every account :func:`client_for` creates."""
 
 
+def new_request(client: Any, *statuses: str, **fields: Any) -> int:
+    """A general request (``hulpvraag``) created over the API, for a new household unless
+    ``fields`` names a ``person_id`` or ``household_id``, moved through ``statuses``."""
+    if "person_id" not in fields and "household_id" not in fields:
+        household = client.post("/api/households", json={"name": "Gezin Test"})
+        assert household.status_code == 201, household.text
+        fields["household_id"] = household.json()["id"]
+    body = {"type": "hulpvraag", "asked_by": "self", "description": "x", **fields}
+    created = client.post("/api/requests", json=body)
+    assert created.status_code == 201, created.text
+    request_id = int(created.json()["id"])
+    for status in statuses:
+        moved = client.post(f"/api/requests/{request_id}/transitions", json={"to": status})
+        assert moved.status_code == 201, moved.text
+    return request_id
+
+
+def write_po(folder: Path, entries: dict[str, str], name: str = "sample") -> Path:
+    """A Dutch catalogue ``folder/nl/LC_MESSAGES/<name>.po`` of ``entries`` (English id
+    to Dutch), as a plugin ships one (the ``ui_locale_dirs`` hook); returns ``folder``."""
+    target = folder / "nl" / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    header = (
+        'msgid ""\nmsgstr ""\n"Language: nl\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+    )
+    body = "".join(f'\nmsgid "{k}"\nmsgstr "{v}"\n' for k, v in entries.items())
+    (target / f"{name}.po").write_text(header + body, encoding="utf-8")
+    return folder
+
+
 @dataclass(frozen=True)
 class Identity:
     """The account behind a logged-in :class:`HostClient`."""

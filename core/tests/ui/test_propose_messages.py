@@ -11,21 +11,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from noaber import hookimpl
+from noaber import hookimpl, testing
 from noaber.errors import Conflict, UserMessage
 from noaber.matching.columns import MatchFilter
+from noaber.testing import write_po
 from noaber.ui.pages import coordinator as coordinator_pages
 
-PO_HEADER = 'msgid ""\nmsgstr ""\n"Language: nl\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n'
 SHORT_LIST = "Sample: the helper is on the short list."
-
-
-def write_po(folder: Path, entries: dict[str, str]) -> Path:
-    target = folder / "nl" / "LC_MESSAGES"
-    target.mkdir(parents=True, exist_ok=True)
-    body = "".join(f'\nmsgid "{k}"\nmsgstr "{v}"\n' for k, v in entries.items())
-    (target / "sample.po").write_text(PO_HEADER + body, encoding="utf-8")
-    return folder
 
 
 class ShortList:
@@ -59,23 +51,12 @@ def new_helper(api: Any, name: str, **fields: Any) -> int:
 
 
 def new_request(api: Any, *statuses: str) -> int:
+    """A request of a resident with a postcode (the helpers' reach applies)."""
     person = api.post("/api/people", json={"given_name": "Ria", "postcode": "7941 AB"})
     assert person.status_code == 201, person.text
-    created = api.post(
-        "/api/requests",
-        json={
-            "type": "hulpvraag",
-            "asked_by": "self",
-            "person_id": person.json()["id"],
-            "description": "Boodschappen",
-        },
+    return testing.new_request(
+        api, *statuses, person_id=person.json()["id"], description="Boodschappen"
     )
-    assert created.status_code == 201, created.text
-    rid = int(created.json()["id"])
-    for status in statuses:
-        moved = api.post(f"/api/requests/{rid}/transitions", json={"to": status})
-        assert moved.status_code == 201, moved.text
-    return rid
 
 
 def matches_of(api: Any, rid: int) -> list[dict[str, Any]]:

@@ -12,21 +12,11 @@ import pytest
 
 from noaber import hookimpl
 from noaber.errors import Conflict, Refusal, UserMessage
+from noaber.testing import new_request, write_po
 from noaber.ui.catalog import check_plugin
 from noaber.ui.forms import refusal_messages
 from noaber.ui.i18n import translate, translations, translations_for
 from noaber.ui.templating import environment
-
-PO_HEADER = 'msgid ""\nmsgstr ""\n"Language: nl\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n'
-
-
-def write_po(folder: Path, entries: dict[str, str], name: str = "sample") -> Path:
-    """``folder/nl/LC_MESSAGES/<name>.po`` with ``entries`` (id -> Dutch); returns ``folder``."""
-    target = folder / "nl" / "LC_MESSAGES"
-    target.mkdir(parents=True, exist_ok=True)
-    body = "".join(f'\nmsgid "{k}"\nmsgstr "{v}"\n' for k, v in entries.items())
-    (target / f"{name}.po").write_text(PO_HEADER + body, encoding="utf-8")
-    return folder
 
 
 def test_a_plugin_catalogue_is_merged_with_core_s(tmp_path):
@@ -171,23 +161,7 @@ class PlainVeto:
 
 @pytest.fixture
 def coupled_request(platform, client_for) -> int:
-    api = client_for("meppel")
-    household = api.post("/api/households", json={"name": "Gezin Test"}).json()["id"]
-    created = api.post(
-        "/api/requests",
-        json={
-            "type": "hulpvraag",
-            "asked_by": "self",
-            "household_id": household,
-            "description": "x",
-        },
-    )
-    assert created.status_code == 201, created.text
-    rid = int(created.json()["id"])
-    for status in ("intake", "zoeken", "gekoppeld"):
-        moved = api.post(f"/api/requests/{rid}/transitions", json={"to": status})
-        assert moved.status_code == 201, moved.text
-    return rid
+    return new_request(client_for("meppel"), "intake", "zoeken", "gekoppeld")
 
 
 def test_the_request_page_shows_every_plugin_s_reason_in_dutch(
