@@ -113,3 +113,65 @@ def test_a_connection_ended_while_idle_is_replaced_on_checkout(
         assert second != first
     finally:
         engine.dispose()
+
+
+def test_a_list_waiting_for_the_database_leaves_the_event_loop_free(
+    client_for, migration_database_url
+):
+    """Lists are read in the event loop (a greenlet, noaber.web.dependencies.run_read):
+    while one waits for the server, here for a lock, the loop serves other requests."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    waiting_client, other = client_for("meppel"), client_for("meppel")
+    assert waiting_client.get("/api/requests/").status_code == 200
+    owner = create_engine(normalise_url(migration_database_url))
+    try:
+        # The connection is left first: its lock goes even when an assertion fails.
+        with ThreadPoolExecutor(max_workers=2) as pool, owner.connect() as conn:
+            conn.execute(text("LOCK TABLE help_request IN ACCESS EXCLUSIVE MODE"))
+            waiting = pool.submit(waiting_client.get, "/api/requests/")
+            time.sleep(0.5)
+            assert not waiting.done()  # the list waits for the lock
+            health = pool.submit(other.get, "/api/municipality").result(timeout=10)
+            assert health.status_code == 200  # answered meanwhile: the loop is free
+            assert not waiting.done()
+            conn.rollback()  # the lock goes; the list goes on
+            assert waiting.result(timeout=10).status_code == 200
+    finally:
+        owner.dispose()
+
+
+def test_lists_read_in_the_event_loop_fail_cleanly_and_recover(
+    platform, client_for, migration_database_url
+):
+    from concurrent.futures import ThreadPoolExecutor
+
+    clients = [client_for("meppel") for _ in range(4)]
+    database = platform.engine.url.database
+    stop = threading.Event()
+
+    def read(client):
+        statuses = []
+        while not stop.is_set():
+            response = client.get("/api/requests/")
+            statuses.append((response.status_code, response.headers["content-type"]))
+        return statuses
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        readers = [pool.submit(read, c) for c in clients]
+        killed = 0
+        for _ in range(6):  # a server that goes away again and again under load
+            time.sleep(0.1)
+            killed += terminate_connections(migration_database_url, database)
+        stop.set()
+        answers = [a for r in readers for a in r.result(timeout=60)]
+    after = [c.get("/api/requests/").status_code for c in clients for _ in range(5)]
+    statuses = {s for s, _ in answers}
+    print(f"\n{len(answers)} list reads, {killed} connections terminated: {sorted(statuses)}")
+    assert killed > 0
+    assert statuses <= {200, 503}
+    assert {kind.split(";")[0] for _, kind in answers} <= {
+        "application/json",
+        "application/problem+json",
+    }
+    assert after == [200] * len(after)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import select
 import time
+from functools import partial
 from typing import Any
 
+import psycopg
+from psycopg import waiting
+from psycopg.abc import PQGen
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_only
+from sqlalchemy.util.concurrency import in_greenlet
 
 IDLE_PING_SECONDS = 30.0
 """A pooled PostgreSQL connection idle this long is pinged before use (a connection a
@@ -61,6 +68,29 @@ def _checked_in(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
     record.info["checked_in"] = time.monotonic()
 
 
+class LoopConnection(psycopg.Connection[Any]):
+    """A psycopg connection whose waits for the server give the event loop back when it
+    is used from a greenlet of :func:`sqlalchemy.util.greenlet_spawn`
+    (:func:`noaber.web.dependencies.run_read`): sync code, waiting the async way.
+    Anywhere else (worker threads, commands) it waits as any connection does."""
+
+    def wait(self, gen: PQGen[Any], interval: float = 0.1, timeout: float | None = None) -> Any:
+        if in_greenlet():
+            fileno = self.pgconn.socket
+            return await_only(waiting.wait_async(gen, fileno, interval=interval, timeout=timeout))
+        return super().wait(gen, interval, timeout)
+
+
+def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> LoopConnection:
+    connect = partial(LoopConnection.connect, *cargs, **cparams)
+    if in_greenlet():
+        # psycopg connects by blocking: in the loop's default executor (not a worker
+        # thread, whose tokens the greenlets hold), so the event loop never waits for a
+        # server that is slow to answer or restarting.
+        return await_only(asyncio.get_running_loop().run_in_executor(None, connect))
+    return connect()
+
+
 def make_engine(url: str | URL, *, pool_size: int = 20, echo: bool = False) -> Engine:
     parsed = normalise_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
@@ -83,6 +113,7 @@ def make_engine(url: str | URL, *, pool_size: int = 20, echo: bool = False) -> E
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
+        event.listen(engine, "do_connect", _connect)
         event.listen(engine, "checkout", _check_out)
         event.listen(engine, "checkin", _checked_in)
     return engine

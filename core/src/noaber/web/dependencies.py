@@ -13,11 +13,13 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Protocol
 
 import anyio
+import anyio.to_thread
 from anyio.to_thread import run_sync
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.response import Response
 from litestar.types import Scope
+from sqlalchemy.util import greenlet_spawn
 from sqlmodel import Session
 
 from noaber.accounts.mail import Mailer
@@ -145,9 +147,12 @@ async def run_read(session: Session, respond: Callable[[], Response[Any]]) -> Re
 
     On SQLite in the event loop: its statements are in-process calls of microseconds
     that never wait for a lock in WAL mode (a worker thread would cost more than the
-    read). On PostgreSQL in a worker thread, as its statements wait for the network;
-    that thread then also ends the request's transaction, the commit participants
-    joining with the response's status: one thread hop per request instead of two."""
+    read). On PostgreSQL in the event loop too, in a greenlet (SQLAlchemy's
+    ``greenlet_spawn``): the code stays sync, but while a statement waits for the
+    server the connection (:class:`noaber.db.engine.LoopConnection`) gives the loop
+    back, so no worker thread and no hand-over of the GIL per request. The request's
+    transaction ends there as well, the commit participants joining with the
+    response's status."""
     if _reads_inline(session):
         return respond()
 
@@ -158,7 +163,10 @@ async def run_read(session: Session, respond: Callable[[], Response[Any]]) -> Re
             finish(response.status_code)
         return response
 
-    return await run_sync(respond_and_finish)
+    # A worker thread's token (connections = threads): the pool then always has a
+    # connection for the greenlet, which must never block the event loop waiting.
+    async with anyio.to_thread.current_default_thread_limiter():
+        return await greenlet_spawn(respond_and_finish)
 
 
 async def provide_db_session(
