@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from noaber.platform import TenantRuntime
     from noaber.requests.models import HelpRequest
     from noaber.requests.types import RequestType
+    from noaber.tasks import PeriodicTask
     from noaber.tenancy.models import Neighbourhood
     from noaber.ui.contrib import NavItem, ReportTable, WorkItem
 
@@ -341,4 +342,23 @@ def data_subject_tables() -> Mapping[str, str]:  # type: ignore[empty-body]
     ``data_subject_erase``, ``{table: "none"}`` for tables without personal data
     (reference data, aggregates). A test fails when a plugin's table is missing from
     this declaration, so a new personal-data table cannot slip past export and erasure.
+    """
+
+
+@hookspec
+def periodic_tasks(register: Callable[[PeriodicTask], None]) -> None:
+    """Register background work that runs every so often for each tenant.
+
+    Called through a tenant's manager (only plugins its municipality enables, and its
+    rules module) each time core looks for due work: every few seconds in each web
+    worker (unless ``NOABER_TASKS_IN_APP=false``) and by ``noaber tasks run``. Call
+    ``register(PeriodicTask(name, every_seconds, run))`` (``noaber.tasks``) per task;
+    name it ``"<plugin>.<task>"``. Core calls ``run(context)`` for each active tenant at
+    most once per ``every_seconds`` per process, with the tenant in context and a
+    :class:`noaber.tasks.TaskContext` (``session`` of that tenant, ``now``, ``mailer``,
+    the system ``principal`` for the access log): it commits the session when ``run``
+    returns, rolls it back when it raises (logged without the error's text) and goes on
+    with the next tenant. With several worker processes a cycle runs in one of them
+    where a lock allows it (Redis, or a PostgreSQL advisory lock), yet ``run`` must be
+    safe to run twice at once: claim each piece of work before doing it.
     """

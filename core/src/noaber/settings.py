@@ -91,6 +91,17 @@ class Settings(BaseSettings):
         ge=0,
         description="How often each worker re-reads the tenant registry (suspensions, new tenants).",
     )
+    tasks_in_app: bool = Field(
+        default=True,
+        description="Run the plugins' periodic tasks (e.g. retrying failed mail) inside each "
+        "web worker; false: run them with `noaber tasks run` from cron instead.",
+    )
+    tasks_tick_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        le=3600,
+        description="How often each web worker looks for due periodic tasks.",
+    )
     session_idle_minutes: int = Field(
         default=30, ge=1, le=24 * 60, description="A session ends after this long without use."
     )

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import dataclasses
-from contextlib import ExitStack
+import socket
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from litestar.testing import TestClient
 
 from noaber.testing import logged_in_client
@@ -134,6 +140,69 @@ def money(value):
     return Decimal(str(value))
 
 
+# --- a real SMTP server (aiosmtpd) and a Leeuwarden that mails through it ------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Inbox:
+    """An SMTP server's handler: keeps what arrives, or refuses every recipient (for
+    good with ``550``, or for now with ``refusal="450 4.2.0 ..."``)."""
+
+    def __init__(self, refuse: bool = False, refusal: str = "550 5.1.1 mailbox unavailable"):
+        self.refuse = refuse
+        self.refusal = refusal
+        self.messages: list[tuple[list[str], Message]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return self.refusal
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+        return "250 Message accepted for delivery"
+
+
+@contextmanager
+def smtp_server(
+    refuse: bool = False, *, port: int | None = None, refusal: str | None = None
+) -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on ``port`` (default: a free one) while the block runs."""
+    inbox = Inbox(refuse) if refusal is None else Inbox(True, refusal)
+    port = port or free_port()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        yield inbox, port
+    finally:
+        server.stop()
+
+
+@contextmanager
+def leeuwarden_mailing(make_platform: Any, smtp_url: str, **settings: Any) -> Iterator[Any]:
+    """A logged-in Leeuwarden client of an app that mails through ``smtp_url``."""
+    other = make_platform(provision_all=False, smtp_url=smtp_url, **settings)
+    with TestClient(create_app(other), raise_server_exceptions=False) as client:
+        yield logged_in_client(client, other, "leeuwarden")
+
+
+def plan_and_confirm(client: Any, h: Any, email: str | None = "grietje@example.nl") -> Any:
+    extra = {"email": email} if email else {"phone": "0612345678"}
+    resident = h.person(client, **extra)
+    sjoerd = h.volunteer(client, "Sjoerd Hoekstra")
+    job = h.ok(h.job(client, resident))
+    a = h.ok(h.plan(client, job["id"], sjoerd))
+    r = client.post(f"{h.base}/assignments/{a['id']}/confirm", json={"actor": "vrijwilliger"})
+    return job, h.ok(r)
+
+
 class Helpers:
     base = BASE
     ok = staticmethod(ok)
@@ -147,6 +216,10 @@ class Helpers:
     invoice = staticmethod(invoice)
     refused = staticmethod(refused)
     money = staticmethod(money)
+    free_port = staticmethod(free_port)
+    smtp_server = staticmethod(smtp_server)
+    leeuwarden_mailing = staticmethod(leeuwarden_mailing)
+    plan_and_confirm = staticmethod(plan_and_confirm)
 
 
 @pytest.fixture

@@ -4,72 +4,9 @@ recorded on the notification; a refusing or unreachable server never undoes the 
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
-from email import message_from_bytes
-from email.message import Message
 from typing import Any
 
-from aiosmtpd.controller import Controller
-from litestar.testing import TestClient
-
 from noaber.privacy.subject import ERASED
-from noaber.testing import logged_in_client
-from noaber.web.app import create_app
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class _Inbox:
-    """An SMTP server's handler: keeps what arrives, or refuses every recipient."""
-
-    def __init__(self, refuse: bool = False) -> None:
-        self.refuse = refuse
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
-        return "250 Message accepted for delivery"
-
-
-@contextmanager
-def _smtp_server(refuse: bool = False) -> Iterator[tuple[_Inbox, int]]:
-    inbox, port = _Inbox(refuse), _free_port()
-    server = Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    try:
-        yield inbox, port
-    finally:
-        server.stop()
-
-
-@contextmanager
-def _leeuwarden(make_platform: Any, smtp_url: str) -> Iterator[Any]:
-    other = make_platform(provision_all=False, smtp_url=smtp_url)
-    with TestClient(create_app(other), raise_server_exceptions=False) as client:
-        yield logged_in_client(client, other, "leeuwarden")
-
-
-def _plan_and_confirm(client: Any, h: Any, email: str | None = "grietje@example.nl") -> Any:
-    extra = {"email": email} if email else {"phone": "0612345678"}
-    resident = h.person(client, **extra)
-    sjoerd = h.volunteer(client, "Sjoerd Hoekstra")
-    job = h.ok(h.job(client, resident))
-    a = h.ok(h.plan(client, job["id"], sjoerd))
-    r = client.post(f"{h.base}/assignments/{a['id']}/confirm", json={"actor": "vrijwilliger"})
-    return job, h.ok(r)
 
 
 def _assert_minimal_text(text: str) -> None:
@@ -84,7 +21,7 @@ def _assert_minimal_text(text: str) -> None:
 def test_without_smtp_url_the_mail_lands_in_the_outbox(lw, h):
     outbox = lw.app.state.mailer.outbox
     before = len(outbox)
-    job, confirmed = _plan_and_confirm(lw, h)
+    job, confirmed = h.plan_and_confirm(lw, h)
     assert confirmed["status"] == "bevestigd"
     assert confirmed["notification"]["delivery"] == "verstuurd"
     assert confirmed["notification"]["sent_at"] is not None
@@ -103,7 +40,7 @@ def test_without_smtp_url_the_mail_lands_in_the_outbox(lw, h):
 def test_a_resident_without_an_e_mail_address_gets_no_mail(lw, h):
     outbox = lw.app.state.mailer.outbox
     before = len(outbox)
-    job, confirmed = _plan_and_confirm(lw, h, email=None)
+    job, confirmed = h.plan_and_confirm(lw, h, email=None)
     assert len(outbox) == before
     note = confirmed["notification"]
     assert (note["channel"], note["delivery"], note["sent_at"]) == ("sms", "geen_emailadres", None)
@@ -113,10 +50,10 @@ def test_a_resident_without_an_e_mail_address_gets_no_mail(lw, h):
 
 def test_the_mail_arrives_at_a_real_smtp_server(platform, make_platform, h):
     with (
-        _smtp_server() as (inbox, port),
-        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+        h.smtp_server() as (inbox, port),
+        h.leeuwarden_mailing(make_platform, f"smtp://127.0.0.1:{port}") as lw,
     ):
-        _, confirmed = _plan_and_confirm(lw, h)
+        _, confirmed = h.plan_and_confirm(lw, h)
         assert confirmed["notification"]["delivery"] == "verstuurd"
         assert len(lw.app.state.mailer.outbox) == 0  # really sent, not queued
     [(recipients, message)] = inbox.messages
@@ -140,10 +77,10 @@ def test_a_refusing_mail_server_keeps_the_planning_and_records_the_failure(
     platform, make_platform, h
 ):
     with (
-        _smtp_server(refuse=True) as (inbox, port),
-        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+        h.smtp_server(refuse=True) as (inbox, port),
+        h.leeuwarden_mailing(make_platform, f"smtp://127.0.0.1:{port}") as lw,
     ):
-        job, confirmed = _plan_and_confirm(lw, h)
+        job, confirmed = h.plan_and_confirm(lw, h)
         _assert_failed_but_planned(lw, h, job, confirmed, "SMTPRecipientsRefused")
     assert inbox.messages == []
 
@@ -151,9 +88,9 @@ def test_a_refusing_mail_server_keeps_the_planning_and_records_the_failure(
 def test_an_unreachable_mail_server_keeps_the_planning_and_never_shows_credentials(
     platform, make_platform, h
 ):
-    url = f"smtp://wijkbedrijf:geheim-wachtwoord@127.0.0.1:{_free_port()}"  # nobody listens
-    with _leeuwarden(make_platform, url) as lw:
-        job, confirmed = _plan_and_confirm(lw, h)
+    url = f"smtp://wijkbedrijf:geheim-wachtwoord@127.0.0.1:{h.free_port()}"  # nobody listens
+    with h.leeuwarden_mailing(make_platform, url) as lw:
+        job, confirmed = h.plan_and_confirm(lw, h)
         _assert_failed_but_planned(lw, h, job, confirmed, "ConnectionRefusedError")
         listed = lw.get(f"{h.base}/jobs/{job['id']}/notifications").text
     assert "geheim" not in listed
@@ -177,17 +114,17 @@ def test_erasing_the_volunteer_removes_their_first_name_from_the_residents_messa
 
 def test_a_failed_confirmation_is_sent_again_once_the_server_takes_it(platform, make_platform, h):
     with (
-        _smtp_server(refuse=True) as (_refusing, port),
-        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+        h.smtp_server(refuse=True) as (_refusing, port),
+        h.leeuwarden_mailing(make_platform, f"smtp://127.0.0.1:{port}") as lw,
     ):
-        job, confirmed = _plan_and_confirm(lw, h)
+        job, confirmed = h.plan_and_confirm(lw, h)
         note = confirmed["notification"]
         assert note["delivery"] == "mislukt"
         again = lw.post(f"{h.base}/notifications/{note['id']}/resend")
         assert (again.status_code, again.json()["delivery"]) == (200, "mislukt"), again.text
     with (
-        _smtp_server() as (inbox, port),
-        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+        h.smtp_server() as (inbox, port),
+        h.leeuwarden_mailing(make_platform, f"smtp://127.0.0.1:{port}") as lw,
     ):
         sent = h.ok(lw.post(f"{h.base}/notifications/{note['id']}/resend"), 200)
         assert (sent["delivery"], sent["delivery_error"]) == ("verstuurd", None)
@@ -204,7 +141,7 @@ def test_a_failed_confirmation_is_sent_again_once_the_server_takes_it(platform, 
 
 
 def test_a_confirmation_without_an_address_or_of_another_kind_is_not_resent(lw, h, client_for):
-    _, confirmed = _plan_and_confirm(lw, h, email=None)
+    _, confirmed = h.plan_and_confirm(lw, h, email=None)
     note = confirmed["notification"]
     refused = lw.post(f"{h.base}/notifications/{note['id']}/resend")
     assert refused.status_code == 409, refused.text
@@ -220,14 +157,14 @@ def test_simultaneous_resends_send_one_mail(platform, make_platform, h):
     from concurrent.futures import ThreadPoolExecutor
 
     with (
-        _smtp_server(refuse=True) as (_refusing, port),
-        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+        h.smtp_server(refuse=True) as (_refusing, port),
+        h.leeuwarden_mailing(make_platform, f"smtp://127.0.0.1:{port}") as lw,
     ):
-        _, confirmed = _plan_and_confirm(lw, h)
+        _, confirmed = h.plan_and_confirm(lw, h)
     note = confirmed["notification"]
     with (
-        _smtp_server() as (inbox, port),
-        _leeuwarden(make_platform, f"smtp://127.0.0.1:{port}") as lw,
+        h.smtp_server() as (inbox, port),
+        h.leeuwarden_mailing(make_platform, f"smtp://127.0.0.1:{port}") as lw,
         ThreadPoolExecutor(8) as pool,
     ):
         url = f"{h.base}/notifications/{note['id']}/resend"
@@ -246,7 +183,7 @@ def test_a_send_cut_off_midway_may_be_claimed_again_later(platform, lw, h):
     from noaber.tenancy.context import tenant_scope
     from noaber_wijkbedrijf.models import Delivery, Notification
 
-    _, confirmed = _plan_and_confirm(lw, h)
+    _, confirmed = h.plan_and_confirm(lw, h)
     note_id = confirmed["notification"]["id"]
 
     def stuck_since(minutes: int) -> None:

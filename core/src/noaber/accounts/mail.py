@@ -34,11 +34,24 @@ class MailNotSent(Exception):
     """The mail server refused the message or could not be reached. ``reason`` is only
     the class name of the underlying error (e.g. ``SMTPRecipientsRefused``,
     ``ConnectionRefusedError``): safe to store, it never holds the server's URL,
-    credentials or the message."""
+    credentials or the message.
 
-    def __init__(self, reason: str) -> None:
+    ``permanent`` is true when the server refused every recipient for good (an SMTP
+    ``5xx`` answer to ``RCPT``, such as ``550 mailbox unavailable``): sending the same
+    message again will not help. Anything else (an unreachable server, a ``4xx``
+    answer, a dropped connection) may pass on a later try."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.permanent = permanent
+
+
+def refused_for_good(exc: BaseException) -> bool:
+    """Whether ``exc`` is a refusal of every recipient with a permanent (``5xx``) code."""
+    if not isinstance(exc, smtplib.SMTPRecipientsRefused) or not exc.recipients:
+        return False
+    return all(code >= 500 for code, _message in exc.recipients.values())
 
 
 class Mailer:
@@ -71,7 +84,7 @@ class Mailer:
         except (smtplib.SMTPException, OSError) as exc:
             reason = type(exc).__name__
             log.warning("mail not sent (%s): %r", reason, mail.subject)
-            raise MailNotSent(reason) from None
+            raise MailNotSent(reason, permanent=refused_for_good(exc)) from None
 
     async def send_async(self, mail: Mail) -> None:
         """:meth:`send` in a worker thread, for async handlers."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import anyio
@@ -41,6 +41,7 @@ from noaber.platform import Platform
 from noaber.plugins import BUILTIN_PLUGINS, PluginCatalog, make_plugin_manager, results_by_plugin
 from noaber.privacy.web import AccessLogMiddleware, note_status
 from noaber.settings import Settings
+from noaber.tasks.loop import periodic_tasks_in_background
 from noaber.web.dependencies import DEPENDENCIES, TENANT_SCOPE_KEY, tenant_limiters
 from noaber.web.problems import DATABASE_UNAVAILABLE, EXCEPTION_HANDLERS, problem
 from noaber.web.shared_state import (
@@ -207,6 +208,7 @@ class NoaberWebPlugin(InitPluginProtocol):
             app_config.on_shutdown.append(redis.aclose)
         app_config.on_startup.append(self._match_threads_to_connections)
         app_config.lifespan.append(self._follow_registry)
+        app_config.lifespan.append(self._run_periodic_tasks)
         if settings.redis_url:
             app_config.lifespan.append(self._follow_invalidations)
         app_config.on_shutdown.append(lambda: platform.dispose())
@@ -228,6 +230,10 @@ class NoaberWebPlugin(InitPluginProtocol):
                 yield
             finally:
                 tasks.cancel_scope.cancel()
+
+    def _run_periodic_tasks(self, app: Litestar) -> AbstractAsyncContextManager[None]:
+        """The plugins' periodic tasks (``periodic_tasks`` hook), see :mod:`noaber.tasks.loop`."""
+        return periodic_tasks_in_background(self.platform, app.state.mailer)
 
     @asynccontextmanager
     async def _follow_invalidations(self, _app: Litestar) -> AsyncIterator[None]:

@@ -191,7 +191,8 @@ class AssignmentController(Controller):
         # The planning is stored before the resident is mailed; a refusing mail server
         # only marks the notification 'mislukt'.
         db_session.commit()
-        services.send_confirmation(db_session, mailer, notification)
+        retry = services.settings_of(tenant).mail_retry_minutes
+        services.send_confirmation(db_session, mailer, notification, retry)
         out = services.assignment_out(db_session, a)
         return noted(
             db_session,
@@ -452,10 +453,15 @@ class NotificationController(Controller):
         summary="Send a failed confirmation to the resident again",
     )
     def resend(
-        self, db_session: DbSession, mailer: CurrentMailer, notification_id: int
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        mailer: CurrentMailer,
+        notification_id: int,
     ) -> NotificationOut:
         notification = services.resendable(db_session, notification_id)
-        services.send_confirmation(db_session, mailer, notification)
+        retry = services.settings_of(tenant).mail_retry_minutes
+        services.send_confirmation(db_session, mailer, notification, retry)
         return noted(db_session, NotificationOut.model_validate(notification))
 
 

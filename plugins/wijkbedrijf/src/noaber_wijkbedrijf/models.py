@@ -81,7 +81,8 @@ class Delivery(StrEnum):
     geen_emailadres = "geen_emailadres"
     """The resident has no e-mail address: the desk sends it by sms or letter."""
     mislukt = "mislukt"
-    """The mail server refused it or could not be reached (``delivery_error``)."""
+    """The mail server refused it or could not be reached (``delivery_error``); tried
+    again at ``next_attempt_at``, or given up when that is None."""
     bezig = "bezig"
     """Being sent by one request since ``attempted_at`` (no other sends it meanwhile)."""
 
@@ -155,6 +156,11 @@ class Notification(TenantOwned, table=True):
     """When the latest attempt to send it began."""
     delivery_error: str | None = Field(default=None, max_length=100)
     """Why the mail server did not take it: the error's class name only."""
+    attempts: int = 0
+    """How often sending it was tried (begun), automatic retries included."""
+    next_attempt_at: datetime | None = Field(default=None, index=True)
+    """When the retry task tries a failed one again; None: not retried (sent, never
+    tried, or given up: refused for good or out of tries)."""
 
 
 class HoursEntry(TenantOwned, table=True):

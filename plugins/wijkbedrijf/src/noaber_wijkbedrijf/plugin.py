@@ -22,6 +22,7 @@ from noaber_wijkbedrijf.settings import WijkbedrijfSettings
 if TYPE_CHECKING:
     from noaber.errors import Refusal
     from noaber.platform import TenantRuntime
+    from noaber.tasks import PeriodicTask
     from noaber.ui.contrib import ReportTable
 
 NAME = "wijkbedrijf"
@@ -138,3 +139,10 @@ def ui_reports(
 
     for table in reports(session):
         register(table)
+
+
+@hookimpl
+def periodic_tasks(register: Callable[[PeriodicTask], None]) -> None:
+    from noaber_wijkbedrijf.retries import TASK
+
+    register(TASK)

@@ -46,8 +46,8 @@ TABLES = {
     "wijkbedrijf_outflow": "personal",
 }
 """``wijkbedrijf_notification`` holds the message, its recipient and whether and when it
-was sent (``delivery``, ``attempted_at``, ``sent_at``; ``delivery_error`` is an error class
-name, no personal data). ``wijkbedrijf_activity`` is reference data (its supervisor is a
+was sent (``delivery``, ``attempts``, ``attempted_at``, ``next_attempt_at``, ``sent_at``;
+``delivery_error`` is an error class name, no personal data). ``wijkbedrijf_activity`` is reference data (its supervisor is a
 staff member, not a resident or volunteer); the counter holds only the last invoice number
 of a year."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Self
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from noaber.municipalities.config import Postcode
 from noaber.requests.models import AskedBy
@@ -20,6 +21,7 @@ from noaber_wijkbedrijf.models import (
     PaymentStatus,
 )
 
+LOCAL = ZoneInfo("Europe/Amsterdam")
 Actor = Field(default="coordinator", min_length=1, max_length=200)
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
@@ -150,6 +152,46 @@ class NotificationOut(_Out):
     delivery: Delivery
     sent_at: datetime | None
     delivery_error: str | None
+    attempts: int = Field(description="How often sending was tried (automatic retries too).")
+    next_attempt_at: datetime | None = Field(
+        description="When a failed mail is tried again; none: not retried."
+    )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="The mail failed and is not tried again (refused for good, or out of "
+        "tries): a coordinator resends it or contacts the resident."
+    )
+    @property
+    def gave_up(self) -> bool:
+        return self.delivery is Delivery.mislukt and self.next_attempt_at is None
+
+    @computed_field(description="Where the message stands, in Dutch, for coordinators.")  # type: ignore[prop-decorator]
+    @property
+    def delivery_summary(self) -> str:
+        return delivery_summary(self)
+
+
+def _local_time(moment: datetime) -> str:
+    return moment.astimezone(LOCAL).strftime("%d-%m-%Y om %H:%M")
+
+
+def delivery_summary(n: NotificationOut) -> str:
+    """The delivery state as a coordinator reads it (Dutch, local time)."""
+    tries = f"{n.attempts} {'poging' if n.attempts == 1 else 'pogingen'}"
+    if n.delivery is Delivery.verstuurd and n.sent_at is not None:
+        return f"Verstuurd op {_local_time(n.sent_at)}"
+    if n.delivery is Delivery.geen_emailadres:
+        return "Geen e-mailadres: de balie stuurt de bevestiging per sms of brief"
+    if n.delivery is Delivery.bezig:
+        return "Wordt nu verstuurd"
+    if n.delivery is Delivery.mislukt and n.next_attempt_at is not None:
+        return (
+            f"Mislukt na {tries} ({n.delivery_error}); wordt opnieuw geprobeerd op "
+            f"{_local_time(n.next_attempt_at)}"
+        )
+    if n.delivery is Delivery.mislukt:
+        return f"Opgegeven na {tries}: {n.delivery_error}"
+    return "Nog niet verstuurd"
 
 
 class ConfirmedOut(AssignmentOut):

@@ -444,20 +444,39 @@ SENDING_EXPIRES = timedelta(minutes=10)
 """A send that has not recorded its outcome by then was cut off (a stopped process)."""
 
 
-def send_confirmation(session: Session, mailer: Mailer, notification: Notification) -> None:
+def send_confirmation(
+    session: Session,
+    mailer: Mailer,
+    notification: Notification,
+    retry_minutes: Sequence[int],
+) -> None:
     """Mail a stored confirmation and record on it whether and when it went out, or why
     not. Call it after the confirmation is committed: no transaction is open while the
     mail server is talked to, and a refusal never undoes the planning.
 
     One request at a time sends a confirmation: it is first claimed (``bezig``, in a
     transaction of its own), so a second request for the same one (a double click, two
-    coordinators) sends nothing and answers 409."""
+    coordinators) sends nothing and answers 409. A failure that may pass is tried again
+    by the retry task after the next wait of ``retry_minutes`` (:mod:`.retries`)."""
     if notification.channel != "e-mail":
         notification.delivery = Delivery.geen_emailadres
         session.add(notification)
         session.flush()
         return
-    _claim(session, notification)
+    now = utcnow()
+    claim(session, notification, now)
+    deliver(session, mailer, notification, retry_minutes, now)
+
+
+def deliver(
+    session: Session,
+    mailer: Mailer,
+    notification: Notification,
+    retry_minutes: Sequence[int],
+    now: datetime,
+) -> None:
+    """Send a claimed confirmation and record the outcome in ``session`` (flushed, not
+    committed): sent, or failed with its reason and when it is tried again, if at all."""
     try:
         mailer.send(
             Mail(to=notification.recipient, subject=CONFIRMATION_SUBJECT, body=notification.text)
@@ -465,31 +484,53 @@ def send_confirmation(session: Session, mailer: Mailer, notification: Notificati
     except MailNotSent as exc:
         notification.delivery = Delivery.mislukt
         notification.delivery_error = exc.reason[:100]
+        notification.next_attempt_at = next_attempt(
+            notification.attempts, retry_minutes, now, permanent=exc.permanent
+        )
     else:
         notification.delivery = Delivery.verstuurd
-        notification.sent_at = utcnow()
+        notification.sent_at = now
         notification.delivery_error = None  # of an earlier try
+        notification.next_attempt_at = None
     session.add(notification)
     session.flush()
 
 
-def _claim(session: Session, notification: Notification) -> None:
-    """Mark ``notification`` as being sent, unless it went out or another request is
-    sending it; committed at once, so other requests see the claim."""
-    now = utcnow()
-    claimed = session.execute(
+def next_attempt(
+    attempts: int, retry_minutes: Sequence[int], now: datetime, *, permanent: bool
+) -> datetime | None:
+    """When to try again after the ``attempts``-th try failed at ``now``: the
+    ``attempts``-th wait of ``retry_minutes``; None when the server refused the address
+    for good or every wait is used up."""
+    if permanent or not 1 <= attempts <= len(retry_minutes):
+        return None
+    return now + timedelta(minutes=retry_minutes[attempts - 1])
+
+
+def claim(
+    session: Session, notification: Notification, now: datetime, *, due: bool = False
+) -> None:
+    """Mark ``notification`` as being sent (one more attempt), unless it went out or
+    another request is sending it; committed at once, so other requests see the claim.
+    ``due``: only when its next try is due by ``now`` (the retry task), so two runs of
+    the task never both try it."""
+    unsent = or_(
+        col(Notification.delivery).in_([Delivery.open, Delivery.mislukt]),
+        (col(Notification.delivery) == Delivery.bezig)
+        & (col(Notification.attempted_at) < now - SENDING_EXPIRES),
+    )
+    statement = (
         update(Notification)
         .where(col(Notification.id) == notification.id)
         .where(col(Notification.tenant_id) == require_tenant())
-        .where(
-            or_(
-                col(Notification.delivery).in_([Delivery.open, Delivery.mislukt]),
-                (col(Notification.delivery) == Delivery.bezig)
-                & (col(Notification.attempted_at) < now - SENDING_EXPIRES),
-            )
-        )
-        .values(delivery=Delivery.bezig, attempted_at=now)
-        .execution_options(synchronize_session=False)
+        .where(unsent)
+    )
+    if due:
+        statement = statement.where(col(Notification.next_attempt_at) <= now)
+    claimed = session.execute(
+        statement.values(
+            delivery=Delivery.bezig, attempted_at=now, attempts=col(Notification.attempts) + 1
+        ).execution_options(synchronize_session=False)
     )
     session.commit()
     # What is stored now (the update went around the ORM): the outcome recorded next is

@@ -68,6 +68,16 @@ class WijkbedrijfSettings(BaseModel):
         default=14, ge=0, le=365, description="Days a resident has to pay an invoice."
     )
 
+    mail_retry_minutes: list[int] = Field(
+        default_factory=lambda: [5, 15, 60, 240],
+        max_length=10,
+        description="Minutes to wait before each new try of a resident's confirmation mail "
+        "that failed (mail server down or refusing for now): after the first failure the "
+        "first wait, and so on. After the last try it stays failed and a coordinator "
+        "resends it. A mail server refusing the address for good is not retried. Empty: "
+        "no automatic retries.",
+    )
+
     @model_validator(mode="after")
     def _rates_for_known_categories(self) -> Self:
         unknown = set(self.category_rates) - set(self.categories)
@@ -76,9 +86,16 @@ class WijkbedrijfSettings(BaseModel):
         codes = [r.code for r in self.reduced_rates]
         if len(codes) != len(set(codes)):
             raise ValueError("reduced_rates: every code must be unique")
+        if any(not 1 <= m <= 7 * 24 * 60 for m in self.mail_retry_minutes):
+            raise ValueError("mail_retry_minutes: every wait is 1 to 10080 minutes (a week)")
         if any(len(c) > 60 for c in self.categories):
             raise ValueError("categories: a category name has at most 60 characters")
         return self
+
+    @property
+    def mail_attempts(self) -> int:
+        """How often a confirmation mail is tried at most, the first try included."""
+        return 1 + len(self.mail_retry_minutes)
 
     def rate_for(self, category: str) -> Money | None:
         """The full hourly rate of a category, or None when none is configured."""

@@ -1,0 +1,120 @@
+"""Failed confirmation mails, tried again: the ``wijkbedrijf.retry_confirmations``
+periodic task (registered through core's ``periodic_tasks`` hook).
+
+A confirmation whose mail failed for a reason that may pass (server down, a ``4xx``
+answer) gets ``next_attempt_at`` after the wait the municipality configures
+(``mail_retry_minutes``). Each cycle the task claims every due one, as a coordinator's
+resend does (so two processes never send the same mail), writes the read of the
+recipient's address to the access log as the system actor, sends it and records the
+outcome. A confirmation of a klus that is no longer planned is not sent: its retries end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from noaber.accounts.mail import Mailer
+from noaber.accounts.roles import Principal
+from noaber.errors import Conflict
+from noaber.privacy import access_log
+from noaber.requests.models import HelpRequest
+from noaber.tasks import PeriodicTask, TaskContext
+from noaber_wijkbedrijf.models import Delivery, Job, Notification
+from noaber_wijkbedrijf.services import NAME, claim, deliver, settings_of
+
+TASK_NAME = "wijkbedrijf.retry_confirmations"
+EVERY_SECONDS = 60
+BATCH = 100
+"""Most confirmations one cycle tries per tenant; the rest wait for the next cycle."""
+PLANNED = "ingepland"
+
+
+@dataclass
+class RetryReport:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    ended: list[int] = field(default_factory=list)
+    """Not sent: the klus is no longer planned, so its retries end."""
+    taken: list[int] = field(default_factory=list)
+    """Claimed by another process first (or no longer due)."""
+
+
+def due_confirmations(session: Session, now: datetime) -> list[tuple[int, str]]:
+    """Ids of failed confirmations whose next try is due, with their klus's status."""
+    rows = session.exec(
+        select(Notification.id, HelpRequest.status)
+        .join(Job, col(Job.id) == Notification.job_id)
+        .join(HelpRequest, col(HelpRequest.id) == Job.request_id)
+        .where(
+            Notification.delivery == Delivery.mislukt,
+            Notification.channel == "e-mail",
+            col(Notification.next_attempt_at) <= now,
+        )
+        .order_by(col(Notification.next_attempt_at), col(Notification.id))
+        .limit(BATCH)
+    ).all()
+    return [(i, status) for i, status in rows if i is not None]
+
+
+def retry_due(
+    session: Session,
+    mailer: Mailer,
+    retry_minutes: Sequence[int],
+    *,
+    now: datetime,
+    principal: Principal,
+    origin: str,
+) -> RetryReport:
+    """Try every due confirmation of the tenant in context once more (see the module)."""
+    report = RetryReport()
+    due = due_confirmations(session, now)
+    session.commit()  # no transaction stays open while mail servers answer
+    for notification_id, status in due:
+        notification = session.exec(
+            select(Notification).where(Notification.id == notification_id)
+        ).one()
+        if status != PLANNED:
+            notification.next_attempt_at = None
+            session.add(notification)
+            session.commit()
+            report.ended.append(notification_id)
+            continue
+        try:
+            claim(session, notification, now, due=True)
+        except Conflict:
+            report.taken.append(notification_id)
+            continue
+        access_log.record(
+            session,
+            principal=principal,
+            action="read",
+            object_type=f"{NAME}.notification",
+            object_id=notification_id,
+            subject_person_id=notification.person_id,
+            purpose=NAME,
+            origin=origin,
+        )
+        session.commit()  # the entry is stored before the address leaves
+        deliver(session, mailer, notification, retry_minutes, now)
+        session.commit()
+        sent = notification.delivery is Delivery.verstuurd
+        (report.sent if sent else report.failed).append(notification_id)
+    return report
+
+
+def run(context: TaskContext) -> None:
+    retry_due(
+        context.session,
+        context.mailer,
+        settings_of(context.tenant).mail_retry_minutes,
+        now=context.now,
+        principal=context.principal,
+        origin=context.origin,
+    )
+
+
+TASK = PeriodicTask(TASK_NAME, EVERY_SECONDS, run)
