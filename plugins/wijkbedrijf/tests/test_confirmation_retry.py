@@ -197,24 +197,23 @@ def test_a_confirmation_of_a_cancelled_klus_is_not_retried(down, h):
     assert (row.delivery, row.attempts, row.next_attempt_at) == (Delivery.mislukt, 1, None)
 
 
-def test_the_web_workers_retry_by_themselves(platform, make_platform, h):
+def test_the_web_workers_retry_by_themselves(down, make_platform, h):
     """The in-app loop (the app's lifespan) runs the task without anyone asking."""
     import time
 
-    port = h.free_port()
-    url = f"smtp://127.0.0.1:{port}"
-    with h.leeuwarden_mailing(make_platform, url, tasks_tick_seconds=0.2) as lw:
-        _, confirmed = h.plan_and_confirm(lw, h)
-        note = confirmed["notification"]
-        platform = lw.app.state.platform
-        with tenant_scope("leeuwarden"), platform.sessions.begin() as session:
-            row = session.exec(select(Notification).where(Notification.id == note["id"])).one()
-            row.next_attempt_at = row.attempted_at  # due now
-            session.add(row)
-        with h.smtp_server(port=port) as (inbox, _):
-            deadline = time.monotonic() + 20
-            while not inbox.messages and time.monotonic() < deadline:
-                time.sleep(0.1)
+    lw, _job, note, url, port = down
+    platform = lw.app.state.platform
+    with tenant_scope("leeuwarden"), platform.sessions.begin() as session:
+        row = session.exec(select(Notification).where(Notification.id == note["id"])).one()
+        row.next_attempt_at = row.attempted_at  # due now
+        session.add(row)
+    with (
+        h.smtp_server(port=port) as (inbox, _),
+        h.leeuwarden_mailing(make_platform, url, tasks_tick_seconds=0.2),
+    ):
+        deadline = time.monotonic() + 20
+        while not inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.1)
     assert len(inbox.messages) == 1
     assert stored(platform, note["id"]).delivery is Delivery.verstuurd
 
@@ -261,3 +260,30 @@ def test_the_cli_sends_what_is_due(down, h, database_url, migration_database_url
     assert f"leeuwarden: {TASK_NAME} ok" in result.output
     assert len(inbox.messages) == 1
     assert stored(platform, note["id"]).delivery is Delivery.verstuurd
+
+
+def test_a_shutdown_stops_the_retries_before_the_next_one(down, h):
+    from noaber.accounts.roles import system_principal
+    from noaber_wijkbedrijf.retries import RetryReport, retry_due
+
+    lw, _job, note, url, port = down
+    platform = lw.app.state.platform
+    stopping = threading.Event()
+    stopping.set()
+    with (
+        h.smtp_server(port=port) as (inbox, _),
+        tenant_scope("leeuwarden"),
+        platform.sessions() as session,
+    ):
+        report = retry_due(
+            session,
+            Mailer(url),
+            [5],
+            now=when(note["next_attempt_at"]),
+            principal=system_principal("leeuwarden", "system"),
+            origin="test",
+            stopping=stopping,
+        )
+    assert report == RetryReport()
+    assert inbox.messages == []
+    assert stored(platform, note["id"]).attempts == 1

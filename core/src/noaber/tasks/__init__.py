@@ -9,8 +9,9 @@ tenant: inside each web worker (:mod:`noaber.tasks.loop`) and from ``noaber task
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,9 @@ class TaskContext:
     """The system actor, for :func:`noaber.privacy.access_log.record`."""
     origin: str
     """Where the work comes from, for the access log: ``task:<name>``."""
+    stopping: threading.Event = field(default_factory=threading.Event)
+    """Set when the process shuts down: check it between pieces of work and return
+    early (what is left is done next time)."""
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,7 @@ class TaskRunner:
                 mailer=self.mailer,
                 principal=system_principal(tenant.slug, SYSTEM_ACTOR),
                 origin=f"task:{task.name}"[:200],
+                stopping=self.stopping,
             )
             try:
                 task.run(context)

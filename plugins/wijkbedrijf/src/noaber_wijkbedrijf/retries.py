@@ -11,6 +11,7 @@ outcome. A confirmation of a klus that is no longer planned is not sent: its ret
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,15 +69,21 @@ def retry_due(
     now: datetime,
     principal: Principal,
     origin: str,
+    stopping: threading.Event | None = None,
 ) -> RetryReport:
-    """Try every due confirmation of the tenant in context once more (see the module)."""
+    """Try every due confirmation of the tenant in context once more (see the module);
+    stop early, between two, when ``stopping`` is set (shutdown)."""
     report = RetryReport()
     due = due_confirmations(session, now)
     session.commit()  # no transaction stays open while mail servers answer
     for notification_id, status in due:
+        if stopping is not None and stopping.is_set():
+            break
         notification = session.exec(
             select(Notification).where(Notification.id == notification_id)
-        ).one()
+        ).first()
+        if notification is None:  # erased meanwhile
+            continue
         if status != PLANNED:
             notification.next_attempt_at = None
             session.add(notification)
@@ -114,6 +121,7 @@ def run(context: TaskContext) -> None:
         now=context.now,
         principal=context.principal,
         origin=context.origin,
+        stopping=context.stopping,
     )
 
 
