@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
+import {{ cookiecutter.__package }}
+from noaber.ui.catalog import check_plugin
+from {{ cookiecutter.__package }}.plugin import LOCALE
 from {{ cookiecutter.__package }}.settings import {{ cookiecutter.__class }}Settings
 
 NAME = "{{ cookiecutter.plugin_name }}"
@@ -37,3 +42,8 @@ def test_route_answers_for_a_tenant_that_enables_the_plugin(client):
 def test_route_is_404_for_a_tenant_that_does_not(client):
     response = client.get("/api/{{ cookiecutter.__url }}", headers={"host": NOT_ENABLED})
     assert response.status_code == 404
+
+
+def test_every_message_has_a_dutch_translation():
+    # Each UserMessage id of the package, and no broken placeholder in a translation.
+    assert check_plugin(Path({{ cookiecutter.__package }}.__file__).parent, LOCALE) == []

@@ -8,9 +8,7 @@ must match the hook specs in ``noaber.hookspecs``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-{%- if cookiecutter.with_model %}
 from pathlib import Path
-{%- endif %}
 from typing import TYPE_CHECKING
 
 from noaber import hookimpl
@@ -26,6 +24,7 @@ if TYPE_CHECKING:
 {%- endif %}
 
 NAME = "{{ cookiecutter.plugin_name }}"
+LOCALE = Path(__file__).parent / "locale"
 
 
 @hookimpl
@@ -37,6 +36,13 @@ def settings_model() -> type[BaseModel]:
 def route_handlers() -> Sequence[ControllerRouterHandler]:
     # Mounted behind core's guard: 404 for every tenant that does not enable this plugin.
     return [{{ cookiecutter.__class }}Controller]
+
+
+@hookimpl
+def ui_locale_dirs() -> Sequence[str]:
+    # The Dutch of what this plugin shows people (its UserMessage ids): a coordinator
+    # reads a refusal in Dutch, an API client the English detail.
+    return [str(LOCALE)]
 {%- if cookiecutter.with_model %}
 
 
@@ -60,7 +66,7 @@ def seed_demo_data(demo: DemoContext) -> None:
 {%- endif %}
 
 
-# Hooks core does not offer yet slot in here as they arrive, each as one more
-# @hookimpl in this module (or a module of its own imported here): request types with
-# their workflow, score components for matching, pages, report figures, and the
+# More hooks slot in here, each one more @hookimpl in this module (or a module of its
+# own imported here): request types with their workflow, match filters and score
+# components, pages and work-list items, report figures, periodic tasks, and the
 # personal-data export/erasure contributions. See the hook reference.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from noaber.errors import Conflict
+from noaber.errors import Conflict, UserMessage
 
 
 class State(StrEnum):
@@ -32,5 +32,13 @@ def move(current: State, target: State) -> State:
     """The new state; a move the workflow does not allow is a Conflict (HTTP 409)."""
     if target not in WORKFLOW[current]:
         allowed = ", ".join(sorted(WORKFLOW[current])) or "none (it is closed)"
-        raise Conflict(f"cannot move from {current} to {target}; allowed: {allowed}")
+        raise Conflict(
+            f"cannot move from {current} to {target}; allowed: {allowed}",
+            # What the web interface shows, translated by locale/nl/LC_MESSAGES.
+            user_message=UserMessage(
+                "An item that is %(current)s cannot become %(target)s.",
+                current=str(current),
+                target=str(target),
+            ),
+        )
     return target
