@@ -23,7 +23,8 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from noaber.tasks import PeriodicTask
 
@@ -100,7 +101,10 @@ class PostgresCycleLock(_SharedCycleLock):
 
     def __init__(self, engine: Engine) -> None:
         super().__init__()
-        self.engine = engine
+        # A connection of its own, not one of the pool's: the pool is as large as the
+        # worker-thread pool, and lists read in the event loop count on that (one
+        # connection per thread token; noaber.web.dependencies.run_read).
+        self.engine = create_engine(engine.url, poolclass=NullPool)
 
     @contextmanager
     def _take(self, tenant: str, task: PeriodicTask) -> Iterator[bool]:
@@ -113,6 +117,9 @@ class PostgresCycleLock(_SharedCycleLock):
                 yield bool(taken)
             finally:
                 conn.rollback()
+
+    def close(self) -> None:
+        self.engine.dispose()
 
 
 class RedisCycleLock(_SharedCycleLock):
