@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.to_thread
@@ -22,6 +22,20 @@ log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
+async def in_background(
+    func: Callable[..., Coroutine[Any, Any, object]], *args: object
+) -> AsyncIterator[None]:
+    """Run ``func(*args)`` (a loop that never returns) while the block runs; cancelled
+    when the block ends. For an app's lifespan: registry refresh, invalidations, tasks."""
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(func, *args)
+        try:
+            yield
+        finally:
+            tasks.cancel_scope.cancel()
+
+
+@asynccontextmanager
 async def periodic_tasks_in_background(platform: Platform, mailer: Mailer) -> AsyncIterator[None]:
     """Run due tasks every tick while the app serves; on shutdown the task that is
     running finishes (it may be sending mail) and no further one starts."""
@@ -31,13 +45,11 @@ async def periodic_tasks_in_background(platform: Platform, mailer: Mailer) -> As
         return
     runner = TaskRunner(platform, mailer)
     try:
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(_every, runner, settings.tasks_tick_seconds)
+        async with in_background(_every, runner, settings.tasks_tick_seconds):
             try:
                 yield
             finally:
                 runner.stopping.set()
-                tasks.cancel_scope.cancel()
     finally:
         runner.close()
 

@@ -41,7 +41,7 @@ from noaber.platform import Platform
 from noaber.plugins import BUILTIN_PLUGINS, PluginCatalog, make_plugin_manager, results_by_plugin
 from noaber.privacy.web import AccessLogMiddleware, note_status
 from noaber.settings import Settings
-from noaber.tasks.loop import periodic_tasks_in_background
+from noaber.tasks.loop import in_background, periodic_tasks_in_background
 from noaber.web.dependencies import DEPENDENCIES, TENANT_SCOPE_KEY, tenant_limiters
 from noaber.web.problems import DATABASE_UNAVAILABLE, EXCEPTION_HANDLERS, problem
 from noaber.web.shared_state import (
@@ -224,12 +224,8 @@ class NoaberWebPlugin(InitPluginProtocol):
         if interval <= 0:
             yield
             return
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(self._refresh_every, interval)
-            try:
-                yield
-            finally:
-                tasks.cancel_scope.cancel()
+        async with in_background(self._refresh_every, interval):
+            yield
 
     def _run_periodic_tasks(self, app: Litestar) -> AbstractAsyncContextManager[None]:
         """The plugins' periodic tasks (``periodic_tasks`` hook), see :mod:`noaber.tasks.loop`."""
@@ -241,14 +237,10 @@ class NoaberWebPlugin(InitPluginProtocol):
         settings = self.platform.settings
         assert settings.redis_url is not None
         handlers = {PRINCIPALS_TOPIC: forget_principals}
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(
-                invalidation.listen, settings.redis_url, settings.redis_namespace, handlers
-            )
-            try:
-                yield
-            finally:
-                tasks.cancel_scope.cancel()
+        async with in_background(
+            invalidation.listen, settings.redis_url, settings.redis_namespace, handlers
+        ):
+            yield
 
     async def _refresh_every(self, interval: float) -> None:
         while True:
