@@ -52,6 +52,14 @@ def stored(platform: Platform, notification_id: int) -> Notification:
         return row
 
 
+def make_due_now(platform: Platform, notification_id: int) -> None:
+    """Move a failed confirmation's next try to the time of its last one."""
+    with tenant_scope("leeuwarden"), platform.sessions.begin() as session:
+        row = session.exec(select(Notification).where(Notification.id == notification_id)).one()
+        row.next_attempt_at = row.attempted_at
+        session.add(row)
+
+
 def when(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
@@ -203,10 +211,7 @@ def test_the_web_workers_retry_by_themselves(down, make_platform, h):
 
     lw, _job, note, url, port = down
     platform = lw.app.state.platform
-    with tenant_scope("leeuwarden"), platform.sessions.begin() as session:
-        row = session.exec(select(Notification).where(Notification.id == note["id"])).one()
-        row.next_attempt_at = row.attempted_at  # due now
-        session.add(row)
+    make_due_now(platform, note["id"])
     with (
         h.smtp_server(port=port) as (inbox, _),
         h.leeuwarden_mailing(make_platform, url, tasks_tick_seconds=0.2),
@@ -244,10 +249,7 @@ def test_the_cli_sends_what_is_due(down, h, database_url, migration_database_url
 
     lw, _job, note, url, port = down
     platform = lw.app.state.platform
-    with tenant_scope("leeuwarden"), platform.sessions.begin() as session:
-        row = session.exec(select(Notification).where(Notification.id == note["id"])).one()
-        row.next_attempt_at = row.attempted_at  # due now
-        session.add(row)
+    make_due_now(platform, note["id"])
     for name, value in {
         "DATABASE_URL": database_url,
         "NOABER_MIGRATION_DATABASE_URL": migration_database_url,
