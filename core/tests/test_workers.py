@@ -194,3 +194,50 @@ def test_a_disabled_account_is_refused_by_every_worker_at_once(
                 break
             time.sleep(0.1)
         assert statuses == [401] * 16
+
+
+def test_a_list_shows_a_write_made_by_another_worker_at_once(
+    platform, database_url, migration_database_url
+):
+    """Each worker answers repeated lists from memory (noaber.db.read_cache); a commit
+    in one worker reaches the other's over Redis before its next answer."""
+    with workers(database_url, migration_database_url) as (base, _env):
+        lists_see_writes_of_both_workers(platform, base)
+
+
+def lists_see_writes_of_both_workers(platform, base):
+    import pyotp
+
+    from noaber.testing import create_test_account
+
+    host = "meppel.localhost"
+    identity = create_test_account(platform, "meppel")
+    login = httpx.post(
+        f"{base}/api/auth/login",
+        headers={"host": host},
+        json={
+            "email": identity.email,
+            "password": identity.password,
+            "totp_code": pyotp.TOTP(identity.totp_secret).now(),
+        },
+    )
+    assert login.status_code == 200, login.text
+    headers = {
+        "host": host,
+        "cookie": "; ".join(f"{k}={v}" for k, v in login.cookies.items()),
+        "x-csrf-token": login.json()["csrf_token"],
+    }
+
+    def total() -> int:
+        # A new connection each time, so the kernel spreads them over both workers.
+        response = httpx.get(f"{base}/api/households/", headers=headers, timeout=10)
+        assert response.status_code == 200, response.text
+        return int(response.json()["total"])
+
+    for made in range(1, 7):
+        for _ in range(4):  # kept by both workers, most likely
+            assert total() == made - 1
+        body = {"name": f"Gezin {made}", "members": []}
+        created = httpx.post(f"{base}/api/households/", headers=headers, json=body, timeout=10)
+        assert created.status_code == 201, created.text
+        assert [total() for _ in range(4)] == [made] * 4

@@ -75,6 +75,16 @@ class Settings(BaseSettings):
             "account reaches every worker at once over Redis; this bounds it without Redis."
         ),
     )
+    read_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=300,
+        description=(
+            "How long a worker may answer a repeated list from memory (0: never). A commit "
+            "that changes the tenant's data ends it at once in this worker, and in every "
+            "worker over Redis; this bounds a change made elsewhere without Redis."
+        ),
+    )
     redis_pool_size: int = Field(
         default=20, ge=1, le=1000, description="Redis connections per process (bounded)."
     )

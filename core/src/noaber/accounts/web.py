@@ -102,7 +102,7 @@ _principals: WeakKeyDictionary[SessionFactory, dict[_PrincipalKey, tuple[float, 
 )
 
 
-def forget_principals() -> None:
+def forget_principals(_argument: str | None = None) -> None:
     """Drop every cached principal (called when an account is added or changes)."""
     for cache in list(_principals.values()):
         cache.clear()

@@ -16,12 +16,13 @@ statement, so row-level security applies as it does to every other statement.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Dialect, Table, bindparam, cast, func, insert, select
+from sqlalchemy import Dialect, Table, bindparam, cast, func, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -229,6 +230,7 @@ class _CompiledInsert:
     shared: tuple[tuple[str, Processor | None], ...]  # (parameter, bind processor)
     varying: tuple[tuple[str, Processor | None], ...]
     arrays: bool  # PostgreSQL: one array parameter per varying column
+    json: bool = False  # SQLite: the varying columns' rows as one JSON parameter
     # Positional drivers: where each shared and each varying value goes in a row.
     shared_at: tuple[int, ...] = ()
     varying_at: tuple[int, ...] = ()
@@ -236,6 +238,7 @@ class _CompiledInsert:
 
 _inserts: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], _CompiledInsert] = {}
 _ARRAY = "noaber_array_"
+_JSON_ROWS = "noaber_rows"
 
 
 def _compile_insert(
@@ -263,6 +266,28 @@ def _compile_insert(
             shared=tuple((n, processors.get(n)) for n in shared),
             varying=tuple((n, processors.get(f"{_ARRAY}{n}")) for n in varying),
             arrays=True,
+        )
+    if dialect.name == "sqlite":
+        # INSERT .. SELECT :shared.., json_extract(value, '$[i]').. FROM json_each(:rows)
+        each = func.json_each(bindparam(_JSON_ROWS)).table_valued("value")
+        values = select(
+            *[bindparam(name, type_=table.c[name].type) for name in shared],
+            *[
+                func.json_extract(each.c.value, literal_column(f"'$[{i}]'"))
+                for i in range(len(varying))
+            ],
+        )
+        made = insert(table).from_select(columns, values).compile(dialect=dialect)
+        processors = dict(made._bind_processors)
+        order = list(made.positiontup or ())
+        return _CompiledInsert(
+            sql=made.string,
+            shared=tuple((n, processors.get(n)) for n in shared),
+            varying=tuple((n, table.c[n].type.bind_processor(dialect)) for n in varying),
+            arrays=False,
+            json=True,
+            shared_at=tuple(order.index(n) for n in shared),
+            varying_at=(order.index(_JSON_ROWS),),
         )
     made = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
     processors = dict(made._bind_processors)
@@ -314,6 +339,13 @@ def insert_rows(
             tuple(v if p is None else p(v) for v, (_, p) in zip(row, tails, strict=True))
             for row in rows
         ]
+    if compiled.json:
+        values = [None] * (len(head) + 1)
+        for at, value in zip(compiled.shared_at, head, strict=True):
+            values[at] = value
+        values[compiled.varying_at[0]] = json.dumps(rows, separators=(",", ":"))
+        _execute(connection, compiled.sql, values)
+        return
     template: list[Any] = [None] * (len(head) + len(tails))
     for at, value in zip(compiled.shared_at, head, strict=True):
         template[at] = value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import select
+import sqlite3
 import time
 from functools import partial
 from typing import Any
@@ -11,12 +12,16 @@ from typing import Any
 import psycopg
 from psycopg import waiting
 from psycopg.abc import PQGen
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_only
 from sqlalchemy.util.concurrency import in_greenlet
+
+from noaber.db import changes
+from noaber.db.changes import TrackedConnection
 
 IDLE_PING_SECONDS = 30.0
 """A pooled PostgreSQL connection idle this long is pinged before use (a connection a
@@ -68,11 +73,22 @@ def _checked_in(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
     record.info["checked_in"] = time.monotonic()
 
 
-class LoopConnection(psycopg.Connection[Any]):
+class TrackedSQLiteConnection(TrackedConnection, sqlite3.Connection):
+    """The ``sqlite3`` connection, reporting the tenants its commits changed."""
+
+    def noaber_in_transaction(self) -> bool:
+        return self.in_transaction
+
+
+class LoopConnection(TrackedConnection, psycopg.Connection[Any]):
     """A psycopg connection whose waits for the server give the event loop back when it
     is used from a greenlet of :func:`sqlalchemy.util.greenlet_spawn`
     (:func:`noaber.web.dependencies.run_read`): sync code, waiting the async way.
-    Anywhere else (worker threads, commands) it waits as any connection does."""
+    Anywhere else (worker threads, commands) it waits as any connection does. It reports
+    the tenants its commits changed (:mod:`noaber.db.changes`)."""
+
+    def noaber_in_transaction(self) -> bool:
+        return self.info.transaction_status != TransactionStatus.IDLE
 
     def wait(self, gen: PQGen[Any], interval: float = 0.1, timeout: float | None = None) -> Any:
         if in_greenlet():
@@ -96,7 +112,7 @@ def make_engine(url: str | URL, *, pool_size: int = 20, echo: bool = False) -> E
     kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
         # No pre-ping: a file database has no server to lose the connection to.
-        kwargs["connect_args"] = {"check_same_thread": False}
+        kwargs["connect_args"] = {"check_same_thread": False, "factory": TrackedSQLiteConnection}
         if parsed.database not in (None, "", ":memory:"):
             # Keep ``pool_size`` connections; open more when busy instead of waiting: a
             # SQLite connection is a file handle, and a read in the event loop
@@ -116,4 +132,5 @@ def make_engine(url: str | URL, *, pool_size: int = 20, echo: bool = False) -> E
         event.listen(engine, "do_connect", _connect)
         event.listen(engine, "checkout", _check_out)
         event.listen(engine, "checkin", _checked_in)
+    changes.track(engine)
     return engine

@@ -65,18 +65,22 @@ def detach(engine: Engine) -> None:
         publisher.close()
 
 
-def broadcast(engine: Engine | None, topic: str) -> None:
-    """Tell the other processes of ``engine``'s install that ``topic`` changed."""
+def broadcast(engine: Engine | None, topic: str) -> bool:
+    """Tell the other processes of ``engine``'s install that ``topic`` changed (a topic
+    may carry an argument: ``"changes:meppel"``). False: ``engine`` has no publisher."""
     publisher = _publishers.get(engine) if engine is not None else None
-    if publisher is not None:
-        publisher.publish(topic)
+    if publisher is None:
+        return False
+    publisher.publish(topic)
+    return True
 
 
 async def listen(
-    redis_url: str, namespace: str, handlers: Mapping[str, Callable[[], None]]
+    redis_url: str, namespace: str, handlers: Mapping[str, Callable[[str | None], None]]
 ) -> None:
-    """Call ``handlers[topic]`` for each topic broadcast on the install's channel, until
-    cancelled; every handler runs after each (re)subscription."""
+    """Call ``handlers[topic](argument)`` for each ``topic`` or ``topic:argument``
+    broadcast on the install's channel, until cancelled; every handler runs with None
+    after each (re)subscription (messages may have been missed)."""
     from redis.asyncio import Redis
 
     while True:
@@ -85,13 +89,14 @@ async def listen(
             async with client.pubsub() as pubsub:
                 await pubsub.subscribe(channel_of(namespace))
                 for handler in handlers.values():
-                    handler()
+                    handler(None)
                 async for message in pubsub.listen():
                     if message.get("type") != "message":
                         continue
-                    topic_handler = handlers.get(bytes(message["data"]).decode())
+                    topic, _, argument = bytes(message["data"]).decode().partition(":")
+                    topic_handler = handlers.get(topic)
                     if topic_handler is not None:
-                        topic_handler()
+                        topic_handler(argument or None)
         except Exception as exc:  # Redis away: retry, and clear everything once back
             log.warning("not listening for cache invalidations: %s", type(exc).__name__)
             await anyio.sleep(RECONNECT_SECONDS)

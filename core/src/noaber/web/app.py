@@ -36,7 +36,7 @@ from noaber.accounts.web import (
     auth_guard,
     forget_principals,
 )
-from noaber.db import invalidation
+from noaber.db import changes, invalidation, read_cache
 from noaber.platform import Platform
 from noaber.plugins import BUILTIN_PLUGINS, PluginCatalog, make_plugin_manager, results_by_plugin
 from noaber.privacy.web import AccessLogMiddleware, note_status
@@ -167,6 +167,7 @@ class NoaberWebPlugin(InitPluginProtocol):
         app_config.route_handlers.extend(collect_route_handlers(platform))
         settings = platform.settings
         redis = make_redis(settings)
+        read_cache.cache.seconds = settings.read_cache_seconds
         app_config.stores = store_registry(redis, settings.redis_namespace)
         app_config.middleware.append(TenantMiddleware(platform))
         if settings.rate_limit_per_minute or settings.tenant_rate_limit_per_minute:
@@ -236,7 +237,7 @@ class NoaberWebPlugin(InitPluginProtocol):
         """Clear this worker's caches when another process broadcasts a change."""
         settings = self.platform.settings
         assert settings.redis_url is not None
-        handlers = {PRINCIPALS_TOPIC: forget_principals}
+        handlers = {PRINCIPALS_TOPIC: forget_principals, changes.TOPIC: changes.forget}
         async with in_background(
             invalidation.listen, settings.redis_url, settings.redis_namespace, handlers
         ):

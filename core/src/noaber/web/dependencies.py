@@ -176,10 +176,11 @@ async def provide_db_session(
     (a session that only read from SQLite is closed in place: nothing to wait for).
 
     The request's :class:`CommitParticipant` rows join the commit when there is one
-    anyway: a session that wrote, or any session on PostgreSQL (whose transaction ends
-    with a round trip either way). A SQLite session that only read is left alone: its
-    participants store their rows themselves (the access log's group commit shares one
-    ``fsync`` among concurrent requests).
+    anyway: a session that wrote, or any session on PostgreSQL that began a transaction
+    (which ends with a round trip either way). A SQLite session that only read, and a
+    session that never began one, are left alone: their participants store their rows
+    themselves (the access log's group commit shares one commit among concurrent
+    requests).
 
     It takes ``tenant`` so that Litestar resolves the two one after the other: two
     independent dependencies are resolved in a task group of their own, which costs
@@ -222,7 +223,10 @@ async def provide_db_session(
             raise
         if finished:
             return
-        if _nothing_to_commit(session) and (_reads_inline(session) or not participants()):
+        # Nothing to commit, and no transaction either (an answer from the read cache)
+        # or none worth joining: the participants store their rows themselves.
+        unused = not session.in_transaction()
+        if _nothing_to_commit(session) and (unused or _reads_inline(session) or not participants()):
             session.close()  # it only read: no commit to make, nothing to wait for
         else:
             await run_sync(finish, participants(), None)

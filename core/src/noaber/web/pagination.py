@@ -13,6 +13,7 @@ Two ways to answer a list endpoint, both with the JSON shape of :class:`Page`:
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from functools import partial
 from typing import Any, Generic, TypeVar, cast
 
 import msgspec
@@ -24,7 +25,12 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
+from noaber.accounts.access import current_principal
 from noaber.db.direct import Query, tenant_param
+from noaber.db.read_cache import Pending
+from noaber.db.read_cache import cache as read_cache
+from noaber.privacy import access_log
+from noaber.tenancy.context import current_tenant
 from noaber.web.dependencies import run_read
 
 MAX_PAGE_SIZE = 100
@@ -191,11 +197,36 @@ async def read_page(
 ) -> Page[T]:
     """A list handler's answer: ``read(page=, page_size=, **filters)`` gives the rows of
     one page (from :class:`RowList`) and the total, encoded as ``schema`` describes;
-    read and encoded where it costs least (:func:`~noaber.web.dependencies.run_read`)."""
+    read and encoded where it costs least (:func:`~noaber.web.dependencies.run_read`).
+
+    The encoded page and the persons it shows are kept in the
+    :mod:`~noaber.db.read_cache` for the same tenant, principal and question while the
+    tenant's data is unchanged: a repeated list reads nothing, and is access-logged as
+    the first was (the same persons). ``read`` is a :func:`functools.partial` of the list's
+    service function; its arguments other than ``session`` are part of the question."""
+    slug = current_tenant()
+    cached: tuple[bytes, frozenset[int]] | None = None
+    pending: Pending | None = None
+    if slug is not None and isinstance(read, partial):
+        args = tuple(a for a in read.args if a is not session)
+        question = (current_principal(), read.func, args, page, page_size, *filters.items())
+        cached, pending = read_cache.lookup(session.get_bind(), slug, question)
+
+    if cached is not None:
+        # Nothing to read: the session stays unused, and the access log's group writer
+        # stores the entries (one commit shared with concurrent requests).
+        body, subjects = cached
+        access_log.note_subjects(subjects)
+        return as_page(Response(body, status_code=200, media_type="application/json"), schema)
 
     def respond() -> Response[bytes]:
         rows, total = read(page=page, page_size=page_size, **filters)
-        return page_response(rows, total, page, page_size)
+        response = page_response(rows, total, page, page_size)
+        log = access_log.current_request()
+        if pending is not None and log is not None:
+            body = response.content
+            read_cache.store(pending, (body, frozenset(log.subjects)), len(body))
+        return response
 
     return as_page(await run_read(session, respond), schema)
 
