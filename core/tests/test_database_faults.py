@@ -13,6 +13,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import create_engine, text
 
+from noaber.db import read_cache
 from noaber.db.engine import normalise_url
 from noaber.testing import backend
 from noaber.web.app import create_app
@@ -129,6 +130,7 @@ def test_a_list_waiting_for_the_database_leaves_the_event_loop_free(
         # The connection is left first: its lock goes even when an assertion fails.
         with ThreadPoolExecutor(max_workers=2) as pool, owner.connect() as conn:
             conn.execute(text("LOCK TABLE help_request IN ACCESS EXCLUSIVE MODE"))
+            read_cache.cache.clear()  # a read, not an answer from memory
             waiting = pool.submit(waiting_client.get, "/api/requests/")
             time.sleep(0.5)
             assert not waiting.done()  # the list waits for the lock
@@ -141,11 +143,15 @@ def test_a_list_waiting_for_the_database_leaves_the_event_loop_free(
         owner.dispose()
 
 
+@pytest.mark.parametrize("cached", [False, True], ids=["read", "from-memory"])
 def test_lists_read_in_the_event_loop_fail_cleanly_and_recover(
-    platform, client_for, migration_database_url
+    platform, client_for, migration_database_url, monkeypatch, cached
 ):
+    """Read (and logged with the read), or answered from memory (and logged by the
+    group writer, in the event loop too): 200 or 503, and then 200 again."""
     from concurrent.futures import ThreadPoolExecutor
 
+    monkeypatch.setattr(read_cache.cache, "seconds", 2.0 if cached else 0)
     clients = [client_for("meppel") for _ in range(4)]
     database = platform.engine.url.database
     stop = threading.Event()

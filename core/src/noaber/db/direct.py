@@ -171,6 +171,19 @@ def driver_errors(connection: Connection, sql: str, params: Any) -> Iterator[Non
         ) from exc
 
 
+@contextmanager
+def pipelined(session: Session) -> Iterator[None]:
+    """Statements without results sent together, in one round trip (PostgreSQL's
+    pipeline mode); elsewhere as they come."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    driver: Any = connection.connection.driver_connection
+    with driver_errors(connection, "(pipeline)", None), driver.pipeline():
+        yield
+
+
 def _execute(
     connection: Connection, sql: str, params: Any, *, many: bool = False
 ) -> tuple[Any, list[Any]]:

@@ -35,7 +35,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from noaber.accounts.roles import Principal
-from noaber.db.direct import insert_rows
+from noaber.db.direct import insert_rows, pipelined
 from noaber.privacy.models import AccessLogEntry, utcnow
 from noaber.tenancy.context import require_tenant
 
@@ -164,10 +164,12 @@ def entry_group(
 
 def add(session: Session, groups: Sequence[EntryGroup]) -> None:
     """Add the entries of ``groups`` to the session's transaction: one statement per
-    group on the driver connection (the table, not the entity: no ORM bookkeeping)."""
+    group on the driver connection (the table, not the entity: no ORM bookkeeping), all
+    sent at once."""
     table: Table = AccessLogEntry.__table__  # type: ignore[attr-defined]
-    for group in groups:
-        insert_rows(session, table, group.shared, OBJECT_COLUMNS, group.objects)
+    with pipelined(session):  # the group writer's batch: one round trip
+        for group in groups:
+            insert_rows(session, table, group.shared, OBJECT_COLUMNS, group.objects)
 
 
 def write(sessions: SessionFactory, groups: Sequence[EntryGroup]) -> None:

@@ -25,7 +25,7 @@ from noaber.errors import NoaberError
 from noaber.platform import Platform, TenantRuntime
 from noaber.privacy import access_log
 from noaber.tenancy.context import tenant_scope
-from noaber.web.dependencies import TENANT_SCOPE_KEY, join_commit
+from noaber.web.dependencies import TENANT_SCOPE_KEY, in_loop, join_commit
 from noaber.web.problems import DATABASE_UNAVAILABLE, UNEXPECTED_ERROR, send_problem
 from noaber.web.shared_state import client_address
 
@@ -203,7 +203,10 @@ class GroupWriter:
         batch, self._queue = self._queue, []
         try:
             with anyio.CancelScope(shield=True):
-                await run_sync(self._store, batch)
+                if self.platform.engine.dialect.name == "postgresql":
+                    await in_loop(self._store, batch)  # waits for the server, not the GIL
+                else:
+                    await run_sync(self._store, batch)  # SQLite's commit waits for the disk
         finally:
             for waiting in batch:
                 if not waiting.stored and waiting.error is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 import anyio
 import anyio.to_thread
@@ -38,6 +38,7 @@ PLATFORM_ROUTE = "platform_route"
 """Route ``opt`` key: the route also answers on platform hosts, without a tenant."""
 
 TENANT_SCOPE_KEY = "noaber_tenant"
+T = TypeVar("T")
 
 COMMIT_PARTICIPANTS_KEY = "noaber_commit_participants"
 """Scope state: the :class:`CommitParticipant` list of the request."""
@@ -163,10 +164,17 @@ async def run_read(session: Session, respond: Callable[[], Response[Any]]) -> Re
             finish(response.status_code)
         return response
 
+    return await in_loop(respond_and_finish)
+
+
+async def in_loop(func: Callable[..., T], *args: Any) -> T:
+    """Run sync database code on PostgreSQL in the event loop, in a greenlet: while a
+    statement waits for the server, :class:`noaber.db.engine.LoopConnection` gives the
+    loop back (no worker thread, no hand-over of the GIL at every round trip)."""
     # A worker thread's token (connections = threads): the pool then always has a
     # connection for the greenlet, which must never block the event loop waiting.
     async with anyio.to_thread.current_default_thread_limiter():
-        return await greenlet_spawn(respond_and_finish)
+        return cast(T, await greenlet_spawn(func, *args))
 
 
 async def provide_db_session(
