@@ -73,7 +73,11 @@ def test_inserted_rows_read_back_with_their_types_and_the_events_see_them(platfo
         "trace_id": "direct-insert-test",
     }
     varying = ("object_type", "object_id", "subject_person_id")
-    rows = [("request", None, None), ("person", "7", 7), ("person", "it's", 2**31 - 1)]
+    rows = [
+        ("request", None, None),
+        ("person", "7", 7),
+        ("person", 'it\'s "gëquoot" \\ ', 2**31 - 1),  # JSON's and SQL's quotes, non-ASCII
+    ]
     seen: list[tuple[str, bool]] = []
 
     def count(_conn, _cursor, statement, _parameters, _context, executemany) -> None:
@@ -86,8 +90,8 @@ def test_inserted_rows_read_back_with_their_types_and_the_events_see_them(platfo
             insert_rows(session, LOG, shared, varying, [])  # nothing to do: no statement
     finally:
         event.remove(platform.engine, "before_cursor_execute", count)
-    # One statement for all rows: an executemany on SQLite, one INSERT .. SELECT on
-    # PostgreSQL (the shared values once, the varying ones as arrays).
+    # One statement for all rows: an INSERT .. SELECT (the shared values once, the
+    # varying ones as one JSON parameter).
     assert len([s for s, _ in seen if "access_log" in s]) == 1
     with tenant_scope("meppel"), platform.sessions.begin() as session:
         stored = session.execute(

@@ -177,3 +177,25 @@ def test_a_write_commits_before_its_tenant_moves(platform):
     with tenant_scope(SLUG), platform.sessions.begin() as session:
         session.exec(select(Household)).all()
     assert tracked.tag("meppel") == moved  # nor does a read
+
+
+def test_the_cache_stays_within_its_bounds(platform):
+    from noaber.db.read_cache import MAX_BYTES, MAX_TOTAL_BYTES, ReadCache
+
+    cache = ReadCache(seconds=60, max_entries=3)
+    for n in range(5):
+        _value, pending = cache.lookup(platform.engine, SLUG, n)
+        assert pending is not None
+        cache.store(pending, n, 10)
+    assert [cache.lookup(platform.engine, SLUG, n)[0] for n in range(5)] == [None, None, 2, 3, 4]
+    _value, pending = cache.lookup(platform.engine, SLUG, "large")
+    assert pending is not None
+    cache.store(pending, "large", MAX_BYTES + 1)
+    assert cache.lookup(platform.engine, SLUG, "large")[0] is None
+    many = ReadCache(seconds=60, max_entries=10**6)
+    for n in range(MAX_TOTAL_BYTES // MAX_BYTES + 10):
+        _value, pending = many.lookup(platform.engine, SLUG, n)
+        assert pending is not None
+        many.store(pending, n, MAX_BYTES)
+    assert many.size <= MAX_TOTAL_BYTES
+    assert many.lookup(platform.engine, SLUG, 0)[0] is None  # the oldest went first

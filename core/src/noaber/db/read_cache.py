@@ -22,7 +22,8 @@ from sqlalchemy import Connection, Engine
 from noaber.db import changes
 
 MAX_ENTRIES = 2048
-MAX_BYTES = 512 * 1024
+MAX_BYTES = 512 * 1024  # a larger answer is not kept
+MAX_TOTAL_BYTES = 64 * 1024 * 1024  # what one process keeps at most
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,11 @@ class ReadCache:
     def __init__(self, seconds: float = 2.0, max_entries: int = MAX_ENTRIES) -> None:
         self.seconds = seconds
         self.max_entries = max_entries
-        self._entries: OrderedDict[tuple[Any, ...], tuple[tuple[int, int], float, Any]] = (
+        # key -> (tag, expiry, value, size)
+        self._entries: OrderedDict[tuple[Any, ...], tuple[tuple[int, int], float, Any, int]] = (
             OrderedDict()
         )
+        self.size = 0
         self.hits = 0
         self.misses = 0
 
@@ -54,24 +57,31 @@ class ReadCache:
         tag = tracked.tag(slug)
         entry = self._entries.get(full)
         if entry is not None:
-            kept_tag, expires, value = entry
+            kept_tag, expires, value, _size = entry
             if kept_tag == tag and time.monotonic() < expires:
                 self.hits += 1
                 return value, None
-            self._entries.pop(full, None)
+            self._drop(full)
         self.misses += 1
         return None, Pending(full, tag)
 
     def store(self, pending: Pending, value: Any, size: int) -> None:
         if size > MAX_BYTES:
             return
-        self._entries[pending.key] = (pending.tag, time.monotonic() + self.seconds, value)
-        self._entries.move_to_end(pending.key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self._drop(pending.key)
+        self._entries[pending.key] = (pending.tag, time.monotonic() + self.seconds, value, size)
+        self.size += size
+        while len(self._entries) > self.max_entries or self.size > MAX_TOTAL_BYTES:
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: tuple[Any, ...]) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self.size -= entry[3]
 
     def clear(self) -> None:
         self._entries.clear()
+        self.size = 0
 
 
 cache = ReadCache()
