@@ -40,7 +40,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.visitors import iterate
 from sqlmodel import Session
 
@@ -281,6 +281,7 @@ def _compile_insert(
     if dialect.name in ("postgresql", "sqlite"):
         # INSERT .. SELECT :shared.., element i of each row.. FROM (the rows of :rows, JSON)
         rows = bindparam(_JSON_ROWS, type_=Text())
+        elements: list[ColumnElement[Any]]
         if dialect.name == "postgresql":
             each = func.json_array_elements(cast(rows, JSON)).table_valued("value")
             elements = [
