@@ -97,6 +97,31 @@ def note_object(kind: str, object_id: int | str) -> None:
         log.objects.append((kind, str(object_id)))
 
 
+@dataclass(frozen=True)
+class Noted:
+    """What a request noted for its entries, to note again for a request answered the
+    same way without doing the work (a list from :mod:`noaber.db.read_cache`)."""
+
+    subjects: frozenset[int]
+    objects: tuple[tuple[str, str], ...]
+    purpose: str | None
+
+
+def noted() -> Noted | None:
+    log = _request.get()
+    if log is None:
+        return None
+    return Noted(frozenset(log.subjects), tuple(log.objects), log.purpose)
+
+
+def note_again(noted: Noted) -> None:
+    log = _request.get()
+    if log is not None:
+        log.subjects.update(noted.subjects)
+        log.objects.extend(noted.objects)
+        log.purpose = noted.purpose or log.purpose
+
+
 def set_purpose(purpose: str) -> None:
     log = _request.get()
     if log is not None:

@@ -202,10 +202,10 @@ async def read_page(
     The encoded page and the persons it shows are kept in the
     :mod:`~noaber.db.read_cache` for the same tenant, principal and question while the
     tenant's data is unchanged: a repeated list reads nothing, and is access-logged as
-    the first was (the same persons). ``read`` is a :func:`functools.partial` of the list's
+    the first was (the same persons, objects and purpose). ``read`` is a :func:`functools.partial` of the list's
     service function; its arguments other than ``session`` are part of the question."""
     slug = current_tenant()
-    cached: tuple[bytes, frozenset[int]] | None = None
+    cached: tuple[bytes, access_log.Noted] | None = None
     pending: Pending | None = None
     if slug is not None and isinstance(read, partial):
         args = tuple(a for a in read.args if a is not session)
@@ -215,17 +215,17 @@ async def read_page(
     if cached is not None:
         # Nothing to read: the session stays unused, and the access log's group writer
         # stores the entries (one commit shared with concurrent requests).
-        body, subjects = cached
-        access_log.note_subjects(subjects)
+        body, noted = cached
+        access_log.note_again(noted)
         return as_page(Response(body, status_code=200, media_type="application/json"), schema)
 
     def respond() -> Response[bytes]:
         rows, total = read(page=page, page_size=page_size, **filters)
         response = page_response(rows, total, page, page_size)
-        log = access_log.current_request()
-        if pending is not None and log is not None:
+        noted = access_log.noted()
+        if pending is not None and noted is not None:
             body = response.content
-            read_cache.store(pending, (body, frozenset(log.subjects)), len(body))
+            read_cache.store(pending, (body, noted), len(body))
         return response
 
     return as_page(await run_read(session, respond), schema)
