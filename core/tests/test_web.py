@@ -100,3 +100,18 @@ def test_suspended_tenant_answers_503(platform, client_for):
     assert response.status_code == 503
     assert response.headers["content-type"].startswith(PROBLEM)
     assert client_for("amersfoort").get("/health").status_code == 200
+
+
+def test_what_startup_built_is_kept_out_of_full_garbage_collections(platform):
+    import gc
+
+    from litestar.testing import TestClient
+
+    from noaber.web.app import create_app
+
+    with TestClient(create_app(platform)):
+        frozen = gc.get_freeze_count()
+    # The app, its plugins, mappers and schemas: many thousands of objects no full
+    # collection scans while it serves (benchmarks/RESULTS.md: the p99 it cost).
+    assert frozen > 10_000
+    assert gc.get_freeze_count() == 0  # given back when it stopped
