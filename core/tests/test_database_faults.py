@@ -181,3 +181,27 @@ def test_lists_read_in_the_event_loop_fail_cleanly_and_recover(
         "application/problem+json",
     }
     assert after == [200] * len(after)
+
+
+def test_a_connection_ended_inside_a_pipeline_counts_as_lost(platform):
+    """The server ending a connection while a pipeline is busy (BEGIN and the tenant's
+    set_config) surfaces as "cannot exit pipeline mode while busy": the connection is
+    still invalidated, so the request answers 503, not 500 with a failed rollback."""
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    from noaber.db.direct import driver_errors
+
+    def pipeline_ended_by_the_server() -> None:
+        try:
+            raise psycopg.errors.AdminShutdown(
+                "terminating connection due to administrator command"
+            )
+        except psycopg.Error:
+            raise psycopg.OperationalError("cannot exit pipeline mode while busy")  # noqa: B904
+
+    with platform.engine.connect() as conn:
+        with pytest.raises(OperationalError) as raised, driver_errors(conn, "(pipeline)", None):
+            pipeline_ended_by_the_server()
+        assert raised.value.connection_invalidated
+        assert conn.invalidated

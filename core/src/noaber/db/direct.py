@@ -175,7 +175,7 @@ def driver_errors(connection: Connection, sql: str, params: Any) -> Iterator[Non
     try:
         yield
     except dbapi_error as exc:
-        lost = dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
+        lost = _lost(dialect, exc, connection.connection.dbapi_connection)
         if lost and not connection.invalidated:
             connection.invalidate(exc)
         raise DBAPIError.instance(
@@ -194,6 +194,24 @@ def pipelined(session: Session) -> Iterator[None]:
     driver: Any = connection.connection.driver_connection
     with driver_errors(connection, "(pipeline)", None), driver.pipeline():
         yield
+
+
+def _lost(dialect: Dialect, exc: Any, driver: Any) -> bool:
+    """Whether ``exc`` means the connection is gone: the dialect says so, or an error
+    it was raised from is PostgreSQL's "the server ended this connection" (SQLSTATE
+    classes 57P and 08). Ended in the middle of a pipeline, a connection surfaces as
+    "cannot exit pipeline mode while busy" before psycopg marks it broken."""
+    if dialect.is_disconnect(exc, driver, None):
+        return True
+    seen: BaseException | None = exc
+    while seen is not None:
+        if str(getattr(seen, "sqlstate", None) or "").startswith(_CONNECTION_ENDED):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+_CONNECTION_ENDED = ("57P", "08")
 
 
 def _execute(
