@@ -281,11 +281,7 @@ class _CompiledInsert:
     sql: str
     shared: tuple[tuple[str, Processor | None], ...]  # (parameter, bind processor)
     varying: tuple[tuple[str, Processor | None], ...]
-    json: bool = False  # the varying columns' rows as one JSON parameter
-    names: tuple[str, ...] = ()  # the parameters, in the statement's order
-    # Positional drivers: where each shared and each varying value goes in a row.
-    shared_at: tuple[int, ...] = ()
-    varying_at: tuple[int, ...] = ()
+    names: tuple[str, ...]  # the parameters, in the statement's order (positional drivers)
 
 
 _inserts: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], _CompiledInsert] = {}
@@ -295,45 +291,29 @@ _JSON_ROWS = "noaber_rows"
 def _compile_insert(
     dialect: Dialect, table: Table, shared: tuple[str, ...], varying: tuple[str, ...]
 ) -> _CompiledInsert:
-    columns = [*shared, *varying]
-    if dialect.name in ("postgresql", "sqlite"):
-        # INSERT .. SELECT :shared.., element i of each row.. FROM (the rows of :rows, JSON)
-        rows = bindparam(_JSON_ROWS, type_=Text())
-        elements: list[ColumnElement[Any]]
-        if dialect.name == "postgresql":
-            each = func.json_array_elements(cast(rows, JSON)).table_valued("value")
-            elements = [
-                cast(each.c.value.op("->>")(literal_column(str(i))), _cast_type(table, name))
-                for i, name in enumerate(varying)
-            ]
-        else:
-            each = func.json_each(rows).table_valued("value")
-            elements = [
-                func.json_extract(each.c.value, literal_column(f"'$[{i}]'"))
-                for i in range(len(varying))
-            ]
-        values = select(*[bindparam(n, type_=table.c[n].type) for n in shared], *elements)
-        made = insert(table).from_select(columns, values).compile(dialect=dialect)
-        processors: dict[str, Any] = dict(made._bind_processors)
-        order = list(made.positiontup or ()) if dialect.positional else [*shared, _JSON_ROWS]
-        return _CompiledInsert(
-            sql=made.string,
-            shared=tuple((n, processors.get(n)) for n in shared),
-            varying=tuple((n, table.c[n].type.bind_processor(dialect)) for n in varying),
-            json=True,
-            names=tuple(order),
-            shared_at=tuple(order.index(n) for n in shared),
-            varying_at=(order.index(_JSON_ROWS),),
-        )
-    made = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
-    processors = dict(made._bind_processors)
-    order = list(made.positiontup or ()) if dialect.positional else columns
+    # INSERT .. SELECT :shared.., element i of each row.. FROM (the rows of :rows, JSON)
+    rows = bindparam(_JSON_ROWS, type_=Text())
+    elements: list[ColumnElement[Any]]
+    if dialect.name == "postgresql":
+        each = func.json_array_elements(cast(rows, JSON)).table_valued("value")
+        elements = [
+            cast(each.c.value.op("->>")(literal_column(str(i))), _cast_type(table, name))
+            for i, name in enumerate(varying)
+        ]
+    else:
+        each = func.json_each(rows).table_valued("value")
+        elements = [
+            func.json_extract(each.c.value, literal_column(f"'$[{i}]'"))
+            for i in range(len(varying))
+        ]
+    values = select(*[bindparam(n, type_=table.c[n].type) for n in shared], *elements)
+    made = insert(table).from_select([*shared, *varying], values).compile(dialect=dialect)
+    processors: dict[str, Any] = dict(made._bind_processors)
     return _CompiledInsert(
         sql=made.string,
         shared=tuple((n, processors.get(n)) for n in shared),
-        varying=tuple((n, processors.get(n)) for n in varying),
-        shared_at=tuple(order.index(n) for n in shared),
-        varying_at=tuple(order.index(n) for n in varying),
+        varying=tuple((n, table.c[n].type.bind_processor(dialect)) for n in varying),
+        names=tuple(made.positiontup or ()),
     )
 
 
@@ -352,8 +332,7 @@ def insert_rows(
     shared values once and the varying ones as one JSON parameter: one round trip (and
     on PostgreSQL no driver work per value: psycopg's adaptation of a list's arrays was
     a tenth of a cached list's time), one step of SQLite (``executemany`` steps once per
-    row, and lets another thread take the GIL each time). Other databases get an
-    ``executemany``."""
+    row, and lets another thread take the GIL each time)."""
     if not rows:
         return
     connection = session.connection()
@@ -362,33 +341,15 @@ def insert_rows(
     compiled = _inserts.get(key)
     if compiled is None:
         compiled = _inserts[key] = _compile_insert(dialect, table, key[2], key[3])
-    head = [shared[n] if p is None else p(shared[n]) for n, p in compiled.shared]
+    params = {n: shared[n] if p is None else p(shared[n]) for n, p in compiled.shared}
     tails = compiled.varying
     if any(p is not None for _, p in tails):
         rows = [
             tuple(v if p is None else p(v) for v, (_, p) in zip(row, tails, strict=True))
             for row in rows
         ]
-    if compiled.json:
-        values: list[Any] = [None] * (len(head) + 1)
-        for at, value in zip(compiled.shared_at, head, strict=True):
-            values[at] = value
-        values[compiled.varying_at[0]] = json.dumps(rows, separators=(",", ":"))
-        params: Any = (
-            values if dialect.positional else dict(zip(compiled.names, values, strict=True))
-        )
+    params[_JSON_ROWS] = json.dumps(rows, separators=(",", ":"))
+    if dialect.positional:
+        _execute(connection, compiled.sql, [params[n] for n in compiled.names])
+    else:
         _execute(connection, compiled.sql, params)
-        return
-    template: list[Any] = [None] * (len(head) + len(tails))
-    for at, value in zip(compiled.shared_at, head, strict=True):
-        template[at] = value
-    params = []
-    for row in rows:
-        values = template.copy()
-        for at, value in zip(compiled.varying_at, row, strict=True):
-            values[at] = value
-        params.append(values)
-    if not dialect.positional:
-        names = [n for n, _ in (*compiled.shared, *tails)]
-        params = [dict(zip(names, values, strict=True)) for values in params]
-    _execute(connection, compiled.sql, params, many=True)

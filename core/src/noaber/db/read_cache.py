@@ -43,8 +43,6 @@ class ReadCache:
             OrderedDict()
         )
         self.size = 0
-        self.hits = 0
-        self.misses = 0
 
     def lookup(
         self, engine: Engine | Connection, slug: str, key: Hashable
@@ -59,10 +57,8 @@ class ReadCache:
         if entry is not None:
             kept_tag, expires, value, _size = entry
             if kept_tag == tag and time.monotonic() < expires:
-                self.hits += 1
                 return value, None
             self._drop(full)
-        self.misses += 1
         return None, Pending(full, tag)
 
     def store(self, pending: Pending, value: Any, size: int) -> None:
