@@ -20,16 +20,23 @@ import os
 import statistics
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from benchmarks.api import HOST, PATH, platform_env, postgres_database, sqlite_database
-from benchmarks.load import PYTHON, Server, child_env, free_port, load, login_headers, start
+from benchmarks.load import (
+    PYTHON,
+    Server,
+    child_env,
+    free_port,
+    load,
+    login_headers,
+    start,
+    wait_for_next_totp_code,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-TOTP_STEP = 30  # seconds: one login per code, so the second server waits for the next
 
 
 def cpu_ticks(pid: int) -> int:
@@ -83,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
             server = start([PYTHON, "-m", "benchmarks.api_servers", "platform"], env, host=HOST)
             stack.callback(server.stop)
             if servers:
-                time.sleep(TOTP_STEP + 1 - time.time() % TOTP_STEP)
+                wait_for_next_totp_code()
             servers[name] = (
                 server,
                 {"Host": HOST, **login_headers(server.base, HOST, db.identity)},

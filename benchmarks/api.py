@@ -18,6 +18,11 @@ see the same shared machine:
 Printed: median requests/second, p50/p95/p99 latency, errors; the ratios platform/bare
 (goal >= 0.40) and platform/common (goal >= 3); then the platform under 64 connections
 for ``--soak`` seconds on each database (goal: zero errors, zero timeouts).
+
+``--ceiling`` also serves, on the same databases and in the same rounds, the platform
+with one access-log row per list instead of one per person shown, and with no access
+log at all: measurements of what the log costs, not ways to run Noaber (no setting
+turns the log off; the benchmark patches its own server process).
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from benchmarks.load import (
     load,
     login_headers,
     start,
+    wait_for_next_totp_code,
 )
 
 if TYPE_CHECKING:
@@ -56,6 +62,10 @@ HOST = f"{SLUG}.localhost"
 PATH = "/api/requests?page_size=50"
 ROWS = 60  # more than one page, so the count and the limit both matter
 APP_ROLE = "noaber_bench_app"
+CEILINGS = {  # benchmarks.api_servers kinds served with --ceiling
+    "platform-one-entry": "if a list's access log were one row, not one per person shown",
+    "platform-unlogged": "if nothing were logged at all: the rest of the request",
+}
 
 
 @dataclass
@@ -189,6 +199,12 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--soak", type=float, default=30.0, help="seconds at 64 connections")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="also serve the platform with one access-log row per list, and with none "
+        "(measurements of what the log costs, not ways to run Noaber)",
+    )
     args = parser.parse_args(argv)
 
     print(f"load generator: {'wrk' if have_wrk() else 'python (wrk not installed)'}")
@@ -203,9 +219,20 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
             stack.callback(servers[f"platform/{db.name}"].stop)
             servers[f"common/{db.name}"] = serve("common", BENCH_COMMON_URL=db.common_url)
             stack.callback(servers[f"common/{db.name}"].stop)
+            if args.ceiling:
+                for kind in CEILINGS:
+                    name = f"{kind}/{db.name}"
+                    servers[name] = serve(kind, **platform_env(db))
+                    stack.callback(servers[name].stop)
         for db in dbs:
             name = f"platform/{db.name}"
             _session[name] = login_headers(servers[name].base, HOST, db.identity)
+        if args.ceiling:  # the same account on more servers: one login per TOTP code
+            for kind in CEILINGS:
+                wait_for_next_totp_code()
+                for db in dbs:
+                    name = f"{kind}/{db.name}"
+                    _session[name] = login_headers(servers[name].base, HOST, db.identity)
         # The bare endpoint answers exactly what the platform answers.
         answer = httpx.get(
             servers["platform/sqlite"].base + PATH, headers=headers("platform/sqlite")
@@ -240,14 +267,14 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
             f"{args.seconds:.0f} s x {args.rounds} rounds, median round:"
         )
         print(
-            f"  {'contestant':<18}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+            f"  {'contestant':<27}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
         )
         medians = {name: median_result(rs) for name, rs in results.items()}
         for name, r in medians.items():
             all_rps = ", ".join(f"{x.rps:.0f}" for x in results[name])
             errors = sum(x.errors for x in results[name])
             print(
-                f"  {name:<18}{r.rps:9.0f}{r.p50_ms:9.1f}{r.p95_ms:9.1f}{r.p99_ms:9.1f}"
+                f"  {name:<27}{r.rps:9.0f}{r.p50_ms:9.1f}{r.p95_ms:9.1f}{r.p99_ms:9.1f}"
                 f"{errors:8d}   ({all_rps})"
             )
             rows.append(
@@ -278,6 +305,17 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
                     "platform_over_common": round(mine / common, 3),
                 }
             )
+            for kind, meaning in CEILINGS.items() if args.ceiling else ():
+                ceiling = statistics.median(x.rps for x in results[f"{kind}/{db.name}"])
+                print(f"  {db.name:<9} {kind}/bare {ceiling / bare:5.2f}   ({meaning})")
+                rows.append(
+                    {
+                        "benchmark": "api",
+                        "what": f"ceiling/{kind}/{db.name}",
+                        "over_bare": round(ceiling / bare, 3),
+                        "over_platform": round(ceiling / mine, 3),
+                    }
+                )
         if args.soak > 0:
             print(f"\nsoak: 64 connections, {args.soak:.0f} s each:")
             for db in dbs:

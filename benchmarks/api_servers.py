@@ -1,6 +1,6 @@
 """The three contestants of the API-overhead benchmark, each served the same way.
 
-    python -m benchmarks.api_servers bare|common|platform
+    python -m benchmarks.api_servers bare|common|platform|platform-one-entry|platform-unlogged
 
 Environment: ``BENCH_PORT``; ``DATABASE_URL`` (platform: the application role's URL);
 ``BENCH_COMMON_URL`` (common: an async SQLAlchemy URL); ``BENCH_JSON`` (bare: a file
@@ -111,5 +111,45 @@ def platform() -> Litestar:
     return create_app()
 
 
+def platform_one_entry() -> Litestar:
+    """Ceiling, not a way to run Noaber: the platform if a list's access log were one
+    row (naming no person) instead of one row per person shown. Measures what the rows
+    per person cost; only ``benchmarks.api --ceiling`` serves it."""
+    from noaber.privacy import access_log, web
+
+    entries_for = web.entries_for
+
+    def first_only(*args: Any) -> access_log.EntryGroup:
+        group = entries_for(*args)
+        return access_log.EntryGroup(group.shared, group.objects[:1])
+
+    web.entries_for = first_only  # type: ignore[assignment]
+    return platform()
+
+
+def platform_unlogged() -> Litestar:
+    """Ceiling, not a way to run Noaber (no setting turns the access log off): the
+    platform if it wrote no access log at all. Measures what the log costs against what
+    the rest of the request (middleware, session, guard, answer) costs; only
+    ``benchmarks.api --ceiling`` serves it."""
+    from noaber.privacy import access_log, web
+
+    async def write_nothing(
+        _self: web.GroupWriter, _slug: str, _group: access_log.EntryGroup
+    ) -> None:
+        return None
+
+    web.GroupWriter.write = write_nothing  # type: ignore[method-assign]
+    return platform()
+
+
+KINDS = {
+    "bare": bare,
+    "common": common,
+    "platform": platform,
+    "platform-one-entry": platform_one_entry,
+    "platform-unlogged": platform_unlogged,
+}
+
 if __name__ == "__main__":
-    run({"bare": bare, "common": common, "platform": platform}[sys.argv[1]]())
+    run(KINDS[sys.argv[1]]())

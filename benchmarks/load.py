@@ -212,6 +212,15 @@ def child_env(**extra: str) -> dict[str, str]:
 PYTHON = sys.executable
 
 
+TOTP_STEP = 30  # seconds: a code is accepted once, so a second login waits for the next
+
+
+def wait_for_next_totp_code() -> None:
+    """Sleep until the next TOTP window: the same account's next login (to another
+    server of the same database) needs a code it has not used."""
+    time.sleep(TOTP_STEP + 1 - time.time() % TOTP_STEP)
+
+
 def login_headers(base: str, host: str, identity: Any) -> dict[str, str]:
     """Log ``identity`` (a :class:`noaber.testing.Identity`) in over HTTP, second factor
     included; the headers (session cookie, CSRF token) of a logged-in client."""
