@@ -119,3 +119,34 @@ def test_redis_down_is_a_clean_503(make_platform):
         assert response.status_code == 503
         assert response.headers["content-type"].startswith(PROBLEM)
         assert "Redis" in response.json()["detail"]
+
+
+def test_the_process_store_expires_renews_and_keeps_what_is_set_while_it_sweeps():
+    from noaber.web.shared_state import ProcessStore
+
+    async def go() -> None:
+        store = ProcessStore()
+        await store.set("kept", "a", expires_in=60)
+        await store.set("gone", b"b", expires_in=1)
+        for i in range(2500):  # enough for the sweep to give the loop back in between
+            await store.set(f"old-{i}", b"x", expires_in=1)
+        await anyio.sleep(1.1)
+        assert await store.get("gone") is None  # expired: not answered, and removed
+        assert not await store.exists("gone")
+
+        async def write_meanwhile() -> None:
+            for _ in range(2):  # while the sweep gives the loop back, past this key
+                await anyio.sleep(0)
+            await store.set("old-5", b"new", expires_in=60)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(store.delete_expired)
+            tg.start_soon(write_meanwhile)
+        assert await store.get("old-5") == b"new"
+        assert not await store.exists("old-1")
+        assert await store.get("kept", renew_for=600) == b"a"
+        assert (await store.expires_in("kept") or 0) > 60  # renewed
+        await store.delete("kept")
+        assert await store.get("kept") is None
+
+    anyio.run(go)

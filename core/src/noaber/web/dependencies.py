@@ -234,7 +234,9 @@ async def provide_db_session(
         # Nothing to commit, and no transaction either (an answer from the read cache)
         # or none worth joining: the participants store their rows themselves.
         unused = not session.in_transaction()
-        if _nothing_to_commit(session) and (unused or _reads_inline(session) or not participants()):
+        if unused and not (session.new or session.dirty or session.deleted):
+            return  # never began: holds no connection and no object, nothing to close
+        if _nothing_to_commit(session) and (_reads_inline(session) or not participants()):
             session.close()  # it only read: no commit to make, nothing to wait for
         else:
             await run_sync(finish, participants(), None)

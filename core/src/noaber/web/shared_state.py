@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import anyio
 from litestar.enums import ScopeType
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware import ASGIMiddleware
-from litestar.stores.base import Store
+from litestar.stores.base import StorageObject, Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -97,12 +98,52 @@ class TenantStore(Store):
         return await self.inner.expires_in(self._key(key))
 
 
+class ProcessStore(MemoryStore):
+    """Litestar's :class:`MemoryStore` without its lock: every operation is done
+    without awaiting, so no other task of the event loop can run in between (the lock
+    cost a trip through anyio per session lookup, about a tenth of a cached request).
+    Expired entries are removed in steps that never swap the dict out from under a
+    write made in between."""
+
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
+        data = value.encode("utf-8") if isinstance(value, str) else value
+        self._store[key] = StorageObject.new(data=data, expires_in=expires_in)
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        stored = self._store.get(key)
+        if stored is None:
+            return None
+        if stored.expired:
+            del self._store[key]
+            return None
+        if renew_for and stored.expires_at:
+            self._store[key] = StorageObject.new(data=stored.data, expires_in=renew_for)
+        return stored.data
+
+    async def delete(self, key: str) -> None:
+        self._store.pop(key, None)
+
+    async def delete_all(self) -> None:
+        self._store.clear()
+
+    async def delete_expired(self) -> None:
+        expired = [key for key, stored in self._store.items() if stored.expired]
+        for done, key in enumerate(expired, 1):
+            stored = self._store.get(key)
+            if stored is not None and stored.expired:  # not set again meanwhile
+                del self._store[key]
+            if done % 1000 == 0:
+                await anyio.sleep(0)
+
+
 def store_registry(redis: Redis | None, namespace: str = "noaber") -> StoreRegistry:
     """Every named store is tenant-prefixed; in Redis under ``<namespace>:<name>:``."""
 
     def factory(name: str) -> Store:
         if redis is None:
-            return TenantStore(MemoryStore())
+            return TenantStore(ProcessStore())
         from litestar.stores.redis import RedisStore
 
         return TenantStore(RedisStore(redis, namespace=f"{namespace}:{name}"))
