@@ -72,6 +72,7 @@ def test_inserted_rows_read_back_with_their_types_and_the_events_see_them(platfo
         "purpose": "core",
         "trace_id": "direct-insert-test",
     }
+    other = {**shared, "actor": "account:2", "at": datetime(2026, 11, 24, tzinfo=UTC)}
     varying = ("object_type", "object_id", "subject_person_id")
     rows = [
         ("request", None, None),
@@ -86,12 +87,13 @@ def test_inserted_rows_read_back_with_their_types_and_the_events_see_them(platfo
     event.listen(platform.engine, "before_cursor_execute", count)
     try:
         with tenant_scope("meppel"), platform.sessions.begin() as session:
-            insert_rows(session, LOG, shared, varying, rows)
-            insert_rows(session, LOG, shared, varying, [])  # nothing to do: no statement
+            groups = [(shared, rows), (shared, []), (other, [("household", "3", None)])]
+            insert_rows(session, LOG, tuple(shared), varying, groups)
+            insert_rows(session, LOG, tuple(shared), varying, [(shared, [])])  # no statement
     finally:
         event.remove(platform.engine, "before_cursor_execute", count)
-    # One statement for all rows: an INSERT .. SELECT (the shared values once, the
-    # varying ones as one JSON parameter).
+    # One statement for all groups' rows: an INSERT .. SELECT (each group's shared
+    # values once, then its rows, as one JSON parameter).
     assert len([s for s, _ in seen if "access_log" in s]) == 1
     with tenant_scope("meppel"), platform.sessions.begin() as session:
         stored = session.execute(
@@ -99,9 +101,9 @@ def test_inserted_rows_read_back_with_their_types_and_the_events_see_them(platfo
             .where(LOG.c.trace_id == "direct-insert-test")
             .order_by(LOG.c.id)
         ).all()
-    assert [tuple(s[3:]) for s in stored] == rows
-    assert {(s[1], s[2]) for s in stored} == {("account:1", None)}
-    assert all(s[0].replace(tzinfo=UTC) == at for s in stored)
+    assert [tuple(s[3:]) for s in stored] == [*rows, ("household", "3", None)]
+    assert [(s[1], s[2]) for s in stored] == [("account:1", None)] * 3 + [("account:2", None)]
+    assert [s[0].replace(tzinfo=UTC) for s in stored] == [at] * 3 + [other["at"]]
 
 
 def test_driver_errors_are_raised_as_sqlalchemy_errors(platform):

@@ -15,6 +15,7 @@ from sqlmodel import select
 from noaber.db import changes, read_cache
 from noaber.db.engine import normalise_url
 from noaber.people.models import Household
+from noaber.privacy import access_log
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
 from noaber.testing import backend
@@ -177,6 +178,20 @@ def test_a_write_commits_before_its_tenant_moves(platform):
     with tenant_scope(SLUG), platform.sessions.begin() as session:
         session.exec(select(Household)).all()
     assert tracked.tag("meppel") == moved  # nor does a read
+    with tenant_scope(SLUG):
+        groups = [
+            access_log.entry_group(
+                [("person", str(p), p), ("household", "1", None)],
+                principal=None,
+                action="list",
+                purpose="core",
+                origin="test",
+                trace_id=f"generation-{p}",
+            )
+            for p in (1, 2)
+        ]
+        access_log.write(platform.sessions, groups)
+    assert tracked.tag("meppel") == moved  # nor do access-log entries (no answer shows them)
 
 
 def test_the_cache_stays_within_its_bounds(platform):

@@ -20,10 +20,11 @@ import json
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
+    DateTime,
     Dialect,
     String,
     Table,
@@ -32,10 +33,10 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
-    insert,
     literal_column,
     select,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
@@ -183,19 +184,6 @@ def driver_errors(connection: Connection, sql: str, params: Any) -> Iterator[Non
         ) from exc
 
 
-@contextmanager
-def pipelined(session: Session) -> Iterator[None]:
-    """Statements without results sent together, in one round trip (PostgreSQL's
-    pipeline mode); elsewhere as they come."""
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        yield
-        return
-    driver: Any = connection.connection.driver_connection
-    with driver_errors(connection, "(pipeline)", None), driver.pipeline():
-        yield
-
-
 def _lost(dialect: Dialect, exc: Any, driver: Any) -> bool:
     """Whether ``exc`` means the connection is gone: the dialect says so, or an error
     it was raised from is PostgreSQL's "the server ended this connection" (SQLSTATE
@@ -269,19 +257,31 @@ def _check_guarded(name: str, statement: Select[Any]) -> None:
 
 def _cast_type(table: Table, name: str) -> Any:
     """The type to read a column's value from JSON text as (strings unbounded: the
-    value is the caller's, and a cast to ``VARCHAR(n)`` would cut it silently)."""
+    value is the caller's, and a cast to ``VARCHAR(n)`` would cut it silently; times
+    with their zone, converted to the column's type as a bound value would be)."""
     column_type = table.c[name].type
     if isinstance(column_type, TypeDecorator):
         column_type = column_type.impl_instance
-    return Text() if isinstance(column_type, String) else column_type
+    if isinstance(column_type, String):
+        return Text()
+    if isinstance(column_type, DateTime):
+        return DateTime(timezone=True)
+    return column_type
+
+
+def _json_value(value: Any) -> Any:
+    """JSON for what a driver would have adapted (PostgreSQL's bind processors leave
+    times to psycopg; SQLite's have made them text already)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be inserted from JSON")
 
 
 @dataclass(frozen=True)
 class _CompiledInsert:
     sql: str
-    shared: tuple[tuple[str, Processor | None], ...]  # (parameter, bind processor)
+    shared: tuple[tuple[str, Processor | None], ...]  # (column, bind processor)
     varying: tuple[tuple[str, Processor | None], ...]
-    names: tuple[str, ...]  # the parameters, in the statement's order (positional drivers)
 
 
 _inserts: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], _CompiledInsert] = {}
@@ -291,49 +291,80 @@ _JSON_ROWS = "noaber_rows"
 def _compile_insert(
     dialect: Dialect, table: Table, shared: tuple[str, ...], varying: tuple[str, ...]
 ) -> _CompiledInsert:
-    # INSERT .. SELECT :shared.., element i of each row.. FROM (the rows of :rows, JSON)
+    # INSERT .. WITH g AS MATERIALIZED (each group of :rows, JSON: its shared values,
+    # its rows) SELECT g's values.., element i of each row.. FROM g, (the rows of g) r
+    # Materialized, so a group's JSON is read once, not once per row and column (the
+    # json type and SQLite before 3.45 parse the text at every access).
     rows = bindparam(_JSON_ROWS, type_=Text())
-    elements: list[ColumnElement[Any]]
+    last = len(shared)
     if dialect.name == "postgresql":
-        each = func.json_array_elements(cast(rows, JSON)).table_valued("value")
-        elements = [
-            cast(each.c.value.op("->>")(literal_column(str(i))), _cast_type(table, name))
-            for i, name in enumerate(varying)
-        ]
+        each: Callable[[Any], Any] = func.jsonb_array_elements  # parsed once, not per access
+
+        def element(value: Any, i: int, name: str | None) -> ColumnElement[Any]:
+            if name is None:  # a group's rows, as JSON
+                return cast(value.op("->")(literal_column(str(i))), JSONB)
+            return cast(value.op("->>")(literal_column(str(i))), _cast_type(table, name))
+
+        document: Any = cast(rows, JSONB)
     else:
-        each = func.json_each(rows).table_valued("value")
-        elements = [
-            func.json_extract(each.c.value, literal_column(f"'$[{i}]'"))
-            for i in range(len(varying))
-        ]
-    values = select(*[bindparam(n, type_=table.c[n].type) for n in shared], *elements)
-    made = insert(table).from_select([*shared, *varying], values).compile(dialect=dialect)
-    processors: dict[str, Any] = dict(made._bind_processors)
-    return _CompiledInsert(
-        sql=made.string,
-        shared=tuple((n, processors.get(n)) for n in shared),
-        varying=tuple((n, table.c[n].type.bind_processor(dialect)) for n in varying),
-        names=tuple(made.positiontup or ()),
+        each = func.json_each
+
+        def element(value: Any, i: int, name: str | None) -> ColumnElement[Any]:
+            return func.json_extract(value, literal_column(f"'$[{i}]'"))
+
+        document = rows
+    group = each(document).table_valued("value").alias("noaber_group")
+    groups = (
+        select(
+            *[element(group.c.value, i, n).label(f"shared_{i}") for i, n in enumerate(shared)],
+            element(group.c.value, last, None).label("rows"),
+        )
+        .select_from(group)
+        .cte("noaber_groups")
+        .prefix_with("MATERIALIZED")
     )
+    row = each(groups.c.rows).table_valued("value").alias("noaber_row")
+    values = select(
+        *[groups.c[f"shared_{i}"] for i in range(last)],
+        *[element(row.c.value, i, n) for i, n in enumerate(varying)],
+    ).select_from(groups, row)
+    # INSERT INTO t (..) WITH .. SELECT: the statement starts as an insert into its table
+    # (noaber.db.changes tells the access log's inserts from writes by that).
+    quote = dialect.identifier_preparer
+    into = ", ".join(quote.quote(name) for name in (*shared, *varying))
+    sql = f"INSERT INTO {quote.format_table(table)} ({into}) {values.compile(dialect=dialect)}"
+    return _CompiledInsert(
+        sql=sql,
+        shared=tuple((n, table.c[n].type.bind_processor(dialect)) for n in shared),
+        varying=tuple((n, table.c[n].type.bind_processor(dialect)) for n in varying),
+    )
+
+
+def _processed(
+    values: Sequence[Any], processors: Sequence[tuple[str, Processor | None]]
+) -> list[Any]:
+    return [v if p is None else p(v) for v, (_, p) in zip(values, processors, strict=True)]
 
 
 def insert_rows(
     session: Session,
     table: Table,
-    shared: Mapping[str, Any],
+    shared: Sequence[str],
     varying: Sequence[str],
-    rows: Sequence[Sequence[Any]],
+    groups: Sequence[tuple[Mapping[str, Any], Sequence[Sequence[Any]]]],
 ) -> None:
-    """Insert ``rows`` into ``table`` in the session's transaction: each row has the
-    values of ``shared`` (column → value, the same for all) and its own values of the
-    ``varying`` columns (a tuple in that order).
+    """Insert groups of rows into ``table`` in the session's transaction. A group is
+    ``(values, rows)``: ``values`` has the ``shared`` columns (the same for every row of
+    the group), each row its own values of the ``varying`` columns, in that order.
 
-    One statement on the driver connection, an ``INSERT .. SELECT`` that takes the
-    shared values once and the varying ones as one JSON parameter: one round trip (and
-    on PostgreSQL no driver work per value: psycopg's adaptation of a list's arrays was
-    a tenth of a cached list's time), one step of SQLite (``executemany`` steps once per
-    row, and lets another thread take the GIL each time)."""
-    if not rows:
+    One statement on the driver connection for all groups, an ``INSERT .. SELECT``
+    from one JSON parameter (each group's shared values once, then its rows): one
+    round trip however many groups (a batch of the access log's group commit), no
+    driver work per value (psycopg's adaptation of arrays was a tenth of a cached
+    list's time), one step of SQLite (``executemany`` steps once per row, and lets
+    another thread take the GIL each time)."""
+    groups = [(values, rows) for values, rows in groups if rows]
+    if not groups:
         return
     connection = session.connection()
     dialect = connection.dialect
@@ -341,15 +372,15 @@ def insert_rows(
     compiled = _inserts.get(key)
     if compiled is None:
         compiled = _inserts[key] = _compile_insert(dialect, table, key[2], key[3])
-    params = {n: shared[n] if p is None else p(shared[n]) for n, p in compiled.shared}
-    tails = compiled.varying
-    if any(p is not None for _, p in tails):
-        rows = [
-            tuple(v if p is None else p(v) for v, (_, p) in zip(row, tails, strict=True))
-            for row in rows
+    process_rows = any(p is not None for _, p in compiled.varying)
+    document = [
+        [
+            *_processed([values[n] for n in shared], compiled.shared),
+            [_processed(row, compiled.varying) for row in rows] if process_rows else rows,
         ]
-    params[_JSON_ROWS] = json.dumps(rows, separators=(",", ":"))
-    if dialect.positional:
-        _execute(connection, compiled.sql, [params[n] for n in compiled.names])
-    else:
-        _execute(connection, compiled.sql, params)
+        for values, rows in groups
+    ]
+    rows_json = json.dumps(document, separators=(",", ":"), default=_json_value)
+    _execute(
+        connection, compiled.sql, [rows_json] if dialect.positional else {_JSON_ROWS: rows_json}
+    )

@@ -35,7 +35,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from noaber.accounts.roles import Principal
-from noaber.db.direct import insert_rows, pipelined
+from noaber.db.direct import insert_rows
 from noaber.privacy.models import AccessLogEntry, utcnow
 from noaber.tenancy.context import require_tenant
 
@@ -188,13 +188,14 @@ def entry_group(
 
 
 def add(session: Session, groups: Sequence[EntryGroup]) -> None:
-    """Add the entries of ``groups`` to the session's transaction: one statement per
-    group on the driver connection (the table, not the entity: no ORM bookkeeping), all
-    sent at once."""
+    """Add the entries of ``groups`` to the session's transaction: one statement on the
+    driver connection for all of them (the table, not the entity: no ORM bookkeeping),
+    however many requests the group writer's batch holds."""
+    if not groups:
+        return
     table: Table = AccessLogEntry.__table__  # type: ignore[attr-defined]
-    with pipelined(session):  # the group writer's batch: one round trip
-        for group in groups:
-            insert_rows(session, table, group.shared, OBJECT_COLUMNS, group.objects)
+    shared = tuple(groups[0].shared)  # every group is made by entry_group: the same keys
+    insert_rows(session, table, shared, OBJECT_COLUMNS, [(g.shared, g.objects) for g in groups])
 
 
 def write(sessions: SessionFactory, groups: Sequence[EntryGroup]) -> None:
