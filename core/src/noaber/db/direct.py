@@ -16,13 +16,12 @@ statement, so row-level security applies as it does to every other statement.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
+import msgspec
 from sqlalchemy import (
     DateTime,
     Dialect,
@@ -269,14 +268,6 @@ def _cast_type(table: Table, name: str) -> Any:
     return column_type
 
 
-def _json_value(value: Any) -> Any:
-    """JSON for what a driver would have adapted (PostgreSQL's bind processors leave
-    times to psycopg; SQLite's have made them text already)."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} cannot be inserted from JSON")
-
-
 @dataclass(frozen=True)
 class _CompiledInsert:
     sql: str
@@ -286,6 +277,7 @@ class _CompiledInsert:
 
 _inserts: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], _CompiledInsert] = {}
 _JSON_ROWS = "noaber_rows"
+_json = msgspec.json.Encoder()
 
 
 def _compile_insert(
@@ -380,7 +372,9 @@ def insert_rows(
         ]
         for values, rows in groups
     ]
-    rows_json = json.dumps(document, separators=(",", ":"), default=_json_value)
+    # msgspec writes times as RFC 3339 (PostgreSQL's bind processors leave them to the
+    # driver; SQLite's have made them text already).
+    rows_json = _json.encode(document).decode()
     _execute(
         connection, compiled.sql, [rows_json] if dialect.positional else {_JSON_ROWS: rows_json}
     )
