@@ -304,12 +304,13 @@ def bench_batch(m: int, n: int, repeat: int, *, compare_solver: bool) -> None:
     free = np.clip(helpers.max_load - helpers.load, 0, None)
     assert np.all(per_helper <= free), "an assignment exceeds a helper's free load"
     keep = eng.keep_mask(criteria, batch, helpers)
-    cost, _columns = eng.prepare_cost(
+    cost, columns, transposed = eng.prepare_cost(
         eng.score_matrix(criteria, batch, helpers), keep, helpers, len(batch)
     )
     print(
-        f"assigned {len(result):,} of {m:,} requests; cost matrix {cost.shape[0]:,} x "
-        f"{cost.shape[1]:,} (one column per free place); loads respected: yes"
+        f"assigned {len(result):,} of {m:,} requests; cost matrix {m:,} requests x "
+        f"{columns.size:,} places (one per free place"
+        f"{'; transposed for the solver' if transposed else ''}); loads respected: yes"
     )
     t_total = best_ms(lambda: eng.assign(criteria, batch, helpers), repeat)
     print(f"platform assign (filters, scores, cost, solver): {t_total:9.1f} ms")

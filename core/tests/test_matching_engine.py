@@ -384,11 +384,44 @@ def test_prepare_cost_columns_one_per_free_place():
     c = criteria()
     keep = eng.keep_mask(c, batch, cols)
     scores = eng.score_matrix(c, batch, cols)
-    cost, columns = eng.prepare_cost(scores, keep, cols, len(batch))
+    cost, columns, transposed = eng.prepare_cost(scores, keep, cols, len(batch))
     assert [int(cols.ids[j]) for j in columns] == [1, 1, 3, 3]
+    assert not transposed  # no more rows than columns
+    assert cost.shape == (3, 4)
     # A helper's second place costs SLOT_PENALTY more than its first.
     assert cost[0, 1] - cost[0, 0] == pytest.approx(eng.SLOT_PENALTY)
     assert np.all(cost[:, 2] < eng.INFEASIBLE)
+
+
+def test_more_requests_than_places_make_the_cost_matrix_transposed_and_assign_the_same():
+    """With more requests than free places the matrix is (places, requests), the shape
+    the solver takes without copying; the assignment is as optimal as the other way."""
+    from scipy.optimize import linear_sum_assignment
+
+    rows = [helper(1, max_load=2), helper(2, max_load=1, skills=["koken"]), helper(3)]
+    reqs = [request(i, skills=["koken"] if i % 2 else ["tuin"]) for i in range(1, 7)]
+    cols = build_helper_columns(rows, HOODS)
+    batch = build_request_batch(reqs, cols, TODAY)
+    c = criteria()
+    keep = eng.keep_mask(c, batch, cols)
+    scores = eng.score_matrix(c, batch, cols)
+    cost, columns, transposed = eng.prepare_cost(scores, keep, cols, len(batch))
+    assert transposed
+    assert cost.shape == (columns.size, len(batch)) == (4, 6)
+    assert [int(cols.ids[j]) for j in columns] == [1, 1, 2, 3]
+    assert cost[1, 0] - cost[0, 0] == pytest.approx(eng.SLOT_PENALTY)  # place 2 of helper 1
+    # The same problem the other way round has the same optimum.
+    rows_t, cols_t = linear_sum_assignment(cost)
+    rows_n, cols_n = linear_sum_assignment(np.ascontiguousarray(cost.T))
+    assert cost[rows_t, cols_t].sum() == pytest.approx(cost.T[rows_n, cols_n].sum())
+    result = eng.assign(c, batch, cols)
+    assert [a.request_index for a in result] == sorted(a.request_index for a in result)
+    assert len(result) == 4  # every place taken
+    taken = np.bincount([a.helper_position for a in result], minlength=len(cols))
+    assert taken.tolist() == [2, 1, 1]
+    assert sum(a.score for a in result) == pytest.approx(
+        sum(float(scores[a.request_index, a.helper_position]) for a in result)
+    )
 
 
 def test_slots_vocabulary_is_the_week():
