@@ -98,6 +98,10 @@ class LoopConnection(TrackedConnection, psycopg.Connection[Any]):
 
 
 def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> LoopConnection:
+    # Times in UTC whatever the server's or the database's default: the columns are
+    # timestamps without a zone, and PostgreSQL stores an aware value bound to one as
+    # the session time zone's wall clock (a startup option: no round trip).
+    cparams["options"] = f"{cparams.get('options') or ''} -c TimeZone=UTC".strip()
     connect = partial(LoopConnection.connect, *cargs, **cparams)
     if in_greenlet():
         # psycopg connects by blocking: in the loop's default executor (not a worker
