@@ -50,6 +50,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _utc_session(dbapi_connection: Any, _record: Any) -> None:
+    # Times in UTC whatever the server's or the database's default: the columns are
+    # timestamps without a zone, and PostgreSQL stores an aware value bound to one as
+    # the session zone's wall clock. A SET (committed, or the pool's rollback would undo
+    # it) rather than a startup option, which connection poolers such as PgBouncer
+    # refuse; they carry a client's TimeZone over to every server connection.
+    dbapi_connection.execute("SET TIME ZONE 'UTC'")
+    dbapi_connection.commit()
+
+
 def _check_out(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
     """Hand out only a live PostgreSQL connection, without a round trip when we can
     tell: an idle connection the server ended (a restart, a terminated backend) has its
@@ -98,10 +108,6 @@ class LoopConnection(TrackedConnection, psycopg.Connection[Any]):
 
 
 def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> LoopConnection:
-    # Times in UTC whatever the server's or the database's default: the columns are
-    # timestamps without a zone, and PostgreSQL stores an aware value bound to one as
-    # the session time zone's wall clock (a startup option: no round trip).
-    cparams["options"] = f"{cparams.get('options') or ''} -c TimeZone=UTC".strip()
     connect = partial(LoopConnection.connect, *cargs, **cparams)
     if in_greenlet():
         # psycopg connects by blocking: in the loop's default executor (not a worker
@@ -134,6 +140,7 @@ def make_engine(url: str | URL, *, pool_size: int = 20, echo: bool = False) -> E
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         event.listen(engine, "do_connect", _connect)
+        event.listen(engine, "connect", _utc_session)
         event.listen(engine, "checkout", _check_out)
         event.listen(engine, "checkin", _checked_in)
     changes.track(engine)
