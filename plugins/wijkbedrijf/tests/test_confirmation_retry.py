@@ -20,7 +20,8 @@ from noaber.tasks import PeriodicTask
 from noaber.tasks.runner import Outcome, TaskRunner
 from noaber.tenancy.context import tenant_scope
 from noaber_wijkbedrijf.models import Delivery, Notification
-from noaber_wijkbedrijf.retries import TASK_NAME
+from noaber_wijkbedrijf.retries import INTERRUPTED, TASK_NAME
+from noaber_wijkbedrijf.services import SENDING_EXPIRES
 
 SECOND = timedelta(seconds=1)
 
@@ -289,3 +290,47 @@ def test_a_shutdown_stops_the_retries_before_the_next_one(down, h):
     assert report == RetryReport()
     assert inbox.messages == []
     assert stored(platform, note["id"]).attempts == 1
+
+
+def cut_off_while_sending(platform: Platform, notification_id: int, attempts: int) -> datetime:
+    """Make the confirmation look as a process leaves it that stopped while the mail
+    server answered: claimed (``bezig``), its outcome never recorded. Its try's time."""
+    with tenant_scope("leeuwarden"), platform.sessions.begin() as session:
+        row = session.exec(select(Notification).where(Notification.id == notification_id)).one()
+        row.delivery, row.attempts = Delivery.bezig, attempts
+        row.delivery_error, row.next_attempt_at = None, None
+        session.add(row)
+        assert row.attempted_at is not None
+        return row.attempted_at
+
+
+def test_a_send_cut_off_by_a_stopped_process_is_tried_again_once_its_claim_expires(down, h):
+    lw, job, note, url, port = down
+    platform = lw.app.state.platform
+    tried = cut_off_while_sending(platform, note["id"], attempts=1)
+    with h.smtp_server(port=port) as (inbox, _):
+        cycle(platform, url, tried + SENDING_EXPIRES - SECOND)  # it may still be going out
+        assert inbox.messages == []
+        assert stored(platform, note["id"]).delivery is Delivery.bezig
+        cycle(platform, url, tried + SENDING_EXPIRES + SECOND)
+        cycle(platform, url, tried + timedelta(hours=5))
+    assert len(inbox.messages) == 1
+    row = stored(platform, note["id"])
+    assert (row.delivery, row.attempts, row.delivery_error) == (Delivery.verstuurd, 2, None)
+    [listed] = h.ok(lw.get(f"{h.base}/jobs/{job['id']}/notifications"), 200)
+    assert listed["delivery_summary"].startswith("Verstuurd op ")
+
+
+def test_a_cut_off_last_try_is_given_up_not_sent_again(down, h):
+    lw, job, note, url, port = down
+    platform = lw.app.state.platform
+    tried = cut_off_while_sending(platform, note["id"], attempts=5)  # after the last wait
+    with h.smtp_server(port=port) as (inbox, _):
+        cycle(platform, url, tried + SENDING_EXPIRES + SECOND)
+    assert inbox.messages == []
+    row = stored(platform, note["id"])
+    assert (row.delivery, row.attempts, row.next_attempt_at) == (Delivery.mislukt, 5, None)
+    assert row.delivery_error == INTERRUPTED
+    [listed] = h.ok(lw.get(f"{h.base}/jobs/{job['id']}/notifications"), 200)
+    assert listed["gave_up"] is True
+    assert listed["delivery_summary"] == f"Opgegeven na 5 pogingen: {INTERRUPTED}"

@@ -7,6 +7,11 @@ answer) gets ``next_attempt_at`` after the wait the municipality configures
 resend does (so two processes never send the same mail), writes the read of the
 recipient's address to the access log as the system actor, sends it and records the
 outcome. A confirmation of a klus that is no longer planned is not sent: its retries end.
+
+A send that never recorded its outcome (its process stopped while the mail server
+answered) is still ``bezig``; once that claim expires (``SENDING_EXPIRES``) the task
+records the try as failed (``SendInterrupted``), with the schedule's next wait counted
+from it, so it is retried like any failed one, or given up after the last wait.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from noaber.accounts.mail import Mailer
@@ -24,14 +30,24 @@ from noaber.errors import Conflict
 from noaber.privacy import access_log
 from noaber.requests.models import HelpRequest
 from noaber.tasks import PeriodicTask, TaskContext
+from noaber.tenancy.context import require_tenant
 from noaber_wijkbedrijf.models import Delivery, Job, Notification
-from noaber_wijkbedrijf.services import NAME, claim, deliver, settings_of
+from noaber_wijkbedrijf.services import (
+    NAME,
+    SENDING_EXPIRES,
+    claim,
+    deliver,
+    next_attempt,
+    settings_of,
+)
 
 TASK_NAME = "wijkbedrijf.retry_confirmations"
 EVERY_SECONDS = 60
 BATCH = 100
 """Most confirmations one cycle tries per tenant; the rest wait for the next cycle."""
 PLANNED = "ingepland"
+INTERRUPTED = "SendInterrupted"
+"""``delivery_error`` of a try whose process stopped before it recorded the outcome."""
 
 
 @dataclass
@@ -42,6 +58,46 @@ class RetryReport:
     """Not sent: the klus is no longer planned, so its retries end."""
     taken: list[int] = field(default_factory=list)
     """Claimed by another process first (or no longer due)."""
+    interrupted: list[int] = field(default_factory=list)
+    """Found cut off while being sent, and recorded as a failed try."""
+
+
+def record_interrupted(session: Session, now: datetime, retry_minutes: Sequence[int]) -> list[int]:
+    """Record as failed every e-mail confirmation claimed for sending longer ago than
+    ``SENDING_EXPIRES`` whose outcome never came (see the module); its next try is the
+    schedule's wait after that try. Each row changes only if it is still that claim
+    (a coordinator's resend may claim it again meanwhile)."""
+    cut_off = session.exec(
+        select(Notification.id, Notification.attempts, Notification.attempted_at).where(
+            Notification.delivery == Delivery.bezig,
+            Notification.channel == "e-mail",
+            col(Notification.attempted_at) < now - SENDING_EXPIRES,
+        )
+    ).all()
+    recorded: list[int] = []
+    for notification_id, attempts, attempted_at in cut_off:
+        if notification_id is None or attempted_at is None:
+            continue
+        changed = session.execute(
+            update(Notification)
+            .where(
+                col(Notification.id) == notification_id,
+                col(Notification.tenant_id) == require_tenant(),
+                col(Notification.delivery) == Delivery.bezig,
+                col(Notification.attempted_at) == attempted_at,
+            )
+            .values(
+                delivery=Delivery.mislukt,
+                delivery_error=INTERRUPTED,
+                next_attempt_at=next_attempt(
+                    attempts, retry_minutes, attempted_at, permanent=False
+                ),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount == 1:  # type: ignore[attr-defined]
+            recorded.append(notification_id)
+    return recorded
 
 
 def due_confirmations(session: Session, now: datetime) -> list[tuple[int, str]]:
@@ -74,6 +130,8 @@ def retry_due(
     """Try every due confirmation of the tenant in context once more (see the module);
     stop early, between two, when ``stopping`` is set (shutdown)."""
     report = RetryReport()
+    report.interrupted = record_interrupted(session, now, retry_minutes)
+    session.commit()
     due = due_confirmations(session, now)
     session.commit()  # no transaction stays open while mail servers answer
     for notification_id, status in due:
