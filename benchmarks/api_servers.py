@@ -1,4 +1,4 @@
-"""The three contestants of the API-overhead benchmark, each served the same way.
+"""The contestants of the API-overhead benchmark, each served the same way.
 
     python -m benchmarks.api_servers bare|common|platform|platform-one-entry|platform-unlogged
 

@@ -233,10 +233,10 @@ async def provide_db_session(
             return
         # Nothing to commit, and no transaction either (an answer from the read cache)
         # or none worth joining: the participants store their rows themselves.
-        unused = not session.in_transaction()
-        if unused and not (session.new or session.dirty or session.deleted):
+        nothing = _nothing_to_commit(session)
+        if nothing and not session.in_transaction():
             return  # never began: holds no connection and no object, nothing to close
-        if _nothing_to_commit(session) and (_reads_inline(session) or not participants()):
+        if nothing and (_reads_inline(session) or not participants()):
             session.close()  # it only read: no commit to make, nothing to wait for
         else:
             await run_sync(finish, participants(), None)

@@ -34,8 +34,8 @@ from noaber.tenancy.context import require_tenant
 from noaber_wijkbedrijf.models import Delivery, Job, Notification
 from noaber_wijkbedrijf.services import (
     NAME,
-    SENDING_EXPIRES,
     claim,
+    cut_off,
     deliver,
     next_attempt,
     settings_of,
@@ -67,15 +67,13 @@ def record_interrupted(session: Session, now: datetime, retry_minutes: Sequence[
     ``SENDING_EXPIRES`` whose outcome never came (see the module); its next try is the
     schedule's wait after that try. Each row changes only if it is still that claim
     (a coordinator's resend may claim it again meanwhile)."""
-    cut_off = session.exec(
+    found = session.exec(
         select(Notification.id, Notification.attempts, Notification.attempted_at).where(
-            Notification.delivery == Delivery.bezig,
-            Notification.channel == "e-mail",
-            col(Notification.attempted_at) < now - SENDING_EXPIRES,
+            Notification.channel == "e-mail", cut_off(now)
         )
     ).all()
     recorded: list[int] = []
-    for notification_id, attempts, attempted_at in cut_off:
+    for notification_id, attempts, attempted_at in found:
         if notification_id is None or attempted_at is None:
             continue
         changed = session.execute(
@@ -131,7 +129,6 @@ def retry_due(
     stop early, between two, when ``stopping`` is set (shutdown)."""
     report = RetryReport()
     report.interrupted = record_interrupted(session, now, retry_minutes)
-    session.commit()
     due = due_confirmations(session, now)
     session.commit()  # no transaction stays open while mail servers answer
     for notification_id, status in due:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, func, select
 
 from noaber.accounts.access import current_principal, require_access
@@ -444,6 +444,14 @@ SENDING_EXPIRES = timedelta(minutes=10)
 """A send that has not recorded its outcome by then was cut off (a stopped process)."""
 
 
+def cut_off(now: datetime) -> ColumnElement[bool]:
+    """Notifications claimed for sending longer than ``SENDING_EXPIRES`` before ``now``
+    without an outcome: their send was cut off."""
+    return (col(Notification.delivery) == Delivery.bezig) & (
+        col(Notification.attempted_at) < now - SENDING_EXPIRES
+    )
+
+
 def send_confirmation(
     session: Session,
     mailer: Mailer,
@@ -514,11 +522,7 @@ def claim(
     another request is sending it; committed at once, so other requests see the claim.
     ``due``: only when its next try is due by ``now`` (the retry task), so two runs of
     the task never both try it."""
-    unsent = or_(
-        col(Notification.delivery).in_([Delivery.open, Delivery.mislukt]),
-        (col(Notification.delivery) == Delivery.bezig)
-        & (col(Notification.attempted_at) < now - SENDING_EXPIRES),
-    )
+    unsent = or_(col(Notification.delivery).in_([Delivery.open, Delivery.mislukt]), cut_off(now))
     statement = (
         update(Notification)
         .where(col(Notification.id) == notification.id)
