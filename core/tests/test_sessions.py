@@ -109,3 +109,18 @@ def test_csrf_token_required_on_unsafe_requests(client_for):
     client.auto_csrf = False
     listed = client.get("/api/organisations").json()
     assert listed["total"] == 1  # the refused requests stored nothing
+
+
+def test_the_test_client_keeps_a_session_whose_id_happens_to_contain_1970(
+    platform, client_for, monkeypatch
+):
+    # HostClient once took any Set-Cookie containing "1970" for a deletion, so about one
+    # login in a thousand (a random hex id containing those digits) looked like a logout.
+    monkeypatch.setattr(sessions.RotatingBackend, "generate_session_id", lambda self: "ab1970" * 8)
+    identity = create_test_account(platform, "meppel", role="resident")
+    client = client_for("meppel", anonymous=True)
+    login(client, identity)
+    assert client.cookies[COOKIE_NAME] == "ab1970" * 8
+    assert client.get("/api/auth/session").json()["authenticated"] is True
+    assert client.post("/api/auth/logout", json={}).status_code == 200
+    assert COOKIE_NAME not in client.cookies  # a real deletion still drops it

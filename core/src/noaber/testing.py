@@ -324,15 +324,8 @@ class HostClient:
         for header in response.headers.get_list("set-cookie"):
             parsed: SimpleCookie = SimpleCookie()
             parsed.load(header)
-            lowered = header.lower()
             for name, morsel in parsed.items():
-                gone = (
-                    morsel.value in ("", "null")
-                    or "max-age=0" in lowered
-                    or "expires=0" in lowered
-                    or "1970" in lowered
-                )
-                if gone:
+                if _cookie_deleted(morsel):
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
@@ -358,6 +351,23 @@ class HostClient:
 
     def delete(self, url: str, **kwargs: Any) -> Any:
         return self.request("DELETE", url, **kwargs)
+
+
+def _cookie_deleted(morsel: Any) -> bool:
+    """Whether a ``Set-Cookie`` morsel tells the browser to drop the cookie: an empty
+    value, ``Max-Age`` zero or less, or an ``Expires`` that has passed. Read from the
+    parsed attributes, never from the header's text: a random session id may contain
+    "1970" or "max-age=0"-like digits (it once made a fresh login look like a logout)."""
+    from datetime import UTC, datetime
+    from email.utils import parsedate_to_datetime
+
+    if morsel.value in ("", "null"):
+        return True
+    max_age = str(morsel["max-age"]).strip()
+    if max_age:
+        return int(max_age) <= 0
+    expires = str(morsel["expires"]).strip()
+    return bool(expires) and parsedate_to_datetime(expires) <= datetime.now(UTC)
 
 
 @cache
