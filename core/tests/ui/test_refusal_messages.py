@@ -181,7 +181,7 @@ def test_the_request_page_shows_every_plugin_s_reason_in_dutch(
     page = coordinator.post(
         f"/aanvragen/{rid}/status", data={"to": "afgesloten", "reason": "klaar"}
     )
-    assert page.status_code == 422
+    assert page.status_code == 409
     alert = page.text.split('id="to-fout" role="alert">')[1].split("</p>")[0]
     assert alert.split("<br>") == [
         "Schrijf eerst het eindverslag van Gezin Test.",  # the plugin's catalogue
@@ -215,7 +215,7 @@ def test_core_s_own_refusals_on_the_request_page_are_dutch(client_for, coupled_r
     assert "Voor deze status is een reden verplicht." in no_reason.text
     # A page left open while someone else moved the request on.
     stale = coordinator.post(f"/aanvragen/{rid}/status", data={"to": "intake"})
-    assert stale.status_code == 422
+    assert stale.status_code == 409
     assert (
         "De status is inmiddels \u2018gekoppeld\u2019 en kan van daaruit niet naar \u2018intake\u2019."
         in stale.text

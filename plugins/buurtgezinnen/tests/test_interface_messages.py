@@ -46,7 +46,7 @@ def test_the_request_page_says_in_dutch_why_the_family_cannot_be_coupled(mp, bg,
     vraag = bg.ready_vraaggezin(mp, 100)
     rid = vraag["request_id"]
     page = coordinator.post(f"/aanvragen/{rid}/status", data={"to": "gekoppeld"})
-    assert page.status_code == 422
+    assert page.status_code == 409
     assert alert(page) == (
         "Er is nog geen steungezin voorgesteld. Stel eerst een steungezin voor; daarna kunt "
         "u de aanvraag op \u2018gekoppeld\u2019 zetten."
@@ -67,7 +67,7 @@ def test_the_request_page_says_the_intake_is_not_complete(mp, bg, coordinator):
     rid = fam["request_id"]
     assert bg.ok(mp.get(f"/api/requests/{rid}"), 200)["status"] == "intake"
     page = coordinator.post(f"/aanvragen/{rid}/status", data={"to": "zoeken"})
-    assert page.status_code == 422
+    assert page.status_code == 409
     assert alert(page).startswith("De intake van dit gezin is nog niet afgerond.")
     assert GENERIC not in page.text
 
@@ -86,7 +86,7 @@ def test_the_coupling_page_says_in_dutch_why_a_step_is_refused(mp, bg, coordinat
 
     # A proposal is not yet a coupling (match_transitioned refuses).
     early = coordinator.post(page, data={"to": "proefperiode"})
-    assert early.status_code == 422
+    assert early.status_code == 409
     assert alert(early) == (
         "Dit steungezin is nog alleen voorgesteld, niet gekoppeld. Zet eerst de aanvraag op "
         "\u2018gekoppeld\u2019; daarna kan de kennismaking verder."

@@ -24,7 +24,7 @@ def test_the_request_page_says_in_dutch_that_a_case_closes_with_its_outcome(af, 
     page = coordinator.post(
         f"/aanvragen/{rid}/status", data={"to": "afgesloten", "reason": "klaar"}
     )
-    assert page.status_code == 422
+    assert page.status_code == 409
     assert (
         "Een doorbraakcasus wordt afgesloten samen met de uitkomst (behaald, deels behaald of "
         "niet behaald)." in page.text

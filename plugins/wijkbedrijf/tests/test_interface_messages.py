@@ -19,7 +19,7 @@ def test_the_request_page_says_in_dutch_why_a_klus_cannot_move(lw, h, client_for
     rid = job["request_id"]
     coordinator = client_for("leeuwarden", role="coordinator", programme="wijkbedrijf")
     page = coordinator.post(f"/aanvragen/{rid}/status", data={"to": "ingepland"})
-    assert page.status_code == 422
+    assert page.status_code == 409
     assert (
         "Nog geen vrijwilliger heeft deze klus bevestigd. De klus is ingepland zodra een "
         "vrijwilliger heeft bevestigd." in page.text

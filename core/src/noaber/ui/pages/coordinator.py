@@ -393,9 +393,11 @@ class CoordinatorPages(Controller):
             await in_thread(work)
         except (InvalidInput, Conflict) as exc:
             await in_thread(db_session.rollback)
-            messages = refusal_messages(exc, _, _status_fallback(exc))
+            messages, status = refusal_messages(exc, _, _status_fallback(exc)), exc.status
             return await in_thread(
-                lambda: self._request_with_error(request, tenant, db_session, request_id, messages)
+                lambda: self._request_with_error(
+                    request, tenant, db_session, request_id, messages, status
+                )
             )
         return redirect(f"/aanvragen/{request_id}")
 
@@ -406,9 +408,11 @@ class CoordinatorPages(Controller):
         session: Session,
         request_id: FromPath[int],
         messages: Sequence[str],
+        status: int = 422,
     ) -> Response[Any]:
+        # The API's status: 409 for a move refused in the current state, 422 for bad input.
         return self._request_response(
-            request, tenant, session, request_id, status_errors=messages, status_code=422
+            request, tenant, session, request_id, status_errors=messages, status_code=status
         )
 
     @post("/aanvragen/{request_id:int}/notities", name="ui-request-note")
@@ -625,9 +629,9 @@ class CoordinatorPages(Controller):
         data = validate(TransitionForm, {k: v or None for k, v in values.items()}, form, _)
         actor = actor_of(request)
 
-        def error(messages: Sequence[str]) -> Response[Any]:
+        def error(messages: Sequence[str], status: int = 422) -> Response[Any]:
             return self._coupling_response(
-                request, tenant, db_session, match_id, status_errors=messages, status_code=422
+                request, tenant, db_session, match_id, status_errors=messages, status_code=status
             )
 
         if not isinstance(data, TransitionForm):
@@ -647,6 +651,6 @@ class CoordinatorPages(Controller):
             await in_thread(work)
         except (InvalidInput, Conflict) as exc:
             await in_thread(db_session.rollback)
-            messages = refusal_messages(exc, _, _status_fallback(exc))
-            return await in_thread(lambda: error(messages))
+            messages, status = refusal_messages(exc, _, _status_fallback(exc)), exc.status
+            return await in_thread(lambda: error(messages, status))
         return redirect(f"/koppelingen/{match_id}")
