@@ -15,6 +15,8 @@ from typing import Any
 
 import uvicorn
 from litestar import Litestar, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 
 SLUG = "meppel"
 
@@ -79,7 +81,9 @@ def common() -> Litestar:
 
     @get("/api/requests")
     async def list_requests(
-        request: Request[Any, Any, Any], db_session: AsyncSession, page_size: int = 25
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        page_size: FromQuery[int] = 25,
     ) -> Page[RequestOut]:
         slug = request.headers.get("host", "").split(".", 1)[0]
         rows, total = await Requests(session=db_session).list_and_count(

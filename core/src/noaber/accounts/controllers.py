@@ -6,7 +6,7 @@ from contextlib import suppress
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
@@ -127,7 +127,7 @@ class AuthController(Controller):
         db_session: DbSession,
         tenant: MaybeTenant,
         platform: CurrentPlatform,
-        data: LoginIn,
+        data: JSONBody[LoginIn],
     ) -> Response[Any]:
         counter: RateCounter = request.app.state.login_counter
         slug = tenant.slug if tenant is not None else "_platform"
@@ -184,7 +184,7 @@ class AuthController(Controller):
         summary="Confirm the login with a one-time code",
     )
     def totp(
-        self, request: Request[Any, Any, Any], db_session: DbSession, data: CodeIn
+        self, request: Request[Any, Any, Any], db_session: DbSession, data: JSONBody[CodeIn]
     ) -> Response[Any]:
         account = _session_account(request, db_session)
         if not account.totp_enabled or not services.verify_totp(account, data.code):
@@ -213,7 +213,7 @@ class AuthController(Controller):
         summary="Finish setting up an authenticator app with its first code",
     )
     def totp_confirm(
-        self, request: Request[Any, Any, Any], db_session: DbSession, data: CodeIn
+        self, request: Request[Any, Any, Any], db_session: DbSession, data: JSONBody[CodeIn]
     ) -> Response[Any]:
         account = _session_account(request, db_session)
         services.confirm_totp_enrolment(account, data.code)
@@ -237,7 +237,10 @@ class AuthController(Controller):
         summary="Log out (everywhere: end every session of the account)",
     )
     def logout(
-        self, request: Request[Any, Any, Any], db_session: DbSession, data: LogoutIn | None = None
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        data: JSONBody[LogoutIn | None] = None,
     ) -> dict[str, bool]:
         if data is not None and data.everywhere:
             services.end_all_sessions(_session_account(request, db_session))
@@ -252,7 +255,10 @@ class AuthController(Controller):
         summary="Change your password (ends your other sessions)",
     )
     def change_password(
-        self, request: Request[Any, Any, Any], db_session: DbSession, data: PasswordChangeIn
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        data: JSONBody[PasswordChangeIn],
     ) -> Response[Any]:
         account = _session_account(request, db_session)
         if not passwords.verify_password(account.password_hash, data.current_password):
@@ -276,7 +282,7 @@ class AuthController(Controller):
         tenant: MaybeTenant,
         platform: CurrentPlatform,
         mailer: CurrentMailer,
-        data: ResetRequestIn,
+        data: JSONBody[ResetRequestIn],
     ) -> dict[str, str]:
         answer = {"detail": "Als dit adres bij ons bekend is, is er een link verstuurd."}
         if tenant is None:
@@ -301,7 +307,9 @@ class AuthController(Controller):
         status_code=200,
         summary="Set a new password with a reset link's token",
     )
-    def confirm_reset(self, db_session: DbSession, data: ResetConfirmIn) -> dict[str, bool]:
+    def confirm_reset(
+        self, db_session: DbSession, data: JSONBody[ResetConfirmIn]
+    ) -> dict[str, bool]:
         account = services.redeem_password_reset(db_session, data.token, data.password)
         assert account.id is not None
         note_object("account", account.id)
@@ -338,7 +346,7 @@ class OidcController(Controller):
         db_session: DbSession,
         tenant: CurrentTenant,
         platform: CurrentPlatform,
-        code: str,
+        code: FromQuery[str],
         oidc_state: Annotated[str, QueryParameter(name="state")],
     ) -> Redirect:
         provider = _provider(platform, tenant.slug)
@@ -445,12 +453,12 @@ class AccountController(Controller):
         return [account_out(r) for r in rows]
 
     @post("/", sync_to_thread=True, summary="Create an account")
-    def create(self, db_session: DbSession, data: AccountIn) -> AccountOut:
+    def create(self, db_session: DbSession, data: JSONBody[AccountIn]) -> AccountOut:
         account = services.create_account(db_session, **data.model_dump())
         return account_out(account)
 
     @post("/{account_id:int}/disable", sync_to_thread=True, status_code=200, summary="Disable")
-    def disable(self, db_session: DbSession, account_id: int) -> AccountOut:
+    def disable(self, db_session: DbSession, account_id: FromPath[int]) -> AccountOut:
         account = services.get_account(db_session, account_id)
         services.disable_account(account)
         return account_out(account)
@@ -467,7 +475,7 @@ class AccountController(Controller):
         tenant: MaybeTenant,
         platform: CurrentPlatform,
         mailer: CurrentMailer,
-        account_id: int,
+        account_id: FromPath[int],
     ) -> dict[str, str]:
         account = services.get_account(db_session, account_id)
         assert tenant is not None

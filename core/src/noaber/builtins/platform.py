@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import get, route
 from litestar.enums import HttpMethod
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -99,8 +99,8 @@ def _out(row: Neighbourhood) -> NeighbourhoodOut:
 def list_neighbourhoods(
     db_session: DbSession,
     tenant: CurrentTenant,
-    limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    offset: Annotated[int, QueryParameter(ge=0)] = 0,
 ) -> NeighbourhoodPage:
     total = db_session.exec(select(func.count()).select_from(Neighbourhood)).one()
     rows = db_session.exec(
@@ -131,7 +131,7 @@ def get_neighbourhood(
     opt={"public": True, "access_log": False, "csrf_exempt": True},
     include_in_schema=False,
 )
-async def unknown_path(unknown: str) -> None:
+async def unknown_path(unknown: FromPath[str]) -> None:
     """Every path no other route has: a 404 like Litestar's own, but answered after the
     middleware ran, so a browser's error page shows the municipality and the signed-in
     visitor (Litestar answers an unmatched path before any middleware)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from noaber.matching import services
 from noaber.matching.schemas import (
@@ -30,14 +30,18 @@ class SuggestionController(Controller):
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
-        request_id: int,
-        limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
+        request_id: FromQuery[int],
+        limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
     ) -> SuggestionsOut:
         return services.suggestions(db_session, tenant, request_id, limit)
 
     @get("/{helper_id:int}", sync_to_thread=True, summary="Why (not) this helper?")
     def why(
-        self, tenant: CurrentTenant, db_session: DbSession, request_id: int, helper_id: int
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        request_id: FromQuery[int],
+        helper_id: FromPath[int],
     ) -> WhyOut:
         return services.why(db_session, tenant, request_id, helper_id)
 
@@ -55,8 +59,8 @@ class BatchController(Controller):
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
-        type: str | None = None,
-        programme: str | None = None,
+        type: FromQuery[str | None] = None,
+        programme: FromQuery[str | None] = None,
     ) -> BatchOut:
         return services.batch_suggestions(
             db_session, tenant, request_type=type, programme=programme
@@ -74,10 +78,10 @@ class MatchController(Controller):
         db_session: DbSession,
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
-        request_id: int | None = None,
-        helper_id: int | None = None,
-        status: str | None = None,
-        sort: services.MatchSort = "id",
+        request_id: FromQuery[int | None] = None,
+        helper_id: FromQuery[int | None] = None,
+        status: FromQuery[str | None] = None,
+        sort: FromQuery[services.MatchSort] = "id",
     ) -> Page[MatchOut]:
         rows, total = services.list_matches(
             db_session,
@@ -96,13 +100,17 @@ class MatchController(Controller):
         )
 
     @post("/", sync_to_thread=True, summary="Propose a match (a coordinator decides)")
-    def propose(self, tenant: CurrentTenant, db_session: DbSession, data: MatchIn) -> MatchOut:
+    def propose(
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[MatchIn]
+    ) -> MatchOut:
         return services.match_out(
             tenant, db_session, services.propose_match(db_session, tenant, data)
         )
 
     @get("/{match_id:int}", sync_to_thread=True, summary="One match")
-    def get_match(self, tenant: CurrentTenant, db_session: DbSession, match_id: int) -> MatchOut:
+    def get_match(
+        self, tenant: CurrentTenant, db_session: DbSession, match_id: FromPath[int]
+    ) -> MatchOut:
         return services.match_out(tenant, db_session, services.get_match(db_session, match_id))
 
     @post(
@@ -111,7 +119,11 @@ class MatchController(Controller):
         summary="Accept, decline (with reason), activate or end (with reason) a match",
     )
     def transition(
-        self, tenant: CurrentTenant, db_session: DbSession, match_id: int, data: MatchTransitionIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        match_id: FromPath[int],
+        data: JSONBody[MatchTransitionIn],
     ) -> MatchOut:
         match = services.transition_match(db_session, tenant, match_id, data)
         return services.match_out(tenant, db_session, match)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from noaber.people import services
 from noaber.people.models import HelperKind, HelperStatus, OrganisationKind
@@ -39,9 +40,9 @@ class PeopleController(Controller):
         db_session: DbSession,
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
-        name: str | None = None,
-        neighbourhood_id: int | None = None,
-        sort: services.PersonSort = "id",
+        name: FromQuery[str | None] = None,
+        neighbourhood_id: FromQuery[int | None] = None,
+        sort: FromQuery[services.PersonSort] = "id",
     ) -> Page[PersonOut]:
         return await read_page(
             db_session,
@@ -56,17 +57,21 @@ class PeopleController(Controller):
 
     @post("/", sync_to_thread=True, summary="Register a person")
     def create_person(
-        self, tenant: CurrentTenant, db_session: DbSession, data: PersonIn
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[PersonIn]
     ) -> PersonOut:
         return services.person_out(services.create_person(db_session, tenant.plugins, data))
 
     @get("/{person_id:int}", sync_to_thread=True, summary="One person")
-    def get_person(self, db_session: DbSession, person_id: int) -> PersonOut:
+    def get_person(self, db_session: DbSession, person_id: FromPath[int]) -> PersonOut:
         return services.person_out(services.get_person(db_session, person_id))
 
     @patch("/{person_id:int}", sync_to_thread=True, summary="Change a person")
     def update_person(
-        self, tenant: CurrentTenant, db_session: DbSession, person_id: int, data: PersonPatch
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        person_id: FromPath[int],
+        data: JSONBody[PersonPatch],
     ) -> PersonOut:
         return services.person_out(
             services.update_person(db_session, tenant.plugins, person_id, data)
@@ -83,9 +88,9 @@ class HouseholdController(Controller):
         db_session: DbSession,
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
-        name: str | None = None,
-        neighbourhood_id: int | None = None,
-        sort: services.HouseholdSort = "id",
+        name: FromQuery[str | None] = None,
+        neighbourhood_id: FromQuery[int | None] = None,
+        sort: FromQuery[services.HouseholdSort] = "id",
     ) -> Page[HouseholdOut]:
         return await read_page(
             db_session,
@@ -100,18 +105,18 @@ class HouseholdController(Controller):
 
     @post("/", sync_to_thread=True, summary="Register a household with its members")
     def create_household(
-        self, tenant: CurrentTenant, db_session: DbSession, data: HouseholdIn
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[HouseholdIn]
     ) -> HouseholdOut:
         household = services.create_household(db_session, tenant.plugins, data)
         return services.household_out(db_session, household)
 
     @get("/{household_id:int}", sync_to_thread=True, summary="One household")
-    def get_household(self, db_session: DbSession, household_id: int) -> HouseholdOut:
+    def get_household(self, db_session: DbSession, household_id: FromPath[int]) -> HouseholdOut:
         return services.household_out(db_session, services.get_household(db_session, household_id))
 
     @patch("/{household_id:int}", sync_to_thread=True, summary="Change a household")
     def update_household(
-        self, db_session: DbSession, household_id: int, data: HouseholdPatch
+        self, db_session: DbSession, household_id: FromPath[int], data: JSONBody[HouseholdPatch]
     ) -> HouseholdOut:
         household = services.update_household(db_session, household_id, data)
         return services.household_out(db_session, household)
@@ -123,14 +128,18 @@ class HouseholdController(Controller):
         summary="Take a member out of the household (the person stays registered)",
     )
     def remove_member(
-        self, db_session: DbSession, household_id: int, person_id: int
+        self, db_session: DbSession, household_id: FromPath[int], person_id: FromPath[int]
     ) -> HouseholdOut:
         household = services.remove_member(db_session, household_id, person_id)
         return services.household_out(db_session, household)
 
     @post("/{household_id:int}/members", sync_to_thread=True, summary="Add a member")
     def add_member(
-        self, tenant: CurrentTenant, db_session: DbSession, household_id: int, data: MemberIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        household_id: FromPath[int],
+        data: JSONBody[MemberIn],
     ) -> HouseholdOut:
         household = services.add_member(db_session, tenant.plugins, household_id, data)
         return services.household_out(db_session, household)
@@ -146,20 +155,24 @@ class OrganisationController(Controller):
         db_session: DbSession,
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
-        kind: OrganisationKind | None = None,
-        name: str | None = None,
-        sort: services.OrganisationSort = "name",
+        kind: FromQuery[OrganisationKind | None] = None,
+        name: FromQuery[str | None] = None,
+        sort: FromQuery[services.OrganisationSort] = "name",
     ) -> Page[OrganisationOut]:
         return services.list_organisations(
             db_session, page=page, page_size=page_size, kind=kind, name=name, sort=sort
         )
 
     @post("/", sync_to_thread=True, summary="Register an organisation")
-    def create_organisation(self, db_session: DbSession, data: OrganisationIn) -> OrganisationOut:
+    def create_organisation(
+        self, db_session: DbSession, data: JSONBody[OrganisationIn]
+    ) -> OrganisationOut:
         return OrganisationOut.model_validate(services.create_organisation(db_session, data))
 
     @get("/{organisation_id:int}", sync_to_thread=True, summary="One organisation")
-    def get_organisation(self, db_session: DbSession, organisation_id: int) -> OrganisationOut:
+    def get_organisation(
+        self, db_session: DbSession, organisation_id: FromPath[int]
+    ) -> OrganisationOut:
         return OrganisationOut.model_validate(
             services.get_organisation(db_session, organisation_id)
         )
@@ -175,9 +188,9 @@ class ProfessionalController(Controller):
         db_session: DbSession,
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
-        organisation_id: int | None = None,
-        name: str | None = None,
-        sort: services.ProfessionalSort = "id",
+        organisation_id: FromQuery[int | None] = None,
+        name: FromQuery[str | None] = None,
+        sort: FromQuery[services.ProfessionalSort] = "id",
     ) -> Page[ProfessionalOut]:
         return services.list_professionals(
             db_session,
@@ -189,11 +202,15 @@ class ProfessionalController(Controller):
         )
 
     @post("/", sync_to_thread=True, summary="Register a professional")
-    def create_professional(self, db_session: DbSession, data: ProfessionalIn) -> ProfessionalOut:
+    def create_professional(
+        self, db_session: DbSession, data: JSONBody[ProfessionalIn]
+    ) -> ProfessionalOut:
         return ProfessionalOut.model_validate(services.create_professional(db_session, data))
 
     @get("/{professional_id:int}", sync_to_thread=True, summary="One professional")
-    def get_professional(self, db_session: DbSession, professional_id: int) -> ProfessionalOut:
+    def get_professional(
+        self, db_session: DbSession, professional_id: FromPath[int]
+    ) -> ProfessionalOut:
         return ProfessionalOut.model_validate(
             services.get_professional(db_session, professional_id)
         )
@@ -209,11 +226,11 @@ class HelperController(Controller):
         db_session: DbSession,
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
-        kind: HelperKind | None = None,
-        status: HelperStatus | None = None,
-        neighbourhood_id: int | None = None,
-        skill: str | None = None,
-        sort: services.HelperSort = "id",
+        kind: FromQuery[HelperKind | None] = None,
+        status: FromQuery[HelperStatus | None] = None,
+        neighbourhood_id: FromQuery[int | None] = None,
+        skill: FromQuery[str | None] = None,
+        sort: FromQuery[services.HelperSort] = "id",
     ) -> Page[HelperOut]:
         return await read_page(
             db_session,
@@ -229,15 +246,17 @@ class HelperController(Controller):
         )
 
     @post("/", sync_to_thread=True, summary="Register a helper profile")
-    def create_helper(self, db_session: DbSession, data: HelperIn) -> HelperOut:
+    def create_helper(self, db_session: DbSession, data: JSONBody[HelperIn]) -> HelperOut:
         return HelperOut.model_validate(services.create_helper(db_session, data))
 
     @get("/{helper_id:int}", sync_to_thread=True, summary="One helper profile")
-    def get_helper(self, db_session: DbSession, helper_id: int) -> HelperOut:
+    def get_helper(self, db_session: DbSession, helper_id: FromPath[int]) -> HelperOut:
         return HelperOut.model_validate(services.get_helper(db_session, helper_id))
 
     @patch("/{helper_id:int}", sync_to_thread=True, summary="Change a helper profile (e.g. pause)")
-    def update_helper(self, db_session: DbSession, helper_id: int, data: HelperPatch) -> HelperOut:
+    def update_helper(
+        self, db_session: DbSession, helper_id: FromPath[int], data: JSONBody[HelperPatch]
+    ) -> HelperOut:
         return HelperOut.model_validate(services.update_helper(db_session, helper_id, data))
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
-from litestar.params import QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
@@ -69,12 +69,12 @@ class AuditController(Controller):
         db_session: DbSession,
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
-        actor: str | None = None,
-        subject_person_id: int | None = None,
-        object_type: str | None = None,
-        result: str | None = None,
-        action: str | None = None,
-        trace_id: str | None = None,
+        actor: FromQuery[str | None] = None,
+        subject_person_id: FromQuery[int | None] = None,
+        object_type: FromQuery[str | None] = None,
+        result: FromQuery[str | None] = None,
+        action: FromQuery[str | None] = None,
+        trace_id: FromQuery[str | None] = None,
         since: Annotated[datetime | None, QueryParameter(name="from")] = None,
         until: Annotated[datetime | None, QueryParameter(name="to")] = None,
     ) -> Page[AccessLogOut]:
@@ -175,14 +175,16 @@ class ConsentController(Controller):
     opt = {ROLES: CASE_STAFF, PURPOSE: "consent administration"}
 
     @get("/", sync_to_thread=True, summary="A person's consents for partner organisations")
-    def list_consents(self, db_session: DbSession, person_id: int) -> list[ConsentOut]:
+    def list_consents(self, db_session: DbSession, person_id: FromQuery[int]) -> list[ConsentOut]:
         rows = db_session.exec(
             select(Consent).where(Consent.person_id == person_id).order_by(col(Consent.id))
         ).all()
         return [_consent_out(r) for r in rows]
 
     @post("/", sync_to_thread=True, summary="Record a consent")
-    def grant(self, db_session: DbSession, person_id: int, data: ConsentIn) -> ConsentOut:
+    def grant(
+        self, db_session: DbSession, person_id: FromQuery[int], data: JSONBody[ConsentIn]
+    ) -> ConsentOut:
         if db_session.get(Person, person_id) is None:
             raise NotFound(f"No person {person_id}.")
         if db_session.get(Organisation, data.organisation_id) is None:
@@ -199,7 +201,9 @@ class ConsentController(Controller):
         return _consent_out(row)
 
     @post("/{consent_id:int}/withdraw", sync_to_thread=True, status_code=200, summary="Withdraw")
-    def withdraw(self, db_session: DbSession, person_id: int, consent_id: int) -> ConsentOut:
+    def withdraw(
+        self, db_session: DbSession, person_id: FromQuery[int], consent_id: FromPath[int]
+    ) -> ConsentOut:
         row = db_session.get(Consent, consent_id)
         if row is None or row.person_id != person_id:
             raise NotFound(f"No consent {consent_id}.")
@@ -239,14 +243,16 @@ class ShareController(Controller):
     opt = {ROLES: CASE_STAFF, PURPOSE: "sharing with a partner"}
 
     @get("/", sync_to_thread=True, summary="Who this case is shared with")
-    def list_shares(self, db_session: DbSession, household_id: int) -> list[ShareOut]:
+    def list_shares(self, db_session: DbSession, household_id: FromQuery[int]) -> list[ShareOut]:
         rows = db_session.exec(
             select(CaseShare).where(CaseShare.household_id == household_id)
         ).all()
         return [ShareOut.model_validate(r, from_attributes=True) for r in rows]
 
     @post("/", sync_to_thread=True, summary="Share the case with a professional")
-    def share(self, db_session: DbSession, household_id: int, data: ShareIn) -> ShareOut:
+    def share(
+        self, db_session: DbSession, household_id: FromQuery[int], data: JSONBody[ShareIn]
+    ) -> ShareOut:
         from noaber.people.models import Household, Professional
 
         if db_session.get(Household, household_id) is None:
@@ -290,7 +296,9 @@ class ShareController(Controller):
         return ShareOut.model_validate(row, from_attributes=True)
 
     @post("/{share_id:int}/revoke", sync_to_thread=True, status_code=200, summary="Stop sharing")
-    def revoke(self, db_session: DbSession, household_id: int, share_id: int) -> ShareOut:
+    def revoke(
+        self, db_session: DbSession, household_id: FromQuery[int], share_id: FromPath[int]
+    ) -> ShareOut:
         row = db_session.get(CaseShare, share_id)
         if row is None or row.household_id != household_id:
             raise NotFound(f"No share {share_id}.")
@@ -313,14 +321,22 @@ class SubjectController(Controller):
 
     @get("/export", sync_to_thread=True, summary="Everything about a person (JSON or html)")
     def export(
-        self, tenant: CurrentTenant, db_session: DbSession, person_id: int, format: str = "json"
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        person_id: FromQuery[int],
+        format: FromQuery[str] = "json",
     ) -> Response[Any]:
         data = subject.export_person(db_session, tenant.plugins, person_id)
         return _export_response(data, tenant.municipality.config.name, format)
 
     @post("/erase", sync_to_thread=True, status_code=200, summary="Erase a person everywhere")
     def erase(
-        self, tenant: CurrentTenant, db_session: DbSession, person_id: int, data: EraseIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        person_id: FromQuery[int],
+        data: JSONBody[EraseIn],
     ) -> dict[str, Any]:
         counts = subject.erase_person(
             db_session, tenant.plugins, person_id, principal=current_principal(), reason=data.reason
@@ -399,7 +415,7 @@ class MeController(Controller):
         summary="Download everything we hold about you",
     )
     def my_export(
-        self, tenant: CurrentTenant, db_session: DbSession, format: str = "json"
+        self, tenant: CurrentTenant, db_session: DbSession, format: FromQuery[str] = "json"
     ) -> Response[Any]:
         principal = _principal()
         if principal.person_id is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from litestar import Controller, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from noaber.requests import services
 from noaber.requests.models import Urgency
@@ -44,12 +45,12 @@ class RequestController(Controller):
         db_session: DbSession,
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
-        status: str | None = None,
-        type: str | None = None,
-        neighbourhood_id: int | None = None,
-        urgency: Urgency | None = None,
-        household_id: int | None = None,
-        sort: services.RequestSort = "id",
+        status: FromQuery[str | None] = None,
+        type: FromQuery[str | None] = None,
+        neighbourhood_id: FromQuery[int | None] = None,
+        urgency: FromQuery[Urgency | None] = None,
+        household_id: FromQuery[int | None] = None,
+        sort: FromQuery[services.RequestSort] = "id",
     ) -> Page[RequestOut]:
         return await read_page(
             db_session,
@@ -67,20 +68,24 @@ class RequestController(Controller):
 
     @post("/", sync_to_thread=True, summary="Register a request (hulpvraag)")
     def create_request(
-        self, tenant: CurrentTenant, db_session: DbSession, data: RequestIn
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[RequestIn]
     ) -> RequestOut:
         request = services.create_request(db_session, tenant.plugins, data)
         return services.request_out(tenant.plugins, request)
 
     @get("/{request_id:int}", sync_to_thread=True, summary="One request")
     def get_request(
-        self, tenant: CurrentTenant, db_session: DbSession, request_id: int
+        self, tenant: CurrentTenant, db_session: DbSession, request_id: FromPath[int]
     ) -> RequestOut:
         return services.request_out(tenant.plugins, services.get_request(db_session, request_id))
 
     @patch("/{request_id:int}", sync_to_thread=True, summary="Change a request's details")
     def update_request(
-        self, tenant: CurrentTenant, db_session: DbSession, request_id: int, data: RequestPatch
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        request_id: FromPath[int],
+        data: JSONBody[RequestPatch],
     ) -> RequestOut:
         return services.request_out(
             tenant.plugins, services.update_request(db_session, request_id, data)
@@ -92,7 +97,11 @@ class RequestController(Controller):
         summary="Move a request to another status (409 lists the allowed ones)",
     )
     def transition(
-        self, tenant: CurrentTenant, db_session: DbSession, request_id: int, data: TransitionIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        request_id: FromPath[int],
+        data: JSONBody[TransitionIn],
     ) -> RequestOut:
         request = services.transition_request(db_session, tenant.plugins, request_id, data)
         return services.request_out(tenant.plugins, request)
@@ -101,14 +110,16 @@ class RequestController(Controller):
     def get_timeline(
         self,
         db_session: DbSession,
-        request_id: int,
+        request_id: FromPath[int],
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
     ) -> Page[TimelineOut]:
         return services.timeline(db_session, page=page, page_size=page_size, request_id=request_id)
 
     @post("/{request_id:int}/timeline", sync_to_thread=True, summary="Add a note or contact")
-    def add_entry(self, db_session: DbSession, request_id: int, data: TimelineIn) -> TimelineOut:
+    def add_entry(
+        self, db_session: DbSession, request_id: FromPath[int], data: JSONBody[TimelineIn]
+    ) -> TimelineOut:
         return TimelineOut.model_validate(services.add_request_entry(db_session, request_id, data))
 
 
@@ -120,7 +131,7 @@ class HouseholdTimelineController(Controller):
     def get_timeline(
         self,
         db_session: DbSession,
-        household_id: int,
+        household_id: FromQuery[int],
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
     ) -> Page[TimelineOut]:
@@ -129,7 +140,9 @@ class HouseholdTimelineController(Controller):
         )
 
     @post("/", sync_to_thread=True, summary="Add a note or contact to a household")
-    def add_entry(self, db_session: DbSession, household_id: int, data: TimelineIn) -> TimelineOut:
+    def add_entry(
+        self, db_session: DbSession, household_id: FromQuery[int], data: JSONBody[TimelineIn]
+    ) -> TimelineOut:
         return TimelineOut.model_validate(
             services.add_household_entry(db_session, household_id, data)
         )

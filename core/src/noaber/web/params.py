@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from noaber.web.pagination import MAX_PAGE_SIZE
 
-PageNumber = Annotated[int, Parameter(ge=1, le=100_000, description="Page number, from 1.")]
+PageNumber = Annotated[int, QueryParameter(ge=1, le=100_000, description="Page number, from 1.")]
 PageSize = Annotated[
     int,
-    Parameter(
+    QueryParameter(
         ge=1,
         le=MAX_PAGE_SIZE,
         description=f"Items per page, at most {MAX_PAGE_SIZE}.",

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, get, post
-from litestar.params import Parameter, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlmodel import Session
 
 from noaber.errors import InvalidInput
@@ -54,10 +54,11 @@ BASE = "/api/buurtgezinnen"
 From = Annotated[date | None, QueryParameter(name="from", description="First day of the period.")]
 To = Annotated[date | None, QueryParameter(name="to", description="Last day of the period.")]
 Year = Annotated[
-    int | None, Parameter(ge=2000, le=2100, description="A calendar year (instead of from/to).")
+    int | None,
+    QueryParameter(ge=2000, le=2100, description="A calendar year (instead of from/to)."),
 ]
 Today = Annotated[
-    date | None, Parameter(description="The day to compute the list for (default: today).")
+    date | None, QueryParameter(description="The day to compute the list for (default: today).")
 ]
 
 
@@ -70,7 +71,7 @@ class SignUpController(Controller):
 
     @post("/vraaggezin", sync_to_thread=True, summary="A family asks for a steungezin")
     def vraaggezin(
-        self, tenant: CurrentTenant, db_session: DbSession, data: VraaggezinSignUp
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[VraaggezinSignUp]
     ) -> SignedUp:
         family = services.sign_up_vraaggezin(db_session, tenant, data)
         note_families(db_session, [family.id])
@@ -82,7 +83,7 @@ class SignUpController(Controller):
 
     @post("/steungezin", sync_to_thread=True, summary="A family offers to be a steungezin")
     def steungezin(
-        self, tenant: CurrentTenant, db_session: DbSession, data: SteungezinSignUp
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[SteungezinSignUp]
     ) -> SignedUp:
         family = services.sign_up_steungezin(db_session, tenant, data)
         note_families(db_session, [family.id])
@@ -106,38 +107,49 @@ class FamilyController(Controller):
 
     @post("/vraaggezinnen", sync_to_thread=True, summary="The coordinator enters a vraaggezin")
     def enter_vraaggezin(
-        self, tenant: CurrentTenant, db_session: DbSession, data: VraaggezinEntry
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[VraaggezinEntry]
     ) -> FamilyOut:
         family = services.sign_up_vraaggezin(db_session, tenant, data, SignUpVia.coordinator)
         return _family_out(db_session, tenant, family)
 
     @post("/verwijzingen", sync_to_thread=True, summary="A professional refers a vraaggezin")
-    def refer(self, tenant: CurrentTenant, db_session: DbSession, data: Referral) -> FamilyOut:
+    def refer(
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[Referral]
+    ) -> FamilyOut:
         family = services.sign_up_vraaggezin(db_session, tenant, data, SignUpVia.professional)
         return _family_out(db_session, tenant, family)
 
     @post("/steungezinnen", sync_to_thread=True, summary="The coordinator enters a steungezin")
     def enter_steungezin(
-        self, tenant: CurrentTenant, db_session: DbSession, data: SteungezinEntry
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[SteungezinEntry]
     ) -> FamilyOut:
         family = services.sign_up_steungezin(db_session, tenant, data, SignUpVia.coordinator)
         return _family_out(db_session, tenant, family)
 
     @get("/families", sync_to_thread=True, summary="Vraaggezinnen and steungezinnen")
     def list_families(
-        self, tenant: CurrentTenant, db_session: DbSession, kind: FamilyKind | None = None
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        kind: FromQuery[FamilyKind | None] = None,
     ) -> list[FamilyOut]:
         families = services.list_families(db_session, kind)
         note_families(db_session, [f.id for f in families])
         return [services.family_out(db_session, tenant, f) for f in families]
 
     @get("/families/{family_id:int}", sync_to_thread=True, summary="One family")
-    def get_family(self, tenant: CurrentTenant, db_session: DbSession, family_id: int) -> FamilyOut:
+    def get_family(
+        self, tenant: CurrentTenant, db_session: DbSession, family_id: FromPath[int]
+    ) -> FamilyOut:
         return _family_out(db_session, tenant, services.get_family(db_session, family_id))
 
     @post("/families/{family_id:int}/visits", sync_to_thread=True, summary="Record an intake visit")
     def add_visit(
-        self, tenant: CurrentTenant, db_session: DbSession, family_id: int, data: VisitIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+        data: JSONBody[VisitIn],
     ) -> VisitOut:
         visit = services.add_visit(db_session, tenant, family_id, data)
         note_families(db_session, [family_id])
@@ -149,7 +161,11 @@ class FamilyController(Controller):
         summary="Record the four intake questions of a vraaggezin",
     )
     def intake(
-        self, tenant: CurrentTenant, db_session: DbSession, family_id: int, data: IntakeIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+        data: JSONBody[IntakeIn],
     ) -> FamilyOut:
         family = services.record_intake(db_session, family_id, data)
         return _family_out(db_session, tenant, family)
@@ -160,14 +176,22 @@ class FamilyController(Controller):
         summary="Close the intake (a vraaggezin starts looking for a steungezin)",
     )
     def complete_intake(
-        self, tenant: CurrentTenant, db_session: DbSession, family_id: int, data: IntakeDoneIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+        data: JSONBody[IntakeDoneIn],
     ) -> FamilyOut:
         family = services.complete_intake(db_session, tenant, family_id, data)
         return _family_out(db_session, tenant, family)
 
     @post("/families/{family_id:int}/vog", sync_to_thread=True, summary="Record a steungezin's VOG")
     def vog(
-        self, tenant: CurrentTenant, db_session: DbSession, family_id: int, data: VogIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+        data: JSONBody[VogIn],
     ) -> FamilyOut:
         family = services.record_vog(db_session, tenant, family_id, data)
         return _family_out(db_session, tenant, family)
@@ -178,7 +202,11 @@ class FamilyController(Controller):
         summary="Record a steungezin's competence check",
     )
     def competence(
-        self, tenant: CurrentTenant, db_session: DbSession, family_id: int, data: CompetenceIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+        data: JSONBody[CompetenceIn],
     ) -> FamilyOut:
         family = services.record_competence(db_session, family_id, data)
         return _family_out(db_session, tenant, family)
@@ -189,7 +217,7 @@ class FamilyController(Controller):
         summary="Steungezinnen for a vraaggezin, ranked and explained",
     )
     def suggestions(
-        self, tenant: CurrentTenant, db_session: DbSession, family_id: int
+        self, tenant: CurrentTenant, db_session: DbSession, family_id: FromPath[int]
     ) -> SuggestionsOut:
         result: SuggestionsOut = services.suggestions_for(db_session, tenant, family_id)
         note_families(db_session, [family_id])
@@ -203,19 +231,24 @@ class CouplingController(Controller):
 
     @get("/", sync_to_thread=True, summary="Couplings")
     def list_couplings(
-        self, db_session: DbSession, phase: Phase | None = None, family_id: int | None = None
+        self,
+        db_session: DbSession,
+        phase: FromQuery[Phase | None] = None,
+        family_id: FromQuery[int | None] = None,
     ) -> list[CouplingOut]:
         couplings = services.list_couplings(db_session, phase, family_id)
         note_couplings(db_session, [c.id for c in couplings if c.id is not None])
         return [services.coupling_out(db_session, c) for c in couplings]
 
     @post("/", sync_to_thread=True, summary="Couple a vraaggezin and a steungezin (kennismaking)")
-    def create(self, tenant: CurrentTenant, db_session: DbSession, data: CouplingIn) -> CouplingOut:
+    def create(
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[CouplingIn]
+    ) -> CouplingOut:
         coupling = services.create_coupling(db_session, tenant, data)
         return _coupling_out(db_session, coupling)
 
     @get("/{coupling_id:int}", sync_to_thread=True, summary="One coupling")
-    def get_one(self, db_session: DbSession, coupling_id: int) -> CouplingOut:
+    def get_one(self, db_session: DbSession, coupling_id: FromPath[int]) -> CouplingOut:
         return _coupling_out(db_session, services.get_coupling(db_session, coupling_id))
 
     @post(
@@ -224,14 +257,22 @@ class CouplingController(Controller):
         summary="Next step: proefperiode, afspraken, actief or afgesloten",
     )
     def step(
-        self, tenant: CurrentTenant, db_session: DbSession, coupling_id: int, data: CouplingStepIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        coupling_id: FromPath[int],
+        data: JSONBody[CouplingStepIn],
     ) -> CouplingOut:
         coupling = services.step(db_session, tenant, coupling_id, data)
         return _coupling_out(db_session, coupling)
 
     @post("/{coupling_id:int}/reviews", sync_to_thread=True, summary="Record a review")
     def review(
-        self, tenant: CurrentTenant, db_session: DbSession, coupling_id: int, data: ReviewIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        coupling_id: FromPath[int],
+        data: JSONBody[ReviewIn],
     ) -> CouplingOut:
         coupling = services.add_review(db_session, tenant, coupling_id, data)
         return _coupling_out(db_session, coupling)

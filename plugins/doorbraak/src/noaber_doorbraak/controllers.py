@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.params import HeaderParameter, QueryParameter, RawBody
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter, RawBody
 from litestar.types import ControllerRouterHandler
 
 from noaber.errors import NoaberError
@@ -74,13 +74,17 @@ class CaseController(Controller):
     tags = ["doorbraak"]
 
     @get("/", sync_to_thread=True, summary="Breakthrough cases")
-    def list_cases(self, db_session: DbSession, open_only: bool = False) -> list[CaseSummary]:
+    def list_cases(
+        self, db_session: DbSession, open_only: FromQuery[bool] = False
+    ) -> list[CaseSummary]:
         cases = services.list_cases(db_session, open_only=open_only)
         privacy.note_households(db_session, [c.household_id for c in cases])
         return cases
 
     @post("/", sync_to_thread=True, summary="Open a breakthrough case for a household")
-    def create(self, tenant: CurrentTenant, db_session: DbSession, data: CaseIn) -> CaseOut:
+    def create(
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[CaseIn]
+    ) -> CaseOut:
         case = services.create_case(db_session, tenant.plugins, data)
         assert case.id is not None
         note_object("doorbraak_case", case.id)
@@ -88,22 +92,32 @@ class CaseController(Controller):
         return services.case_out(db_session, tenant.plugins, settings_of(tenant), case)
 
     @get("/{case_id:int}", sync_to_thread=True, summary="One case: goal, map, plan, blockages")
-    def get_one(self, tenant: CurrentTenant, db_session: DbSession, case_id: int) -> CaseOut:
+    def get_one(
+        self, tenant: CurrentTenant, db_session: DbSession, case_id: FromPath[int]
+    ) -> CaseOut:
         return _case(tenant, db_session, case_id)
 
     @put("/{case_id:int}/goal", sync_to_thread=True, summary="The family's one-year goal")
     def set_goal(
-        self, tenant: CurrentTenant, db_session: DbSession, case_id: int, data: GoalIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+        data: JSONBody[GoalIn],
     ) -> CaseOut:
         services.set_goal(db_session, case_id, data)
         return _case(tenant, db_session, case_id)
 
     @post("/{case_id:int}/agencies", sync_to_thread=True, summary="Add an agency to the map")
-    def add_agency(self, db_session: DbSession, case_id: int, data: AgencyIn) -> AgencyOut:
+    def add_agency(
+        self, db_session: DbSession, case_id: FromPath[int], data: JSONBody[AgencyIn]
+    ) -> AgencyOut:
         return AgencyOut.model_validate(services.add_agency(db_session, case_id, data))
 
     @post("/{case_id:int}/actions", sync_to_thread=True, summary="Add an action to the plan")
-    def add_action(self, db_session: DbSession, case_id: int, data: ActionIn) -> ActionOut:
+    def add_action(
+        self, db_session: DbSession, case_id: FromPath[int], data: JSONBody[ActionIn]
+    ) -> ActionOut:
         return ActionOut.model_validate(services.add_action(db_session, case_id, data))
 
     @post(
@@ -112,21 +126,33 @@ class CaseController(Controller):
         summary="Mark an action done",
     )
     def complete_action(
-        self, db_session: DbSession, case_id: int, action_id: int, data: ActionDoneIn
+        self,
+        db_session: DbSession,
+        case_id: FromPath[int],
+        action_id: FromPath[int],
+        data: JSONBody[ActionDoneIn],
     ) -> ActionOut:
         action = services.complete_action(db_session, case_id, action_id, data)
         return ActionOut.model_validate(action)
 
     @post("/{case_id:int}/blockages", sync_to_thread=True, summary="Record a blockage")
     def add_blockage(
-        self, tenant: CurrentTenant, db_session: DbSession, case_id: int, data: BlockageIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+        data: JSONBody[BlockageIn],
     ) -> BlockageOut:
         blockage = services.add_blockage(db_session, case_id, data)
         return services.blockages_out(db_session, settings_of(tenant), [blockage])[0]
 
     @post("/{case_id:int}/spending", sync_to_thread=True, summary="Ask for maatwerk budget")
     def request_spending(
-        self, tenant: CurrentTenant, db_session: DbSession, case_id: int, data: SpendingIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+        data: JSONBody[SpendingIn],
     ) -> SpendingOut:
         settings = settings_of(tenant)
         spending = budget_module.request_spending(db_session, settings, case_id, data)
@@ -138,7 +164,11 @@ class CaseController(Controller):
         summary="Close the case with its outcome (the request moves to afgesloten)",
     )
     def close(
-        self, tenant: CurrentTenant, db_session: DbSession, case_id: int, data: CloseIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+        data: JSONBody[CloseIn],
     ) -> CaseOut:
         services.close_case(db_session, tenant.plugins, case_id, data)
         return _case(tenant, db_session, case_id)
@@ -150,7 +180,7 @@ class BlockageController(Controller):
 
     @get("/blockages", sync_to_thread=True, summary="Blockages (overdue=true: overdue only)")
     def list_blockages(
-        self, tenant: CurrentTenant, db_session: DbSession, overdue: bool = False
+        self, tenant: CurrentTenant, db_session: DbSession, overdue: FromQuery[bool] = False
     ) -> list[BlockageOut]:
         return services.list_blockages(db_session, settings_of(tenant), overdue=overdue)
 
@@ -166,7 +196,11 @@ class BlockageController(Controller):
         summary="Escalate a blockage to a level of the configured path",
     )
     def escalate(
-        self, tenant: CurrentTenant, db_session: DbSession, blockage_id: int, data: EscalationIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        blockage_id: FromPath[int],
+        data: JSONBody[EscalationIn],
     ) -> EscalationOut:
         escalation = services.escalate(db_session, settings_of(tenant), blockage_id, data)
         return services.escalation_out(escalation)
@@ -177,7 +211,11 @@ class BlockageController(Controller):
         summary="Record the decision on an escalation",
     )
     def decide(
-        self, tenant: CurrentTenant, db_session: DbSession, escalation_id: int, data: DecisionIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        escalation_id: FromPath[int],
+        data: JSONBody[DecisionIn],
     ) -> EscalationOut:
         escalation = services.decide_escalation(
             db_session, settings_of(tenant), escalation_id, data
@@ -198,8 +236,8 @@ class BudgetController(Controller):
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
-        spending_id: int,
-        data: SpendingDecisionIn,
+        spending_id: FromPath[int],
+        data: JSONBody[SpendingDecisionIn],
     ) -> SpendingOut:
         settings = settings_of(tenant)
         spending = budget_module.decide_spending(db_session, settings, spending_id, data)
@@ -207,7 +245,7 @@ class BudgetController(Controller):
 
     @get("/budget", sync_to_thread=True, summary="Maatwerk budget of a year and decision times")
     def budget(
-        self, tenant: CurrentTenant, db_session: DbSession, year: int | None = None
+        self, tenant: CurrentTenant, db_session: DbSession, year: FromQuery[int | None] = None
     ) -> BudgetOut:
         return budget_module.budget_out(
             db_session, settings_of(tenant), year or services.today().year
@@ -241,7 +279,7 @@ class NeighbourhoodController(Controller):
         summary="Neighbourhoods against the municipality, with programme activity",
     )
     def neighbourhoods(
-        self, tenant: CurrentTenant, db_session: DbSession, year: int | None = None
+        self, tenant: CurrentTenant, db_session: DbSession, year: FromQuery[int | None] = None
     ) -> NeighbourhoodOverview:
         threshold = settings_of(tenant).small_count_threshold
         return factors_module.overview(db_session, threshold, year)
@@ -253,11 +291,15 @@ class ReferrerController(Controller):
     opt = {"roles": TOKEN_ROLES}
 
     @post("/", sync_to_thread=True, summary="Issue a FHIR credential to a referring organisation")
-    def issue(self, db_session: DbSession, organisation_id: int, data: TokenIn) -> TokenOut:
+    def issue(
+        self, db_session: DbSession, organisation_id: FromQuery[int], data: JSONBody[TokenIn]
+    ) -> TokenOut:
         return referrals.issue_token(db_session, organisation_id, data.issued_by)
 
     @get("/", sync_to_thread=True, summary="The organisation's credentials (hints only)")
-    def list_tokens(self, db_session: DbSession, organisation_id: int) -> list[TokenInfo]:
+    def list_tokens(
+        self, db_session: DbSession, organisation_id: FromQuery[int]
+    ) -> list[TokenInfo]:
         return referrals.list_tokens(db_session, organisation_id)
 
     @post(
@@ -265,7 +307,9 @@ class ReferrerController(Controller):
         sync_to_thread=True,
         summary="Revoke a credential",
     )
-    def revoke(self, db_session: DbSession, organisation_id: int, token_id: int) -> TokenInfo:
+    def revoke(
+        self, db_session: DbSession, organisation_id: FromQuery[int], token_id: FromPath[int]
+    ) -> TokenInfo:
         return referrals.revoke_token(db_session, organisation_id, token_id)
 
 

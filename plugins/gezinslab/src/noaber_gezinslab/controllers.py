@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, get, post
-from litestar.params import QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_gezinslab import figures as figures_module
@@ -58,22 +58,24 @@ class TrajectoryController(Controller):
 
     @get("/", sync_to_thread=True, summary="List family trajectories")
     def list_trajectories(
-        self, db_session: DbSession, status: TrajectoryStatus | None = None
+        self, db_session: DbSession, status: FromQuery[TrajectoryStatus | None] = None
     ) -> list[TrajectorySummary]:
         return services.list_trajectories(db_session, status=status)
 
     @post("/", sync_to_thread=True, summary="Start a trajectory for a household")
-    def start(self, db_session: DbSession, data: TrajectoryIn) -> TrajectoryOut:
+    def start(self, db_session: DbSession, data: JSONBody[TrajectoryIn]) -> TrajectoryOut:
         trajectory = services.start_trajectory(db_session, data)
         return services.trajectory_out(db_session, trajectory)
 
     @get("/{trajectory_id:int}", sync_to_thread=True, summary="One trajectory, with progress")
-    def get_one(self, db_session: DbSession, trajectory_id: int) -> TrajectoryOut:
+    def get_one(self, db_session: DbSession, trajectory_id: FromPath[int]) -> TrajectoryOut:
         trajectory = services.get_trajectory(db_session, trajectory_id)
         return services.trajectory_out(db_session, trajectory)
 
     @post("/{trajectory_id:int}/goals", sync_to_thread=True, summary="Add a goal")
-    def add_goal(self, db_session: DbSession, trajectory_id: int, data: GoalIn) -> GoalOut:
+    def add_goal(
+        self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[GoalIn]
+    ) -> GoalOut:
         goal = services.add_goal(db_session, trajectory_id, data)
         return GoalOut.model_validate(goal, from_attributes=True)
 
@@ -83,7 +85,11 @@ class TrajectoryController(Controller):
         summary="Mark a goal reached",
     )
     def goal_reached(
-        self, db_session: DbSession, trajectory_id: int, goal_id: int, data: GoalReachedIn
+        self,
+        db_session: DbSession,
+        trajectory_id: FromPath[int],
+        goal_id: FromPath[int],
+        data: JSONBody[GoalReachedIn],
     ) -> GoalOut:
         goal = services.goal_reached(db_session, trajectory_id, goal_id, data)
         return GoalOut.model_validate(goal, from_attributes=True)
@@ -94,7 +100,7 @@ class TrajectoryController(Controller):
         summary="Record a ZRM measurement (baseline or follow-up)",
     )
     def add_measurement(
-        self, db_session: DbSession, trajectory_id: int, data: MeasurementIn
+        self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[MeasurementIn]
     ) -> TrajectoryOut:
         services.add_measurement(db_session, trajectory_id, data)
         return services.trajectory_out(
@@ -102,7 +108,7 @@ class TrajectoryController(Controller):
         )
 
     @get("/{trajectory_id:int}/team", sync_to_thread=True, summary="The team around the family")
-    def team(self, db_session: DbSession, trajectory_id: int) -> list[TeamMemberOut]:
+    def team(self, db_session: DbSession, trajectory_id: FromPath[int]) -> list[TeamMemberOut]:
         return [
             TeamMemberOut.model_validate(m, from_attributes=True)
             for m in services.team_of(db_session, trajectory_id)
@@ -110,13 +116,15 @@ class TrajectoryController(Controller):
 
     @post("/{trajectory_id:int}/team", sync_to_thread=True, summary="Add a team member")
     def add_member(
-        self, db_session: DbSession, trajectory_id: int, data: TeamMemberIn
+        self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[TeamMemberIn]
     ) -> TeamMemberOut:
         member = services.add_team_member(db_session, trajectory_id, data)
         return TeamMemberOut.model_validate(member, from_attributes=True)
 
     @post("/{trajectory_id:int}/actions", sync_to_thread=True, summary="Add an action")
-    def add_action(self, db_session: DbSession, trajectory_id: int, data: ActionIn) -> ActionOut:
+    def add_action(
+        self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[ActionIn]
+    ) -> ActionOut:
         return services.add_action(db_session, trajectory_id, data)
 
     @post(
@@ -125,7 +133,11 @@ class TrajectoryController(Controller):
         summary="Mark an action done",
     )
     def complete_action(
-        self, db_session: DbSession, trajectory_id: int, action_id: int, data: ActionDoneIn
+        self,
+        db_session: DbSession,
+        trajectory_id: FromPath[int],
+        action_id: FromPath[int],
+        data: JSONBody[ActionDoneIn],
     ) -> ActionOut:
         return services.complete_action(db_session, trajectory_id, action_id, data)
 
@@ -135,13 +147,19 @@ class TrajectoryController(Controller):
         summary="Record a cost the trajectory prevented or shortened",
     )
     def add_avoided_cost(
-        self, tenant: CurrentTenant, db_session: DbSession, trajectory_id: int, data: AvoidedCostIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        trajectory_id: FromPath[int],
+        data: JSONBody[AvoidedCostIn],
     ) -> AvoidedCostOut:
         entry = services.add_avoided_cost(db_session, _settings(tenant), trajectory_id, data)
         return services.avoided_cost_out(entry)
 
     @post("/{trajectory_id:int}/close", sync_to_thread=True, summary="Close the trajectory")
-    def close(self, db_session: DbSession, trajectory_id: int, data: CloseIn) -> TrajectoryOut:
+    def close(
+        self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[CloseIn]
+    ) -> TrajectoryOut:
         trajectory = services.close_trajectory(db_session, trajectory_id, data)
         return services.trajectory_out(db_session, trajectory)
 
@@ -154,8 +172,8 @@ class LessonController(Controller):
     def list_lessons(
         self,
         db_session: DbSession,
-        kind: LessonKind | None = None,
-        tag: str | None = None,
+        kind: FromQuery[LessonKind | None] = None,
+        tag: FromQuery[str | None] = None,
         period_from: From = None,
         period_to: To = None,
     ) -> list[LessonOut]:
@@ -165,7 +183,7 @@ class LessonController(Controller):
         return [services.lesson_out(r) for r in rows]
 
     @post("/", sync_to_thread=True, summary="Share a lesson or a system blockage")
-    def add_lesson(self, db_session: DbSession, data: LessonIn) -> LessonOut:
+    def add_lesson(self, db_session: DbSession, data: JSONBody[LessonIn]) -> LessonOut:
         return services.lesson_out(services.add_lesson(db_session, data))
 
     @get("/overview", sync_to_thread=True, summary="Periodic overview for policy makers")

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Response, get, post
-from litestar.params import QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from noaber.matching.schemas import SuggestionsOut
 from noaber.web.dependencies import CurrentMailer, CurrentTenant, DbSession
@@ -60,18 +60,21 @@ class JobController(Controller):
 
     @get("/", sync_to_thread=True, summary="Jobs (klussen)")
     def list_jobs(
-        self, db_session: DbSession, status: str | None = None, category: str | None = None
+        self,
+        db_session: DbSession,
+        status: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
     ) -> list[JobOut]:
         return noted(db_session, services.list_jobs(db_session, status=status, category=category))
 
     @post("/", sync_to_thread=True, summary="Take a job request (desk, phone or online)")
-    def create(self, tenant: CurrentTenant, db_session: DbSession, data: JobIn) -> JobOut:
+    def create(self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[JobIn]) -> JobOut:
         return noted(
             db_session, services.job_out(db_session, services.create_job(db_session, tenant, data))
         )
 
     @get("/{job_id:int}", sync_to_thread=True, summary="One job")
-    def get_one(self, db_session: DbSession, job_id: int) -> JobOut:
+    def get_one(self, db_session: DbSession, job_id: FromPath[int]) -> JobOut:
         return noted(db_session, services.job_out(db_session, services.get_job(db_session, job_id)))
 
     @post(
@@ -81,7 +84,11 @@ class JobController(Controller):
         summary="Set the full or a reduced rate",
     )
     def set_rate(
-        self, tenant: CurrentTenant, db_session: DbSession, job_id: int, data: RateIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        job_id: FromPath[int],
+        data: JSONBody[RateIn],
     ) -> JobOut:
         return noted(
             db_session,
@@ -94,12 +101,16 @@ class JobController(Controller):
         summary="Volunteers suggested for the job, ranked and explained",
     )
     def suggestions(
-        self, tenant: CurrentTenant, db_session: DbSession, job_id: int, limit: int | None = None
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        job_id: FromPath[int],
+        limit: FromQuery[int | None] = None,
     ) -> SuggestionsOut:
         return services.suggestions(db_session, tenant, job_id, limit)
 
     @get("/{job_id:int}/assignments", sync_to_thread=True, summary="Volunteers planned on the job")
-    def assignments(self, db_session: DbSession, job_id: int) -> list[AssignmentOut]:
+    def assignments(self, db_session: DbSession, job_id: FromPath[int]) -> list[AssignmentOut]:
         services.get_job(db_session, job_id)
         return noted(
             db_session,
@@ -111,7 +122,11 @@ class JobController(Controller):
 
     @post("/{job_id:int}/assignments", sync_to_thread=True, summary="Plan a volunteer on the job")
     def assign(
-        self, tenant: CurrentTenant, db_session: DbSession, job_id: int, data: AssignmentIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        job_id: FromPath[int],
+        data: JSONBody[AssignmentIn],
     ) -> AssignmentOut:
         return noted(
             db_session,
@@ -120,7 +135,11 @@ class JobController(Controller):
 
     @post("/{job_id:int}/done", sync_to_thread=True, summary="The job is done")
     def done(
-        self, tenant: CurrentTenant, db_session: DbSession, job_id: int, data: DecisionIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        job_id: FromPath[int],
+        data: JSONBody[DecisionIn],
     ) -> JobOut:
         return noted(
             db_session,
@@ -129,7 +148,11 @@ class JobController(Controller):
 
     @post("/{job_id:int}/cancel", sync_to_thread=True, summary="Cancel the job (with a reason)")
     def cancel(
-        self, tenant: CurrentTenant, db_session: DbSession, job_id: int, data: DecisionIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        job_id: FromPath[int],
+        data: JSONBody[DecisionIn],
     ) -> JobOut:
         return noted(
             db_session,
@@ -137,7 +160,7 @@ class JobController(Controller):
         )
 
     @get("/{job_id:int}/hours", sync_to_thread=True, summary="Hours registered on the job")
-    def hours(self, db_session: DbSession, job_id: int) -> list[HoursOut]:
+    def hours(self, db_session: DbSession, job_id: FromPath[int]) -> list[HoursOut]:
         return noted(
             db_session,
             [HoursOut.model_validate(h) for h in services.list_hours(db_session, job_id=job_id)],
@@ -149,7 +172,9 @@ class JobController(Controller):
         opt={"roles": WITH_VOLUNTEERS},
         summary="Register a volunteer's hours",
     )
-    def register_hours(self, db_session: DbSession, job_id: int, data: HoursIn) -> HoursOut:
+    def register_hours(
+        self, db_session: DbSession, job_id: FromPath[int], data: JSONBody[HoursIn]
+    ) -> HoursOut:
         return noted(
             db_session, HoursOut.model_validate(services.register_hours(db_session, job_id, data))
         )
@@ -159,7 +184,7 @@ class JobController(Controller):
         sync_to_thread=True,
         summary="Messages sent to the resident about the job",
     )
-    def notifications(self, db_session: DbSession, job_id: int) -> list[NotificationOut]:
+    def notifications(self, db_session: DbSession, job_id: FromPath[int]) -> list[NotificationOut]:
         return noted(
             db_session,
             [
@@ -184,8 +209,8 @@ class AssignmentController(Controller):
         tenant: CurrentTenant,
         db_session: DbSession,
         mailer: CurrentMailer,
-        assignment_id: int,
-        data: DecisionIn,
+        assignment_id: FromPath[int],
+        data: JSONBody[DecisionIn],
     ) -> ConfirmedOut:
         a, notification = services.confirm(db_session, tenant, assignment_id, data)
         # The planning is stored before the resident is mailed; a refusing mail server
@@ -208,14 +233,22 @@ class AssignmentController(Controller):
         summary="The volunteer declines",
     )
     def decline(
-        self, tenant: CurrentTenant, db_session: DbSession, assignment_id: int, data: DecisionIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        assignment_id: FromPath[int],
+        data: JSONBody[DecisionIn],
     ) -> AssignmentOut:
         a = services.decline(db_session, tenant, assignment_id, data)
         return noted(db_session, services.assignment_out(db_session, a))
 
     @post("/{assignment_id:int}/withdraw", sync_to_thread=True, summary="Withdraw a planning")
     def withdraw(
-        self, tenant: CurrentTenant, db_session: DbSession, assignment_id: int, data: DecisionIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        assignment_id: FromPath[int],
+        data: JSONBody[DecisionIn],
     ) -> AssignmentOut:
         a = services.withdraw(db_session, tenant, assignment_id, data)
         return noted(db_session, services.assignment_out(db_session, a))
@@ -229,8 +262,8 @@ class HoursController(Controller):
     def list_hours(
         self,
         db_session: DbSession,
-        status: HoursStatus | None = None,
-        helper_id: int | None = None,
+        status: FromQuery[HoursStatus | None] = None,
+        helper_id: FromQuery[int | None] = None,
     ) -> list[HoursOut]:
         rows = services.list_hours(db_session, status=status, helper_id=helper_id)
         return noted(db_session, [HoursOut.model_validate(h) for h in rows])
@@ -241,7 +274,9 @@ class HoursController(Controller):
         opt={"roles": COORDINATORS},
         summary="The coordinator approves",
     )
-    def approve(self, db_session: DbSession, hours_id: int, data: DecisionIn) -> HoursOut:
+    def approve(
+        self, db_session: DbSession, hours_id: FromPath[int], data: JSONBody[DecisionIn]
+    ) -> HoursOut:
         return noted(
             db_session,
             HoursOut.model_validate(services.decide_hours(db_session, hours_id, True, data)),
@@ -253,7 +288,9 @@ class HoursController(Controller):
         opt={"roles": COORDINATORS},
         summary="The coordinator rejects",
     )
-    def reject(self, db_session: DbSession, hours_id: int, data: DecisionIn) -> HoursOut:
+    def reject(
+        self, db_session: DbSession, hours_id: FromPath[int], data: JSONBody[DecisionIn]
+    ) -> HoursOut:
         return noted(
             db_session,
             HoursOut.model_validate(services.decide_hours(db_session, hours_id, False, data)),
@@ -269,9 +306,9 @@ class InvoiceController(Controller):
     def list_invoices(
         self,
         db_session: DbSession,
-        person_id: int | None = None,
-        job_id: int | None = None,
-        status: PaymentStatus | None = None,
+        person_id: FromQuery[int | None] = None,
+        job_id: FromQuery[int | None] = None,
+        status: FromQuery[PaymentStatus | None] = None,
         period_from: From = None,
         period_to: To = None,
     ) -> list[InvoiceOut]:
@@ -287,19 +324,23 @@ class InvoiceController(Controller):
         return noted(db_session, [invoices.invoice_out(db_session, i) for i in rows])
 
     @post("/", sync_to_thread=True, summary="Invoice a job, or a resident's month")
-    def create(self, tenant: CurrentTenant, db_session: DbSession, data: InvoiceIn) -> InvoiceOut:
+    def create(
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[InvoiceIn]
+    ) -> InvoiceOut:
         invoice = invoices.create_invoice(db_session, tenant, data)
         return noted(db_session, invoices.invoice_out(db_session, invoice))
 
     @get("/{invoice_id:int}", sync_to_thread=True, summary="One invoice")
-    def get_one(self, db_session: DbSession, invoice_id: int) -> InvoiceOut:
+    def get_one(self, db_session: DbSession, invoice_id: FromPath[int]) -> InvoiceOut:
         return noted(
             db_session,
             invoices.invoice_out(db_session, invoices.get_invoice(db_session, invoice_id)),
         )
 
     @get("/{invoice_id:int}/pdf", sync_to_thread=True, summary="The invoice as a PDF")
-    def pdf(self, tenant: CurrentTenant, db_session: DbSession, invoice_id: int) -> Response[bytes]:
+    def pdf(
+        self, tenant: CurrentTenant, db_session: DbSession, invoice_id: FromPath[int]
+    ) -> Response[bytes]:
         invoice = noted(db_session, invoices.get_invoice(db_session, invoice_id))
         return Response(
             invoices.pdf(db_session, tenant, invoice),
@@ -309,14 +350,22 @@ class InvoiceController(Controller):
 
     @post("/{invoice_id:int}/credit", sync_to_thread=True, summary="Correct with a credit note")
     def credit(
-        self, tenant: CurrentTenant, db_session: DbSession, invoice_id: int, data: CreditIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        invoice_id: FromPath[int],
+        data: JSONBody[CreditIn],
     ) -> InvoiceOut:
         note = invoices.credit(db_session, tenant, invoice_id, data)
         return noted(db_session, invoices.invoice_out(db_session, note))
 
     @post("/{invoice_id:int}/payment", sync_to_thread=True, summary="Record the payment")
     def pay(
-        self, tenant: CurrentTenant, db_session: DbSession, invoice_id: int, data: PaymentIn
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        invoice_id: FromPath[int],
+        data: JSONBody[PaymentIn],
     ) -> InvoiceOut:
         return noted(
             db_session,
@@ -328,7 +377,9 @@ class InvoiceController(Controller):
         sync_to_thread=True,
         summary="Record the refund of a credit note on a paid invoice",
     )
-    def refund(self, db_session: DbSession, invoice_id: int, data: RefundIn) -> InvoiceOut:
+    def refund(
+        self, db_session: DbSession, invoice_id: FromPath[int], data: JSONBody[RefundIn]
+    ) -> InvoiceOut:
         return noted(
             db_session,
             invoices.invoice_out(db_session, invoices.refund(db_session, invoice_id, data)),
@@ -353,14 +404,14 @@ class AllowanceController(Controller):
 
     @get("/", sync_to_thread=True, summary="Volunteer allowances paid")
     def list_allowances(
-        self, db_session: DbSession, helper_id: int | None = None
+        self, db_session: DbSession, helper_id: FromQuery[int | None] = None
     ) -> list[AllowanceOut]:
         rows = allowances.list_allowances(db_session, helper_id=helper_id)
         return noted(db_session, [AllowanceOut.model_validate(a) for a in rows])
 
     @post("/", sync_to_thread=True, summary="Pay a volunteer's allowance for a month")
     def record(
-        self, tenant: CurrentTenant, db_session: DbSession, data: AllowanceIn
+        self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[AllowanceIn]
     ) -> AllowanceOut:
         return noted(
             db_session,
@@ -374,13 +425,15 @@ class DagbestedingController(Controller):
 
     @get("/participants", sync_to_thread=True, summary="Dagbesteding participants")
     def participants(
-        self, db_session: DbSession, active: bool | None = None
+        self, db_session: DbSession, active: FromQuery[bool | None] = None
     ) -> list[ParticipantOut]:
         rows = dagbesteding.list_participants(db_session, active=active)
         return noted(db_session, [ParticipantOut.model_validate(p) for p in rows])
 
     @post("/participants", sync_to_thread=True, summary="A participant starts")
-    def add_participant(self, db_session: DbSession, data: ParticipantIn) -> ParticipantOut:
+    def add_participant(
+        self, db_session: DbSession, data: JSONBody[ParticipantIn]
+    ) -> ParticipantOut:
         return noted(
             db_session,
             ParticipantOut.model_validate(dagbesteding.add_participant(db_session, data)),
@@ -390,7 +443,7 @@ class DagbestedingController(Controller):
         "/participants/{participant_id:int}/end", sync_to_thread=True, summary="Participation ends"
     )
     def end_participant(
-        self, db_session: DbSession, participant_id: int, data: ParticipantEndIn
+        self, db_session: DbSession, participant_id: FromPath[int], data: JSONBody[ParticipantEndIn]
     ) -> ParticipantOut:
         p = dagbesteding.end_participant(db_session, participant_id, data)
         return noted(db_session, ParticipantOut.model_validate(p))
@@ -400,16 +453,16 @@ class DagbestedingController(Controller):
         return [ActivityOut.model_validate(a) for a in dagbesteding.list_activities(db_session)]
 
     @post("/activities", sync_to_thread=True, summary="Add an activity")
-    def add_activity(self, db_session: DbSession, data: ActivityIn) -> ActivityOut:
+    def add_activity(self, db_session: DbSession, data: JSONBody[ActivityIn]) -> ActivityOut:
         return ActivityOut.model_validate(dagbesteding.add_activity(db_session, data))
 
     @get("/attendance", sync_to_thread=True, summary="Attendance per day")
     def attendance(
         self,
         db_session: DbSession,
-        day: date | None = None,
-        participant_id: int | None = None,
-        activity_id: int | None = None,
+        day: FromQuery[date | None] = None,
+        participant_id: FromQuery[int | None] = None,
+        activity_id: FromQuery[int | None] = None,
     ) -> list[AttendanceOut]:
         rows = dagbesteding.list_attendance(
             db_session, day=day, participant_id=participant_id, activity_id=activity_id
@@ -417,7 +470,9 @@ class DagbestedingController(Controller):
         return noted(db_session, [AttendanceOut.model_validate(a) for a in rows])
 
     @post("/attendance", sync_to_thread=True, summary="Record attendance for a day")
-    def record_attendance(self, db_session: DbSession, data: AttendanceIn) -> AttendanceOut:
+    def record_attendance(
+        self, db_session: DbSession, data: JSONBody[AttendanceIn]
+    ) -> AttendanceOut:
         return noted(
             db_session,
             AttendanceOut.model_validate(dagbesteding.record_attendance(db_session, data)),
@@ -431,13 +486,15 @@ class DagbestedingController(Controller):
         )
 
     @post("/outflow", sync_to_thread=True, summary="Record someone moving on")
-    def record_outflow(self, db_session: DbSession, data: OutflowIn) -> OutflowOut:
+    def record_outflow(self, db_session: DbSession, data: JSONBody[OutflowIn]) -> OutflowOut:
         return noted(
             db_session, OutflowOut.model_validate(dagbesteding.record_outflow(db_session, data))
         )
 
     @get("/figures", sync_to_thread=True, summary="Figures per year, or for one month")
-    def figures(self, db_session: DbSession, year: int, month: int | None = None) -> Figures:
+    def figures(
+        self, db_session: DbSession, year: FromQuery[int], month: FromQuery[int | None] = None
+    ) -> Figures:
         return figures_module.figures(db_session, year, month)
 
 
@@ -457,7 +514,7 @@ class NotificationController(Controller):
         tenant: CurrentTenant,
         db_session: DbSession,
         mailer: CurrentMailer,
-        notification_id: int,
+        notification_id: FromPath[int],
     ) -> NotificationOut:
         notification = services.resendable(db_session, notification_id)
         retry = services.settings_of(tenant).mail_retry_minutes
