@@ -221,3 +221,36 @@ def test_core_s_own_refusals_on_the_request_page_are_dutch(client_for, coupled_r
         in stale.text
     )
     assert "Deze statuswijziging kan nu niet." not in stale.text
+
+
+def test_a_form_shows_the_service_s_own_message_where_it_belongs():
+    from noaber.errors import InvalidInput
+    from noaber.ui.forms import FormState, service_errors
+
+    gettext = translations("nl").gettext
+    messages = {"postcode": "This postcode does not lie in our municipality."}
+    postcode = [{"field": "postcode", "source": "body", "message": "x"}]
+    said = UserMessage("Choose a new status.")
+
+    def shown(exc: InvalidInput) -> tuple[dict[str, str], list[str]]:
+        form = FormState()
+        service_errors(exc, form, gettext, messages)
+        return form.errors, form.general
+
+    # The service's words beat the form's own, next to the one field they are about.
+    assert shown(InvalidInput("d", user_message=said, errors=postcode)) == (
+        {"postcode": "Kies een nieuwe status."},
+        [],
+    )
+    assert shown(InvalidInput("d", errors=postcode)) == (
+        {"postcode": "Deze postcode ligt niet in onze gemeente."},
+        [],
+    )
+    # About no field of this form: above it, the service's words or the generic request.
+    elsewhere = [{"field": "household_id", "source": "body", "message": "x"}]
+    assert shown(InvalidInput("d", user_message=said, errors=elsewhere)) == (
+        {},
+        ["Kies een nieuwe status."],
+    )
+    assert shown(InvalidInput("d", errors=elsewhere)) == ({}, ["Controleer wat u hebt ingevuld."])
+    assert shown(InvalidInput("d")) == ({}, ["Controleer wat u hebt ingevuld."])

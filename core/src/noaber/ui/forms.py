@@ -134,15 +134,23 @@ def service_errors(
     gettext: Callable[[str], str],
     messages: Mapping[str, str],
 ) -> None:
-    """Put a service's 422 (``errors=[{"field": ...}]``) next to the form's fields."""
-    errors = exc.extra.get("errors") or []
-    for error in errors:
-        name = str(error.get("field", ""))
+    """Put a service's 422 (``errors=[{"field": ...}]``) next to the form's fields.
+
+    The service's own user messages say best what is wrong: next to the field when the
+    error names one field of this form, else above the form. Without them a field of
+    the form gets its message from ``messages``, and what names no field of the form
+    asks to check the form."""
+    fields = [str(error.get("field", "")) for error in exc.extra.get("errors") or []]
+    said = [translate(m, gettext) for m in exc.user_messages]
+    if said and len(fields) == 1 and fields[0] in messages:
+        state.errors[fields[0]] = " ".join(said)
+        return
+    for name in fields:
         if name in messages:
             state.errors[name] = gettext(messages[name])
-        else:
-            state.general.append(gettext("Please check what you filled in."))
-    if not errors:
+    if said:
+        state.general.extend(said)
+    elif not fields or any(name not in messages for name in fields):
         state.general.append(gettext("Please check what you filled in."))
 
 
