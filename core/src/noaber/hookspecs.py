@@ -275,10 +275,12 @@ def ui_work_items(
     """Add items to the coordinator's work list.
 
     Called through the tenant's manager each time the work list is shown, with an open
-    session of that tenant. ``register(WorkItem(section, title, href, due=..., detail=...))``;
-    sections ``new``, ``intake``, ``review``, ``waiting`` and ``escalation`` join core's
-    headings, any other name gets a heading of its own. An item whose ``due`` date lies
-    in the past is shown as overdue.
+    session of that tenant. ``register(WorkItem(section, title, href, due=..., detail=...,
+    programme=...))``; sections ``new``, ``intake``, ``review``, ``waiting`` and
+    ``escalation`` join core's headings, any other name gets a heading of its own. An
+    item whose ``due`` date lies in the past is shown as overdue. A ``UserMessage``
+    detail is translated; an item of a ``programme`` is left out for coordinators not
+    scoped to it; an item with the same section and link as one of core's replaces core's.
     """
 
 

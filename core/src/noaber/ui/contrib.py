@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from noaber.errors import UserMessage
+
 STAFF_ROLES: tuple[str, ...] = ("municipality_admin", "coordinator", "professional")
 ALL_ROLES: tuple[str, ...] = (
     "platform_admin",
@@ -39,13 +41,18 @@ class WorkItem:
 
     ``section`` is one of ``new``, ``intake``, ``review``, ``waiting``, ``escalation``
     (or any other name: it gets its own heading). ``due`` marks it overdue once passed.
+    ``detail`` is shown as it is, or translated for the reader when it is a
+    :class:`~noaber.errors.UserMessage`. ``programme`` keeps the item from coordinators
+    not scoped to that programme. An item with the same ``section`` and ``href`` as one
+    of core's replaces core's (a programme's own review dates beat core's generic ones).
     """
 
     section: str
     title: str
     href: str
     due: date | None = None
-    detail: str = ""
+    detail: str | UserMessage = ""
+    programme: str | None = None
 
     @property
     def overdue(self) -> bool:

@@ -149,12 +149,20 @@ def core_work_items(session: Session, tenant: TenantRuntime) -> list[WorkItem]:
     return items
 
 
-def work_list(session: Session, tenant: TenantRuntime) -> dict[str, list[WorkItem]]:
-    items = core_work_items(session, tenant)
-    tenant.hook.ui_work_items(tenant=tenant, session=session, register=items.append)
+def work_list(
+    session: Session, tenant: TenantRuntime, may_use: Callable[[str], bool]
+) -> dict[str, list[WorkItem]]:
+    """The work list by section: core's items and the plugins' (``ui_work_items``), a
+    plugin's item replacing core's for the same section and link, without the items of
+    programmes ``may_use`` refuses."""
+    contributed: list[WorkItem] = []
+    tenant.hook.ui_work_items(tenant=tenant, session=session, register=contributed.append)
+    replaced = {(item.section, item.href) for item in contributed}
+    items = [i for i in core_work_items(session, tenant) if (i.section, i.href) not in replaced]
     sections: dict[str, list[WorkItem]] = {name: [] for name in SECTION_ORDER}
-    for item in items:
-        sections.setdefault(item.section, []).append(item)
+    for item in items + contributed:
+        if item.programme is None or may_use(item.programme):
+            sections.setdefault(item.section, []).append(item)
     for values in sections.values():
         values.sort(key=lambda i: (i.due is None, i.due or date.max, i.title))
     return sections

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from noaber.municipalities.loader import Municipality
     from noaber.platform import TenantRuntime
     from noaber.requests.models import HelpRequest
-    from noaber.ui.contrib import ReportTable
+    from noaber.ui.contrib import ReportTable, WorkItem
 
 NAME = "buurtgezinnen"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -118,6 +119,16 @@ def ui_reports(
 
     for table in reports(session, tenant):
         register(table)
+
+
+@hookimpl
+def ui_work_items(
+    tenant: TenantRuntime, session: Session, register: Callable[[WorkItem], None]
+) -> None:
+    from noaber_buurtgezinnen.worklist import work_items
+
+    for item in work_items(session, tenant, date.today()):
+        register(item)
 
 
 @hookimpl

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -46,6 +47,7 @@ from noaber.ui.forms import (
     valid_token,
     validate,
 )
+from noaber.ui.i18n import translate
 from noaber.ui.identity import viewer_of
 from noaber.ui.pages.common import (
     ASKED_BY_NAMES,
@@ -101,10 +103,16 @@ class CoordinatorPages(Controller):
         self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
     ) -> Response[Any]:
         _ = gettext_for(request)
+        sections = work_list(db_session, tenant, viewer_of(request).may_use)
+        for items in sections.values():
+            items[:] = [
+                replace(i, detail=translate(i.detail, _))
+                if isinstance(i.detail, UserMessage)
+                else i
+                for i in items
+            ]
         return render(
-            request,
-            "staff/work.html",
-            {"page_title": _("Work list"), "sections": work_list(db_session, tenant)},
+            request, "staff/work.html", {"page_title": _("Work list"), "sections": sections}
         )
 
     # --- requests --------------------------------------------------------------------
