@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from noaber_doorbraak.settings import DoorbraakSettings
 
 if TYPE_CHECKING:
     from noaber.platform import TenantRuntime
-    from noaber.ui.contrib import ReportTable
+    from noaber.ui.contrib import ReportTable, WorkItem
 
 NAME = "doorbraak"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -93,6 +94,16 @@ def ui_reports(
 
     for table in reports(session, settings_of(tenant)):
         register(table)
+
+
+@hookimpl
+def ui_work_items(
+    tenant: TenantRuntime, session: Session, register: Callable[[WorkItem], None]
+) -> None:
+    from noaber_doorbraak.worklist import work_items
+
+    for item in work_items(session, date.today()):
+        register(item)
 
 
 @hookimpl
