@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from noaber.errors import Refusal
     from noaber.platform import TenantRuntime
     from noaber.tasks import PeriodicTask
-    from noaber.ui.contrib import ReportTable
+    from noaber.ui.contrib import ReportTable, WorkItem
 
 NAME = "wijkbedrijf"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -129,6 +130,16 @@ def data_subject_erase(person_id: int, session: Session) -> Mapping[str, int]:
     from noaber_wijkbedrijf.privacy import erase
 
     return erase(session, person_id)
+
+
+@hookimpl
+def ui_work_items(
+    tenant: TenantRuntime, session: Session, register: Callable[[WorkItem], None]
+) -> None:
+    from noaber_wijkbedrijf.worklist import work_items
+
+    for item in work_items(session, datetime.now(UTC)):
+        register(item)
 
 
 @hookimpl
