@@ -1,7 +1,7 @@
-"""REST endpoints under ``/api/gezinslab``. Handlers only translate HTTP to service calls.
-
-No authentication yet (accounts and roles are being built in core); every read and
-write of personal data goes through :mod:`noaber_gezinslab.services`.
+"""REST endpoints under ``/api/gezinslab``. Handlers translate HTTP to service calls and
+name the families whose data they show or change (:func:`.privacy.note_trajectories`),
+so the access log has an entry for each member; figures and the ZRM scale are
+aggregates and name nobody.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_gezinslab import figures as figures_module
 from noaber_gezinslab import services
 from noaber_gezinslab.models import LessonKind, TrajectoryStatus
+from noaber_gezinslab.privacy import note_trajectories
 from noaber_gezinslab.schemas import (
     ActionDoneIn,
     ActionIn,
@@ -60,16 +61,20 @@ class TrajectoryController(Controller):
     def list_trajectories(
         self, db_session: DbSession, status: FromQuery[TrajectoryStatus | None] = None
     ) -> list[TrajectorySummary]:
-        return services.list_trajectories(db_session, status=status)
+        found = services.list_trajectories(db_session, status=status)
+        note_trajectories(db_session, [t.id for t in found])
+        return found
 
     @post("/", sync_to_thread=True, summary="Start a trajectory for a household")
     def start(self, db_session: DbSession, data: JSONBody[TrajectoryIn]) -> TrajectoryOut:
         trajectory = services.start_trajectory(db_session, data)
+        note_trajectories(db_session, [trajectory.id])
         return services.trajectory_out(db_session, trajectory)
 
     @get("/{trajectory_id:int}", sync_to_thread=True, summary="One trajectory, with progress")
     def get_one(self, db_session: DbSession, trajectory_id: FromPath[int]) -> TrajectoryOut:
         trajectory = services.get_trajectory(db_session, trajectory_id)
+        note_trajectories(db_session, [trajectory_id])
         return services.trajectory_out(db_session, trajectory)
 
     @post("/{trajectory_id:int}/goals", sync_to_thread=True, summary="Add a goal")
@@ -77,6 +82,7 @@ class TrajectoryController(Controller):
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[GoalIn]
     ) -> GoalOut:
         goal = services.add_goal(db_session, trajectory_id, data)
+        note_trajectories(db_session, [trajectory_id])
         return GoalOut.model_validate(goal, from_attributes=True)
 
     @post(
@@ -92,6 +98,7 @@ class TrajectoryController(Controller):
         data: JSONBody[GoalReachedIn],
     ) -> GoalOut:
         goal = services.goal_reached(db_session, trajectory_id, goal_id, data)
+        note_trajectories(db_session, [trajectory_id])
         return GoalOut.model_validate(goal, from_attributes=True)
 
     @post(
@@ -103,29 +110,32 @@ class TrajectoryController(Controller):
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[MeasurementIn]
     ) -> TrajectoryOut:
         services.add_measurement(db_session, trajectory_id, data)
+        note_trajectories(db_session, [trajectory_id])
         return services.trajectory_out(
             db_session, services.get_trajectory(db_session, trajectory_id)
         )
 
     @get("/{trajectory_id:int}/team", sync_to_thread=True, summary="The team around the family")
     def team(self, db_session: DbSession, trajectory_id: FromPath[int]) -> list[TeamMemberOut]:
-        return [
-            TeamMemberOut.model_validate(m, from_attributes=True)
-            for m in services.team_of(db_session, trajectory_id)
-        ]
+        team = services.team_of(db_session, trajectory_id)
+        note_trajectories(db_session, [trajectory_id])
+        return [TeamMemberOut.model_validate(m, from_attributes=True) for m in team]
 
     @post("/{trajectory_id:int}/team", sync_to_thread=True, summary="Add a team member")
     def add_member(
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[TeamMemberIn]
     ) -> TeamMemberOut:
         member = services.add_team_member(db_session, trajectory_id, data)
+        note_trajectories(db_session, [trajectory_id])
         return TeamMemberOut.model_validate(member, from_attributes=True)
 
     @post("/{trajectory_id:int}/actions", sync_to_thread=True, summary="Add an action")
     def add_action(
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[ActionIn]
     ) -> ActionOut:
-        return services.add_action(db_session, trajectory_id, data)
+        action = services.add_action(db_session, trajectory_id, data)
+        note_trajectories(db_session, [trajectory_id])
+        return action
 
     @post(
         "/{trajectory_id:int}/actions/{action_id:int}/done",
@@ -139,7 +149,9 @@ class TrajectoryController(Controller):
         action_id: FromPath[int],
         data: JSONBody[ActionDoneIn],
     ) -> ActionOut:
-        return services.complete_action(db_session, trajectory_id, action_id, data)
+        action = services.complete_action(db_session, trajectory_id, action_id, data)
+        note_trajectories(db_session, [trajectory_id])
+        return action
 
     @post(
         "/{trajectory_id:int}/avoided-costs",
@@ -154,6 +166,7 @@ class TrajectoryController(Controller):
         data: JSONBody[AvoidedCostIn],
     ) -> AvoidedCostOut:
         entry = services.add_avoided_cost(db_session, _settings(tenant), trajectory_id, data)
+        note_trajectories(db_session, [trajectory_id])
         return services.avoided_cost_out(entry)
 
     @post("/{trajectory_id:int}/close", sync_to_thread=True, summary="Close the trajectory")
@@ -161,6 +174,7 @@ class TrajectoryController(Controller):
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[CloseIn]
     ) -> TrajectoryOut:
         trajectory = services.close_trajectory(db_session, trajectory_id, data)
+        note_trajectories(db_session, [trajectory_id])
         return services.trajectory_out(db_session, trajectory)
 
 
@@ -180,11 +194,14 @@ class LessonController(Controller):
         rows = services.list_lessons(
             db_session, kind=kind, tag=tag, period_from=period_from, period_to=period_to
         )
+        note_trajectories(db_session, [r.trajectory_id for r in rows])
         return [services.lesson_out(r) for r in rows]
 
     @post("/", sync_to_thread=True, summary="Share a lesson or a system blockage")
     def add_lesson(self, db_session: DbSession, data: JSONBody[LessonIn]) -> LessonOut:
-        return services.lesson_out(services.add_lesson(db_session, data))
+        lesson = services.add_lesson(db_session, data)
+        note_trajectories(db_session, [lesson.trajectory_id])
+        return services.lesson_out(lesson)
 
     @get("/overview", sync_to_thread=True, summary="Periodic overview for policy makers")
     def overview(
@@ -216,7 +233,9 @@ class FiguresController(Controller):
         period_from: From = None,
         period_to: To = None,
     ) -> LedgerOut:
-        return figures_module.ledger(db_session, period_from=period_from, period_to=period_to)
+        found = figures_module.ledger(db_session, period_from=period_from, period_to=period_to)
+        note_trajectories(db_session, found.per_trajectory)  # the ledger is per family
+        return found
 
     @get("/zrm", sync_to_thread=False, summary="The ZRM domains and scale")
     def zrm(self) -> dict[str, Any]:

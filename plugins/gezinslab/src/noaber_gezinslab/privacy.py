@@ -1,15 +1,17 @@
-"""Data-subject export and erasure for Gezinslab: the trajectories of every household
-the person belongs to, with their goals, measurements, team, actions, avoided costs
-and linked lessons."""
+"""Privacy of Gezinslab: the data subjects a request shows (for the access log), and
+data-subject export and erasure: the trajectories of every household the person
+belongs to, with their goals, measurements, team, actions, avoided costs and linked
+lessons."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
 from noaber.people.models import HouseholdMember
+from noaber.privacy import access_log
 from noaber.privacy.subject import ERASED
 from noaber_gezinslab.models import (
     Action,
@@ -32,6 +34,23 @@ TABLES = {
     "gezinslab_avoided_cost": "personal",
     "gezinslab_lesson": "personal",
 }
+
+
+def note_trajectories(session: Session, trajectory_ids: Iterable[int | None]) -> None:
+    """Name every member of these trajectories' households as a data subject of this
+    request, so each of them finds it in "who saw my data" (goals, ZRM scores, debts and
+    health are about the whole family)."""
+    ids = {t for t in trajectory_ids if t is not None}
+    if not ids or access_log.current_request() is None:
+        return
+    households = select(Trajectory.household_id).where(col(Trajectory.id).in_(ids))
+    access_log.note_subjects(
+        session.exec(
+            select(HouseholdMember.person_id).where(
+                col(HouseholdMember.household_id).in_(households)
+            )
+        ).all()
+    )
 
 
 def _trajectories(session: Session, person_id: int) -> list[Trajectory]:
