@@ -143,3 +143,70 @@ def test_export_and_erasure_cover_every_doorbraak_table(platform, af, client_for
     overview = af.get(f"{BASE}/blockages/overview").json()
     assert "Geen urgentie zonder inschrijfduur" in str(overview)
     assert af.get(f"{BASE}/cases/{other_case['id']}").json()["goal"] == "Weer naar school"
+
+
+def _named(platform, response) -> set[int]:
+    """The data subjects of one request's access-log entries."""
+    trace = response.headers["x-trace-id"]
+    with tenant_scope("amersfoort"), platform.sessions() as session:
+        rows = session.exec(select(AccessLogEntry).where(AccessLogEntry.trace_id == trace)).all()
+    return {e.subject_person_id for e in rows if e.subject_person_id is not None}
+
+
+def test_plans_blockages_escalations_maatwerk_and_costs_name_the_family(platform, af, h):
+    household = h.make_household(af)
+    members = {m["person_id"] for m in af.get(f"/api/households/{household}").json()["members"]}
+    assert len(members) == 2
+    case = h.open_case(af, household)
+    cid, opened = case["id"], case["opened_on"]
+
+    def named(response, status: int = 201) -> set[int]:
+        assert response.status_code == status, response.text
+        return _named(platform, response)
+
+    agency = {"name": "Wijkteam", "involvement": "wekelijks", "yearly_cost": "4200.00"}
+    assert named(af.post(f"{BASE}/cases/{cid}/agencies", json=agency)) == members
+    action = af.post(
+        f"{BASE}/cases/{cid}/actions",
+        json={"party": "gezin", "description": "Bellen", "owner": "Ayse", "due_on": opened},
+    )
+    assert named(action) == members
+    done = af.post(
+        f"{BASE}/cases/{cid}/actions/{action.json()['id']}/done", json={"done_on": opened}
+    )
+    assert named(done) == members
+    blockage = af.post(
+        f"{BASE}/cases/{cid}/blockages",
+        json={
+            "rule": "Kostendelersnorm",
+            "owner_organisation": "Gemeente Amersfoort",
+            "description": "blokkeert",
+            "noticed_on": opened,
+        },
+    )
+    assert named(blockage) == members
+    assert named(af.get(f"{BASE}/blockages"), 200) == members
+    escalation = af.post(
+        f"{BASE}/blockages/{blockage.json()['id']}/escalations",
+        json={"level": "teamleider", "question": "Uitzondering?", "escalated_on": opened},
+    )
+    assert named(escalation) == members
+    decision = af.post(
+        f"{BASE}/escalations/{escalation.json()['id']}/decision",
+        json={
+            "decision": "Toegestaan",
+            "decided_by": "Teamleider",
+            "decided_on": opened,
+            "resolved": True,
+        },
+    )
+    assert named(decision) == members
+    spending = af.post(f"{BASE}/cases/{cid}/spending", json={"amount": "250.00", "purpose": "Borg"})
+    assert named(spending) == members
+    granted = af.post(
+        f"{BASE}/spending/{spending.json()['id']}/decision",
+        json={"approve": True, "decided_by": "Teamleider"},
+    )
+    assert named(granted) == members
+    assert named(af.get(f"{BASE}/costs"), 200) == members  # per case
+    assert named(af.get(f"{BASE}/figures"), 200) == set()  # aggregates name nobody

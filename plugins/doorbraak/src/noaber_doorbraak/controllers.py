@@ -112,13 +112,17 @@ class CaseController(Controller):
     def add_agency(
         self, db_session: DbSession, case_id: FromPath[int], data: JSONBody[AgencyIn]
     ) -> AgencyOut:
-        return AgencyOut.model_validate(services.add_agency(db_session, case_id, data))
+        agency = services.add_agency(db_session, case_id, data)
+        privacy.note_cases(db_session, [case_id])
+        return AgencyOut.model_validate(agency)
 
     @post("/{case_id:int}/actions", sync_to_thread=True, summary="Add an action to the plan")
     def add_action(
         self, db_session: DbSession, case_id: FromPath[int], data: JSONBody[ActionIn]
     ) -> ActionOut:
-        return ActionOut.model_validate(services.add_action(db_session, case_id, data))
+        action = services.add_action(db_session, case_id, data)
+        privacy.note_cases(db_session, [case_id])
+        return ActionOut.model_validate(action)
 
     @post(
         "/{case_id:int}/actions/{action_id:int}/done",
@@ -133,6 +137,7 @@ class CaseController(Controller):
         data: JSONBody[ActionDoneIn],
     ) -> ActionOut:
         action = services.complete_action(db_session, case_id, action_id, data)
+        privacy.note_cases(db_session, [case_id])
         return ActionOut.model_validate(action)
 
     @post("/{case_id:int}/blockages", sync_to_thread=True, summary="Record a blockage")
@@ -144,6 +149,7 @@ class CaseController(Controller):
         data: JSONBody[BlockageIn],
     ) -> BlockageOut:
         blockage = services.add_blockage(db_session, case_id, data)
+        privacy.note_cases(db_session, [case_id])
         return services.blockages_out(db_session, settings_of(tenant), [blockage])[0]
 
     @post("/{case_id:int}/spending", sync_to_thread=True, summary="Ask for maatwerk budget")
@@ -156,6 +162,7 @@ class CaseController(Controller):
     ) -> SpendingOut:
         settings = settings_of(tenant)
         spending = budget_module.request_spending(db_session, settings, case_id, data)
+        privacy.note_cases(db_session, [case_id])
         return services.spending_out(spending, settings)
 
     @post(
@@ -182,7 +189,9 @@ class BlockageController(Controller):
     def list_blockages(
         self, tenant: CurrentTenant, db_session: DbSession, overdue: FromQuery[bool] = False
     ) -> list[BlockageOut]:
-        return services.list_blockages(db_session, settings_of(tenant), overdue=overdue)
+        found = services.list_blockages(db_session, settings_of(tenant), overdue=overdue)
+        privacy.note_cases(db_session, [b.case_id for b in found])
+        return found
 
     @get("/blockages/overview", sync_to_thread=True, summary="Which rules block most often")
     def overview(
@@ -203,6 +212,7 @@ class BlockageController(Controller):
         data: JSONBody[EscalationIn],
     ) -> EscalationOut:
         escalation = services.escalate(db_session, settings_of(tenant), blockage_id, data)
+        privacy.note_cases(db_session, [services.get_blockage(db_session, blockage_id).case_id])
         return services.escalation_out(escalation)
 
     @post(
@@ -220,6 +230,8 @@ class BlockageController(Controller):
         escalation = services.decide_escalation(
             db_session, settings_of(tenant), escalation_id, data
         )
+        blockage = services.get_blockage(db_session, escalation.blockage_id)
+        privacy.note_cases(db_session, [blockage.case_id])
         return services.escalation_out(escalation)
 
 
@@ -241,6 +253,7 @@ class BudgetController(Controller):
     ) -> SpendingOut:
         settings = settings_of(tenant)
         spending = budget_module.decide_spending(db_session, settings, spending_id, data)
+        privacy.note_cases(db_session, [spending.case_id])
         return services.spending_out(spending, settings)
 
     @get("/budget", sync_to_thread=True, summary="Maatwerk budget of a year and decision times")
@@ -253,7 +266,9 @@ class BudgetController(Controller):
 
     @get("/costs", sync_to_thread=True, summary="Cost comparison per case and summed")
     def costs(self, db_session: DbSession) -> CostComparison:
-        return services.cost_comparison(db_session)
+        comparison = services.cost_comparison(db_session)
+        privacy.note_cases(db_session, [c.case_id for c in comparison.cases])  # per family
+        return comparison
 
     @get("/figures", sync_to_thread=True, summary="Figures for the municipality")
     def figures(self, tenant: CurrentTenant, db_session: DbSession) -> Figures:

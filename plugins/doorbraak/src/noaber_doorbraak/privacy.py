@@ -55,6 +55,15 @@ def note_households(session: Session, household_ids: Iterable[int]) -> None:
     note_subjects(members_of(session, household_ids))
 
 
+def note_cases(session: Session, case_ids: Iterable[int]) -> None:
+    """Name every member of these cases' households (blockages, escalations, maatwerk
+    and costs are about the family)."""
+    ids = sorted(set(case_ids))
+    if ids:
+        households = session.exec(select(Case.household_id).where(col(Case.id).in_(ids))).all()
+        note_households(session, households)
+
+
 def _cases(session: Session, person_id: int) -> list[Case]:
     households = select(HouseholdMember.household_id).where(HouseholdMember.person_id == person_id)
     return list(
