@@ -30,7 +30,7 @@ class SuggestionController(Controller):
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
-        request_id: FromQuery[int],
+        request_id: FromPath[int],
         limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
     ) -> SuggestionsOut:
         return services.suggestions(db_session, tenant, request_id, limit)
@@ -40,7 +40,7 @@ class SuggestionController(Controller):
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
-        request_id: FromQuery[int],
+        request_id: FromPath[int],
         helper_id: FromPath[int],
     ) -> WhyOut:
         return services.why(db_session, tenant, request_id, helper_id)

@@ -175,7 +175,7 @@ class ConsentController(Controller):
     opt = {ROLES: CASE_STAFF, PURPOSE: "consent administration"}
 
     @get("/", sync_to_thread=True, summary="A person's consents for partner organisations")
-    def list_consents(self, db_session: DbSession, person_id: FromQuery[int]) -> list[ConsentOut]:
+    def list_consents(self, db_session: DbSession, person_id: FromPath[int]) -> list[ConsentOut]:
         rows = db_session.exec(
             select(Consent).where(Consent.person_id == person_id).order_by(col(Consent.id))
         ).all()
@@ -183,7 +183,7 @@ class ConsentController(Controller):
 
     @post("/", sync_to_thread=True, summary="Record a consent")
     def grant(
-        self, db_session: DbSession, person_id: FromQuery[int], data: JSONBody[ConsentIn]
+        self, db_session: DbSession, person_id: FromPath[int], data: JSONBody[ConsentIn]
     ) -> ConsentOut:
         if db_session.get(Person, person_id) is None:
             raise NotFound(f"No person {person_id}.")
@@ -202,7 +202,7 @@ class ConsentController(Controller):
 
     @post("/{consent_id:int}/withdraw", sync_to_thread=True, status_code=200, summary="Withdraw")
     def withdraw(
-        self, db_session: DbSession, person_id: FromQuery[int], consent_id: FromPath[int]
+        self, db_session: DbSession, person_id: FromPath[int], consent_id: FromPath[int]
     ) -> ConsentOut:
         row = db_session.get(Consent, consent_id)
         if row is None or row.person_id != person_id:
@@ -243,7 +243,7 @@ class ShareController(Controller):
     opt = {ROLES: CASE_STAFF, PURPOSE: "sharing with a partner"}
 
     @get("/", sync_to_thread=True, summary="Who this case is shared with")
-    def list_shares(self, db_session: DbSession, household_id: FromQuery[int]) -> list[ShareOut]:
+    def list_shares(self, db_session: DbSession, household_id: FromPath[int]) -> list[ShareOut]:
         rows = db_session.exec(
             select(CaseShare).where(CaseShare.household_id == household_id)
         ).all()
@@ -251,7 +251,7 @@ class ShareController(Controller):
 
     @post("/", sync_to_thread=True, summary="Share the case with a professional")
     def share(
-        self, db_session: DbSession, household_id: FromQuery[int], data: JSONBody[ShareIn]
+        self, db_session: DbSession, household_id: FromPath[int], data: JSONBody[ShareIn]
     ) -> ShareOut:
         from noaber.people.models import Household, Professional
 
@@ -297,7 +297,7 @@ class ShareController(Controller):
 
     @post("/{share_id:int}/revoke", sync_to_thread=True, status_code=200, summary="Stop sharing")
     def revoke(
-        self, db_session: DbSession, household_id: FromQuery[int], share_id: FromPath[int]
+        self, db_session: DbSession, household_id: FromPath[int], share_id: FromPath[int]
     ) -> ShareOut:
         row = db_session.get(CaseShare, share_id)
         if row is None or row.household_id != household_id:
@@ -324,7 +324,7 @@ class SubjectController(Controller):
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
-        person_id: FromQuery[int],
+        person_id: FromPath[int],
         format: FromQuery[str] = "json",
     ) -> Response[Any]:
         data = subject.export_person(db_session, tenant.plugins, person_id)
@@ -335,7 +335,7 @@ class SubjectController(Controller):
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
-        person_id: FromQuery[int],
+        person_id: FromPath[int],
         data: JSONBody[EraseIn],
     ) -> dict[str, Any]:
         counts = subject.erase_person(

@@ -131,7 +131,7 @@ class HouseholdTimelineController(Controller):
     def get_timeline(
         self,
         db_session: DbSession,
-        household_id: FromQuery[int],
+        household_id: FromPath[int],
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
     ) -> Page[TimelineOut]:
@@ -141,7 +141,7 @@ class HouseholdTimelineController(Controller):
 
     @post("/", sync_to_thread=True, summary="Add a note or contact to a household")
     def add_entry(
-        self, db_session: DbSession, household_id: FromQuery[int], data: JSONBody[TimelineIn]
+        self, db_session: DbSession, household_id: FromPath[int], data: JSONBody[TimelineIn]
     ) -> TimelineOut:
         return TimelineOut.model_validate(
             services.add_household_entry(db_session, household_id, data)

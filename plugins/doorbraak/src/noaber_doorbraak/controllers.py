@@ -307,13 +307,13 @@ class ReferrerController(Controller):
 
     @post("/", sync_to_thread=True, summary="Issue a FHIR credential to a referring organisation")
     def issue(
-        self, db_session: DbSession, organisation_id: FromQuery[int], data: JSONBody[TokenIn]
+        self, db_session: DbSession, organisation_id: FromPath[int], data: JSONBody[TokenIn]
     ) -> TokenOut:
         return referrals.issue_token(db_session, organisation_id, data.issued_by)
 
     @get("/", sync_to_thread=True, summary="The organisation's credentials (hints only)")
     def list_tokens(
-        self, db_session: DbSession, organisation_id: FromQuery[int]
+        self, db_session: DbSession, organisation_id: FromPath[int]
     ) -> list[TokenInfo]:
         return referrals.list_tokens(db_session, organisation_id)
 
@@ -323,7 +323,7 @@ class ReferrerController(Controller):
         summary="Revoke a credential",
     )
     def revoke(
-        self, db_session: DbSession, organisation_id: FromQuery[int], token_id: FromPath[int]
+        self, db_session: DbSession, organisation_id: FromPath[int], token_id: FromPath[int]
     ) -> TokenInfo:
         return referrals.revoke_token(db_session, organisation_id, token_id)
 
