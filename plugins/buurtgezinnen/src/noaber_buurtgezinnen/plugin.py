@@ -27,11 +27,12 @@ if TYPE_CHECKING:
     from noaber.municipalities.loader import Municipality
     from noaber.platform import TenantRuntime
     from noaber.requests.models import HelpRequest
-    from noaber.ui.contrib import ReportTable, WorkItem
+    from noaber.ui.contrib import NavItem, ReportTable, WorkItem
 
 NAME = "buurtgezinnen"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 LOCALE = Path(__file__).parent / "locale"
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 @hookimpl
@@ -47,6 +48,7 @@ def migration_locations() -> Sequence[str]:
 @hookimpl
 def route_handlers() -> Sequence[ControllerRouterHandler]:
     from noaber_buurtgezinnen.controllers import CONTROLLERS
+    from noaber_buurtgezinnen.pages import pages_router
 
     return [
         programme_route(
@@ -55,6 +57,7 @@ def route_handlers() -> Sequence[ControllerRouterHandler]:
             description="Steungezinnen uit de buurt ondersteunen gezinnen die het even zwaar hebben.",
         ),
         *CONTROLLERS,
+        pages_router(),
     ]
 
 
@@ -109,6 +112,19 @@ def check_request_transition(session: Session, request: HelpRequest, target: str
 @hookimpl
 def ui_locale_dirs() -> Sequence[str]:
     return [str(LOCALE)]
+
+
+@hookimpl
+def ui_template_dirs() -> Sequence[str]:
+    return [str(TEMPLATES)]
+
+
+@hookimpl
+def ui_nav_items(register: Callable[[NavItem], None]) -> None:
+    from noaber.ui.contrib import NavItem
+    from noaber_buurtgezinnen.pages import BASE, NAV_LABEL, ROLES
+
+    register(NavItem(NAV_LABEL, BASE, ROLES, order=25))
 
 
 @hookimpl

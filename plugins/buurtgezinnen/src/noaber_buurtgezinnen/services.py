@@ -100,9 +100,24 @@ def settings(tenant: TenantRuntime) -> BuurtgezinnenSettings:
     return settings_of(tenant.municipality)
 
 
+# The four intake questions of a vraaggezin, as a coordinator reads them.
+INTAKE_QUESTIONS = {
+    "support_needed": UserMessage("what support the family needs"),
+    "upbringing_important": UserMessage("what the family finds important in upbringing"),
+    "expectations": UserMessage("what the family expects from a steungezin"),
+    "gives_back": UserMessage("what the family can give back"),
+}
+
+
 def _not_future(day: date, field: str, what: str) -> None:
     if day > date.today():
-        raise field_error(field, f"{what} ({day}) lies in the future")
+        raise field_error(
+            field,
+            f"{what} ({day}) lies in the future",
+            user_message=UserMessage(
+                "%(day)s lies in the future. Fill in the day on which it happened.", day=day
+            ),
+        )
 
 
 # --- sign-up -------------------------------------------------------------------------------
@@ -329,7 +344,7 @@ def missing_for_matching(
         )
     if family.kind is FamilyKind.vraaggezin:
         missing += [
-            UserMessage("intake question %(name)s", name=name)
+            UserMessage("intake question: %(question)s", question=INTAKE_QUESTIONS[name])
             for name in intake_answers_missing(family)
         ]
     else:
@@ -347,11 +362,20 @@ def missing_for_matching(
     return missing
 
 
-def family_out(session: Session, tenant: TenantRuntime, family: Family) -> FamilyOut:
+def family_out(
+    session: Session,
+    tenant: TenantRuntime,
+    family: Family,
+    missing_messages: Sequence[UserMessage] | None = None,
+) -> FamilyOut:
+    """The family as the API shows it; ``missing_messages`` is
+    :func:`missing_for_matching` when the caller already has it (the web pages do)."""
     household = session.exec(select(Household).where(Household.id == family.household_id)).one()
     request = get_request(session, family.request_id) if family.request_id else None
     helper = get_helper(session, family.helper_id) if family.helper_id else None
-    missing = [str(m) for m in missing_for_matching(session, tenant, family)]
+    if missing_messages is None:
+        missing_messages = missing_for_matching(session, tenant, family)
+    missing = [str(m) for m in missing_messages]
     return FamilyOut(
         id=family.id or 0,
         kind=family.kind,
@@ -405,6 +429,11 @@ def add_visit(session: Session, tenant: TenantRuntime, family_id: int, data: Vis
         raise field_error(
             "visited_on",
             f"the visit ({data.visited_on}) lies before the sign-up ({family.signed_up_on})",
+            user_message=UserMessage(
+                "The visit (%(visit)s) lies before the family signed up (%(signed_up)s).",
+                visit=data.visited_on,
+                signed_up=family.signed_up_on,
+            ),
         )
     visit = Visit(
         tenant_id=require_tenant(),
@@ -431,7 +460,8 @@ def record_intake(session: Session, family_id: int, data: IntakeIn) -> Family:
     family = get_family(session, family_id)
     if family.kind is not FamilyKind.vraaggezin:
         raise Conflict(
-            f"family {family_id} is a steungezin; the four intake questions are for a vraaggezin"
+            f"family {family_id} is a steungezin; the four intake questions are for a vraaggezin",
+            user_message=UserMessage("The four intake questions are for a vraaggezin."),
         )
     family.support_needed = data.support_needed
     family.upbringing_important = data.upbringing_important
@@ -454,7 +484,10 @@ def complete_intake(
     _not_future(on, "completed_on", "the end of the intake")
     if family.intake_completed_on is not None:
         raise Conflict(
-            f"the intake of family {family_id} was completed on {family.intake_completed_on}"
+            f"the intake of family {family_id} was completed on {family.intake_completed_on}",
+            user_message=UserMessage(
+                "The intake was already completed on %(on)s.", on=family.intake_completed_on
+            ),
         )
     cfg = settings(tenant)
     visits = _visits(session, family.id or 0)
@@ -462,6 +495,12 @@ def complete_intake(
         raise Conflict(
             f"the intake needs at least {cfg.minimum_intake_visits} visits to the family; "
             f"{len(visits)} recorded",
+            user_message=UserMessage(
+                "The intake needs at least %(required)s visits to the family; %(made)s "
+                "recorded. Record the visits first.",
+                required=cfg.minimum_intake_visits,
+                made=len(visits),
+            ),
             visits=len(visits),
             required=cfg.minimum_intake_visits,
         )
@@ -470,11 +509,22 @@ def complete_intake(
         if missing:
             raise Conflict(
                 "record the four intake questions first; missing: " + ", ".join(missing),
+                user_message=UserMessage(
+                    "Record the four intake questions first. Still unanswered: %(questions)s.",
+                    questions=[INTAKE_QUESTIONS[name] for name in missing],
+                ),
                 missing=missing,
             )
         assert vraaggezin_intake_done(family, len(visits), cfg)
     if on < visits[-1].visited_on:
-        raise field_error("completed_on", f"lies before the last visit ({visits[-1].visited_on})")
+        raise field_error(
+            "completed_on",
+            f"lies before the last visit ({visits[-1].visited_on})",
+            user_message=UserMessage(
+                "The intake cannot be completed before the last visit (%(visit)s).",
+                visit=visits[-1].visited_on,
+            ),
+        )
     family.intake_completed_on = on
     if family.request_id is not None:
         transition_request(
@@ -501,7 +551,16 @@ def record_competence(session: Session, family_id: int, data: CompetenceIn) -> F
     family = get_family(session, family_id, FamilyKind.steungezin)
     _not_future(data.checked_on, "checked_on", "the competence check")
     if data.checked_on < family.signed_up_on:
-        raise field_error("checked_on", f"lies before the sign-up ({family.signed_up_on})")
+        raise field_error(
+            "checked_on",
+            f"lies before the sign-up ({family.signed_up_on})",
+            user_message=UserMessage(
+                "The competence check (%(checked)s) lies before the family signed up "
+                "(%(signed_up)s).",
+                checked=data.checked_on,
+                signed_up=family.signed_up_on,
+            ),
+        )
     family.competence_checked_on = data.checked_on
     family.competence_checked_by = data.checked_by
     family.competence_note = data.note

@@ -1,0 +1,476 @@
+"""The coordinator's web pages of Buurtgezinnen: the families of both sides, and one
+family's page where the intake is recorded (visits, the four questions of a vraaggezin,
+completing its intake) and a steungezin's VOG and competence check.
+
+Every form goes through the plugin's services, so the pages keep the API's rules. They
+follow core's form conventions (``noaber.ui.forms``): wrong input shows the page again
+with status 422, the Dutch message next to the field and what was typed; a refusal of a
+service (a ``Conflict``) shows its user messages with status 409; nothing is stored
+then (the transaction is rolled back). Each form carries a one-time token, so a double
+submit stores once and is sent where the first went. After success: 303 to the family.
+
+Core mounts these routes like every route of the plugin (``route_handlers``): 404 for a
+municipality that does not enable Buurtgezinnen, 403 for an account scoped to other
+programmes. The pages name the members of the families they show in the access log
+(:func:`~noaber_buurtgezinnen.privacy.note_families`), as the API does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Request, Response, Router, get, post
+from litestar.params import FromPath
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from noaber.errors import Conflict, InvalidInput, NoaberError, NotFound, UserMessage
+from noaber.platform import TenantRuntime
+from noaber.ui.forms import (
+    PENDING,
+    TOKEN_FIELD,
+    FormState,
+    as_list,
+    form_tokens,
+    new_form_token,
+    read_form,
+    refusal_messages,
+    service_errors,
+    valid_token,
+    validate,
+)
+from noaber.ui.i18n import nl_date, translate
+from noaber.ui.identity import viewer_of
+from noaber.ui.templating import gettext_for, render
+from noaber.ui.web import EXCEPTION_HANDLERS, csrf_guard, in_thread, redirect, role_guard
+from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber_buurtgezinnen import services
+from noaber_buurtgezinnen.models import Family, FamilyKind
+from noaber_buurtgezinnen.privacy import note_couplings, note_families
+from noaber_buurtgezinnen.schemas import (
+    CompetenceIn,
+    FamilyOut,
+    IntakeDoneIn,
+    IntakeIn,
+    VisitIn,
+    VogIn,
+)
+from noaber_buurtgezinnen.vocabulary import SUPPORT_KINDS, UPBRINGING_VIEWS
+
+ROLES = ("municipality_admin", "coordinator")
+BASE = "/buurtgezinnen/gezinnen"
+NAV_LABEL = "Buurtgezinnen families"
+"""The main navigation's link to the families (an English message id)."""
+
+KIND_FILTER = "soort"
+"""The list's query parameter: ``vraaggezin`` or ``steungezin`` (anything else: all)."""
+
+# English message ids (the catalogue translates them): a form field's own message for
+# what validation finds wrong with it, and a field's message for a service's 422 that
+# carries no message of its own.
+FIELD_MESSAGES = {
+    "visited_on": "Enter the date of the visit.",
+    "completed_on": "Enter the date on which the intake was completed.",
+    "issued_on": "Enter the date on which the VOG was issued.",
+    "checked_on": "Enter the date of the competence check.",
+}
+SERVICE_MESSAGES = {
+    "visited_on": "This date is not possible for the visit.",
+    "completed_on": "This date is not possible for completing the intake.",
+    "issued_on": "This date is not possible for the VOG.",
+    "checked_on": "This date is not possible for the competence check.",
+}
+NOT_NOW = UserMessage("This is not possible now.")
+
+
+@dataclass(frozen=True)
+class PageForm:
+    """One form of the family page: the service's input model it fills in."""
+
+    name: str
+    model: type[BaseModel]
+    rename: Mapping[str, str]
+    """The model's field name → the form's input name (input names are unique per page)."""
+    kinds: frozenset[FamilyKind]
+    """The families the page offers it to."""
+
+
+FORMS = {
+    form.name: form
+    for form in (
+        PageForm("visit", VisitIn, {"note": "visit_note"}, frozenset(FamilyKind)),
+        PageForm("intake", IntakeIn, {}, frozenset({FamilyKind.vraaggezin})),
+        PageForm("complete", IntakeDoneIn, {}, frozenset({FamilyKind.vraaggezin})),
+        PageForm("vog", VogIn, {}, frozenset({FamilyKind.steungezin})),
+        PageForm(
+            "competence",
+            CompetenceIn,
+            {"note": "competence_note"},
+            frozenset({FamilyKind.steungezin}),
+        ),
+    )
+}
+
+
+def family_url(family_id: int) -> str:
+    return f"{BASE}/{family_id}"
+
+
+def actor_of(request: Request[Any, Any, Any]) -> str:
+    return viewer_of(request).name or "coordinator"
+
+
+def _vocabulary(names: Mapping[str, str]) -> list[tuple[str, str]]:
+    # The vocabularies carry their Dutch labels (the sign-up API shows the same ones).
+    return list(names.items())
+
+
+def _defaults(family: Family, request: Request[Any, Any, Any]) -> dict[str, dict[str, Any]]:
+    """What each form shows when it is opened."""
+    today = date.today().isoformat()
+    return {
+        "visit": {"visited_on": today},
+        "intake": {
+            "support_needed": family.support_needed or "",
+            "upbringing_important": family.upbringing_important or "",
+            "expectations": family.expectations or "",
+            "gives_back": family.gives_back or "",
+            "upbringing_views": list(family.upbringing_views),
+            "expected_support": list(family.support_kinds),
+        },
+        "complete": {"completed_on": today},
+        "vog": {},
+        "competence": {"checked_on": today, "checked_by": actor_of(request)},
+    }
+
+
+# --- the pages ---------------------------------------------------------------------------
+
+
+def families_page(
+    request: Request[Any, Any, Any], tenant: TenantRuntime, session: Session
+) -> Response[Any]:
+    _ = gettext_for(request)
+    raw = request.query_params.get(KIND_FILTER) or ""
+    kind = FamilyKind(raw) if raw in FamilyKind.__members__ else None
+    rows: list[dict[str, Any]] = []
+    for family in services.list_families(session, kind):
+        missing = services.missing_for_matching(session, tenant, family)
+        out = services.family_out(session, tenant, family, missing)
+        rows.append(
+            {
+                "family": out,
+                "missing": [translate(m, _) for m in missing],
+                "waiting_for": _waiting_for(out, missing, _),
+                "standing": _standing(out, _),
+            }
+        )
+    note_families(session, [row["family"].id for row in rows])
+    return render(
+        request,
+        "buurtgezinnen/families.html",
+        {
+            "page_title": _("Buurtgezinnen: families"),
+            "rows": rows,
+            "kind": kind.value if kind else "",
+            "filter_name": KIND_FILTER,
+            "base": BASE,
+        },
+    )
+
+
+def _standing(out: FamilyOut, _: Callable[[str], str]) -> str:
+    """Where the family stands, in a word or two (beside a vraaggezin's request status)."""
+    if out.stopped_on is not None:
+        return _("Stopped on %(date)s") % {"date": nl_date(out.stopped_on)}
+    if out.running_couplings:
+        return _("In a coupling")
+    if out.ready_for_matching:
+        return _("Ready for matching")
+    return _("Not ready for matching yet")
+
+
+def _waiting_for(
+    out: FamilyOut, missing: Sequence[UserMessage], _: Callable[[str], str]
+) -> str | None:
+    """Why a family with nothing missing is still not ready for matching: a vraaggezin
+    whose intake is not completed, or whose request is not open (closed, cancelled)."""
+    if out.ready_for_matching or missing or out.running_couplings:
+        return None
+    if out.kind is FamilyKind.vraaggezin and out.intake_completed_on is None:
+        return _("completing the intake")
+    if out.request_status is not None:
+        return _("The request is %(status)s.") % {"status": out.request_status}
+    return None
+
+
+def family_page(
+    request: Request[Any, Any, Any],
+    tenant: TenantRuntime,
+    session: Session,
+    family_id: int,
+    *,
+    failed: tuple[str, FormState] | None = None,
+    refused: Sequence[str] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    """The family page; ``failed`` is the form that was sent and refused (shown with
+    its errors and what was typed), ``refused`` what a service said about it."""
+    _ = gettext_for(request)
+    family = services.get_family(session, family_id)
+    missing = services.missing_for_matching(session, tenant, family)
+    out = services.family_out(session, tenant, family, missing)
+    couplings = [
+        services.coupling_out(session, c) for c in services.list_couplings(session, None, family_id)
+    ]
+    note_families(session, [family_id])
+    note_couplings(session, [c.id for c in couplings])
+    defaults = _defaults(family, request)
+    forms = {
+        name: FormState(values=defaults[name], token=new_form_token())
+        for name, form in FORMS.items()
+        if family.kind in form.kinds
+    }
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    return render(
+        request,
+        "buurtgezinnen/family.html",
+        {
+            "page_title": out.name,
+            "f": out,
+            "family": family,
+            "missing": [translate(m, _) for m in missing],
+            "waiting_for": _waiting_for(out, missing, _),
+            "standing": _standing(out, _),
+            "couplings": couplings,
+            "forms": forms,
+            "failed": failed[0] if failed else None,
+            "refused": list(refused),
+            "upbringing_views": _vocabulary(UPBRINGING_VIEWS),
+            "support_kinds": _vocabulary(SUPPORT_KINDS),
+            "base": BASE,
+        },
+        status_code=status_code,
+    )
+
+
+def _input(form: PageForm, values: Mapping[str, Any], actor: str) -> dict[str, Any]:
+    """The service's input from the form's fields: blanks are left out (the service's
+    defaults apply), the acting coordinator is named where the service records one."""
+    inputs = {form.rename.get(f, f): f for f in form.model.model_fields}
+    data: dict[str, Any] = {}
+    for input_name, field in inputs.items():
+        if field in ("visited_by", "actor"):
+            data[field] = actor
+        elif field in ("upbringing_views", "expected_support"):
+            data[field] = as_list(values.get(input_name))
+        else:
+            value = values.get(input_name)
+            if isinstance(value, str) and value.strip():
+                data[field] = value
+    return data
+
+
+async def submit_once(
+    request: Request[Any, Any, Any], form: FormState, store: Callable[[], str]
+) -> Response[Any]:
+    """Claim the form's one-time token and store; a repeated submit is sent to the
+    first submit's result. A refused store releases the token (nothing was stored), so
+    the corrected form can be sent again."""
+    tokens = form_tokens(request)
+    previous = await tokens.claim(form.token)
+    if previous is None:
+        try:
+            url = await in_thread(store)
+        except NoaberError:
+            await tokens.release(form.token)
+            raise
+        await tokens.record(form.token, url)
+        return redirect(url)
+    if previous == PENDING:
+        return render(request, "buurtgezinnen/already_sent.html", status_code=409)
+    return redirect(previous)
+
+
+class FamilyPages(Controller):
+    path = BASE
+
+    @get("/", sync_to_thread=True, name="buurtgezinnen-families")
+    def families(
+        self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
+    ) -> Response[Any]:
+        return families_page(request, tenant, db_session)
+
+    @get("/{family_id:int}", sync_to_thread=True, name="buurtgezinnen-family")
+    def family(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+    ) -> Response[Any]:
+        return family_page(request, tenant, db_session, family_id)
+
+    async def _submit(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: TenantRuntime,
+        session: Session,
+        family_id: int,
+        name: str,
+        store: Callable[[Any], object],
+    ) -> Response[Any]:
+        form_def = FORMS[name]
+        _ = gettext_for(request)
+        values = await read_form(request)
+        token = values.get(TOKEN_FIELD)
+        form = FormState(
+            values=values, token=str(token) if valid_token(token) else new_form_token()
+        )
+
+        def page(status: int, refused: Sequence[str] = ()) -> Callable[[], Response[Any]]:
+            return lambda: family_page(
+                request,
+                tenant,
+                session,
+                family_id,
+                failed=(name, form),
+                refused=refused,
+                status_code=status,
+            )
+
+        if not valid_token(token):
+            form.general.append(_("The form had expired. Please send it again."))
+            return await in_thread(page(400))
+        data = validate(
+            form_def.model,
+            _input(form_def, values, actor_of(request)),
+            form,
+            _,
+            field_messages=FIELD_MESSAGES,
+            rename=form_def.rename,
+        )
+        if data is None:
+            return await in_thread(page(422))
+
+        def work() -> str:
+            family = services.get_family(session, family_id)
+            if family.kind not in form_def.kinds:  # the page offers no such form
+                raise NotFound(f"family {family_id} is a {family.kind.value}")
+            store(data)
+            note_families(session, [family_id])
+            return family_url(family_id)
+
+        try:
+            return await submit_once(request, form, work)
+        except InvalidInput as exc:
+            await in_thread(session.rollback)
+            service_errors(exc, form, _, SERVICE_MESSAGES)
+            return await in_thread(page(422))
+        except Conflict as exc:
+            await in_thread(session.rollback)
+            return await in_thread(page(409, refusal_messages(exc, _, NOT_NOW)))
+
+    @post("/{family_id:int}/bezoeken", name="buurtgezinnen-visit")
+    async def visit(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            family_id,
+            "visit",
+            lambda data: services.add_visit(db_session, tenant, family_id, data),
+        )
+
+    @post("/{family_id:int}/intakevragen", name="buurtgezinnen-intake")
+    async def intake(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            family_id,
+            "intake",
+            lambda data: services.record_intake(db_session, family_id, data),
+        )
+
+    @post("/{family_id:int}/intake-afronden", name="buurtgezinnen-intake-complete")
+    async def complete_intake(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            family_id,
+            "complete",
+            lambda data: services.complete_intake(db_session, tenant, family_id, data),
+        )
+
+    @post("/{family_id:int}/vog", name="buurtgezinnen-vog")
+    async def vog(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            family_id,
+            "vog",
+            lambda data: services.record_vog(db_session, tenant, family_id, data),
+        )
+
+    @post("/{family_id:int}/competentiecheck", name="buurtgezinnen-competence")
+    async def competence(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            family_id,
+            "competence",
+            lambda data: services.record_competence(db_session, family_id, data),
+        )
+
+
+def pages_router() -> Router:
+    """The pages, for the ``route_handlers`` hook. As core's own pages (``"ui"`` marks
+    interface routes): HTML forms send the session's CSRF token as a form field
+    (``csrf_guard`` checks it instead of the API's header), errors answer with the Dutch
+    error pages, and a visitor who is not logged in is sent to the login page."""
+    return Router(
+        path="/",
+        route_handlers=[FamilyPages],
+        guards=[csrf_guard, role_guard],
+        exception_handlers=EXCEPTION_HANDLERS,
+        include_in_schema=False,
+        opt={"ui": True, "roles": ROLES, "csrf_exempt": True},
+    )
