@@ -16,6 +16,7 @@ from noaber.matching.schemas import (
     SuggestionsOut,
     WhyOut,
 )
+from noaber.requests.services import note_requests
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
 from noaber.web.params import PageNumber, PageSize
@@ -33,7 +34,9 @@ class SuggestionController(Controller):
         request_id: FromPath[int],
         limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
     ) -> SuggestionsOut:
-        return services.suggestions(db_session, tenant, request_id, limit)
+        found = services.suggestions(db_session, tenant, request_id, limit)
+        note_requests(db_session, [request_id], helper_ids=[s.helper.id for s in found.suggestions])
+        return found
 
     @get("/{helper_id:int}", sync_to_thread=True, summary="Why (not) this helper?")
     def why(
@@ -43,7 +46,9 @@ class SuggestionController(Controller):
         request_id: FromPath[int],
         helper_id: FromPath[int],
     ) -> WhyOut:
-        return services.why(db_session, tenant, request_id, helper_id)
+        why = services.why(db_session, tenant, request_id, helper_id)
+        note_requests(db_session, [request_id], helper_ids=[helper_id])
+        return why
 
 
 class BatchController(Controller):
@@ -62,9 +67,15 @@ class BatchController(Controller):
         type: FromQuery[str | None] = None,
         programme: FromQuery[str | None] = None,
     ) -> BatchOut:
-        return services.batch_suggestions(
+        batch = services.batch_suggestions(
             db_session, tenant, request_type=type, programme=programme
         )
+        note_requests(
+            db_session,
+            [a.request_id for a in batch.assignments],
+            helper_ids=[a.helper.id for a in batch.assignments],
+        )
+        return batch
 
 
 class MatchController(Controller):
@@ -92,6 +103,9 @@ class MatchController(Controller):
             status=status,
             sort=sort,
         )
+        note_requests(
+            db_session, [m.request_id for m in rows], helper_ids=[m.helper_id for m in rows]
+        )
         return Page[MatchOut](
             items=[services.match_out(tenant, db_session, m) for m in rows],
             total=total,
@@ -103,15 +117,17 @@ class MatchController(Controller):
     def propose(
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[MatchIn]
     ) -> MatchOut:
-        return services.match_out(
-            tenant, db_session, services.propose_match(db_session, tenant, data)
-        )
+        match = services.propose_match(db_session, tenant, data)
+        note_requests(db_session, [match.request_id], helper_ids=[match.helper_id])
+        return services.match_out(tenant, db_session, match)
 
     @get("/{match_id:int}", sync_to_thread=True, summary="One match")
     def get_match(
         self, tenant: CurrentTenant, db_session: DbSession, match_id: FromPath[int]
     ) -> MatchOut:
-        return services.match_out(tenant, db_session, services.get_match(db_session, match_id))
+        match = services.get_match(db_session, match_id)
+        note_requests(db_session, [match.request_id], helper_ids=[match.helper_id])
+        return services.match_out(tenant, db_session, match)
 
     @post(
         "/{match_id:int}/transitions",
@@ -126,6 +142,7 @@ class MatchController(Controller):
         data: JSONBody[MatchTransitionIn],
     ) -> MatchOut:
         match = services.transition_match(db_session, tenant, match_id, data)
+        note_requests(db_session, [match.request_id], helper_ids=[match.helper_id])
         return services.match_out(tenant, db_session, match)
 
 

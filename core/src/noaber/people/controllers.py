@@ -25,6 +25,7 @@ from noaber.people.schemas import (
     ProfessionalIn,
     ProfessionalOut,
 )
+from noaber.privacy import access_log
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, read_page
 from noaber.web.params import PageNumber, PageSize
@@ -59,7 +60,9 @@ class PeopleController(Controller):
     def create_person(
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[PersonIn]
     ) -> PersonOut:
-        return services.person_out(services.create_person(db_session, tenant.plugins, data))
+        person = services.create_person(db_session, tenant.plugins, data)
+        access_log.note_object("person", person.id or 0)  # the entry is about the new person
+        return services.person_out(person)
 
     @get("/{person_id:int}", sync_to_thread=True, summary="One person")
     def get_person(self, db_session: DbSession, person_id: FromPath[int]) -> PersonOut:
@@ -108,17 +111,21 @@ class HouseholdController(Controller):
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[HouseholdIn]
     ) -> HouseholdOut:
         household = services.create_household(db_session, tenant.plugins, data)
+        services.note_subjects_of(db_session, household_ids=[household.id])
         return services.household_out(db_session, household)
 
     @get("/{household_id:int}", sync_to_thread=True, summary="One household")
     def get_household(self, db_session: DbSession, household_id: FromPath[int]) -> HouseholdOut:
-        return services.household_out(db_session, services.get_household(db_session, household_id))
+        household = services.get_household(db_session, household_id)
+        services.note_subjects_of(db_session, household_ids=[household_id])
+        return services.household_out(db_session, household)
 
     @patch("/{household_id:int}", sync_to_thread=True, summary="Change a household")
     def update_household(
         self, db_session: DbSession, household_id: FromPath[int], data: JSONBody[HouseholdPatch]
     ) -> HouseholdOut:
         household = services.update_household(db_session, household_id, data)
+        services.note_subjects_of(db_session, household_ids=[household_id])
         return services.household_out(db_session, household)
 
     @delete(
@@ -131,6 +138,7 @@ class HouseholdController(Controller):
         self, db_session: DbSession, household_id: FromPath[int], person_id: FromPath[int]
     ) -> HouseholdOut:
         household = services.remove_member(db_session, household_id, person_id)
+        services.note_subjects_of(db_session, household_ids=[household_id])
         return services.household_out(db_session, household)
 
     @post("/{household_id:int}/members", sync_to_thread=True, summary="Add a member")
@@ -142,6 +150,7 @@ class HouseholdController(Controller):
         data: JSONBody[MemberIn],
     ) -> HouseholdOut:
         household = services.add_member(db_session, tenant.plugins, household_id, data)
+        services.note_subjects_of(db_session, household_ids=[household_id])
         return services.household_out(db_session, household)
 
 
@@ -247,17 +256,23 @@ class HelperController(Controller):
 
     @post("/", sync_to_thread=True, summary="Register a helper profile")
     def create_helper(self, db_session: DbSession, data: JSONBody[HelperIn]) -> HelperOut:
-        return HelperOut.model_validate(services.create_helper(db_session, data))
+        helper = services.create_helper(db_session, data)
+        services.note_subjects_of(db_session, helper_ids=[helper.id])
+        return HelperOut.model_validate(helper)
 
     @get("/{helper_id:int}", sync_to_thread=True, summary="One helper profile")
     def get_helper(self, db_session: DbSession, helper_id: FromPath[int]) -> HelperOut:
-        return HelperOut.model_validate(services.get_helper(db_session, helper_id))
+        helper = services.get_helper(db_session, helper_id)
+        services.note_subjects_of(db_session, helper_ids=[helper_id])
+        return HelperOut.model_validate(helper)
 
     @patch("/{helper_id:int}", sync_to_thread=True, summary="Change a helper profile (e.g. pause)")
     def update_helper(
         self, db_session: DbSession, helper_id: FromPath[int], data: JSONBody[HelperPatch]
     ) -> HelperOut:
-        return HelperOut.model_validate(services.update_helper(db_session, helper_id, data))
+        helper = services.update_helper(db_session, helper_id, data)
+        services.note_subjects_of(db_session, helper_ids=[helper_id])
+        return HelperOut.model_validate(helper)
 
 
 CONTROLLERS = [

@@ -294,12 +294,27 @@ def note_subjects_of(
     *,
     person_ids: Iterable[int | None] = (),
     household_ids: Iterable[int | None] = (),
+    helper_ids: Iterable[int | None] = (),
 ) -> None:
-    """Note in the access log the persons a list shows: the persons named and every
-    member of the households named (one entry per person, so a resident sees list
-    views of their household too). One query for the members."""
+    """Note in the access log the persons a response shows or a request changed: the
+    persons named, every member of the households named, and the person and household
+    behind each helper named (one entry per person, so a resident finds every view of
+    their household under "who saw my data"). Nothing outside a logged request."""
+    if access_log.current_request() is None:
+        return
     persons = {p for p in person_ids if p is not None}
     households = {h for h in household_ids if h is not None}
+    helpers = sorted({h for h in helper_ids if h is not None})
+    if helpers:
+        for person, household in session.exec(
+            select(HelperProfile.person_id, HelperProfile.household_id).where(
+                col(HelperProfile.id).in_(helpers)
+            )
+        ).all():
+            if person is not None:
+                persons.add(person)
+            if household is not None:
+                households.add(household)
     if households:
         _names, rows = _MEMBER_PERSONS.rows(session, {"households": sorted(households)})
         persons.update(person for (person,) in rows)

@@ -90,6 +90,8 @@ def entries_for(
     plugin = handler.opt.get("plugin") if handler is not None else None
     subject = path_params.get("person_id")
     subject_id = subject if isinstance(subject, int) else None
+    if subject_id is None and kind == "person" and object_id is not None and object_id.isdigit():
+        subject_id = int(object_id)  # a person the request created: the entry is about them
     objects: list[tuple[str, str | None, int | None]] = [(kind, object_id, subject_id)]
     objects += [(extra_kind, extra_id, None) for extra_kind, extra_id in extra_objects]
     objects += [("person", str(p), p) for p in sorted(log.subjects - {subject_id})]

@@ -7,6 +7,7 @@ from functools import partial
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from noaber.people.services import note_subjects_of
 from noaber.requests import services
 from noaber.requests.models import Urgency
 from noaber.requests.schemas import (
@@ -71,13 +72,16 @@ class RequestController(Controller):
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[RequestIn]
     ) -> RequestOut:
         request = services.create_request(db_session, tenant.plugins, data)
+        services.note_requests(db_session, [request.id])
         return services.request_out(tenant.plugins, request)
 
     @get("/{request_id:int}", sync_to_thread=True, summary="One request")
     def get_request(
         self, tenant: CurrentTenant, db_session: DbSession, request_id: FromPath[int]
     ) -> RequestOut:
-        return services.request_out(tenant.plugins, services.get_request(db_session, request_id))
+        request = services.get_request(db_session, request_id)
+        services.note_requests(db_session, [request_id])
+        return services.request_out(tenant.plugins, request)
 
     @patch("/{request_id:int}", sync_to_thread=True, summary="Change a request's details")
     def update_request(
@@ -87,9 +91,9 @@ class RequestController(Controller):
         request_id: FromPath[int],
         data: JSONBody[RequestPatch],
     ) -> RequestOut:
-        return services.request_out(
-            tenant.plugins, services.update_request(db_session, request_id, data)
-        )
+        request = services.update_request(db_session, request_id, data)
+        services.note_requests(db_session, [request_id])
+        return services.request_out(tenant.plugins, request)
 
     @post(
         "/{request_id:int}/transitions",
@@ -104,6 +108,7 @@ class RequestController(Controller):
         data: JSONBody[TransitionIn],
     ) -> RequestOut:
         request = services.transition_request(db_session, tenant.plugins, request_id, data)
+        services.note_requests(db_session, [request_id])
         return services.request_out(tenant.plugins, request)
 
     @get("/{request_id:int}/timeline", sync_to_thread=True, summary="A request's timeline")
@@ -114,13 +119,17 @@ class RequestController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
     ) -> Page[TimelineOut]:
-        return services.timeline(db_session, page=page, page_size=page_size, request_id=request_id)
+        found = services.timeline(db_session, page=page, page_size=page_size, request_id=request_id)
+        services.note_requests(db_session, [request_id])
+        return found
 
     @post("/{request_id:int}/timeline", sync_to_thread=True, summary="Add a note or contact")
     def add_entry(
         self, db_session: DbSession, request_id: FromPath[int], data: JSONBody[TimelineIn]
     ) -> TimelineOut:
-        return TimelineOut.model_validate(services.add_request_entry(db_session, request_id, data))
+        entry = services.add_request_entry(db_session, request_id, data)
+        services.note_requests(db_session, [request_id])
+        return TimelineOut.model_validate(entry)
 
 
 class HouseholdTimelineController(Controller):
@@ -135,17 +144,19 @@ class HouseholdTimelineController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
     ) -> Page[TimelineOut]:
-        return services.timeline(
+        found = services.timeline(
             db_session, page=page, page_size=page_size, household_id=household_id
         )
+        note_subjects_of(db_session, household_ids=[household_id])
+        return found
 
     @post("/", sync_to_thread=True, summary="Add a note or contact to a household")
     def add_entry(
         self, db_session: DbSession, household_id: FromPath[int], data: JSONBody[TimelineIn]
     ) -> TimelineOut:
-        return TimelineOut.model_validate(
-            services.add_household_entry(db_session, household_id, data)
-        )
+        entry = services.add_household_entry(db_session, household_id, data)
+        note_subjects_of(db_session, household_ids=[household_id])
+        return TimelineOut.model_validate(entry)
 
 
 CONTROLLERS = [RequestTypeController, RequestController, HouseholdTimelineController]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 import pluggy
@@ -11,6 +12,7 @@ from sqlmodel import Session, col, select
 from noaber.errors import Conflict, NotFound, Refusal, UserMessage
 from noaber.people.models import Household, Person, Professional, utcnow
 from noaber.people.services import check_neighbourhood, field_error, note_subjects_of
+from noaber.privacy import access_log
 from noaber.requests.models import AskedBy, HelpRequest, TimelineEntry, TimelineKind, Urgency
 from noaber.requests.schemas import (
     RequestIn,
@@ -345,6 +347,32 @@ def request_rows(
         household_ids=(r["household_id"] for r in rows),
     )
     return _REQUEST_ROWS.finish(rows, compute), total
+
+
+def note_requests(
+    session: Session, request_ids: Iterable[int | None], *, helper_ids: Iterable[int | None] = ()
+) -> None:
+    """Note in the access log the persons behind these requests (the person asking and
+    every member of their household) and behind ``helper_ids``: for the routes about
+    one request, its timeline, suggestions and matches."""
+    if access_log.current_request() is None:
+        return
+    ids = sorted({r for r in request_ids if r is not None})
+    rows = (
+        session.exec(
+            select(HelpRequest.person_id, HelpRequest.household_id).where(
+                col(HelpRequest.id).in_(ids)
+            )
+        ).all()
+        if ids
+        else []
+    )
+    note_subjects_of(
+        session,
+        person_ids=(person for person, _household in rows),
+        household_ids=(household for _person, household in rows),
+        helper_ids=helper_ids,
+    )
 
 
 def add_request_entry(session: Session, request_id: int, data: TimelineIn) -> TimelineEntry:

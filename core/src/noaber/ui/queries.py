@@ -27,13 +27,17 @@ HOURS_KEY = "hours"
 LIST_LIMIT = 50
 
 
-def log_subjects(session: Session, requests: Sequence[HelpRequest]) -> None:
+def log_subjects(
+    session: Session, requests: Sequence[HelpRequest], helper_ids: Sequence[int] = ()
+) -> None:
     """Name the persons a page shows in the access log: each request's person and the
-    members of its household (one entry per person, so a resident sees list views too)."""
+    members of its household, and the persons behind ``helper_ids`` (one entry per
+    person, so a resident sees list views too)."""
     note_subjects_of(
         session,
         person_ids=(r.person_id for r in requests),
         household_ids=(r.household_id for r in requests),
+        helper_ids=helper_ids,
     )
 
 

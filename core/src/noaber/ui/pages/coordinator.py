@@ -591,7 +591,7 @@ class CoordinatorPages(Controller):
         _ = gettext_for(request)
         match = get_match(db_session, match_id)
         help_request = get_request(db_session, match.request_id)
-        log_subjects(db_session, [help_request])
+        log_subjects(db_session, [help_request], [match.helper_id])
         check_programme(request, tenant, help_request)
         rtype = request_types_of(tenant.plugins).require(help_request.type)
         helper = get_helper(db_session, match.helper_id)

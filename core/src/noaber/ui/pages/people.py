@@ -9,9 +9,8 @@ from litestar.params import FromPath
 from sqlmodel import col, select
 
 from noaber.people.models import Household, HouseholdMember
-from noaber.people.services import get_household, get_person, household_out
+from noaber.people.services import get_household, get_person, household_out, note_subjects_of
 from noaber.requests.models import HelpRequest, TimelineEntry
-from noaber.ui.accounts import note_subjects
 from noaber.ui.queries import timeline_lines
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import COORDINATION, roles
@@ -26,6 +25,7 @@ class PeoplePages(Controller):
     def households(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
         _ = gettext_for(request)
         rows = db_session.exec(select(Household).order_by(col(Household.name)).limit(500)).all()
+        note_subjects_of(db_session, household_ids=[r.id for r in rows])
         return render(
             request, "staff/households.html", {"page_title": _("Households"), "rows": rows}
         )
@@ -36,13 +36,7 @@ class PeoplePages(Controller):
     ) -> Response[Any]:
         _ = gettext_for(request)
         household = get_household(db_session, household_id)
-        note_subjects(
-            db_session.exec(
-                select(HouseholdMember.person_id).where(
-                    HouseholdMember.household_id == household_id
-                )
-            ).all()
-        )
+        note_subjects_of(db_session, household_ids=[household_id])
         requests = db_session.exec(
             select(HelpRequest)
             .where(HelpRequest.household_id == household_id)
