@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
-from litestar import Request
+from litestar import Request, Response
 from pydantic import BaseModel, ValidationError
 
 from noaber.errors import InvalidInput, NoaberError, UserMessage
@@ -228,3 +228,29 @@ def form_tokens(request: Request[Any, Any, Any]) -> FormTokens:
         tokens = FormTokens(state.get("redis"), platform.settings.redis_namespace)
         state["ui_form_tokens"] = tokens
     return tokens
+
+
+async def submit_once(
+    request: Request[Any, Any, Any], form: FormState, store: Callable[[], str]
+) -> Response[Any]:
+    """Store a form once per one-time token: the first submit claims the token, runs
+    ``store`` (in a worker thread; it returns where to go next) and redirects there; a
+    repeated submit is sent to the first one's result, or told it is being handled. A
+    refused store (any :class:`~noaber.errors.NoaberError`, which the caller turns into
+    its form page) releases the token, so the corrected form can be sent again."""
+    from noaber.ui.templating import render
+    from noaber.ui.web import in_thread, redirect
+
+    tokens = form_tokens(request)
+    previous = await tokens.claim(form.token)
+    if previous is None:
+        try:
+            url = await in_thread(store)
+        except NoaberError:
+            await tokens.release(form.token)
+            raise
+        await tokens.record(form.token, url)
+        return redirect(url)
+    if previous == PENDING:
+        return render(request, "public/already_sent.html", status_code=409)
+    return redirect(previous)

@@ -27,25 +27,24 @@ from litestar.params import FromPath
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from noaber.errors import Conflict, InvalidInput, NoaberError, NotFound, UserMessage
+from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.platform import TenantRuntime
 from noaber.ui.forms import (
-    PENDING,
     TOKEN_FIELD,
     FormState,
     as_list,
-    form_tokens,
     new_form_token,
     read_form,
     refusal_messages,
     service_errors,
+    submit_once,
     valid_token,
     validate,
 )
 from noaber.ui.i18n import nl_date, translate
 from noaber.ui.identity import viewer_of
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import EXCEPTION_HANDLERS, csrf_guard, in_thread, redirect, role_guard
+from noaber.ui.web import EXCEPTION_HANDLERS, csrf_guard, in_thread, role_guard
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_buurtgezinnen import services
 from noaber_buurtgezinnen.models import Family, FamilyKind
@@ -273,27 +272,6 @@ def _input(form: PageForm, values: Mapping[str, Any], actor: str) -> dict[str, A
             if isinstance(value, str) and value.strip():
                 data[field] = value
     return data
-
-
-async def submit_once(
-    request: Request[Any, Any, Any], form: FormState, store: Callable[[], str]
-) -> Response[Any]:
-    """Claim the form's one-time token and store; a repeated submit is sent to the
-    first submit's result. A refused store releases the token (nothing was stored), so
-    the corrected form can be sent again."""
-    tokens = form_tokens(request)
-    previous = await tokens.claim(form.token)
-    if previous is None:
-        try:
-            url = await in_thread(store)
-        except NoaberError:
-            await tokens.release(form.token)
-            raise
-        await tokens.record(form.token, url)
-        return redirect(url)
-    if previous == PENDING:
-        return render(request, "buurtgezinnen/already_sent.html", status_code=409)
-    return redirect(previous)
 
 
 class FamilyPages(Controller):

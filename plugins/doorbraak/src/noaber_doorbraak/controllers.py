@@ -312,9 +312,7 @@ class ReferrerController(Controller):
         return referrals.issue_token(db_session, organisation_id, data.issued_by)
 
     @get("/", sync_to_thread=True, summary="The organisation's credentials (hints only)")
-    def list_tokens(
-        self, db_session: DbSession, organisation_id: FromPath[int]
-    ) -> list[TokenInfo]:
+    def list_tokens(self, db_session: DbSession, organisation_id: FromPath[int]) -> list[TokenInfo]:
         return referrals.list_tokens(db_session, organisation_id)
 
     @post(

@@ -44,6 +44,7 @@ from noaber.ui.forms import (
     refusal_messages,
     service_errors,
     split_tags,
+    submit_once,
     valid_token,
     validate,
 )
@@ -56,7 +57,7 @@ from noaber.ui.pages.common import (
     request_type_options,
     slot_options,
 )
-from noaber.ui.pages.public import FIELD_MESSAGES, SERVICE_MESSAGES, submit_once
+from noaber.ui.pages.public import FIELD_MESSAGES, SERVICE_MESSAGES
 from noaber.ui.queries import (
     hours_entries,
     log_subjects,
@@ -252,7 +253,7 @@ class CoordinatorPages(Controller):
             return f"/aanvragen/{created.id}"
 
         try:
-            response = await submit_once(request, form, store, "/aanvragen")
+            response = await submit_once(request, form, store)
         except InvalidInput as exc:
             await in_thread(db_session.rollback)
             service_errors(

@@ -17,20 +17,19 @@ from noaber.requests.models import AskedBy
 from noaber.requests.schemas import RequestIn
 from noaber.requests.services import create_request
 from noaber.ui.forms import (
-    PENDING,
     FormState,
     as_list,
-    form_tokens,
     new_form_token,
     read_form,
     split_tags,
+    submit_once,
     valid_token,
     validate,
 )
 from noaber.ui.pages.common import KIND_NAMES, options, request_type_options, slot_options
 from noaber.ui.schemas import AskForHelpForm, SignUpForm
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import PUBLIC, in_thread, redirect
+from noaber.ui.web import PUBLIC, in_thread
 from noaber.web.dependencies import CurrentTenant, DbSession
 
 POSTCODE_MESSAGE = "Enter a postcode like 8921 AB."
@@ -43,29 +42,6 @@ FIELD_MESSAGES = {
     "description": "Please describe what you would like help with.",
 }
 SERVICE_MESSAGES = {"postcode": "This postcode does not lie in our municipality."}
-
-
-async def submit_once(
-    request: Request[Any, Any, Any],
-    form: FormState,
-    store: Any,
-    done: str,
-) -> Response[Any] | None:
-    """Claim the form's one-time token. Returns a response for a repeated submit (sent
-    to the first submit's result), None when this submit should be stored."""
-    tokens = form_tokens(request)
-    previous = await tokens.claim(form.token)
-    if previous is None:
-        try:
-            url = await in_thread(store)
-        except InvalidInput:
-            await tokens.release(form.token)
-            raise
-        await tokens.record(form.token, url or done)
-        return redirect(url or done)
-    if previous == PENDING:
-        return render(request, "public/already_sent.html", status_code=409)
-    return redirect(previous)
 
 
 class PublicPages(Controller):
@@ -153,7 +129,7 @@ class PublicPages(Controller):
             return ask_for_help(db_session, tenant, data)
 
         try:
-            response = await submit_once(request, form, store, "/hulp-vragen/ontvangen")
+            response = await submit_once(request, form, store)
         except InvalidInput as exc:
             await in_thread(db_session.rollback)
             from noaber.ui.forms import service_errors
@@ -219,7 +195,7 @@ class PublicPages(Controller):
             return sign_up(db_session, tenant, data)
 
         try:
-            response = await submit_once(request, form, store, "/vrijwilliger-worden/ontvangen")
+            response = await submit_once(request, form, store)
         except InvalidInput as exc:
             await in_thread(db_session.rollback)
             from noaber.ui.forms import service_errors

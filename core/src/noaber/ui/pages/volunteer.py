@@ -28,12 +28,13 @@ from noaber.ui.forms import (
     new_form_token,
     read_form,
     service_errors,
+    submit_once,
     valid_token,
     validate,
 )
 from noaber.ui.identity import Viewer, viewer_of
 from noaber.ui.pages.common import URGENCY_NAMES, options, request_type_options, slot_options
-from noaber.ui.pages.public import FIELD_MESSAGES, SERVICE_MESSAGES, submit_once
+from noaber.ui.pages.public import FIELD_MESSAGES, SERVICE_MESSAGES
 from noaber.ui.queries import HOURS_KEY, hours_entries, log_subjects
 from noaber.ui.schemas import AvailabilityForm, HoursForm, ReferralForm
 from noaber.ui.templating import gettext_for, render
@@ -184,7 +185,7 @@ class VolunteerPages(Controller):
             return back + ("&" if "?" in back else "?") + "opgeslagen=1"
 
         try:
-            response = await submit_once(request, form, store, back)
+            response = await submit_once(request, form, store)
         except InvalidInput as exc:
             await in_thread(db_session.rollback)
             service_errors(exc, form, _, {"match_id": "Choose one of the options."})
@@ -443,7 +444,7 @@ class ProfessionalPages(Controller):
             return "/mijn/dossiers?verwezen=1"
 
         try:
-            response = await submit_once(request, form, store, "/mijn/dossiers")
+            response = await submit_once(request, form, store)
         except InvalidInput as exc:
             await in_thread(db_session.rollback)
             service_errors(
