@@ -262,9 +262,10 @@ def ui_nav_items(register: Callable[[NavItem], None]) -> None:
     """Register links for the interface's navigation.
 
     Called through the tenant's manager on every page render. ``register(NavItem(label,
-    href, roles=..., section="main"))`` adds a link to the main navigation for the given
-    roles; ``section="intake", request_type="..."`` offers the plugin's own intake form
-    for requests of that type on the request page and the new-request page.
+    href, roles=..., section="main", programme=...))`` adds a link to the main navigation
+    for the given roles (not for accounts scoped to other programmes than ``programme``);
+    ``section="intake", request_type="..."`` offers the plugin's own intake form for
+    requests of that type on the request page and the new-request page.
     """
 
 

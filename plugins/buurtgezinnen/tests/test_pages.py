@@ -360,6 +360,10 @@ def test_the_navigation_links_to_the_families_for_buurtgezinnen_coordinators(
     assert BASE not in client_for("amersfoort").get("/werk").text
     volunteer = client_for("meppel", role="volunteer").get("/mijn/klussen", follow_redirects=True)
     assert BASE not in volunteer.text
+    # A coordinator of another programme would be refused behind the link: no link.
+    other = client_for("meppel", role="coordinator", programme="wijkbedrijf").get("/werk")
+    assert other.status_code == 200
+    assert BASE not in other.text
 
 
 def test_the_pages_messages_in_tables_have_dutch_translations(platform):

@@ -25,7 +25,9 @@ ALL_ROLES: tuple[str, ...] = (
 class NavItem:
     """A link in the main navigation (``section="main"``) or a request type's intake
     form (``section="intake"`` with ``request_type``). ``label`` is an English message
-    id, translated through the catalogue; ``roles`` limits who sees it."""
+    id, translated through the catalogue; ``roles`` limits who sees it, and
+    ``programme`` leaves it out for accounts scoped to other programmes (the pages
+    behind it would refuse them)."""
 
     label: str
     href: str
@@ -33,6 +35,7 @@ class NavItem:
     section: str = "main"
     request_type: str | None = None
     order: int = 100
+    programme: str | None = None
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,9 @@ def nav_items(tenant: TenantRuntime, viewer: Viewer, section: str = "main") -> l
         (
             item
             for item in found
-            if item.section == section and (not item.roles or viewer.has(*item.roles))
+            if item.section == section
+            and (not item.roles or viewer.has(*item.roles))
+            and viewer.may_use(item.programme)
         ),
         key=lambda i: (i.order, i.label),
     )

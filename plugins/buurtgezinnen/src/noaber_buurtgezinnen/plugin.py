@@ -124,7 +124,7 @@ def ui_nav_items(register: Callable[[NavItem], None]) -> None:
     from noaber.ui.contrib import NavItem
     from noaber_buurtgezinnen.pages import BASE, NAV_LABEL, ROLES
 
-    register(NavItem(NAV_LABEL, BASE, ROLES, order=25))
+    register(NavItem(NAV_LABEL, BASE, ROLES, order=25, programme=NAME))
 
 
 @hookimpl
