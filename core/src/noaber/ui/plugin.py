@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from litestar import Router
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
@@ -19,16 +18,15 @@ from noaber.ui.pages.privacy import PrivacyPages
 from noaber.ui.pages.public import PublicPages
 from noaber.ui.pages.twofactor import SETTINGS_PATH, TwoFactorPages
 from noaber.ui.pages.volunteer import ProfessionalPages, ResidentPages, VolunteerPages
-from noaber.ui.web import EXCEPTION_HANDLERS, PUBLIC, csrf_guard, role_guard
+from noaber.ui.web import PUBLIC, pages_router
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
 @hookimpl
 def route_handlers() -> Sequence[ControllerRouterHandler]:
-    pages = Router(
-        path="/",
-        route_handlers=[
+    pages = pages_router(
+        [
             PublicPages,
             LoginPages,
             TwoFactorPages,
@@ -39,13 +37,7 @@ def route_handlers() -> Sequence[ControllerRouterHandler]:
             ResidentPages,
             AdminPages,
             PrivacyPages,
-        ],
-        guards=[csrf_guard, role_guard],
-        exception_handlers=EXCEPTION_HANDLERS,
-        include_in_schema=False,
-        # The accounts layer checks CSRF in a header; interface forms send the same
-        # session token as a form field, checked by csrf_guard.
-        opt={"ui": True, "csrf_exempt": True},
+        ]
     )
     static = create_static_files_router(
         path="/static/ui", directories=[STATIC_DIR], name="ui-static", opt=dict(PUBLIC)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import anyio.to_thread
-from litestar import Request, Response
+from litestar import Request, Response, Router
 from litestar.connection import ASGIConnection
 from litestar.enums import MediaType
 from litestar.exceptions import (
@@ -20,7 +20,7 @@ from litestar.exceptions import (
 )
 from litestar.handlers import BaseRouteHandler
 from litestar.response import Redirect
-from litestar.types import ExceptionHandlersMap
+from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 
 from noaber.errors import Conflict, InvalidInput, NoaberError, NotFound, UserMessage
 from noaber.ui.identity import PRINCIPAL_KEY, viewer_of
@@ -221,3 +221,24 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: _http,
     Exception: _unexpected,
 }
+
+
+def pages_router(
+    route_handlers: Sequence[ControllerRouterHandler], *, roles: Sequence[str] | None = None
+) -> Router:
+    """A router of web-interface pages, for core's and a plugin's ``route_handlers``:
+    HTML forms send the session's CSRF token as a form field (checked by
+    :func:`csrf_guard` instead of the API's header), errors answer with the Dutch error
+    pages, a visitor who is not logged in is sent to the login page, and ``roles``
+    (default: each route's own, else the staff roles) may use the pages."""
+    opt: dict[str, Any] = {"ui": True, "csrf_exempt": True}
+    if roles is not None:
+        opt["roles"] = tuple(roles)
+    return Router(
+        path="/",
+        route_handlers=list(route_handlers),
+        guards=[csrf_guard, role_guard],
+        exception_handlers=EXCEPTION_HANDLERS,
+        include_in_schema=False,
+        opt=opt,
+    )

@@ -44,7 +44,7 @@ from noaber.ui.forms import (
 from noaber.ui.i18n import nl_date, translate
 from noaber.ui.identity import viewer_of
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import EXCEPTION_HANDLERS, csrf_guard, in_thread, role_guard
+from noaber.ui.web import in_thread, pages_router
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_buurtgezinnen import services
 from noaber_buurtgezinnen.models import Family, FamilyKind
@@ -439,16 +439,7 @@ class FamilyPages(Controller):
         )
 
 
-def pages_router() -> Router:
-    """The pages, for the ``route_handlers`` hook. As core's own pages (``"ui"`` marks
-    interface routes): HTML forms send the session's CSRF token as a form field
-    (``csrf_guard`` checks it instead of the API's header), errors answer with the Dutch
-    error pages, and a visitor who is not logged in is sent to the login page."""
-    return Router(
-        path="/",
-        route_handlers=[FamilyPages],
-        guards=[csrf_guard, role_guard],
-        exception_handlers=EXCEPTION_HANDLERS,
-        include_in_schema=False,
-        opt={"ui": True, "roles": ROLES, "csrf_exempt": True},
-    )
+def router() -> Router:
+    """The pages, for the ``route_handlers`` hook (core's page router: the CSRF token
+    as a form field, Dutch error pages, the login page for a visitor not logged in)."""
+    return pages_router([FamilyPages], roles=ROLES)

@@ -48,7 +48,7 @@ def migration_locations() -> Sequence[str]:
 @hookimpl
 def route_handlers() -> Sequence[ControllerRouterHandler]:
     from noaber_buurtgezinnen.controllers import CONTROLLERS
-    from noaber_buurtgezinnen.pages import pages_router
+    from noaber_buurtgezinnen.pages import router as pages
 
     return [
         programme_route(
@@ -57,7 +57,7 @@ def route_handlers() -> Sequence[ControllerRouterHandler]:
             description="Steungezinnen uit de buurt ondersteunen gezinnen die het even zwaar hebben.",
         ),
         *CONTROLLERS,
-        pages_router(),
+        pages(),
     ]
 
 
