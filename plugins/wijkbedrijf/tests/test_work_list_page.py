@@ -1,4 +1,5 @@
-"""The coordinator's work list names residents whose confirmation never reached them."""
+"""The coordinator's work list names residents whose confirmation never reached them,
+linked to the job's page (where the confirmation can be sent again)."""
 
 from __future__ import annotations
 
@@ -50,11 +51,16 @@ def test_a_confirmation_that_cannot_reach_the_resident_is_on_the_work_list(
     assert page.status_code == 200
     assert "Bevestigingen die de bewoner niet bereikten (1)" in page.text
     section = _section(page.text, "confirmations")
-    assert f'href="/aanvragen/{job["request_id"]}"' in section
+    assert f'href="/wijkbedrijf/klussen/{job["id"]}"' in section
+    assert "/aanvragen/" not in section
     assert "Anneke Visser · tuinonderhoud" in section
     assert "geen e-mailadres voor de bevestiging" in section
-    assert f"/aanvragen/{mailed_job['request_id']}" not in section  # it went out
-    assert f"/aanvragen/{past_job['request_id']}" not in section  # the job is past
+    assert f'/wijkbedrijf/klussen/{mailed_job["id"]}"' not in section  # it went out
+    assert f'/wijkbedrijf/klussen/{past_job["id"]}"' not in section  # the job is past
+    # The link leads to the job's page, which says the same in Dutch.
+    job_page = coordinator.get(f"/wijkbedrijf/klussen/{job['id']}")
+    assert job_page.status_code == 200
+    assert "Geen e-mailadres: laat de bewoner het op een andere manier weten" in job_page.text
 
     trace = page.headers["x-trace-id"]
     with tenant_scope("leeuwarden"), platform.sessions.begin() as session:

@@ -308,6 +308,17 @@ def list_invoices(
     return session.exec(stmt.order_by(col(Invoice.year), col(Invoice.sequence))).all()
 
 
+def invoices_of_job(session: Session, job_id: int) -> Sequence[Invoice]:
+    """The invoices and credit notes of one job: those made for the job, and a
+    resident's monthly invoices with a line for it."""
+    with_line = select(InvoiceLine.invoice_id).where(InvoiceLine.job_id == job_id)
+    return session.exec(
+        select(Invoice)
+        .where((col(Invoice.job_id) == job_id) | col(Invoice.id).in_(with_line))
+        .order_by(col(Invoice.year), col(Invoice.sequence))
+    ).all()
+
+
 # --- corrections and payments ---------------------------------------------------------------
 
 

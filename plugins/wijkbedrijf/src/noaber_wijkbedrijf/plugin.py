@@ -24,11 +24,12 @@ if TYPE_CHECKING:
     from noaber.errors import Refusal
     from noaber.platform import TenantRuntime
     from noaber.tasks import PeriodicTask
-    from noaber.ui.contrib import ReportTable, WorkItem
+    from noaber.ui.contrib import NavItem, ReportTable, WorkItem
 
 NAME = "wijkbedrijf"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 LOCALE = Path(__file__).parent / "locale"
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 @hookimpl
@@ -44,6 +45,7 @@ def migration_locations() -> Sequence[str]:
 @hookimpl
 def route_handlers() -> Sequence[ControllerRouterHandler]:
     from noaber_wijkbedrijf.controllers import CONTROLLERS
+    from noaber_wijkbedrijf.pages import router as pages_router
 
     return [
         programme_route(
@@ -52,6 +54,7 @@ def route_handlers() -> Sequence[ControllerRouterHandler]:
             description="Buurtbewoners doen kleine klussen voor bewoners, tegen een klein uurtarief.",
         ),
         *CONTROLLERS,
+        pages_router(),
     ]
 
 
@@ -102,6 +105,19 @@ def check_request_transition(session: Session, request: HelpRequest, target: str
 @hookimpl
 def ui_locale_dirs() -> Sequence[str]:
     return [str(LOCALE)]
+
+
+@hookimpl
+def ui_template_dirs() -> Sequence[str]:
+    return [str(TEMPLATES)]
+
+
+@hookimpl
+def ui_nav_items(register: Callable[[NavItem], None]) -> None:
+    from noaber.ui.contrib import NavItem
+    from noaber_wijkbedrijf.pages import HOURS, NAV_LABEL, ROLES
+
+    register(NavItem(NAV_LABEL, HOURS, ROLES, order=26, programme=NAME))
 
 
 @hookimpl

@@ -336,6 +336,20 @@ def assignments_of(session: Session, job_id: int) -> Sequence[Assignment]:
     ).all()
 
 
+def assignments_of_jobs(session: Session, job_ids: Sequence[int]) -> dict[int, list[Assignment]]:
+    """The assignments of several jobs at once (a list page), per job, oldest first."""
+    found: dict[int, list[Assignment]] = {job_id: [] for job_id in job_ids}
+    if job_ids:
+        rows = session.exec(
+            select(Assignment)
+            .where(col(Assignment.job_id).in_(list(job_ids)))
+            .order_by(col(Assignment.id))
+        ).all()
+        for a in rows:
+            found[a.job_id].append(a)
+    return found
+
+
 def assignment_out(session: Session, a: Assignment) -> AssignmentOut:
     out = AssignmentOut.model_validate(a)
     helper = session.exec(select(HelperProfile).where(HelperProfile.id == a.helper_id)).first()
@@ -544,8 +558,18 @@ def claim(
         sent = notification.delivery == Delivery.verstuurd
         raise Conflict(
             f"notification {notification.id} {'was already sent' if sent else 'is being sent'}",
+            user_message=ALREADY_SENT if sent else BEING_SENT,
             delivery=notification.delivery.value,
         )
+
+
+ALREADY_SENT = UserMessage("This confirmation was already sent to the resident.")
+BEING_SENT = UserMessage(
+    "This confirmation is being sent right now. Look again in a moment whether it went out."
+)
+NO_EMAIL = UserMessage(
+    "The resident has no e-mail address: let them know another way, by phone or letter."
+)
 
 
 def get_notification(session: Session, notification_id: int) -> Notification:
@@ -562,6 +586,7 @@ def resendable(session: Session, notification_id: int) -> Notification:
         raise Conflict(
             f"notification {notification_id} has no e-mail address to go to; "
             "the desk sends it by sms or letter",
+            user_message=NO_EMAIL,
             delivery=notification.delivery.value,
         )
     return notification
@@ -709,16 +734,28 @@ def register_hours(session: Session, job_id: int, data: HoursIn) -> HoursEntry:
     return entry
 
 
+def _already_decided(entry: HoursEntry) -> UserMessage:
+    """What a coordinator reads when someone else decided on the hours first."""
+    name = entry.decided_by or "?"
+    if entry.status is HoursStatus.goedgekeurd:
+        return UserMessage("These hours were already approved by %(name)s.", name=name)
+    return UserMessage("These hours were already rejected by %(name)s.", name=name)
+
+
+REASON_NEEDED = UserMessage("Give the reason why these hours are rejected.")
+
+
 def decide_hours(session: Session, hours_id: int, approve: bool, data: DecisionIn) -> HoursEntry:
     """The coordinator approves or rejects a registration, once."""
     entry: HoursEntry = get_row(session, HoursEntry, hours_id, "hours registration")
     if entry.status is not HoursStatus.ingediend:
         raise Conflict(
             f"hours registration {hours_id} was already {entry.status.value} by {entry.decided_by}",
+            user_message=_already_decided(entry),
             current=entry.status.value,
         )
     if not approve and not (data.reason and data.reason.strip()):
-        raise field_error("reason", "rejecting hours needs a reason")
+        raise field_error("reason", "rejecting hours needs a reason", user_message=REASON_NEEDED)
     entry.status = HoursStatus.goedgekeurd if approve else HoursStatus.afgekeurd
     entry.decided_by = data.actor
     entry.decided_at = utcnow()

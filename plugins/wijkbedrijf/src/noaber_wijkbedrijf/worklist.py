@@ -1,7 +1,8 @@
 """The wijkbedrijf's lines on the coordinator's work list (the ``ui_work_items`` hook):
 residents whose confirmation of a planned job never reached them — no e-mail address,
 or the mail failed and its retries are used up — while the job still lies ahead, so
-someone lets them know another way. Linked to the job's request page."""
+someone lets them know another way. Linked to the job's page (:mod:`.pages`), where
+the confirmation's state is shown and one that failed can be sent again."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from noaber.people.models import Person
 from noaber.privacy.access_log import note_subjects
 from noaber.ui.contrib import WorkItem
 from noaber_wijkbedrijf.models import Assignment, AssignmentStatus, Delivery, Job, Notification
+from noaber_wijkbedrijf.pages import job_url
 
 PROGRAMME = "wijkbedrijf"
 SECTION = "confirmations"
@@ -59,7 +61,7 @@ def work_items(session: Session, now: datetime) -> list[WorkItem]:
             SECTION,
             " ".join(p for p in (person.given_name, person.family_name) if p)
             + f" · {job.category}",
-            f"/aanvragen/{job.request_id}",
+            job_url(job.id or 0),
             due=starts_at.date(),
             detail=DETAILS[notification.delivery],
             programme=PROGRAMME,

@@ -1,0 +1,454 @@
+"""The coordinator's web pages of the wijkbedrijf: the hours volunteers registered that
+wait for approval (approve, or reject with a reason), the jobs (klussen) with their
+planning, and one job's page with its assignments, hours, the confirmations sent to the
+resident (and a resend of one that failed) and its invoices.
+
+Every action goes through the plugin's services, the same functions the API calls, so
+the pages keep the API's rules. They follow core's form conventions
+(``noaber.ui.forms``): wrong input shows the page again with status 422 and the Dutch
+message next to the field; a refusal of a service (a ``Conflict``, such as hours
+another coordinator decided on first) shows its user message with status 409; nothing
+is stored then (the transaction is rolled back). Each form carries a one-time token, so
+a double submit stores once and is sent where the first went. After success: 303 back
+to the page, with a confirmation.
+
+Core mounts these routes like every route of the plugin (``route_handlers``): 404 for a
+municipality that does not enable the wijkbedrijf, 403 for an account scoped to other
+programmes. The pages name the residents and volunteers they show in the access log
+(:func:`~noaber_wijkbedrijf.subjects.noted`), as the API does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from litestar import Controller, Request, Response, Router, get, post
+from litestar.params import FromPath
+from sqlmodel import Session, col, select
+
+from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
+from noaber.people.models import HelperProfile, Person
+from noaber.ui.forms import (
+    TOKEN_FIELD,
+    FormState,
+    new_form_token,
+    read_form,
+    refusal_messages,
+    service_errors,
+    submit_once,
+    valid_token,
+    validate,
+)
+from noaber.ui.identity import viewer_of
+from noaber.ui.templating import gettext_for, render
+from noaber.ui.web import in_thread, pages_router
+from noaber.web.dependencies import CurrentMailer, CurrentTenant, DbSession
+from noaber_wijkbedrijf import invoices, services
+from noaber_wijkbedrijf.models import (
+    ACTIVE_ASSIGNMENT,
+    Delivery,
+    HoursEntry,
+    HoursStatus,
+    Job,
+)
+from noaber_wijkbedrijf.money import euro
+from noaber_wijkbedrijf.schemas import DecisionIn, NotificationOut
+from noaber_wijkbedrijf.services import LOCAL, as_utc
+from noaber_wijkbedrijf.subjects import noted
+
+ROLES = ("municipality_admin", "coordinator")
+BASE = "/wijkbedrijf"
+HOURS = f"{BASE}/uren"
+JOBS = f"{BASE}/klussen"
+NAV_LABEL = "Neighbourhood service desk"
+"""The main navigation's link to the hours to approve (an English message id)."""
+
+DECIDED = "besluit"
+"""The hours list's query parameter after a decision: ``goedgekeurd`` or ``afgekeurd``."""
+RESENT = "bevestiging"
+"""The job page's query parameter after a resend: the confirmation's new delivery."""
+
+# English message ids (the catalogue translates them): a service's 422 that carries no
+# message of its own, and the refusal of a service that says nothing itself.
+SERVICE_MESSAGES = {"reason": "Give the reason why these hours are rejected."}
+NOT_NOW = UserMessage("This is not possible now.")
+RESENDABLE = (Delivery.open, Delivery.mislukt)
+"""Confirmations by e-mail that a coordinator may send again (the service decides)."""
+
+
+def job_url(job_id: int) -> str:
+    return f"{JOBS}/{job_id}"
+
+
+def actor_of(request: Request[Any, Any, Any]) -> str:
+    return viewer_of(request).name or "coordinator"
+
+
+def local(moment: datetime | None) -> str:
+    """A moment as the coordinator reads it: ``03-03-2026 09:00``, Dutch local time."""
+    if moment is None:
+        return "\u2013"
+    return as_utc(moment).astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
+
+
+def period(starts: datetime, ends: datetime) -> str:
+    """``03-03-2026 09:00-12:00`` with an en dash (the end's date too when it is another day)."""
+    start, end = local(starts), local(ends)
+    same_day = start[:10] == end[:10]
+    return f"{start}\u2013{end[11:] if same_day else end}"
+
+
+def hours_text(value: Decimal) -> str:
+    """``3`` or ``1,5``: hours in Dutch notation, without trailing zeros."""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+def person_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.exec(select(Person).where(col(Person.id).in_(wanted))).all()
+    return {
+        p.id or 0: " ".join(part for part in (p.given_name, p.family_name) if part) for p in rows
+    }
+
+
+def helper_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.exec(select(HelperProfile).where(col(HelperProfile.id).in_(wanted))).all()
+    return {h.id or 0: h.display_name for h in rows}
+
+
+def delivery_text(n: NotificationOut, _: Callable[[str], str]) -> str:
+    """Where a confirmation to the resident stands, in the reader's language."""
+    if n.delivery is Delivery.verstuurd:
+        return _("Sent on %(moment)s.") % {"moment": local(n.sent_at)}
+    if n.delivery is Delivery.geen_emailadres:
+        return _("No e-mail address: let the resident know another way, by phone or letter.")
+    if n.delivery is Delivery.bezig:
+        return _("Being sent right now.")
+    if n.delivery is Delivery.mislukt and n.next_attempt_at is not None:
+        return _(
+            "Failed (%(error)s, attempts: %(attempts)s); tried again automatically on %(moment)s."
+        ) % {
+            "error": n.delivery_error or "?",
+            "attempts": n.attempts,
+            "moment": local(n.next_attempt_at),
+        }
+    if n.delivery is Delivery.mislukt:
+        return _(
+            "Failed (%(error)s, attempts: %(attempts)s) and not tried again: send it again "
+            "or let the resident know another way."
+        ) % {"error": n.delivery_error or "?", "attempts": n.attempts}
+    return _("Not sent yet.")
+
+
+# --- the hours to approve ------------------------------------------------------------------
+
+
+def hours_page(
+    request: Request[Any, Any, Any],
+    session: Session,
+    *,
+    failed: tuple[int, FormState] | None = None,
+    refused: Sequence[str] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    """The registrations waiting for approval, oldest first. ``failed`` is the row
+    whose form was sent and refused (shown with its error and what was typed),
+    ``refused`` what a service said about it."""
+    _ = gettext_for(request)
+    entries = services.list_hours(session, status=HoursStatus.ingediend)
+    jobs: dict[int, Job] = {
+        job_id: services.get_job(session, job_id) for job_id in {e.job_id for e in entries}
+    }
+    volunteers = helper_names(session, (e.helper_id for e in entries))
+    residents = person_names(session, (j.person_id for j in jobs.values()))
+    rows = []
+    for entry in entries:
+        job = jobs[entry.job_id]
+        reject = FormState(token=new_form_token())
+        if failed is not None and failed[0] == entry.id:
+            reject = failed[1]
+        rows.append(
+            {
+                "entry": entry,
+                "job": job,
+                "hours": hours_text(entry.hours),
+                "volunteer": volunteers.get(entry.helper_id, ""),
+                "resident": residents.get(job.person_id, ""),
+                "approve_token": new_form_token(),
+                "reject": reject,
+            }
+        )
+    noted(session, [*entries, *jobs.values()])
+    decided = request.query_params.get(DECIDED)
+    return render(
+        request,
+        "wijkbedrijf/hours.html",
+        {
+            "page_title": _("Wijkbedrijf: hours to approve"),
+            "rows": rows,
+            "failed": failed,
+            "refused": list(refused),
+            "decided": decided if decided in HoursStatus.__members__ else None,
+            "hours_url": HOURS,
+            "jobs_url": JOBS,
+        },
+        status_code=status_code,
+    )
+
+
+# --- the jobs ------------------------------------------------------------------------------
+
+
+def jobs_page(request: Request[Any, Any, Any], session: Session) -> Response[Any]:
+    _ = gettext_for(request)
+    jobs = services.list_jobs(session)
+    planning = services.assignments_of_jobs(session, [j.id for j in jobs])
+    planned = {
+        job_id: [a for a in found if a.status in ACTIVE_ASSIGNMENT]
+        for job_id, found in planning.items()
+    }
+    assignments = [a for found in planned.values() for a in found]
+    volunteers = helper_names(session, (a.helper_id for a in assignments))
+    residents = person_names(session, (j.person_id for j in jobs))
+    rows = [
+        {
+            "job": job,
+            "resident": residents.get(job.person_id, ""),
+            "planned": [
+                {
+                    "volunteer": volunteers.get(a.helper_id, ""),
+                    "when": period(a.starts_at, a.ends_at),
+                    "status": a.status.value,
+                }
+                for a in planned[job.id]
+            ],
+        }
+        for job in reversed(jobs)  # the newest first
+    ]
+    noted(session, [*jobs, *assignments])
+    return render(
+        request,
+        "wijkbedrijf/jobs.html",
+        {
+            "page_title": _("Wijkbedrijf: jobs"),
+            "rows": rows,
+            "hours_url": HOURS,
+            "jobs_url": JOBS,
+        },
+    )
+
+
+def job_page(
+    request: Request[Any, Any, Any],
+    session: Session,
+    job_id: int,
+    *,
+    refused: tuple[int, Sequence[str]] | None = None,
+    status_code: int = 200,
+) -> Response[Any]:
+    """One job. ``refused``: the confirmation whose resend was refused, and why."""
+    _ = gettext_for(request)
+    job = services.get_job(session, job_id)
+    out = services.job_out(session, job)
+    assignments = [
+        services.assignment_out(session, a) for a in services.assignments_of(session, job_id)
+    ]
+    entries = services.list_hours(session, job_id=job_id)
+    notifications = [
+        NotificationOut.model_validate(n) for n in services.notifications_of(session, job_id)
+    ]
+    bills = [invoices.invoice_out(session, i) for i in invoices.invoices_of_job(session, job_id)]
+    volunteers = helper_names(session, (e.helper_id for e in entries))
+    resident = person_names(session, [job.person_id]).get(job.person_id, "")
+    noted(session, [out, *assignments, *entries, *notifications, *bills])
+    resent = request.query_params.get(RESENT)
+    return render(
+        request,
+        "wijkbedrijf/job.html",
+        {
+            "page_title": _("Job %(id)s: %(category)s") % {"id": job_id, "category": job.category},
+            "job": out,
+            "resident": resident,
+            "rate": euro(out.hourly_rate),
+            "estimated": hours_text(out.estimated_hours),
+            "assignments": [
+                {"a": a, "starts": local(a.starts_at), "ends": local(a.ends_at)}
+                for a in assignments
+            ],
+            "hours": [
+                {
+                    "entry": e,
+                    "hours": hours_text(e.hours),
+                    "volunteer": volunteers.get(e.helper_id, ""),
+                }
+                for e in entries
+            ],
+            "notifications": [
+                {
+                    "n": n,
+                    "created": local(n.created_at),
+                    "status": delivery_text(n, _),
+                    "resendable": n.channel == "e-mail" and n.delivery in RESENDABLE,
+                    "token": new_form_token(),
+                    "refused": list(refused[1]) if refused and refused[0] == n.id else [],
+                }
+                for n in notifications
+            ],
+            "invoices": [
+                {"invoice": i, "total": euro(i.total), "outstanding": euro(i.outstanding)}
+                for i in bills
+            ],
+            "resent": resent if resent in Delivery.__members__ else None,
+            "refused_general": list(refused[1])
+            if refused and refused[0] not in {n.id for n in notifications}
+            else [],
+            "hours_url": HOURS,
+            "jobs_url": JOBS,
+            "url": job_url(job_id),
+        },
+        status_code=status_code,
+    )
+
+
+# --- the routes ----------------------------------------------------------------------------
+
+
+class WijkbedrijfPages(Controller):
+    path = BASE
+
+    @get("/uren", sync_to_thread=True, name="wijkbedrijf-hours")
+    def hours(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
+        return hours_page(request, db_session)
+
+    @post("/uren/{hours_id:int}/goedkeuren", name="wijkbedrijf-hours-approve")
+    async def approve(
+        self, request: Request[Any, Any, Any], db_session: DbSession, hours_id: FromPath[int]
+    ) -> Response[Any]:
+        return await self._decide(request, db_session, hours_id, approve=True)
+
+    @post("/uren/{hours_id:int}/afkeuren", name="wijkbedrijf-hours-reject")
+    async def reject(
+        self, request: Request[Any, Any, Any], db_session: DbSession, hours_id: FromPath[int]
+    ) -> Response[Any]:
+        return await self._decide(request, db_session, hours_id, approve=False)
+
+    async def _decide(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        hours_id: int,
+        *,
+        approve: bool,
+    ) -> Response[Any]:
+        _ = gettext_for(request)
+        values = await read_form(request)
+        token = values.get(TOKEN_FIELD)
+        reason = "" if approve else str(values.get("reason") or "")
+        form = FormState(
+            values={"reason": reason},
+            token=str(token) if valid_token(token) else new_form_token(),
+        )
+
+        def page(status: int, refused: Sequence[str] = ()) -> Callable[[], Response[Any]]:
+            return lambda: hours_page(
+                request, session, failed=(hours_id, form), refused=refused, status_code=status
+            )
+
+        if not valid_token(token):
+            form.general.append(_("The form had expired. Please send it again."))
+            return await in_thread(page(400))
+        data = validate(
+            DecisionIn, {"reason": reason.strip() or None, "actor": actor_of(request)}, form, _
+        )
+        if data is None:
+            return await in_thread(page(422))
+
+        def work() -> str:
+            assert isinstance(data, DecisionIn)
+            entry: HoursEntry = services.decide_hours(session, hours_id, approve, data)
+            noted(session, [entry, services.get_job(session, entry.job_id)])
+            return f"{HOURS}?{DECIDED}={entry.status.value}"
+
+        try:
+            return await submit_once(request, form, work)
+        except InvalidInput as exc:
+            await in_thread(session.rollback)
+            service_errors(exc, form, _, SERVICE_MESSAGES)
+            return await in_thread(page(422))
+        except Conflict as exc:
+            await in_thread(session.rollback)
+            return await in_thread(page(409, refusal_messages(exc, _, NOT_NOW)))
+
+    @get("/klussen", sync_to_thread=True, name="wijkbedrijf-jobs")
+    def jobs(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
+        return jobs_page(request, db_session)
+
+    @get("/klussen/{job_id:int}", sync_to_thread=True, name="wijkbedrijf-job")
+    def job(
+        self, request: Request[Any, Any, Any], db_session: DbSession, job_id: FromPath[int]
+    ) -> Response[Any]:
+        return job_page(request, db_session, job_id)
+
+    @post(
+        "/klussen/{job_id:int}/bevestigingen/{notification_id:int}/opnieuw",
+        name="wijkbedrijf-resend",
+    )
+    async def resend(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        mailer: CurrentMailer,
+        job_id: FromPath[int],
+        notification_id: FromPath[int],
+    ) -> Response[Any]:
+        """Send a confirmation again as the API's resend does: claimed and committed
+        first, then mailed (in a worker thread), the outcome recorded on it."""
+        _ = gettext_for(request)
+        values = await read_form(request)
+        token = values.get(TOKEN_FIELD)
+
+        def page(status: int, refused: Sequence[str]) -> Callable[[], Response[Any]]:
+            return lambda: job_page(
+                request,
+                db_session,
+                job_id,
+                refused=(notification_id, refused),
+                status_code=status,
+            )
+
+        if not valid_token(token):
+            expired = _("The form had expired. Please send it again.")
+            return await in_thread(page(400, [expired]))
+        form = FormState(token=token)
+
+        def work() -> str:
+            notification = services.resendable(db_session, notification_id)
+            if notification.job_id != job_id:
+                raise NotFound(f"notification {notification_id} is not of job {job_id}")
+            retry = services.settings_of(tenant).mail_retry_minutes
+            services.send_confirmation(db_session, mailer, notification, retry)
+            noted(db_session, NotificationOut.model_validate(notification))
+            return f"{job_url(job_id)}?{RESENT}={notification.delivery.value}#bevestigingen"
+
+        try:
+            return await submit_once(request, form, work)
+        except Conflict as exc:
+            await in_thread(db_session.rollback)
+            return await in_thread(page(409, refusal_messages(exc, _, NOT_NOW)))
+
+
+def router() -> Router:
+    """The pages, for the ``route_handlers`` hook: core's router of web pages (the CSRF
+    token as a form field, the Dutch error pages, the login page for a visitor who is
+    not logged in), for coordinators and municipality admins."""
+    return pages_router([WijkbedrijfPages], roles=ROLES)

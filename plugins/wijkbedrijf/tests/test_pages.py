@@ -1,0 +1,414 @@
+"""The coordinator's web pages of the wijkbedrijf: the hours to approve, the jobs and one
+job's page with its planning, hours, confirmations (and a resend) and invoices, over
+the plugin's services (real SQLite, a real SMTP server, no mocks)."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from noaber.privacy.models import AccessLogEntry
+from noaber.tenancy.context import tenant_scope
+from noaber.ui.i18n import translations_for
+from noaber_wijkbedrijf.pages import HOURS, JOBS, NAV_LABEL, SERVICE_MESSAGES
+
+TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def coordinator(client_for: Any) -> Any:
+    return client_for("leeuwarden", role="coordinator", programme="wijkbedrijf")
+
+
+def form_token(page: Any, action: str) -> str:
+    """The one-time token of the page's form that posts to ``action``."""
+    assert page.status_code == 200, page.text
+    after = page.text.split(f'action="{action}"', 1)
+    assert len(after) == 2, f"no form posting to {action}"
+    found = TOKEN.search(after[1])
+    assert found is not None
+    return found.group(1)
+
+
+def approve_url(hours_id: int) -> str:
+    return f"{HOURS}/{hours_id}/goedkeuren"
+
+
+def reject_url(hours_id: int) -> str:
+    return f"{HOURS}/{hours_id}/afkeuren"
+
+
+def resend_url(job_id: int, notification_id: int) -> str:
+    return f"{JOBS}/{job_id}/bevestigingen/{notification_id}/opnieuw"
+
+
+def send(client: Any, page_url: str, action: str, **fields: str) -> Any:
+    """Open the page and send its form that posts to ``action`` with the page's token."""
+    token = form_token(client.get(page_url), action)
+    return client.post(action, data={"form_token": token, **fields}, follow_redirects=False)
+
+
+def redirected(response: Any, location: str) -> None:
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == location
+
+
+def row_of(page: Any, row_id: str) -> str:
+    assert f'id="{row_id}"' in page.text, f"no row {row_id}"
+    return html.unescape(page.text.split(f'id="{row_id}"', 1)[1].split("</tr>", 1)[0])
+
+
+def hours_status(lw: Any, h: Any, hours_id: int) -> dict[str, Any]:
+    for status in ("ingediend", "goedgekeurd", "afgekeurd"):
+        for row in h.ok(lw.get(f"{h.base}/hours/", params={"status": status}), 200):
+            if row["id"] == hours_id:
+                return dict(row)
+    raise AssertionError(f"hours {hours_id} not found")
+
+
+def subjects_of(platform: Any, response: Any) -> set[int]:
+    """The persons the access log names for the request that answered ``response``."""
+    trace = response.headers["x-trace-id"]
+    with tenant_scope("leeuwarden"), platform.sessions() as session:
+        return {
+            e.subject_person_id
+            for e in session.exec(select(AccessLogEntry).where(AccessLogEntry.trace_id == trace))
+            if e.subject_person_id is not None
+        }
+
+
+def registered(lw: Any, h: Any, amount: str = "2.5", on: str = "2026-03-03", **extra: Any) -> Any:
+    """Grietje's job with Sjoerd confirmed on it and his hours registered (API)."""
+    resident = h.person(lw, **extra)
+    volunteer_person = h.person(lw, "Sjoerd", "Hoekstra")
+    sjoerd = h.volunteer(lw, "Sjoerd Hoekstra", person_id=volunteer_person)
+    job = h.ok(h.job(lw, resident))
+    a = h.confirmed(lw, job["id"], sjoerd)
+    entry = h.ok(h.hours(lw, job["id"], a["id"], amount, on=on))
+    return {
+        "resident": resident,
+        "volunteer_person": volunteer_person,
+        "helper": sjoerd,
+        "job": job,
+        "assignment": a,
+        "hours": entry,
+    }
+
+
+# --- hours to approve -----------------------------------------------------------------------
+
+
+def test_hours_registered_through_the_api_are_approved_on_the_page(lw, h, coordinator, platform):
+    first = registered(lw, h, "2.5", on="2026-03-04")
+    earlier = h.ok(h.hours(lw, first["job"]["id"], first["assignment"]["id"], "1", on="2026-03-03"))
+    hid = first["hours"]["id"]
+    page = coordinator.get(HOURS)
+    assert page.status_code == 200
+    assert "<h1" in page.text
+    assert "Wijkbedrijf: uren goedkeuren" in page.text
+    row = row_of(page, f"uren-{hid}")
+    assert "Sjoerd Hoekstra" in row
+    assert "tuinonderhoud" in row
+    assert "voor Grietje de Vries" in row
+    assert "04-03-2026" in row
+    assert ">2,5<" in row
+    assert f'href="{JOBS}/{first["job"]["id"]}"' in row
+    # The oldest work first: the hours of 3 March before those of 4 March.
+    assert page.text.index(f'id="uren-{earlier["id"]}"') < page.text.index(f'id="uren-{hid}"')
+
+    response = send(coordinator, HOURS, approve_url(hid))
+    redirected(response, f"{HOURS}?besluit=goedgekeurd")
+    after = coordinator.get(response.headers["location"])
+    assert "De uren zijn goedgekeurd." in after.text
+    assert f'id="uren-{hid}"' not in after.text  # no longer waiting
+    assert f'id="uren-{earlier["id"]}"' in after.text
+
+    stored = hours_status(lw, h, hid)
+    assert stored["status"] == "goedgekeurd"
+    assert stored["decided_by"] == "Test coordinator"  # the signed-in account, not a default
+    assert hours_status(lw, h, earlier["id"])["status"] == "ingediend"
+
+
+def test_a_reject_without_a_reason_is_refused_in_dutch_and_nothing_changes(lw, h, coordinator):
+    hid = registered(lw, h)["hours"]["id"]
+    for reason in ("", "   "):
+        page = send(coordinator, HOURS, reject_url(hid), reason=reason)
+        assert page.status_code == 422
+        message = page.text.split(f'id="reden-{hid}-fout">', 1)[1].split("</p>", 1)[0]
+        assert message == "Vul de reden in waarom deze uren worden afgekeurd."
+        field = page.text.split(f'id="reden-{hid}"', 1)[1].split(">", 1)[0]
+        assert 'aria-invalid="true"' in field
+        assert f"reden-{hid}-fout" in field
+        assert f'href="#reden-{hid}"' in page.text  # the summary links to the field
+        assert hours_status(lw, h, hid)["status"] == "ingediend"
+
+    response = send(coordinator, HOURS, reject_url(hid), reason="Dubbel geschreven")
+    redirected(response, f"{HOURS}?besluit=afgekeurd")
+    assert "De uren zijn afgekeurd." in coordinator.get(response.headers["location"]).text
+    stored = hours_status(lw, h, hid)
+    assert stored["status"] == "afgekeurd"
+    assert stored["note"] == "Dubbel geschreven"
+
+
+def test_approving_hours_someone_already_decided_on_answers_409_in_dutch(lw, h, coordinator):
+    hid = registered(lw, h)["hours"]["id"]
+    page = coordinator.get(HOURS)
+    approve_token = form_token(page, approve_url(hid))
+    reject_token = form_token(page, reject_url(hid))
+    # Another coordinator rejects them meanwhile (through the API).
+    h.ok(lw.post(f"{h.base}/hours/{hid}/reject", json={"reason": "Te veel", "actor": "Anke"}))
+
+    late = coordinator.post(
+        approve_url(hid), data={"form_token": approve_token}, follow_redirects=False
+    )
+    assert late.status_code == 409
+    refusal = late.text.split('id="geweigerd">', 1)[1].split("</div>", 1)[0]
+    assert "Deze uren zijn al afgekeurd door Anke." in refusal
+    late = coordinator.post(
+        reject_url(hid),
+        data={"form_token": reject_token, "reason": "Ook te veel"},
+        follow_redirects=False,
+    )
+    assert late.status_code == 409
+    assert "Deze uren zijn al afgekeurd door Anke." in late.text
+    stored = hours_status(lw, h, hid)
+    assert (stored["status"], stored["decided_by"], stored["note"]) == (
+        "afgekeurd",
+        "Anke",
+        "Te veel",
+    )
+
+
+def test_a_double_submit_stores_once(lw, h, coordinator):
+    hid = registered(lw, h)["hours"]["id"]
+    token = form_token(coordinator.get(HOURS), approve_url(hid))
+    first = coordinator.post(approve_url(hid), data={"form_token": token}, follow_redirects=False)
+    stored = hours_status(lw, h, hid)
+    # A second store would be refused (already approved): it is sent where the first went.
+    second = coordinator.post(approve_url(hid), data={"form_token": token}, follow_redirects=False)
+    redirected(first, f"{HOURS}?besluit=goedgekeurd")
+    redirected(second, f"{HOURS}?besluit=goedgekeurd")
+    assert hours_status(lw, h, hid) == stored
+
+    # A refused submit frees its token: the corrected form is sent with it.
+    second_hours = registered(lw, h, on="2026-03-05")["hours"]["id"]
+    token = form_token(coordinator.get(HOURS), reject_url(second_hours))
+    bad = coordinator.post(
+        reject_url(second_hours), data={"form_token": token, "reason": ""}, follow_redirects=False
+    )
+    assert bad.status_code == 422
+    good = coordinator.post(
+        reject_url(second_hours),
+        data={"form_token": token, "reason": "Niet gewerkt"},
+        follow_redirects=False,
+    )
+    redirected(good, f"{HOURS}?besluit=afgekeurd")
+    assert hours_status(lw, h, second_hours)["status"] == "afgekeurd"
+
+
+def test_the_forms_need_the_csrf_token_as_a_form_field(lw, h, coordinator):
+    hid = registered(lw, h)["hours"]["id"]
+    page = coordinator.get(HOURS)
+    assert f'name="_csrf_token" value="{coordinator.csrf_token}"' in page.text
+    coordinator.auto_csrf = False
+    try:
+        forged = coordinator.post(
+            approve_url(hid),
+            data={"form_token": form_token(page, approve_url(hid))},
+            follow_redirects=False,
+        )
+        assert forged.status_code == 403
+        assert hours_status(lw, h, hid)["status"] == "ingediend"
+        sent = coordinator.post(
+            approve_url(hid),
+            data={
+                "form_token": form_token(coordinator.get(HOURS), approve_url(hid)),
+                "_csrf_token": coordinator.csrf_token,
+            },
+            follow_redirects=False,
+        )
+        redirected(sent, f"{HOURS}?besluit=goedgekeurd")
+    finally:
+        coordinator.auto_csrf = True
+    assert hours_status(lw, h, hid)["status"] == "goedgekeurd"
+
+
+# --- jobs -----------------------------------------------------------------------------------
+
+
+def test_the_jobs_list_shows_the_planning(lw, h, coordinator):
+    planned = registered(lw, h)
+    unplanned = h.ok(h.job(lw, h.person(lw, "Anneke", "Visser"), category="samen koken"))
+    page = coordinator.get(JOBS)
+    assert page.status_code == 200
+    row = row_of(page, f"klus-{planned['job']['id']}")
+    assert "tuinonderhoud" in row
+    assert "Grietje de Vries" in row
+    assert "02-03-2026 tot en met 06-03-2026" in row
+    assert "ingepland" in row
+    # 09:00 Dutch time (08:00 UTC, as stored).
+    assert "Sjoerd Hoekstra, 03-03-2026 09:00\u201312:00 (bevestigd)" in row
+    other = row_of(page, f"klus-{unplanned['id']}")
+    assert "samen koken" in other
+    assert "Nog geen vrijwilliger ingepland" in other
+    assert "aangemeld" in other
+
+
+def test_the_job_page_shows_the_planning_and_a_confirmation_that_reached_nobody(lw, h, coordinator):
+    data = registered(lw, h, phone="0612345678")  # no e-mail address
+    job = data["job"]
+    page = coordinator.get(f"{JOBS}/{job['id']}")
+    assert page.status_code == 200
+    assert "Klus " + str(job["id"]) + ": tuinonderhoud" in page.text
+    assert f'href="/aanvragen/{job["request_id"]}"' in page.text
+    planning = row_of(page, f"inzet-{data['assignment']['id']}")
+    assert "Sjoerd Hoekstra" in planning
+    assert "03-03-2026 09:00" in planning  # Europe/Amsterdam, not UTC
+    assert "03-03-2026 12:00" in planning
+    assert "bevestigd" in planning
+    hours = row_of(page, f"uren-{data['hours']['id']}")
+    assert "ingediend" in hours
+    assert "2,5" in hours
+
+    [note] = h.ok(lw.get(f"{h.base}/jobs/{job['id']}/notifications"), 200)
+    assert note["delivery"] == "geen_emailadres"
+    item = html.unescape(page.text.split(f'id="bevestiging-{note["id"]}"', 1)[1].split("</li>")[0])
+    assert "per sms aan 0612345678" in item
+    assert (
+        "Geen e-mailadres: laat de bewoner het op een andere manier weten, per telefoon of brief."
+        in item
+    )
+    assert resend_url(job["id"], note["id"]) not in item  # nothing to resend by mail
+    # A stale or forged resend of it is refused in Dutch; nothing is sent.
+    refused = coordinator.post(
+        resend_url(job["id"], note["id"]), data={"form_token": "t" * 32}, follow_redirects=False
+    )
+    assert refused.status_code == 409
+    assert "De bewoner heeft geen e-mailadres" in html.unescape(refused.text)
+    [again] = h.ok(lw.get(f"{h.base}/jobs/{job['id']}/notifications"), 200)
+    assert (again["delivery"], again["attempts"]) == ("geen_emailadres", 0)
+
+
+def test_the_job_page_links_its_invoice(lw, h, coordinator):
+    data = registered(lw, h)
+    job = data["job"]
+    h.ok(lw.post(f"{h.base}/hours/{data['hours']['id']}/approve", json={}))
+    invoice = h.ok(h.invoice(lw, job_id=job["id"]))
+    page = coordinator.get(f"{JOBS}/{job['id']}")
+    row = row_of(page, f"factuur-{invoice['id']}")
+    assert f'href="/api/wijkbedrijf/invoices/{invoice["id"]}/pdf"' in row
+    assert f"Factuur {invoice['number']} (pdf)" in row
+    assert "€ 22,50" in row  # 2,5 hours at € 9
+    assert "open" in row
+    assert coordinator.get(f"/api/wijkbedrijf/invoices/{invoice['id']}/pdf").status_code == 200
+
+
+def test_a_failed_confirmation_is_shown_in_dutch_and_sent_again_from_the_job_page(
+    platform, make_platform, h
+):
+    port = h.free_port()
+    with h.leeuwarden_mailing(make_platform, f"smtp://127.0.0.1:{port}", tasks_in_app=False) as lw:
+        job, confirmed = h.plan_and_confirm(lw, h)  # the mail server is down
+        note = confirmed["notification"]
+        assert note["delivery"] == "mislukt"
+        url = f"{JOBS}/{job['id']}"
+        page = lw.get(url)
+        assert page.status_code == 200
+        state = page.text.split(f'id="bevestiging-{note["id"]}-stand">', 1)[1].split("</p>")[0]
+        assert state.startswith(
+            "Mislukt (ConnectionRefusedError, pogingen: 1); wordt automatisch opnieuw "
+            "geprobeerd op "
+        )
+        action = resend_url(job["id"], note["id"])
+        token = form_token(page, action)
+        stale = form_token(lw.get(url), action)  # a second tab
+
+        with h.smtp_server(port=port) as (inbox, _):
+            first = lw.post(action, data={"form_token": token}, follow_redirects=False)
+            again = lw.post(action, data={"form_token": token}, follow_redirects=False)
+            late = lw.post(action, data={"form_token": stale}, follow_redirects=False)
+        done = f"{url}?bevestiging=verstuurd#bevestigingen"
+        redirected(first, done)
+        redirected(again, done)  # the double submit sends nothing
+        assert late.status_code == 409  # the other tab: it went out already
+        assert "Deze bevestiging is al naar de bewoner verstuurd." in late.text
+        [(recipients, message)] = inbox.messages
+        assert recipients == ["grietje@example.nl"]
+        assert message["Subject"] == "Uw klus is ingepland"
+
+        after = lw.get(f"{url}?bevestiging=verstuurd")
+        assert "De bevestiging is verstuurd." in after.text
+        state = after.text.split(f'id="bevestiging-{note["id"]}-stand">', 1)[1].split("</p>")[0]
+        assert state.startswith("Verstuurd op ")
+        assert action not in after.text  # no button any more
+        [listed] = h.ok(lw.get(f"{h.base}/jobs/{job['id']}/notifications"), 200)
+        assert (listed["delivery"], listed["attempts"]) == ("verstuurd", 2)
+        # Another job's confirmation is not resent through this job's page.
+        other = h.ok(h.job(lw, h.person(lw, "Bauke")))
+        misplaced = lw.post(
+            resend_url(other["id"], note["id"]),
+            data={"form_token": "u" * 32},
+            follow_redirects=False,
+        )
+        assert misplaced.status_code == 404
+
+
+# --- who may, and the access log --------------------------------------------------------------
+
+
+def test_other_programmes_roles_and_municipalities_have_no_access(lw, h, client_for):
+    data = registered(lw, h)
+    hid, job_id = data["hours"]["id"], data["job"]["id"]
+    other = client_for("leeuwarden", role="coordinator", programme="buurtgezinnen")
+    for path in (HOURS, JOBS, f"{JOBS}/{job_id}"):
+        refused = other.get(path)
+        assert refused.status_code == 403, path
+        assert "Geen toegang" in refused.text
+    forged = other.post(approve_url(hid), data={"form_token": "x" * 32}, follow_redirects=False)
+    assert forged.status_code == 403
+    assert hours_status(lw, h, hid)["status"] == "ingediend"
+    assert HOURS not in other.get("/werk").text  # no link to pages that refuse them
+    assert client_for("leeuwarden", role="professional").get(HOURS).status_code == 403
+    assert client_for("leeuwarden", role="volunteer").get(f"{JOBS}/{job_id}").status_code == 403
+    assert client_for("meppel").get(HOURS).status_code == 404  # no wijkbedrijf there
+    anonymous = client_for("leeuwarden", anonymous=True).get(HOURS, follow_redirects=False)
+    assert anonymous.status_code in (302, 303)
+    assert anonymous.headers["location"].startswith("/inloggen")
+    assert lw.get(f"{JOBS}/{job_id + 1000}").status_code == 404
+
+
+def test_the_navigation_links_to_the_wijkbedrijf_for_its_coordinators(coordinator, client_for):
+    link = f'<a href="{HOURS}">Wijkbedrijf</a>'
+    assert link in coordinator.get("/werk").text
+    assert link in client_for("leeuwarden").get("/werk").text  # the municipality admin
+    assert f'<a href="{HOURS}" aria-current="page">Wijkbedrijf</a>' in coordinator.get(HOURS).text
+    assert HOURS not in client_for("meppel").get("/werk").text
+
+
+def test_the_pages_name_the_resident_and_the_volunteer_in_the_access_log(
+    lw, h, coordinator, platform
+):
+    data = registered(lw, h)
+    people = {data["resident"], data["volunteer_person"]}
+    job_page = coordinator.get(f"{JOBS}/{data['job']['id']}")
+    assert job_page.status_code == 200
+    assert subjects_of(platform, job_page) >= people
+    for path in (HOURS, JOBS):
+        listed = coordinator.get(path)
+        assert subjects_of(platform, listed) >= people, path
+    decided = send(coordinator, HOURS, approve_url(data["hours"]["id"]))
+    assert decided.status_code == 303
+    assert subjects_of(platform, decided) >= people
+
+
+def test_the_pages_messages_in_tables_have_dutch_translations(platform):
+    """Ids kept in tables are not found by the catalogue check of the templates and code
+    (test_interface_messages): the navigation label and the form's messages."""
+    gettext = translations_for(platform.tenants["leeuwarden"].plugins, "nl").gettext
+    ids = [NAV_LABEL, *SERVICE_MESSAGES.values()]
+    assert [i for i in ids if gettext(i) == i] == []
+    assert gettext(NAV_LABEL) == "Wijkbedrijf"
