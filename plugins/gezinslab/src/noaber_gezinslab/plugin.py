@@ -19,10 +19,12 @@ from noaber_gezinslab.settings import GezinslabSettings
 
 if TYPE_CHECKING:
     from noaber.platform import TenantRuntime
-    from noaber.ui.contrib import ReportTable
+    from noaber.ui.contrib import NavItem, ReportTable
 
 NAME = "gezinslab"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+LOCALE = Path(__file__).parent / "locale"
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 @hookimpl
@@ -38,6 +40,7 @@ def migration_locations() -> Sequence[str]:
 @hookimpl
 def route_handlers() -> Sequence[ControllerRouterHandler]:
     from noaber_gezinslab.controllers import CONTROLLERS
+    from noaber_gezinslab.pages import router as pages_router
 
     return [
         programme_route(
@@ -46,6 +49,7 @@ def route_handlers() -> Sequence[ControllerRouterHandler]:
             description="Samen met het gezin werken aan wat achter gezondheidsproblemen zit.",
         ),
         *CONTROLLERS,
+        pages_router(),
     ]
 
 
@@ -92,3 +96,21 @@ def ui_reports(
 
     for table in reports(session):
         register(table)
+
+
+@hookimpl
+def ui_locale_dirs() -> Sequence[str]:
+    return [str(LOCALE)]
+
+
+@hookimpl
+def ui_template_dirs() -> Sequence[str]:
+    return [str(TEMPLATES)]
+
+
+@hookimpl
+def ui_nav_items(register: Callable[[NavItem], None]) -> None:
+    from noaber.ui.contrib import NavItem
+    from noaber_gezinslab.pages import BASE, NAV_LABEL, ROLES
+
+    register(NavItem(NAV_LABEL, BASE, ROLES, order=27, programme=NAME))

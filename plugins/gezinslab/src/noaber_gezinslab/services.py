@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from noaber.errors import Conflict, InvalidInput, NotFound
+from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.people.models import HelperProfile, Household, Organisation, Professional, utcnow
 from noaber.requests.models import HelpRequest
 from noaber.tenancy.context import require_tenant
@@ -58,10 +58,13 @@ from noaber_gezinslab.zrm import DOMAIN_LABELS, ZrmDomain, check_domain, check_s
 REQUEST_TYPE = "gezinslab"
 
 
-def field_error(field: str, message: str) -> InvalidInput:
-    """A 422 naming the offending body field."""
+def field_error(field: str, message: str, user_message: UserMessage | None = None) -> InvalidInput:
+    """A 422 naming the offending body field; ``user_message`` is what the web pages
+    show next to the field (the API keeps the English ``message``)."""
     return InvalidInput(
-        f"{field}: {message}", errors=[{"field": field, "source": "body", "message": message}]
+        f"{field}: {message}",
+        user_message=user_message,
+        errors=[{"field": field, "source": "body", "message": message}],
     )
 
 
@@ -92,6 +95,10 @@ def _open_trajectory(session: Session, trajectory_id: int) -> Trajectory:
     if trajectory.status is TrajectoryStatus.afgesloten:
         raise Conflict(
             f"trajectory {trajectory_id} was closed on {trajectory.closed_on}; it takes no changes",
+            user_message=UserMessage(
+                "This trajectory was closed on %(date)s; it takes no more changes.",
+                date=trajectory.closed_on,
+            ),
             current=trajectory.status.value,
         )
     return trajectory
@@ -172,7 +179,13 @@ def goal_reached(session: Session, trajectory_id: int, goal_id: int, data: GoalR
         raise NotFound(f"goal {goal_id} not found in trajectory {trajectory_id}")
     if data.reached_on < trajectory.started_on:
         raise field_error(
-            "reached_on", f"{data.reached_on} lies before the start ({trajectory.started_on})"
+            "reached_on",
+            f"{data.reached_on} lies before the start ({trajectory.started_on})",
+            UserMessage(
+                "The goal cannot be reached (%(date)s) before the trajectory started (%(start)s).",
+                date=data.reached_on,
+                start=trajectory.started_on,
+            ),
         )
     goal.reached_on = data.reached_on
     session.add(goal)
@@ -310,24 +323,43 @@ def add_measurement(session: Session, trajectory_id: int, data: MeasurementIn) -
         raise field_error(
             "measured_on",
             f"{data.measured_on} lies before the trajectory started ({trajectory.started_on})",
+            UserMessage(
+                "The measurement (%(date)s) lies before the trajectory started (%(start)s).",
+                date=data.measured_on,
+                start=trajectory.started_on,
+            ),
         )
     if data.kind is MeasurementKind.baseline:
         if baseline is not None:
             raise Conflict(
                 f"trajectory {trajectory_id} already has a baseline (measured on "
                 f"{baseline.measured_on}); record a follow-up instead",
+                user_message=UserMessage(
+                    "This trajectory already has a baseline measurement (of %(date)s). "
+                    "Record a follow-up measurement instead.",
+                    date=baseline.measured_on,
+                ),
                 baseline_id=baseline.id,
             )
     else:
         if baseline is None:
             raise Conflict(
-                f"trajectory {trajectory_id} has no baseline yet; record the baseline first"
+                f"trajectory {trajectory_id} has no baseline yet; record the baseline first",
+                user_message=UserMessage(
+                    "This trajectory has no baseline measurement yet. Record the baseline first."
+                ),
             )
         if data.measured_on < baseline.measured_on:
             raise field_error(
                 "measured_on",
                 f"a follow-up ({data.measured_on}) cannot be dated before the baseline "
                 f"({baseline.measured_on})",
+                UserMessage(
+                    "A follow-up measurement (%(date)s) cannot lie before the baseline "
+                    "(%(baseline)s).",
+                    date=data.measured_on,
+                    baseline=baseline.measured_on,
+                ),
             )
     measurement = Measurement(
         tenant_id=require_tenant(),
@@ -413,6 +445,7 @@ def add_action(session: Session, trajectory_id: int, data: ActionIn) -> ActionOu
             "owner_id",
             f"team member {data.owner_id} is not in the team of trajectory {trajectory_id}; "
             "add them to the team first",
+            UserMessage("Choose someone from the team around the family."),
         )
     action = Action(trajectory_id=trajectory_id, **data.model_dump())
     session.add(action)

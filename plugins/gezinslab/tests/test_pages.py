@@ -1,0 +1,423 @@
+"""The coordinator's web pages: the trajectories list and a trajectory's page with its
+goal, ZRM measurement and action forms, over the plugin's services (real SQLite, no
+mocks)."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+import noaber_gezinslab
+from noaber.people.models import HouseholdMember
+from noaber.privacy.models import AccessLogEntry
+from noaber.tenancy.context import tenant_scope
+from noaber.ui.catalog import check_plugin
+from noaber.ui.i18n import translations_for
+from noaber_gezinslab.pages import (
+    BASE,
+    FIELD_MESSAGES,
+    KIND_NAMES,
+    MEMBER_NAMES,
+    NAV_LABEL,
+    SCORE_MESSAGE,
+    SERVICE_MESSAGES,
+    STATUS_NAMES,
+)
+from noaber_gezinslab.plugin import LOCALE
+
+TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+API = "/api/gezinslab/trajectories"
+
+
+@pytest.fixture
+def coordinator(client_for: Any) -> Any:
+    return client_for("leeuwarden", role="coordinator", programme="gezinslab")
+
+
+@pytest.fixture
+def started(lw: Any, h: Any) -> dict[str, Any]:
+    """A trajectory started through the API (3 February 2025, one goal), with one team
+    member."""
+    hid = h.make_household(lw, "Gezin Visser", children=2)
+    trajectory = h.start(lw, hid)
+    member = h.add_member(lw, trajectory["id"], "vrijwilliger", "Wim Dijkstra")
+    return {"id": trajectory["id"], "household_id": hid, "member": member["id"]}
+
+
+def page_of(tid: int) -> str:
+    return f"{BASE}/{tid}"
+
+
+def form_token(page: Any, action: str) -> str:
+    """The one-time token of the page's form that posts to ``action``."""
+    assert page.status_code == 200, page.text
+    after = page.text.split(f'action="{action}', 1)
+    assert len(after) == 2, f"no form posting to {action}"
+    found = TOKEN.search(after[1])
+    assert found is not None
+    return found.group(1)
+
+
+def send(client: Any, tid: int, form: str, **fields: Any) -> Any:
+    """Open the trajectory page and send one of its forms with the page's token."""
+    action = f"{page_of(tid)}/{form}"
+    token = form_token(client.get(page_of(tid)), action)
+    return client.post(action, data={"form_token": token, **fields}, follow_redirects=False)
+
+
+def stored(response: Any, tid: int) -> None:
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == page_of(tid)
+
+
+def error_of(page: Any, field: str, field_id: str | None = None) -> str:
+    """The Dutch message next to ``field`` (and the field points to it)."""
+    field_id = field_id or field
+    message = page.text.split(f'id="{field_id}-fout">', 1)[1].split("</p>", 1)[0]
+    field_tag = page.text.split(f'id="{field_id}" name="{field}"', 1)[1].split(">", 1)[0]
+    assert f'{field_id}-fout"' in field_tag
+    assert 'aria-invalid="true"' in field_tag
+    return html.unescape(message)
+
+
+def refusal_of(page: Any, name: str) -> str:
+    block = page.text.split(f'id="{name}-geweigerd" role="alert">', 1)[1].split("</div>", 1)[0]
+    return html.unescape(re.sub(r"<[^>]+>", "", block)).strip()
+
+
+def row_of(page: Any, tid: int) -> str:
+    row = page.text.split(f'id="traject-{tid}">', 1)[1].split("</tr>", 1)[0]
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))).strip()
+
+
+def api(lw: Any, tid: int) -> dict[str, Any]:
+    r = lw.get(f"{API}/{tid}")
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def test_every_message_of_the_plugin_has_a_dutch_translation():
+    assert check_plugin(Path(noaber_gezinslab.__file__).parent, LOCALE) == []
+
+
+def test_the_pages_messages_in_tables_have_dutch_translations(platform):
+    """Ids kept in tables are not found by the catalogue check of the templates and code."""
+    gettext = translations_for(platform.tenants["leeuwarden"].plugins, "nl").gettext
+    ids = [
+        *FIELD_MESSAGES.values(),
+        *SERVICE_MESSAGES.values(),
+        SCORE_MESSAGE,
+        *KIND_NAMES.values(),
+        *STATUS_NAMES.values(),
+        *MEMBER_NAMES.values(),
+    ]
+    same_in_dutch = {"Professional"}
+    assert [i for i in ids if gettext(i) == i and i not in same_in_dutch] == []
+    assert gettext("Professional") == "Professional"
+    assert gettext(NAV_LABEL) == "Gezinslab"
+
+
+def test_a_trajectory_is_followed_through_the_pages_alone(lw, h, coordinator, started):
+    tid, member = started["id"], started["member"]
+    listed = coordinator.get(BASE)
+    assert listed.status_code == 200
+    assert row_of(listed, tid) == "Gezin Visser Lopend 03-02-2025 1 0"
+
+    page = coordinator.get(page_of(tid))
+    assert f'href="/huishoudens/{started["household_id"]}"' in page.text
+    assert "Ik wil een huis waar mijn kinderen weer kunnen wonen." in page.text
+    assert "Wim Dijkstra (Vrijwilliger)" in page.text
+    assert "De voortgang is te zien na een nulmeting en een vervolgmeting." in page.text
+
+    stored(send(coordinator, tid, "doelen", text="Rust in huis", domains="financien"), tid)
+    stored(
+        send(
+            coordinator,
+            tid,
+            "metingen",
+            kind="baseline",
+            measured_on="2025-02-10",
+            score_financien="2",
+            score_huisvesting="1",
+            measurement_note="Veel schulden, geen vaste woonplek.",
+        ),
+        tid,
+    )
+    stored(
+        send(
+            coordinator,
+            tid,
+            "metingen",
+            kind="follow_up",
+            measured_on="2025-05-01",
+            score_financien="4",
+            score_huisvesting="2",
+        ),
+        tid,
+    )
+    stored(
+        send(
+            coordinator,
+            tid,
+            "acties",
+            description="Afspraak bij de schuldhulp maken",
+            owner_id=str(member),
+            due_on="2025-06-01",
+        ),
+        tid,
+    )
+    assert row_of(coordinator.get(BASE), tid) == "Gezin Visser Lopend 03-02-2025 1 1"
+
+    body = api(lw, tid)
+    goal = next(g for g in body["goals"] if g["text"] == "Rust in huis")
+    assert goal == {
+        "id": goal["id"],
+        "text": "Rust in huis",
+        "domains": ["financien"],
+        "reached_on": None,
+    }
+    action = body["actions"][0]
+    assert action["owner_id"] == member
+    assert action["due_on"] == "2025-06-01"
+    assert action["done_on"] is None
+    stored(send(coordinator, tid, f"acties/{action['id']}/gedaan", done_on="2025-05-20"), tid)
+    stored(send(coordinator, tid, f"doelen/{goal['id']}/bereikt", reached_on="2025-06-15"), tid)
+
+    body = api(lw, tid)
+    assert [(m["kind"], m["measured_on"], m["scores"]) for m in body["measurements"]] == [
+        ("baseline", "2025-02-10", {"financien": 2, "huisvesting": 1}),
+        ("follow_up", "2025-05-01", {"financien": 4, "huisvesting": 2}),
+    ]
+    assert body["measurements"][0]["note"] == "Veel schulden, geen vaste woonplek."
+    assert body["measurements"][0]["measured_by"] == "Test coordinator"
+    assert [(p["domain"], p["baseline"], p["latest"], p["change"]) for p in body["progress"]] == [
+        ("financien", 2, 4, 2),
+        ("huisvesting", 1, 2, 1),
+    ]
+    assert body["actions"][0]["done_on"] == "2025-05-20"
+    assert next(g for g in body["goals"] if g["id"] == goal["id"])["reached_on"] == "2025-06-15"
+    assert "financien" in body["domains"]
+
+    page = coordinator.get(page_of(tid))
+    progress = page.text.split('id="voortgang-financien"', 1)[1].split("</tr>", 1)[0]
+    assert "Financiën" in progress
+    assert "+2 (beter)" in progress
+    assert "Bereikt op 15-06-2025" in page.text
+    assert "Gedaan op 20-05-2025" in page.text
+    # Done and reached: no more forms for them.
+    assert f"/acties/{action['id']}/gedaan" not in page.text
+    assert f"/doelen/{goal['id']}/bereikt" not in page.text
+    assert row_of(coordinator.get(BASE), tid) == "Gezin Visser Lopend 03-02-2025 1 0"
+
+
+def test_wrong_input_is_refused_in_dutch_next_to_the_field_and_nothing_is_stored(
+    lw, h, coordinator, started
+):
+    tid = started["id"]
+    before = api(lw, tid)
+
+    page = send(
+        coordinator,
+        tid,
+        "metingen",
+        kind="baseline",
+        measured_on="2025-02-10",
+        score_financien="7",
+        score_huisvesting="2",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "score_financien") == (
+        "Vul een score in van 1 (acute problematiek) tot en met 5 (volledig zelfredzaam)."
+    )
+    assert 'id="score_financien" name="score_financien"' in page.text
+    assert 'value="7"' in page.text  # what was typed is kept
+    assert 'id="score_huisvesting-fout"' not in page.text
+
+    page = send(coordinator, tid, "metingen", kind="baseline", measured_on="2025-02-10")
+    assert page.status_code == 422
+    assert "Geef minstens één leefgebied een score van 1 tot en met 5." in html.unescape(
+        page.text.split('id="scores-fout">', 1)[1].split("</p>", 1)[0]
+    )
+
+    # Before the trajectory started: the service's own message, next to the date.
+    page = send(
+        coordinator,
+        tid,
+        "metingen",
+        kind="baseline",
+        measured_on="2025-01-06",
+        score_financien="2",
+        measurement_note="Te vroeg",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "measured_on") == (
+        "De meting (06-01-2025) ligt vóór de start van het traject (03-02-2025)."
+    )
+    assert "Te vroeg" in page.text
+
+    page = send(coordinator, tid, "doelen", text="   ")
+    assert page.status_code == 422
+    assert error_of(page, "text") == "Schrijf het doel op in de woorden van het gezin."
+
+    # An owner who is not in this family's team (another trajectory's member).
+    other = h.start(lw, h.make_household(lw, "Gezin Postma"))["id"]
+    stranger = h.add_member(lw, other, "professional", "Wijkcoach")["id"]
+    page = send(
+        coordinator,
+        tid,
+        "acties",
+        description="Bellen",
+        owner_id=str(stranger),
+        due_on="2025-06-01",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "owner_id") == "Kies iemand uit het team rond het gezin."
+    assert "Bellen" in page.text
+
+    goal = before["goals"][0]["id"]
+    page = send(coordinator, tid, f"doelen/{goal}/bereikt", reached_on="2025-01-01")
+    assert page.status_code == 422
+    assert error_of(page, "reached_on", f"reached_on-{goal}") == (
+        "Het doel kan niet bereikt zijn (01-01-2025) vóór de start van het traject (03-02-2025)."
+    )
+    assert api(lw, tid) == before
+
+
+def test_refusals_of_the_service_are_shown_in_dutch_with_409(lw, h, coordinator, started):
+    tid = started["id"]
+    page = send(
+        coordinator,
+        tid,
+        "metingen",
+        kind="follow_up",
+        measured_on="2025-03-01",
+        score_financien="3",
+    )
+    assert page.status_code == 409
+    assert refusal_of(page, "measurement") == (
+        "Dit traject heeft nog geen nulmeting. Leg eerst de nulmeting vast."
+    )
+    assert api(lw, tid)["measurements"] == []
+
+    assert h.measure(lw, tid, "baseline", "2025-02-10", {"financien": 2}).status_code == 201
+    page = send(
+        coordinator, tid, "metingen", kind="baseline", measured_on="2025-03-01", score_financien="3"
+    )
+    assert page.status_code == 409
+    assert refusal_of(page, "measurement") == (
+        "Dit traject heeft al een nulmeting (van 10-02-2025). Leg een vervolgmeting vast."
+    )
+    assert len(api(lw, tid)["measurements"]) == 1
+    # The API keeps its English detail.
+    again = h.measure(lw, tid, "baseline", "2025-03-01", {"financien": 3})
+    assert again.status_code == 409
+    assert "already has a baseline" in again.json()["detail"]
+
+    # A page opened before the trajectory was closed: its goal form is refused.
+    action = f"{page_of(tid)}/doelen"
+    token = form_token(coordinator.get(page_of(tid)), action)
+    closed = lw.post(f"{API}/{tid}/close", json={"closed_on": "2025-07-01"})
+    assert closed.status_code == 201, closed.text
+    page = coordinator.post(
+        action, data={"form_token": token, "text": "Nog een doel"}, follow_redirects=False
+    )
+    assert page.status_code == 409
+    assert refusal_of(page, "goal") == (
+        "Dit traject is afgesloten op 01-07-2025; er kan niets meer aan veranderen."
+    )
+    assert [g["text"] for g in api(lw, tid)["goals"]] == [
+        "Ik wil een huis waar mijn kinderen weer kunnen wonen."
+    ]
+    # A closed trajectory's page offers no forms; the list shows it among the closed.
+    page = coordinator.get(page_of(tid))
+    assert f'action="{action}' not in page.text
+    closed_list = coordinator.get(BASE, params={"status": "afgesloten"})
+    assert row_of(closed_list, tid) == "Gezin Visser Afgesloten op 01-07-2025 03-02-2025 1 0"
+    assert f'id="traject-{tid}"' not in coordinator.get(BASE, params={"status": "actief"}).text
+
+
+def test_a_double_submit_of_one_form_stores_once(lw, coordinator, started):
+    tid = started["id"]
+    action = f"{page_of(tid)}/doelen"
+    token = form_token(coordinator.get(page_of(tid)), action)
+    form = {"form_token": token, "text": "Samen eten op zondag"}
+    stored(coordinator.post(action, data=form, follow_redirects=False), tid)
+    stored(coordinator.post(action, data=form, follow_redirects=False), tid)  # where the first went
+    texts = [g["text"] for g in api(lw, tid)["goals"]]
+    assert texts.count("Samen eten op zondag") == 1
+    # A refused submit frees its token: the corrected form can be sent with it.
+    token = form_token(coordinator.get(page_of(tid)), action)
+    bad = coordinator.post(action, data={"form_token": token, "text": ""}, follow_redirects=False)
+    assert bad.status_code == 422
+    good = coordinator.post(
+        action, data={"form_token": token, "text": "Elke week sporten"}, follow_redirects=False
+    )
+    stored(good, tid)
+    assert len(api(lw, tid)["goals"]) == 3
+
+
+def test_other_programmes_coordinators_have_no_access_and_no_link(
+    lw, coordinator, client_for, started
+):
+    tid = started["id"]
+    other = client_for("leeuwarden", role="coordinator", programme="wijkbedrijf")
+    assert other.get(BASE).status_code == 403
+    page = other.get(page_of(tid))
+    assert page.status_code == 403
+    assert "Geen toegang" in page.text
+    refused = other.post(
+        f"{page_of(tid)}/doelen",
+        data={"form_token": "x" * 32, "text": "Ongevraagd"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 403
+    assert len(api(lw, tid)["goals"]) == 1
+    assert BASE not in other.get("/werk").text
+    assert client_for("leeuwarden", role="volunteer").get(BASE).status_code == 403
+    # A municipality without the Gezinslab does not have the pages at all.
+    assert client_for("meppel").get(BASE).status_code == 404
+
+    link = f'<a href="{BASE}">Gezinslab</a>'
+    assert link in coordinator.get("/werk").text
+    assert link in lw.get("/werk").text  # the municipality admin
+    assert f'<a href="{BASE}" aria-current="page">Gezinslab</a>' in coordinator.get(BASE).text
+
+
+def _subjects(platform: Any, response: Any) -> set[int]:
+    trace = response.headers["x-trace-id"]
+    with tenant_scope("leeuwarden"), platform.sessions() as session:
+        return {
+            p
+            for p in session.exec(
+                select(AccessLogEntry.subject_person_id).where(AccessLogEntry.trace_id == trace)
+            )
+            if p is not None
+        }
+
+
+def test_the_pages_name_the_household_s_members_in_the_access_log(
+    platform, lw, h, coordinator, started
+):
+    tid = started["id"]
+    with tenant_scope("leeuwarden"), platform.sessions() as session:
+        members = set(
+            session.exec(
+                select(HouseholdMember.person_id).where(
+                    col(HouseholdMember.household_id) == started["household_id"]
+                )
+            )
+        )
+    assert len(members) == 3
+    page = coordinator.get(page_of(tid))
+    assert page.status_code == 200
+    assert _subjects(platform, page) == members
+    assert _subjects(platform, coordinator.get(BASE)) >= members
+    posted = send(coordinator, tid, "doelen", text="Rust in huis")
+    stored(posted, tid)
+    assert _subjects(platform, posted) == members
