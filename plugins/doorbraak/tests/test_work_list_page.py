@@ -56,8 +56,14 @@ def test_escalations_awaiting_a_decision_are_on_the_work_list(platform, af, h, c
     page = coordinator.get("/werk")
     assert page.status_code == 200
     escalations = _section(page.text, "escalation")
-    link = f'href="/aanvragen/{case["request_id"]}"'
+    link = f'href="/doorbraak/casussen/{case["id"]}#knelpunt-'
     assert escalations.count(link) == 2  # not the one due in a month
+    # Each line leads to its blockage on the case's page.
+    assert f'{link}{overdue}"' in escalations
+    assert f'{link}{due_soon}"' in escalations
+    case_page = coordinator.get(f"/doorbraak/casussen/{case['id']}")
+    assert case_page.status_code == 200
+    assert f'id="knelpunt-{overdue}"' in case_page.text
     first, second = escalations.split(link)[1:]
     assert "Gezin Yilmaz · Kostendelersnorm" in first
     assert "geëscaleerd naar programmamanager, besluit verwacht" in first

@@ -22,11 +22,12 @@ from noaber_doorbraak.settings import DoorbraakSettings
 
 if TYPE_CHECKING:
     from noaber.platform import TenantRuntime
-    from noaber.ui.contrib import ReportTable, WorkItem
+    from noaber.ui.contrib import NavItem, ReportTable, WorkItem
 
 NAME = "doorbraak"
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 LOCALE = Path(__file__).parent / "locale"
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 @hookimpl
@@ -42,6 +43,7 @@ def migration_locations() -> Sequence[str]:
 @hookimpl
 def route_handlers() -> Sequence[ControllerRouterHandler]:
     from noaber_doorbraak.controllers import CONTROLLERS
+    from noaber_doorbraak.pages import router as pages_router
 
     return [
         programme_route(
@@ -50,6 +52,7 @@ def route_handlers() -> Sequence[ControllerRouterHandler]:
             description="Een doorbraakspecialist haalt de blokkade weg die een gezin vastzet.",
         ),
         *CONTROLLERS,
+        pages_router(),
     ]
 
 
@@ -83,6 +86,19 @@ def check_request_transition(
 @hookimpl
 def ui_locale_dirs() -> Sequence[str]:
     return [str(LOCALE)]
+
+
+@hookimpl
+def ui_template_dirs() -> Sequence[str]:
+    return [str(TEMPLATES)]
+
+
+@hookimpl
+def ui_nav_items(register: Callable[[NavItem], None]) -> None:
+    from noaber.ui.contrib import NavItem
+    from noaber_doorbraak.pages import BASE, NAV_LABEL, ROLES
+
+    register(NavItem(NAV_LABEL, BASE, ROLES, order=27, programme=NAME))
 
 
 @hookimpl

@@ -16,7 +16,7 @@ from typing import Any
 import pluggy
 from sqlmodel import Session, col, func, select
 
-from noaber.errors import Conflict, InvalidInput, NotFound
+from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.people.models import Household, Organisation, Professional, utcnow
 from noaber.people.services import field_error
 from noaber.requests import services as requests
@@ -84,6 +84,14 @@ def _check_organisation(session: Session, organisation_id: int | None) -> None:
         raise field_error("organisation_id", f"no organisation {organisation_id}")
 
 
+def _before_opening(day: date, case: Case) -> UserMessage:
+    return UserMessage(
+        "The date (%(date)s) lies before the case was opened (%(opened)s).",
+        date=day,
+        opened=case.opened_on,
+    )
+
+
 # --- cases ---------------------------------------------------------------------------------
 
 
@@ -97,13 +105,20 @@ def open_case(session: Session, case_id: int) -> Case:
     if case.closed_on is not None:
         raise Conflict(
             f"case {case_id} was closed on {case.closed_on}; it takes no changes",
+            user_message=UserMessage(
+                "This case was closed on %(date)s; it takes no more changes.", date=case.closed_on
+            ),
             outcome=case.outcome,
         )
     status = session.exec(
         select(HelpRequest.status).where(HelpRequest.id == case.request_id)
     ).first()
     if status == CANCELLED:
-        raise Conflict(f"case {case_id} was cancelled; it takes no changes", current=status)
+        raise Conflict(
+            f"case {case_id} was cancelled; it takes no changes",
+            user_message=UserMessage("This case was cancelled; it takes no more changes."),
+            current=status,
+        )
     return case
 
 
@@ -170,7 +185,9 @@ def set_goal(session: Session, case_id: int, data: GoalIn) -> Case:
     case = open_case(session, case_id)
     if data.recorded_on < case.opened_on:
         raise field_error(
-            "recorded_on", f"{data.recorded_on} lies before the case opened ({case.opened_on})"
+            "recorded_on",
+            f"{data.recorded_on} lies before the case opened ({case.opened_on})",
+            user_message=_before_opening(data.recorded_on, case),
         )
     case.goal = data.text
     case.goal_recorded_on = data.recorded_on
@@ -307,7 +324,11 @@ def add_agency(session: Session, case_id: int, data: AgencyIn) -> Agency:
 def add_action(session: Session, case_id: int, data: ActionIn) -> PlanAction:
     case = open_case(session, case_id)
     if data.due_on < case.opened_on:
-        raise field_error("due_on", f"{data.due_on} lies before the case opened ({case.opened_on})")
+        raise field_error(
+            "due_on",
+            f"{data.due_on} lies before the case opened ({case.opened_on})",
+            user_message=_before_opening(data.due_on, case),
+        )
     action = PlanAction(tenant_id=require_tenant(), case_id=case_id, **data.model_dump())
     session.add(action)
     session.flush()
@@ -324,7 +345,11 @@ def complete_action(
     if action is None:
         raise NotFound(f"action {action_id} not found in case {case_id}")
     if data.done_on < case.opened_on:
-        raise field_error("done_on", f"{data.done_on} lies before the case opened")
+        raise field_error(
+            "done_on",
+            f"{data.done_on} lies before the case opened",
+            user_message=_before_opening(data.done_on, case),
+        )
     action.done_on = data.done_on
     session.add(action)
     session.flush()
@@ -342,7 +367,11 @@ def add_blockage(session: Session, case_id: int, data: BlockageIn) -> Blockage:
     case = open_case(session, case_id)
     _check_organisation(session, data.organisation_id)
     if data.noticed_on < case.opened_on:
-        raise field_error("noticed_on", f"{data.noticed_on} lies before the case opened")
+        raise field_error(
+            "noticed_on",
+            f"{data.noticed_on} lies before the case opened",
+            user_message=_before_opening(data.noticed_on, case),
+        )
     blockage = Blockage(
         tenant_id=require_tenant(),
         case_id=case_id,
@@ -422,10 +451,19 @@ def escalate(
             "level",
             f"{data.level!r} is not a level of this municipality's escalation path "
             f"({' → '.join(levels)})",
+            user_message=UserMessage(
+                "%(level)s is not a level of the escalation path (%(levels)s).",
+                level=data.level,
+                levels=" → ".join(levels),
+            ),
         )
     if blockage.status in (BlockageStatus.opgelost, BlockageStatus.niet_opgelost):
         raise Conflict(
             f"blockage {blockage_id} is {blockage.status.value}; it cannot be escalated",
+            user_message=UserMessage(
+                "This blockage is %(status)s; it cannot be escalated any more.",
+                status=blockage.status.value.replace("_", " "),
+            ),
             current=blockage.status.value,
         )
     index = levels.index(data.level)
@@ -436,18 +474,41 @@ def escalate(
         raise Conflict(
             f"blockage {blockage_id} was already escalated to {levels[asked]!r}; "
             f"escalate higher ({', '.join(levels[asked + 1 :]) or 'no level left'})",
+            user_message=UserMessage(
+                "This blockage was already escalated to %(level)s. Escalate it higher: %(levels)s.",
+                level=levels[asked],
+                levels=", ".join(levels[asked + 1 :]),
+            )
+            if asked + 1 < len(levels)
+            else UserMessage(
+                "This blockage was already escalated to %(level)s, the highest level of the "
+                "escalation path.",
+                level=levels[asked],
+            ),
             allowed=levels[asked + 1 :],
         )
     if data.escalated_on < blockage.noticed_on:
         raise field_error(
-            "escalated_on", f"{data.escalated_on} lies before the blockage was noticed"
+            "escalated_on",
+            f"{data.escalated_on} lies before the blockage was noticed",
+            user_message=UserMessage(
+                "The date (%(date)s) lies before the blockage was noticed (%(noticed)s).",
+                date=data.escalated_on,
+                noticed=blockage.noticed_on,
+            ),
         )
     deadline = data.deadline or data.escalated_on + timedelta(
         days=settings.escalation_deadline_days
     )
     if deadline < data.escalated_on:
         raise field_error(
-            "deadline", f"{deadline} lies before the escalation ({data.escalated_on})"
+            "deadline",
+            f"{deadline} lies before the escalation ({data.escalated_on})",
+            user_message=UserMessage(
+                "The deadline (%(date)s) lies before the escalation (%(escalated)s).",
+                date=deadline,
+                escalated=data.escalated_on,
+            ),
         )
     escalation = Escalation(
         tenant_id=require_tenant(),
@@ -473,9 +534,22 @@ def decide_escalation(
         raise Conflict(
             f"escalation {escalation_id} was decided on {escalation.decided_on} by "
             f"{escalation.decided_by}",
+            user_message=UserMessage(
+                "This escalation was already decided on %(date)s by %(name)s.",
+                date=escalation.decided_on,
+                name=escalation.decided_by,
+            ),
         )
     if data.decided_on < escalation.escalated_on:
-        raise field_error("decided_on", f"{data.decided_on} lies before the escalation")
+        raise field_error(
+            "decided_on",
+            f"{data.decided_on} lies before the escalation",
+            user_message=UserMessage(
+                "The date (%(date)s) lies before the escalation (%(escalated)s).",
+                date=data.decided_on,
+                escalated=escalation.escalated_on,
+            ),
+        )
     blockage = get_blockage(session, escalation.blockage_id)
     escalation.decision = data.decision
     escalation.decided_by = data.decided_by

@@ -1,6 +1,6 @@
 """Doorbraak's lines on the coordinator's work list (the ``ui_work_items`` hook): each
 escalation still waiting for its decision whose deadline has passed or falls within
-:data:`HORIZON_DAYS`, under "Escalaties", linked to the case's request page."""
+:data:`HORIZON_DAYS`, under "Escalaties", linked to the blockage on the case's page."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from noaber.errors import UserMessage
 from noaber.people.models import Household
 from noaber.ui.contrib import WorkItem
 from noaber_doorbraak.models import Blockage, BlockageStatus, Case, Escalation
+from noaber_doorbraak.pages import case_url
 from noaber_doorbraak.privacy import note_households
 
 PROGRAMME = "doorbraak"
@@ -37,7 +38,7 @@ def work_items(session: Session, today: date) -> list[WorkItem]:
         WorkItem(
             "escalation",
             f"{name} · {blockage.rule}",
-            f"/aanvragen/{case.request_id}",
+            f"{case_url(case.id or 0)}#knelpunt-{blockage.id}",
             due=escalation.deadline,
             detail=UserMessage("escalated to %(level)s, decision due", level=escalation.level),
             programme=PROGRAMME,

@@ -1,0 +1,476 @@
+"""The web pages of the doorbraakaanpak for specialists and coordinators: the cases
+(open and closed), and one case's page with the family's one-year goal, the map of the
+agencies involved, the plan, the blockages with their escalations along the
+municipality's escalation path, and the maatwerk spending requests.
+
+The case page's forms set the goal, add an action to the plan and mark one done, record
+a blockage, escalate it to the next level of the path and record the decision on an
+escalation. Every form goes through the plugin's services, the same functions the API
+calls, so the pages keep the API's rules. They follow core's form conventions
+(``noaber.ui.forms``): wrong input shows the page again with status 422, the Dutch
+message next to the field and what was typed; a refusal of a service (a ``Conflict``,
+such as escalating to a level not higher than one already asked) shows its user message
+with status 409; nothing is stored then (the transaction is rolled back). Each form
+carries a one-time token, so a double submit stores once and is sent where the first
+went. After success: 303 back to the case page.
+
+Core mounts these routes like every route of the plugin (``route_handlers``): 404 for a
+municipality that does not run the doorbraakaanpak, 403 for an account scoped to other
+programmes. The pages name the members of the families they show in the access log
+(:func:`~noaber_doorbraak.privacy.note_households`, ``note_cases``), as the API does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Request, Response, Router, get, post
+from litestar.params import FromPath
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
+from noaber.platform import TenantRuntime
+from noaber.ui.forms import (
+    TOKEN_FIELD,
+    FormState,
+    new_form_token,
+    read_form,
+    refusal_messages,
+    service_errors,
+    submit_once,
+    valid_token,
+    validate,
+)
+from noaber.ui.identity import viewer_of
+from noaber.ui.templating import gettext_for, render
+from noaber.ui.web import in_thread, pages_router
+from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber_doorbraak import privacy, services
+from noaber_doorbraak.controllers import settings_of
+from noaber_doorbraak.models import Escalation, Party
+from noaber_doorbraak.schemas import (
+    ActionDoneIn,
+    ActionIn,
+    BlockageIn,
+    CaseOut,
+    DecisionIn,
+    EscalationIn,
+    GoalIn,
+)
+from noaber_doorbraak.workflow import CANCELLED
+
+ROLES = ("municipality_admin", "coordinator")
+BASE = "/doorbraak/casussen"
+NAV_LABEL = "Doorbraak cases"
+"""The main navigation's link to the cases (an English message id)."""
+
+STATE_FILTER = "stand"
+"""The list's query parameter: ``open`` or ``gesloten`` (anything else: all cases)."""
+STATES = ("open", "gesloten")
+
+# English message ids (the catalogue translates them): a form field's own message for
+# what validation finds wrong with it, and a field's message for a service's 422 that
+# carries no message of its own.
+FIELD_MESSAGES = {
+    "goal": "Write down the family's goal in its own words.",
+    "recorded_on": "Enter the date on which the goal was recorded.",
+    "due_on": "Enter the date by which the action is done.",
+    "done_on": "Enter the date on which the action was done.",
+    "noticed_on": "Enter the date on which the blockage was noticed.",
+    "escalated_on": "Enter the date of the escalation.",
+    "deadline": "Enter a date, or leave the deadline empty.",
+    "decided_on": "Enter the date of the decision.",
+    "resolved": "Say whether the decision removes the blockage.",
+}
+SERVICE_MESSAGES = {
+    "recorded_on": "This date is not possible for the goal.",
+    "due_on": "This date is not possible for the action.",
+    "done_on": "This date is not possible for the action.",
+    "noticed_on": "This date is not possible for the blockage.",
+    "level": "Choose a level of the escalation path.",
+    "escalated_on": "This date is not possible for the escalation.",
+    "deadline": "This date is not possible for the deadline.",
+    "decided_on": "This date is not possible for the decision.",
+}
+NOT_NOW = UserMessage("This is not possible now.")
+PARTY_NAMES = {
+    Party.gezin.value: "The family",
+    Party.netwerk.value: "The network",
+    Party.professional.value: "A professional",
+}
+
+
+@dataclass(frozen=True)
+class PageForm:
+    """One form of the case page: the service's input model it fills in."""
+
+    name: str
+    model: type[BaseModel]
+    rename: Mapping[str, str]
+    """The model's field name → the form's input name (input names are unique per page)."""
+    actor: str | None = None
+    """The model's field that names the acting coordinator when the form leaves it blank."""
+
+
+FORMS = {
+    form.name: form
+    for form in (
+        PageForm("goal", GoalIn, {"text": "goal"}),
+        PageForm("action", ActionIn, {"description": "action_description"}),
+        PageForm("done", ActionDoneIn, {}),
+        PageForm("blockage", BlockageIn, {"description": "blockage_description"}),
+        PageForm("escalate", EscalationIn, {}, actor="escalated_by"),
+        PageForm("decide", DecisionIn, {}, actor="decided_by"),
+    )
+}
+ROW_FORMS = ("done", "escalate", "decide")
+"""Forms the page shows once per action, blockage or escalation (the row's id)."""
+
+
+def case_url(case_id: int) -> str:
+    return f"{BASE}/{case_id}"
+
+
+def actor_of(request: Request[Any, Any, Any]) -> str:
+    return viewer_of(request).name or "coordinator"
+
+
+# --- the cases -----------------------------------------------------------------------------
+
+
+def cases_page(
+    request: Request[Any, Any, Any], tenant: TenantRuntime, session: Session
+) -> Response[Any]:
+    _ = gettext_for(request)
+    raw = request.query_params.get(STATE_FILTER) or ""
+    state = raw if raw in STATES else ""
+    cases = services.list_cases(session, open_only=state == "open")
+    if state == "gesloten":
+        cases = [c for c in cases if c.closed_on is not None]
+    overdue = {
+        b.case_id for b in services.list_blockages(session, settings_of(tenant), overdue=True)
+    }
+    privacy.note_households(session, [c.household_id for c in cases])
+    return render(
+        request,
+        "doorbraak/cases.html",
+        {
+            "page_title": _("Doorbraak: cases"),
+            "rows": [{"case": c, "overdue": c.id in overdue} for c in reversed(cases)],
+            "state": state,
+            "filter_name": STATE_FILTER,
+            "base": BASE,
+        },
+    )
+
+
+# --- one case ------------------------------------------------------------------------------
+
+
+def _defaults(request: Request[Any, Any, Any], case: CaseOut) -> dict[str, dict[str, Any]]:
+    """What each form shows when it is opened."""
+    today = date.today().isoformat()
+    return {
+        "goal": {"goal": case.goal or "", "recorded_on": today},
+        "action": {"party": Party.gezin.value},
+        "done": {"done_on": today},
+        "blockage": {"noticed_on": today},
+        "escalate": {"escalated_on": today},
+        "decide": {"decided_by": actor_of(request), "decided_on": today},
+    }
+
+
+def case_page(
+    request: Request[Any, Any, Any],
+    tenant: TenantRuntime,
+    session: Session,
+    case_id: int,
+    *,
+    failed: tuple[str, int | None, FormState] | None = None,
+    refused: Sequence[str] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    """The case page; ``failed`` is the form (and its row: an action, blockage or
+    escalation) that was sent and refused, shown with its errors and what was typed;
+    ``refused`` what a service said about it."""
+    _ = gettext_for(request)
+    settings = settings_of(tenant)
+    case = services.get_case(session, case_id)
+    out = services.case_out(session, tenant.plugins, settings, case)
+    privacy.note_households(session, [case.household_id])
+    defaults = _defaults(request, out)
+
+    def form(name: str, row: int | None = None, **values: Any) -> FormState:
+        if failed is not None and failed[0] == name and failed[1] == row:
+            return failed[2]
+        return FormState(values={**defaults[name], **values}, token=new_form_token())
+
+    actions: list[dict[str, Any]] = [
+        {"a": a, "party": _(PARTY_NAMES[party]), "done": form("done", a.id)}
+        for party, found in out.actions.items()
+        for a in found
+    ]
+    actions.sort(key=lambda row: (row["a"].due_on, row["a"].id))
+    blockages: list[dict[str, Any]] = [
+        {
+            "b": b,
+            "escalate": form("escalate", b.id, level=b.next_levels[0]) if b.next_levels else None,
+            "levels": [(level, level) for level in b.next_levels],
+            "escalations": [
+                {"e": e, "decide": form("decide", e.id) if e.decision is None else None}
+                for e in b.escalations
+            ],
+        }
+        for b in out.blockages
+    ]
+    closed = out.closed_on is not None or out.status == CANCELLED
+    shown: set[tuple[str, int | None]] = set()  # the forms the page shows
+    if not closed:
+        shown |= {(name, None) for name in FORMS if name not in ROW_FORMS}
+        shown |= {("done", row["a"].id) for row in actions if row["a"].done_on is None}
+        shown |= {("escalate", row["b"].id) for row in blockages if row["escalate"]}
+        shown |= {
+            ("decide", er["e"].id)
+            for row in blockages
+            for er in row["escalations"]
+            if er["decide"] is not None
+        }
+    return render(
+        request,
+        "doorbraak/case.html",
+        {
+            "page_title": _("Doorbraak: %(family)s") % {"family": out.household_name},
+            "c": out,
+            "closed": closed,
+            "actions": actions,
+            "blockages": blockages,
+            "forms": {name: form(name) for name in FORMS if name not in ROW_FORMS},
+            "failed": failed[:2] if failed else None,
+            "refused": list(refused),
+            # A refused form the page no longer shows (the case was closed, the
+            # escalation decided meanwhile): its refusal above the page.
+            "refused_general": list(refused) if failed and failed[:2] not in shown else [],
+            "parties": [(p.value, _(PARTY_NAMES[p.value])) for p in Party],
+            "deadline_days": settings.escalation_deadline_days,
+            "base": BASE,
+            "url": case_url(case_id),
+        },
+        status_code=status_code,
+    )
+
+
+def _input(form: PageForm, values: Mapping[str, Any], actor: str) -> dict[str, Any]:
+    """The service's input from the form's fields: blanks are left out (the service's
+    defaults apply, or its model says what is missing); the acting coordinator is named
+    where the service records who acted."""
+    data: dict[str, Any] = {}
+    for field in form.model.model_fields:
+        value = values.get(form.rename.get(field, field))
+        if isinstance(value, str) and value.strip():
+            data[field] = value
+    if form.actor is not None and form.actor not in data:
+        data[form.actor] = actor
+    return data
+
+
+class DoorbraakPages(Controller):
+    path = BASE
+
+    @get("/", sync_to_thread=True, name="doorbraak-cases")
+    def cases(
+        self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
+    ) -> Response[Any]:
+        return cases_page(request, tenant, db_session)
+
+    @get("/{case_id:int}", sync_to_thread=True, name="doorbraak-case")
+    def case(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+    ) -> Response[Any]:
+        return case_page(request, tenant, db_session, case_id)
+
+    async def _submit(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: TenantRuntime,
+        session: Session,
+        case_id: int,
+        name: str,
+        row: int | None,
+        store: Callable[[Any], object],
+    ) -> Response[Any]:
+        form_def = FORMS[name]
+        _ = gettext_for(request)
+        values = await read_form(request)
+        token = values.get(TOKEN_FIELD)
+        form = FormState(
+            values=values, token=str(token) if valid_token(token) else new_form_token()
+        )
+
+        def page(status: int, refused: Sequence[str] = ()) -> Callable[[], Response[Any]]:
+            return lambda: case_page(
+                request,
+                tenant,
+                session,
+                case_id,
+                failed=(name, row, form),
+                refused=refused,
+                status_code=status,
+            )
+
+        if not valid_token(token):
+            form.general.append(_("The form had expired. Please send it again."))
+            return await in_thread(page(400))
+        data = validate(
+            form_def.model,
+            _input(form_def, values, actor_of(request)),
+            form,
+            _,
+            field_messages=FIELD_MESSAGES,
+            rename=form_def.rename,
+        )
+        if data is None:
+            return await in_thread(page(422))
+
+        def work() -> str:
+            services.get_case(session, case_id)  # 404 for a case that is not there
+            store(data)
+            privacy.note_cases(session, [case_id])
+            return case_url(case_id)
+
+        try:
+            return await submit_once(request, form, work)
+        except InvalidInput as exc:
+            await in_thread(session.rollback)
+            service_errors(exc, form, _, SERVICE_MESSAGES)
+            return await in_thread(page(422))
+        except Conflict as exc:
+            await in_thread(session.rollback)
+            return await in_thread(page(409, refusal_messages(exc, _, NOT_NOW)))
+
+    @post("/{case_id:int}/doel", name="doorbraak-goal")
+    async def goal(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            case_id,
+            "goal",
+            None,
+            lambda data: services.set_goal(db_session, case_id, data),
+        )
+
+    @post("/{case_id:int}/acties", name="doorbraak-action")
+    async def action(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            case_id,
+            "action",
+            None,
+            lambda data: services.add_action(db_session, case_id, data),
+        )
+
+    @post("/{case_id:int}/acties/{action_id:int}/gedaan", name="doorbraak-action-done")
+    async def action_done(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+        action_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            case_id,
+            "done",
+            action_id,
+            lambda data: services.complete_action(db_session, case_id, action_id, data),
+        )
+
+    @post("/{case_id:int}/knelpunten", name="doorbraak-blockage")
+    async def blockage(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            case_id,
+            "blockage",
+            None,
+            lambda data: services.add_blockage(db_session, case_id, data),
+        )
+
+    @post("/{case_id:int}/knelpunten/{blockage_id:int}/escaleren", name="doorbraak-escalate")
+    async def escalate(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+        blockage_id: FromPath[int],
+    ) -> Response[Any]:
+        def store(data: EscalationIn) -> object:
+            if services.get_blockage(db_session, blockage_id).case_id != case_id:
+                raise NotFound(f"blockage {blockage_id} is not of case {case_id}")
+            return services.escalate(db_session, settings_of(tenant), blockage_id, data)
+
+        return await self._submit(
+            request, tenant, db_session, case_id, "escalate", blockage_id, store
+        )
+
+    @post("/{case_id:int}/escalaties/{escalation_id:int}/besluit", name="doorbraak-decision")
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+        escalation_id: FromPath[int],
+    ) -> Response[Any]:
+        def store(data: DecisionIn) -> object:
+            blockage_id = db_session.exec(
+                select(Escalation.blockage_id).where(Escalation.id == escalation_id)
+            ).first()
+            if blockage_id is None or (
+                services.get_blockage(db_session, blockage_id).case_id != case_id
+            ):
+                raise NotFound(f"escalation {escalation_id} is not of case {case_id}")
+            return services.decide_escalation(db_session, settings_of(tenant), escalation_id, data)
+
+        return await self._submit(
+            request, tenant, db_session, case_id, "decide", escalation_id, store
+        )
+
+
+def router() -> Router:
+    """The pages, for the ``route_handlers`` hook (core's page router: the CSRF token
+    as a form field, Dutch error pages, the login page for a visitor not logged in)."""
+    return pages_router([DoorbraakPages], roles=ROLES)

@@ -1,0 +1,558 @@
+"""The specialist's and coordinator's web pages of the doorbraakaanpak: the cases list
+and a case's page with the forms for the goal, the plan, blockages, escalations and
+their decisions, over the plugin's services (real SQLite, no mocks)."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from noaber.people.models import HouseholdMember
+from noaber.privacy.models import AccessLogEntry
+from noaber.tenancy.context import tenant_scope
+from noaber.ui.i18n import translations_for
+from noaber_doorbraak.pages import (
+    BASE,
+    FIELD_MESSAGES,
+    NAV_LABEL,
+    PARTY_NAMES,
+    SERVICE_MESSAGES,
+)
+
+API = "/api/doorbraak"
+TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+OPENED = date(2026, 1, 12)  # the day conftest's open_case opens a case
+
+
+@pytest.fixture
+def coordinator(client_for: Any) -> Any:
+    return client_for("amersfoort", role="coordinator", programme="doorbraak")
+
+
+def page_of(case_id: int) -> str:
+    return f"{BASE}/{case_id}"
+
+
+def form_token(page: Any, action: str) -> str:
+    """The one-time token of the page's form that posts to ``action``."""
+    assert page.status_code == 200, page.text
+    after = page.text.split(f'action="{action}', 1)
+    assert len(after) == 2, f"no form posting to {action}"
+    found = TOKEN.search(after[1])
+    assert found is not None
+    return found.group(1)
+
+
+def send(client: Any, case_id: int, form: str, **fields: Any) -> Any:
+    """Open the case page and send one of its forms with the page's token."""
+    action = f"{page_of(case_id)}/{form}"
+    token = form_token(client.get(page_of(case_id)), action)
+    return client.post(action, data={"form_token": token, **fields}, follow_redirects=False)
+
+
+def stored(response: Any, case_id: int) -> None:
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == page_of(case_id)
+
+
+def error_of(page: Any, field_id: str) -> str:
+    """The Dutch message next to the field with id ``field_id`` (which points to it)."""
+    message = page.text.split(f'id="{field_id}-fout">', 1)[1].split("</p>", 1)[0]
+    field_tag = page.text.split(f'id="{field_id}" name=', 1)[1].split(">", 1)[0]
+    assert f'{field_id}-fout"' in field_tag
+    assert 'aria-invalid="true"' in field_tag
+    return html.unescape(message)
+
+
+def refusal_of(page: Any, alert_id: str) -> str:
+    block = page.text.split(f'id="{alert_id}" role="alert">', 1)[1].split("</div>", 1)[0]
+    return html.unescape(re.sub(r"<[^>]+>", "", block))
+
+
+def row_of(page: Any, row_id: str) -> str:
+    return html.unescape(page.text.split(f'id="{row_id}"', 1)[1].split("</tr>", 1)[0])
+
+
+def case_api(client: Any, case_id: int) -> dict[str, Any]:
+    r = client.get(f"{API}/cases/{case_id}")
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def blockage_api(client: Any, case_id: int, rule: str = "Kostendelersnorm") -> int:
+    r = client.post(
+        f"{API}/cases/{case_id}/blockages",
+        json={
+            "rule": rule,
+            "owner_organisation": "Gemeente Amersfoort",
+            "description": "De bijstand wordt gekort omdat de oudste zoon inwoont.",
+            "noticed_on": "2026-01-20",
+        },
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def subjects_of(platform: Any, response: Any) -> set[int]:
+    trace = response.headers["x-trace-id"]
+    with tenant_scope("amersfoort"), platform.sessions() as session:
+        return set(
+            session.exec(
+                select(AccessLogEntry.subject_person_id).where(AccessLogEntry.trace_id == trace)
+            )
+        )
+
+
+def members_of(platform: Any, household_id: int) -> set[int]:
+    with tenant_scope("amersfoort"), platform.sessions() as session:
+        return set(
+            session.exec(
+                select(HouseholdMember.person_id).where(
+                    col(HouseholdMember.household_id) == household_id
+                )
+            )
+        )
+
+
+def test_a_case_gets_goal_plan_blockage_escalation_and_decision_through_the_pages(
+    af, h, coordinator
+):
+    household = h.make_household(af, "Gezin Yilmaz")
+    case = h.open_case(af, household)
+    cid, rid = case["id"], case["request_id"]
+
+    listed = coordinator.get(BASE)
+    assert listed.status_code == 200
+    row = row_of(listed, f"casus-{cid}")
+    assert f'href="{page_of(cid)}"' in row
+    assert "Gezin Yilmaz" in row
+    assert "Sanne de Vries" in row
+    assert "12-01-2026" in row
+    assert "aangemeld" in row
+    assert "<td" in row
+    assert ">0</td>" in row
+    assert "Nee" in row
+
+    page = coordinator.get(page_of(cid))
+    assert f'href="/aanvragen/{rid}"' in page.text
+    assert f'href="/huishoudens/{household}"' in page.text
+    assert "Nog geen doel vastgelegd" in page.text
+
+    goal = "Over een jaar wonen we in een eigen huis en zijn de schulden geregeld."
+    stored(send(coordinator, cid, "doel", goal=goal, recorded_on="2026-01-19"), cid)
+    assert case_api(af, cid)["goal"] == goal
+    assert case_api(af, cid)["goal_recorded_on"] == "2026-01-19"
+
+    stored(
+        send(
+            coordinator,
+            cid,
+            "acties",
+            party="netwerk",
+            action_description="Oom Hasan helpt met de brief aan de woningcorporatie.",
+            owner="Hasan Yilmaz",
+            due_on="2026-02-15",
+        ),
+        cid,
+    )
+    actions = case_api(af, cid)["actions"]
+    assert actions["gezin"] == []
+    assert actions["professional"] == []
+    (action,) = actions["netwerk"]
+    assert action["owner"] == "Hasan Yilmaz"
+    assert action["due_on"] == "2026-02-15"
+    assert action["done_on"] is None
+
+    stored(send(coordinator, cid, f"acties/{action['id']}/gedaan", done_on="2026-02-10"), cid)
+    assert case_api(af, cid)["actions"]["netwerk"][0]["done_on"] == "2026-02-10"
+
+    stored(
+        send(
+            coordinator,
+            cid,
+            "knelpunten",
+            rule="Kostendelersnorm",
+            owner_organisation="Gemeente Amersfoort",
+            legal_basis="Participatiewet art. 22a",
+            blockage_description="De bijstand wordt gekort omdat de oudste zoon inwoont.",
+            noticed_on="2026-01-20",
+        ),
+        cid,
+    )
+    (blockage,) = case_api(af, cid)["blockages"]
+    assert blockage["rule"] == "Kostendelersnorm"
+    assert blockage["legal_basis"] == "Participatiewet art. 22a"
+    assert blockage["status"] == "open"
+    assert ">1</td>" in row_of(coordinator.get(BASE), f"casus-{cid}")
+
+    # The escalation form offers the next level of Amersfoort's path first.
+    page = coordinator.get(page_of(cid))
+    level_select = page.text.split(f'id="level-{blockage["id"]}"', 1)[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]+)"', level_select) == [
+        "teamleider",
+        "programmamanager",
+        "wethouder",
+    ]
+    assert '<option value="teamleider" selected>' in level_select
+    stored(
+        send(
+            coordinator,
+            cid,
+            f"knelpunten/{blockage['id']}/escaleren",
+            level="teamleider",
+            question="Mag de kostendelersnorm een jaar buiten toepassing blijven?",
+            escalated_on="2026-01-22",
+            deadline="",
+        ),
+        cid,
+    )
+    (blockage,) = case_api(af, cid)["blockages"]
+    (escalation,) = blockage["escalations"]
+    assert blockage["status"] == "geescaleerd"
+    assert escalation["level"] == "teamleider"
+    assert escalation["deadline"] == "2026-02-05"  # the path's default of 14 days
+    assert escalation["overdue"] is True  # no decision and the deadline has passed
+    assert escalation["escalated_by"]  # the coordinator who escalated
+    page = coordinator.get(page_of(cid))
+    assert '<strong class="noaber-overdue">te laat</strong>' in row_of(
+        page, f"escalatie-{escalation['id']}"
+    )
+    assert "Ja, een besluit is te laat" in row_of(coordinator.get(BASE), f"casus-{cid}")
+
+    stored(
+        send(
+            coordinator,
+            cid,
+            f"escalaties/{escalation['id']}/besluit",
+            decision="Uitzondering voor een jaar toegestaan.",
+            decided_by="Teamleider Inkomen",
+            decided_on="2026-01-29",
+            resolved="true",
+        ),
+        cid,
+    )
+    (blockage,) = case_api(af, cid)["blockages"]
+    (escalation,) = blockage["escalations"]
+    assert escalation["decision"] == "Uitzondering voor een jaar toegestaan."
+    assert escalation["decided_by"] == "Teamleider Inkomen"
+    assert escalation["resolved"] is True
+    assert blockage["status"] == "opgelost"
+    assert blockage["resolved_on"] == "2026-01-29"
+
+    page = coordinator.get(page_of(cid))
+    assert goal in page.text
+    assert "Oom Hasan helpt met de brief" in page.text
+    assert "Gedaan op 10-02-2026" in row_of(page, f"actie-{action['id']}")
+    assert "Uitzondering voor een jaar toegestaan." in page.text
+    assert f'action="{page_of(cid)}/escalaties/{escalation["id"]}/besluit' not in page.text
+    assert f'action="{page_of(cid)}/knelpunten/{blockage["id"]}/escaleren' not in page.text
+    listed = row_of(coordinator.get(BASE), f"casus-{cid}")
+    assert ">0</td>" in listed
+    assert "Nee" in listed
+
+
+def test_the_case_page_shows_the_map_and_the_maatwerk(af, h, coordinator):
+    cid = h.open_case(af, h.make_household(af))["id"]
+    agency = af.post(
+        f"{API}/cases/{cid}/agencies",
+        json={
+            "name": "Schuldhulpverlening",
+            "involvement": "Budgetbeheer",
+            "yearly_cost": "4200.00",
+            "yearly_cost_after": "1000.00",
+        },
+    )
+    assert agency.status_code == 201, agency.text
+    spending = af.post(
+        f"{API}/cases/{cid}/spending", json={"amount": "750.00", "purpose": "Borg voor de huur"}
+    )
+    assert spending.status_code == 201, spending.text
+    page = coordinator.get(page_of(cid))
+    assert page.status_code == 200
+    map_row = row_of(page, f"instantie-{agency.json()['id']}")
+    assert "Schuldhulpverlening" in map_row
+    assert "Budgetbeheer" in map_row
+    assert "€\xa04.200,00" in map_row
+    assert "€\xa01.000,00" in map_row
+    spent = row_of(page, f"besteding-{spending.json()['id']}")
+    assert "Borg voor de huur" in spent
+    assert "€\xa0750,00" in spent
+    assert "aangevraagd" in spent
+
+
+def test_bad_input_is_refused_in_dutch_next_to_the_field_and_nothing_is_stored(af, h, coordinator):
+    cid = h.open_case(af, h.make_household(af))["id"]
+    # What the form itself finds wrong: nothing typed for the action, a date that is none.
+    page = send(
+        coordinator,
+        cid,
+        "acties",
+        party="gezin",
+        action_description="",
+        owner="Ayse",
+        due_on="volgende week",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "action_description") == "Vul dit veld in."
+    assert error_of(page, "due_on") == "Vul de datum in waarop de actie klaar is."
+    assert 'value="Ayse"' in page.text  # what was typed is kept
+    assert 'value="volgende week"' in page.text
+    # What the service refuses: a due date before the case opened, in Dutch.
+    page = send(
+        coordinator,
+        cid,
+        "acties",
+        party="gezin",
+        action_description="Afspraak maken bij de schuldhulp",
+        owner="Ayse",
+        due_on="2026-01-02",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "due_on") == (
+        "De datum (02-01-2026) ligt vóór de start van de casus (12-01-2026)."
+    )
+    assert "Afspraak maken bij de schuldhulp" in page.text
+    assert case_api(af, cid)["actions"] == {"gezin": [], "netwerk": [], "professional": []}
+
+    page = send(coordinator, cid, "doel", goal="   ", recorded_on="2026-01-19")
+    assert page.status_code == 422
+    assert error_of(page, "goal") == "Schrijf het doel van het gezin op, in de eigen woorden."
+    assert case_api(af, cid)["goal"] is None
+
+    blockage = blockage_api(af, cid)
+    page = send(
+        coordinator,
+        cid,
+        f"knelpunten/{blockage}/escaleren",
+        level="teamleider",
+        question="Uitzondering?",
+        escalated_on="2026-01-19",  # before the blockage was noticed (20-01-2026)
+    )
+    assert page.status_code == 422
+    assert error_of(page, f"escalated_on-{blockage}") == (
+        "De datum (19-01-2026) ligt vóór het moment dat het knelpunt werd opgemerkt (20-01-2026)."
+    )
+    assert "Uitzondering?" in page.text
+    assert case_api(af, cid)["blockages"][0]["escalations"] == []
+
+
+def test_escalating_to_a_level_already_asked_is_refused_in_dutch(af, h, coordinator):
+    """The page was opened before another specialist escalated the same blockage higher:
+    the level it still offers is refused (409), nothing is stored."""
+    cid = h.open_case(af, h.make_household(af))["id"]
+    blockage = blockage_api(af, cid)
+    action = f"{page_of(cid)}/knelpunten/{blockage}/escaleren"
+    token = form_token(coordinator.get(page_of(cid)), action)
+    first = af.post(
+        f"{API}/blockages/{blockage}/escalations",
+        json={
+            "level": "programmamanager",
+            "question": "Uitzondering?",
+            "escalated_on": "2026-01-21",
+        },
+    )
+    assert first.status_code == 201, first.text
+    page = coordinator.post(
+        action,
+        data={
+            "form_token": token,
+            "level": "teamleider",
+            "question": "Mag de norm buiten toepassing blijven?",
+            "escalated_on": "2026-01-22",
+        },
+        follow_redirects=False,
+    )
+    assert page.status_code == 409
+    assert refusal_of(page, f"escalate-{blockage}-geweigerd") == (
+        "Dit knelpunt is al geëscaleerd naar programmamanager. Escaleer hoger: wethouder."
+    )
+    assert "Mag de norm buiten toepassing blijven?" in page.text  # what was typed is kept
+    (escalation,) = case_api(af, cid)["blockages"][0]["escalations"]
+    assert escalation["level"] == "programmamanager"
+    # The API keeps its English detail.
+    again = af.post(
+        f"{API}/blockages/{blockage}/escalations",
+        json={"level": "teamleider", "question": "?", "escalated_on": "2026-01-22"},
+    )
+    assert again.status_code == 409
+    assert "already escalated to 'programmamanager'" in again.json()["detail"]
+
+    # A decision someone else recorded first: 409 in Dutch, the first decision stays.
+    decide = f"{page_of(cid)}/escalaties/{escalation['id']}/besluit"
+    token = form_token(coordinator.get(page_of(cid)), decide)
+    decided = af.post(
+        f"{API}/escalations/{escalation['id']}/decision",
+        json={
+            "decision": "Nee",
+            "decided_by": "Programmamanager",
+            "decided_on": "2026-01-25",
+            "resolved": False,
+        },
+    )
+    assert decided.status_code == 201, decided.text
+    page = coordinator.post(
+        decide,
+        data={
+            "form_token": token,
+            "decision": "Ja",
+            "decided_by": "Iemand anders",
+            "decided_on": "2026-01-26",
+            "resolved": "true",
+        },
+        follow_redirects=False,
+    )
+    assert page.status_code == 409
+    assert refusal_of(page, "geweigerd") == (
+        "Over deze escalatie is al besloten op 25-01-2026 door Programmamanager."
+    )
+    assert case_api(af, cid)["blockages"][0]["escalations"][0]["decision"] == "Nee"
+
+
+def test_a_double_submit_stores_once(af, h, coordinator):
+    cid = h.open_case(af, h.make_household(af))["id"]
+    action = f"{page_of(cid)}/acties"
+    form = {
+        "form_token": form_token(coordinator.get(page_of(cid)), action),
+        "party": "gezin",
+        "action_description": "Ayse belt de woningcorporatie.",
+        "owner": "Ayse",
+        "due_on": "2026-02-01",
+    }
+    stored(coordinator.post(action, data=form, follow_redirects=False), cid)
+    stored(coordinator.post(action, data=form, follow_redirects=False), cid)  # where the first went
+    assert len(case_api(af, cid)["actions"]["gezin"]) == 1
+    # A new form (a new token) is a new action.
+    stored(
+        send(coordinator, cid, "acties", **{k: v for k, v in form.items() if k != "form_token"}),
+        cid,
+    )
+    assert len(case_api(af, cid)["actions"]["gezin"]) == 2
+    # A refused submit frees its token: the corrected form is stored with it.
+    token = form_token(coordinator.get(page_of(cid)), action)
+    bad = coordinator.post(
+        action, data={**form, "form_token": token, "due_on": "2025-12-31"}, follow_redirects=False
+    )
+    assert bad.status_code == 422
+    assert len(case_api(af, cid)["actions"]["gezin"]) == 2
+    stored(
+        coordinator.post(action, data={**form, "form_token": token}, follow_redirects=False), cid
+    )
+    assert len(case_api(af, cid)["actions"]["gezin"]) == 3
+
+
+def test_a_closed_case_shows_no_forms_and_refuses_them_in_dutch(af, h, coordinator):
+    cid = h.open_case(af, h.make_household(af), goal="Een eigen huis")["id"]
+    request_id = case_api(af, cid)["request_id"]
+    action = f"{page_of(cid)}/acties"
+    token = form_token(coordinator.get(page_of(cid)), action)
+    for status in ("kennismaking", "plan", "uitvoering"):
+        moved = af.post(f"/api/requests/{request_id}/transitions", json={"to": status})
+        assert moved.status_code == 201, moved.text
+    closed = af.post(
+        f"{API}/cases/{cid}/close",
+        json={"outcome": "behaald", "closed_on": "2026-06-01", "note": "Eigen huis gevonden."},
+    )
+    assert closed.status_code == 201, closed.text
+    page = coordinator.get(page_of(cid))
+    assert "Deze casus neemt geen wijzigingen meer aan." in page.text
+    assert f'action="{action}' not in page.text
+    refused = coordinator.post(
+        action,
+        data={
+            "form_token": token,
+            "party": "gezin",
+            "action_description": "Te laat",
+            "owner": "Ayse",
+            "due_on": "2026-06-10",
+        },
+        follow_redirects=False,
+    )
+    assert refused.status_code == 409
+    assert refusal_of(refused, "geweigerd") == (
+        "Deze casus is afgesloten op 01-06-2026; hij neemt geen wijzigingen meer aan."
+    )
+    assert case_api(af, cid)["actions"]["gezin"] == []
+    # The list's filter: closed cases only, or open ones only.
+    other = h.open_case(af, h.make_household(af, "Gezin Bakker"))["id"]
+    only_closed = coordinator.get(BASE, params={"stand": "gesloten"}).text
+    assert f'id="casus-{cid}"' in only_closed
+    assert f'id="casus-{other}"' not in only_closed
+    assert "afgesloten op 01-06-2026" in only_closed
+    only_open = coordinator.get(BASE, params={"stand": "open"}).text
+    assert f'id="casus-{cid}"' not in only_open
+    assert f'id="casus-{other}"' in only_open
+    everything = coordinator.get(BASE).text
+    assert f'id="casus-{cid}"' in everything
+    assert f'id="casus-{other}"' in everything
+
+
+def test_other_programmes_roles_and_municipalities_have_no_access(af, h, client_for):
+    cid = h.open_case(af, h.make_household(af))["id"]
+    other = client_for("amersfoort", role="coordinator", programme="wijkbedrijf")
+    assert other.get(BASE).status_code == 403
+    page = other.get(page_of(cid))
+    assert page.status_code == 403
+    assert "Geen toegang" in page.text  # the Dutch error page
+    refused = other.post(
+        f"{page_of(cid)}/doel",
+        data={"form_token": "x" * 32, "goal": "Ingebroken", "recorded_on": "2026-01-20"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 403
+    assert case_api(af, cid)["goal"] is None
+    assert client_for("amersfoort", role="professional").get(BASE).status_code == 403
+    # A municipality without the doorbraakaanpak does not have the pages at all.
+    assert client_for("meppel").get(BASE).status_code == 404
+    # Not logged in: to the login page.
+    anonymous = client_for("amersfoort", anonymous=True).get(page_of(cid), follow_redirects=False)
+    assert anonymous.status_code in (302, 303)
+    assert anonymous.headers["location"].startswith("/inloggen")
+    # Another municipality's case is not found.
+    assert client_for("leeuwarden").get(page_of(cid)).status_code == 404
+
+
+def test_the_navigation_links_to_the_cases_for_doorbraak_coordinators(coordinator, client_for):
+    link = f'<a href="{BASE}">Doorbraak</a>'
+    assert link in coordinator.get("/werk").text
+    assert link in client_for("amersfoort").get("/werk").text  # the municipality admin
+    assert f'<a href="{BASE}" aria-current="page">Doorbraak</a>' in coordinator.get(BASE).text
+    assert BASE not in client_for("meppel").get("/werk").text
+    other = client_for("amersfoort", role="coordinator", programme="wijkbedrijf").get("/werk")
+    assert other.status_code == 200
+    assert BASE not in other.text
+
+
+def test_the_pages_and_forms_name_the_family_in_the_access_log(platform, af, h, coordinator):
+    household = h.make_household(af, "Gezin Yilmaz")
+    cid = h.open_case(af, household)["id"]
+    members = members_of(platform, household)
+    assert len(members) == 2
+    page = coordinator.get(page_of(cid))
+    assert page.status_code == 200
+    assert subjects_of(platform, page) >= members
+    assert subjects_of(platform, coordinator.get(BASE)) >= members
+    sent = send(coordinator, cid, "doel", goal="Een eigen huis", recorded_on="2026-01-19")
+    stored(sent, cid)
+    assert subjects_of(platform, sent) >= members
+    with tenant_scope("amersfoort"), platform.sessions() as session:
+        purposes = set(
+            session.exec(
+                select(AccessLogEntry.purpose).where(
+                    AccessLogEntry.trace_id == page.headers["x-trace-id"]
+                )
+            )
+        )
+    assert purposes == {"doorbraak"}
+
+
+def test_the_pages_messages_in_tables_have_dutch_translations(platform):
+    """Ids kept in tables are not found by the catalogue check of the templates and code
+    (test_interface_messages): the navigation label, the parties and the forms' messages."""
+    gettext = translations_for(platform.tenants["amersfoort"].plugins, "nl").gettext
+    ids = [NAV_LABEL, *PARTY_NAMES.values(), *FIELD_MESSAGES.values(), *SERVICE_MESSAGES.values()]
+    assert [i for i in ids if gettext(i) == i] == []
