@@ -30,9 +30,9 @@ def page_of(family_id: int) -> str:
     return f"{BASE}/{family_id}"
 
 
-def form_token(page: Any, action: str) -> str:
+def form_token(page: Any, action: str, status: int = 200) -> str:
     """The one-time token of the page's form that posts to ``action``."""
-    assert page.status_code == 200, page.text
+    assert page.status_code == status, page.text
     after = page.text.split(f'action="{action}', 1)
     assert len(after) == 2, f"no form posting to {action}"
     found = TOKEN.search(after[1])
@@ -252,6 +252,28 @@ def test_a_double_submit_of_one_form_stores_once(mp, bg, coordinator, platform):
     )
     stored(again, fid)
     assert visits(platform, fid) == 3
+
+
+def test_a_form_without_a_valid_token_is_shown_again_and_stores_nothing(
+    mp, bg, coordinator, platform
+):
+    steun = bg.new_steungezin(mp, 60)
+    fid = steun["id"]
+    action = f"{page_of(fid)}/bezoeken"
+    for sent, token in enumerate((None, "x")):  # missing, or not one a page made
+        data = {"visited_on": bg.days_ago(10)} | ({"form_token": token} if token else {})
+        page = coordinator.post(action, data=data, follow_redirects=False)
+        assert page.status_code == 400
+        assert "Het formulier was verlopen. Verstuur het opnieuw." in page.text
+        assert bg.days_ago(10) in page.text  # what was typed is kept
+        assert visits(platform, fid) == sent  # nothing stored
+        resent = coordinator.post(
+            action,
+            data={"form_token": form_token(page, action, 400), "visited_on": bg.days_ago(10)},
+            follow_redirects=False,
+        )
+        stored(resent, fid)  # the page's fresh token works
+    assert visits(platform, fid) == 2
 
 
 def test_the_forms_work_with_the_csrf_token_as_a_form_field(mp, bg, coordinator, platform):

@@ -21,7 +21,7 @@ from typing import Any, TypeGuard
 from litestar import Request, Response
 from pydantic import BaseModel, ValidationError
 
-from noaber.errors import InvalidInput, NoaberError, UserMessage
+from noaber.errors import Conflict, InvalidInput, NoaberError, UserMessage
 from noaber.tenancy.context import require_tenant
 from noaber.ui.i18n import translate
 
@@ -59,6 +59,8 @@ class FormState:
     errors: dict[str, str] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
     token: str = ""
+    expired: bool = False
+    """Posted without a valid one-time token (:func:`posted_form`): show it again."""
 
     @property
     def ok(self) -> bool:
@@ -254,3 +256,49 @@ async def submit_once(
     if previous == PENDING:
         return render(request, "public/already_sent.html", status_code=409)
     return redirect(previous)
+
+
+async def posted_form(request: Request[Any, Any, Any]) -> FormState:
+    """The posted form: its values and its one-time token. A form without a valid token
+    (it expired, or was not made by a page) gets a fresh token and a general message:
+    answer it by showing the form again (status 400), not by storing."""
+    from noaber.ui.templating import gettext_for
+
+    values = await read_form(request)
+    token = values.get(TOKEN_FIELD)
+    if valid_token(token):
+        return FormState(values=values, token=token)
+    form = FormState(values=values, token=new_form_token(), expired=True)
+    form.general.append(gettext_for(request)("The form had expired. Please send it again."))
+    return form
+
+
+async def store_form(
+    request: Request[Any, Any, Any],
+    session: Any,
+    form: FormState,
+    store: Callable[[], str],
+    page: Callable[[int, list[str]], Response[Any]],
+    *,
+    service_messages: Mapping[str, str],
+    refused: UserMessage,
+) -> Response[Any]:
+    """Store a validated form once (:func:`submit_once`) and answer with the redirect
+    ``store`` returns; when the service refuses, roll ``session`` back and show the
+    form again with ``page(status, messages)``: a 422 with its errors next to the fields
+    (``service_messages`` for fields without a message of their own), a 409 with the
+    refusal's user messages (``refused`` when it has none)."""
+    from noaber.ui.templating import gettext_for
+    from noaber.ui.web import in_thread
+
+    _ = gettext_for(request)
+    try:
+        return await submit_once(request, form, store)
+    except InvalidInput as exc:
+        await in_thread(session.rollback)
+        service_errors(exc, form, _, service_messages)
+        return await in_thread(lambda: page(422, []))
+    except Conflict as exc:
+        await in_thread(session.rollback)
+        messages = refusal_messages(exc, _, refused)
+        return await in_thread(lambda: page(409, messages))

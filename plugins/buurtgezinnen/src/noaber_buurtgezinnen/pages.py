@@ -27,18 +27,14 @@ from litestar.params import FromPath
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
+from noaber.errors import NotFound, UserMessage
 from noaber.platform import TenantRuntime
 from noaber.ui.forms import (
-    TOKEN_FIELD,
     FormState,
     as_list,
     new_form_token,
-    read_form,
-    refusal_messages,
-    service_errors,
-    submit_once,
-    valid_token,
+    posted_form,
+    store_form,
     validate,
 )
 from noaber.ui.i18n import nl_date, translate
@@ -303,15 +299,10 @@ class FamilyPages(Controller):
         store: Callable[[Any], object],
     ) -> Response[Any]:
         form_def = FORMS[name]
-        _ = gettext_for(request)
-        values = await read_form(request)
-        token = values.get(TOKEN_FIELD)
-        form = FormState(
-            values=values, token=str(token) if valid_token(token) else new_form_token()
-        )
+        form = await posted_form(request)
 
-        def page(status: int, refused: Sequence[str] = ()) -> Callable[[], Response[Any]]:
-            return lambda: family_page(
+        def page(status: int, refused: Sequence[str] = ()) -> Response[Any]:
+            return family_page(
                 request,
                 tenant,
                 session,
@@ -321,19 +312,18 @@ class FamilyPages(Controller):
                 status_code=status,
             )
 
-        if not valid_token(token):
-            form.general.append(_("The form had expired. Please send it again."))
-            return await in_thread(page(400))
+        if form.expired:
+            return await in_thread(lambda: page(400))
         data = validate(
             form_def.model,
-            _input(form_def, values, actor_of(request)),
+            _input(form_def, form.values, actor_of(request)),
             form,
-            _,
+            gettext_for(request),
             field_messages=FIELD_MESSAGES,
             rename=form_def.rename,
         )
         if data is None:
-            return await in_thread(page(422))
+            return await in_thread(lambda: page(422))
 
         def work() -> str:
             family = services.get_family(session, family_id)
@@ -343,15 +333,9 @@ class FamilyPages(Controller):
             note_families(session, [family_id])
             return family_url(family_id)
 
-        try:
-            return await submit_once(request, form, work)
-        except InvalidInput as exc:
-            await in_thread(session.rollback)
-            service_errors(exc, form, _, SERVICE_MESSAGES)
-            return await in_thread(page(422))
-        except Conflict as exc:
-            await in_thread(session.rollback)
-            return await in_thread(page(409, refusal_messages(exc, _, NOT_NOW)))
+        return await store_form(
+            request, session, form, work, page, service_messages=SERVICE_MESSAGES, refused=NOT_NOW
+        )
 
     @post("/{family_id:int}/bezoeken", name="buurtgezinnen-visit")
     async def visit(

@@ -31,17 +31,13 @@ from litestar.params import FromPath
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from noaber.errors import Conflict, InvalidInput, UserMessage
+from noaber.errors import UserMessage
 from noaber.ui.forms import (
-    TOKEN_FIELD,
     FormState,
     as_list,
     new_form_token,
-    read_form,
-    refusal_messages,
-    service_errors,
-    submit_once,
-    valid_token,
+    posted_form,
+    store_form,
     validate,
 )
 from noaber.ui.identity import viewer_of
@@ -313,14 +309,10 @@ class TrajectoryPages(Controller):
         form_def = FORMS[name]
         key = name if row is None else f"{name}-{row}"
         _ = gettext_for(request)
-        values = await read_form(request)
-        token = values.get(TOKEN_FIELD)
-        form = FormState(
-            values=values, token=str(token) if valid_token(token) else new_form_token()
-        )
+        form = await posted_form(request)
 
-        def page(status: int, refused: Sequence[str] = ()) -> Callable[[], Response[Any]]:
-            return lambda: trajectory_page(
+        def page(status: int, refused: Sequence[str] = ()) -> Response[Any]:
+            return trajectory_page(
                 request,
                 session,
                 trajectory_id,
@@ -329,12 +321,11 @@ class TrajectoryPages(Controller):
                 status_code=status,
             )
 
-        if not valid_token(token):
-            form.general.append(_("The form had expired. Please send it again."))
-            return await in_thread(page(400))
+        if form.expired:
+            return await in_thread(lambda: page(400))
         data = validate(
             form_def.model,
-            _input(name, values, form, actor_of(request), _),
+            _input(name, form.values, form, actor_of(request), _),
             form,
             _,
             field_messages=FIELD_MESSAGES,
@@ -344,22 +335,16 @@ class TrajectoryPages(Controller):
             form.errors.pop("scores", None)  # each wrong score has its own message
             data = None
         if data is None:
-            return await in_thread(page(422))
+            return await in_thread(lambda: page(422))
 
         def work() -> str:
             store(data)
             note_trajectories(session, [trajectory_id])
             return trajectory_url(trajectory_id)
 
-        try:
-            return await submit_once(request, form, work)
-        except InvalidInput as exc:
-            await in_thread(session.rollback)
-            service_errors(exc, form, _, SERVICE_MESSAGES)
-            return await in_thread(page(422))
-        except Conflict as exc:
-            await in_thread(session.rollback)
-            return await in_thread(page(409, refusal_messages(exc, _, NOT_NOW)))
+        return await store_form(
+            request, session, form, work, page, service_messages=SERVICE_MESSAGES, refused=NOT_NOW
+        )
 
     @post("/{trajectory_id:int}/doelen", name="gezinslab-goal")
     async def goal(

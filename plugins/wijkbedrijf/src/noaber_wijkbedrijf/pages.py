@@ -29,17 +29,13 @@ from litestar import Controller, Request, Response, Router, get, post
 from litestar.params import FromPath
 from sqlmodel import Session, col, select
 
-from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
+from noaber.errors import NotFound, UserMessage
 from noaber.people.models import HelperProfile, Person
 from noaber.ui.forms import (
-    TOKEN_FIELD,
     FormState,
     new_form_token,
-    read_form,
-    refusal_messages,
-    service_errors,
-    submit_once,
-    valid_token,
+    posted_form,
+    store_form,
     validate,
 )
 from noaber.ui.identity import viewer_of
@@ -350,27 +346,22 @@ class WijkbedrijfPages(Controller):
         approve: bool,
     ) -> Response[Any]:
         _ = gettext_for(request)
-        values = await read_form(request)
-        token = values.get(TOKEN_FIELD)
-        reason = "" if approve else str(values.get("reason") or "")
-        form = FormState(
-            values={"reason": reason},
-            token=str(token) if valid_token(token) else new_form_token(),
-        )
+        form = await posted_form(request)
+        reason = "" if approve else str(form.values.get("reason") or "")
+        form.values = {"reason": reason}
 
-        def page(status: int, refused: Sequence[str] = ()) -> Callable[[], Response[Any]]:
-            return lambda: hours_page(
+        def page(status: int, refused: Sequence[str] = ()) -> Response[Any]:
+            return hours_page(
                 request, session, failed=(hours_id, form), refused=refused, status_code=status
             )
 
-        if not valid_token(token):
-            form.general.append(_("The form had expired. Please send it again."))
-            return await in_thread(page(400))
+        if form.expired:
+            return await in_thread(lambda: page(400))
         data = validate(
             DecisionIn, {"reason": reason.strip() or None, "actor": actor_of(request)}, form, _
         )
         if data is None:
-            return await in_thread(page(422))
+            return await in_thread(lambda: page(422))
 
         def work() -> str:
             assert isinstance(data, DecisionIn)
@@ -378,15 +369,9 @@ class WijkbedrijfPages(Controller):
             noted(session, [entry, services.get_job(session, entry.job_id)])
             return f"{HOURS}?{DECIDED}={entry.status.value}"
 
-        try:
-            return await submit_once(request, form, work)
-        except InvalidInput as exc:
-            await in_thread(session.rollback)
-            service_errors(exc, form, _, SERVICE_MESSAGES)
-            return await in_thread(page(422))
-        except Conflict as exc:
-            await in_thread(session.rollback)
-            return await in_thread(page(409, refusal_messages(exc, _, NOT_NOW)))
+        return await store_form(
+            request, session, form, work, page, service_messages=SERVICE_MESSAGES, refused=NOT_NOW
+        )
 
     @get("/klussen", sync_to_thread=True, name="wijkbedrijf-jobs")
     def jobs(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
@@ -413,12 +398,10 @@ class WijkbedrijfPages(Controller):
     ) -> Response[Any]:
         """Send a confirmation again as the API's resend does: claimed and committed
         first, then mailed (in a worker thread), the outcome recorded on it."""
-        _ = gettext_for(request)
-        values = await read_form(request)
-        token = values.get(TOKEN_FIELD)
+        form = await posted_form(request)
 
-        def page(status: int, refused: Sequence[str]) -> Callable[[], Response[Any]]:
-            return lambda: job_page(
+        def page(status: int, refused: Sequence[str]) -> Response[Any]:
+            return job_page(
                 request,
                 db_session,
                 job_id,
@@ -426,10 +409,8 @@ class WijkbedrijfPages(Controller):
                 status_code=status,
             )
 
-        if not valid_token(token):
-            expired = _("The form had expired. Please send it again.")
-            return await in_thread(page(400, [expired]))
-        form = FormState(token=token)
+        if form.expired:
+            return await in_thread(lambda: page(400, form.general))
 
         def work() -> str:
             notification = services.resendable(db_session, notification_id)
@@ -440,11 +421,9 @@ class WijkbedrijfPages(Controller):
             noted(db_session, NotificationOut.model_validate(notification))
             return f"{job_url(job_id)}?{RESENT}={notification.delivery.value}#bevestigingen"
 
-        try:
-            return await submit_once(request, form, work)
-        except Conflict as exc:
-            await in_thread(db_session.rollback)
-            return await in_thread(page(409, refusal_messages(exc, _, NOT_NOW)))
+        return await store_form(
+            request, db_session, form, work, page, service_messages={}, refused=NOT_NOW
+        )
 
 
 def router() -> Router:
