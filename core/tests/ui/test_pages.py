@@ -271,6 +271,21 @@ def test_text_colour_on_brand_colours_has_enough_contrast():
         assert contrast(colour, text_on(colour)) >= 4.5, colour
 
 
+def test_links_of_every_municipality_read_on_every_light_background(client_for, platform):
+    from noaber.ui.templating import LIGHT_BACKGROUNDS
+
+    links = {}
+    for slug in platform.municipalities:
+        page = client_for(slug, anonymous=True).get("/inloggen").text
+        links[slug] = re.search(r"--utrecht-link-color: (#[0-9a-fA-F]{6})", page).group(1)
+        for background in LIGHT_BACKGROUNDS:
+            assert contrast(links[slug], background) >= 4.5, (slug, background)
+    # Amersfoort's red reads on white but not in the footer or an error alert: its links
+    # take the municipality's dark blue instead.
+    assert links["amersfoort"].lower() == "#003c69"
+    assert links["meppel"].lower() == "#00529b"
+
+
 needs_accounts = pytest.mark.skipif(
     not accounts_available(), reason="the accounts layer (noaber.accounts) is not installed"
 )

@@ -57,9 +57,16 @@ def text_on(background: str) -> str:
     )
 
 
-def readable_on_white(colour: str, fallback: str = "#154273") -> str:
-    """``colour`` if it has 4.5:1 contrast on white (links, headings), else ``fallback``."""
-    return colour if contrast(colour, "#ffffff") >= 4.5 else fallback
+LIGHT_BACKGROUNDS = ("#ffffff", "#f3f3f3", "#ffe6e6")
+"""The backgrounds links and headings stand on: the page, the navigation and footer
+(app.css) and an error alert (Utrecht's red-95)."""
+
+
+def readable_on_light(colour: str, fallback: str = "#154273") -> str:
+    """``colour`` if it has 4.5:1 contrast on each of :data:`LIGHT_BACKGROUNDS` (links,
+    headings), else ``fallback``. White alone is not enough: Amersfoort's red reads on
+    white (4.9:1) but not in the footer (4.4:1) or an error alert (4.2:1)."""
+    return colour if all(contrast(colour, b) >= 4.5 for b in LIGHT_BACKGROUNDS) else fallback
 
 
 def environment(pm: pluggy.PluginManager, locale: str) -> Environment:
@@ -134,8 +141,10 @@ def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
             "logo": "/huisstijl/logo" if branding.logo else None,
             "primary": branding.primary_colour,
             "on_primary": text_on(branding.primary_colour),
-            "accent": readable_on_white(branding.secondary_colour, branding.primary_colour),
-            "link": readable_on_white(branding.primary_colour),
+            "accent": readable_on_light(branding.secondary_colour, branding.primary_colour),
+            "link": readable_on_light(
+                branding.primary_colour, readable_on_light(branding.secondary_colour)
+            ),
         },
         "viewer": viewer,
         "nav": nav_items(tenant, viewer),
