@@ -273,6 +273,10 @@ async def posted_form(request: Request[Any, Any, Any]) -> FormState:
     return form
 
 
+NOT_NOW = UserMessage("This is not possible now.")
+"""What a refused form says when the refusal carries no user message of its own."""
+
+
 async def store_form(
     request: Request[Any, Any, Any],
     session: Any,
@@ -280,8 +284,8 @@ async def store_form(
     store: Callable[[], str],
     page: Callable[[int, list[str]], Response[Any]],
     *,
-    service_messages: Mapping[str, str],
-    refused: UserMessage,
+    service_messages: Mapping[str, str] | None = None,
+    refused: UserMessage = NOT_NOW,
 ) -> Response[Any]:
     """Store a validated form once (:func:`submit_once`) and answer with the redirect
     ``store`` returns; when the service refuses, roll ``session`` back and show the
@@ -296,7 +300,7 @@ async def store_form(
         return await submit_once(request, form, store)
     except InvalidInput as exc:
         await in_thread(session.rollback)
-        service_errors(exc, form, _, service_messages)
+        service_errors(exc, form, _, service_messages or {})
         return await in_thread(lambda: page(422, []))
     except Conflict as exc:
         await in_thread(session.rollback)

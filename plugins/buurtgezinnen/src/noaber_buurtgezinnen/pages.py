@@ -78,7 +78,6 @@ SERVICE_MESSAGES = {
     "issued_on": "This date is not possible for the VOG.",
     "checked_on": "This date is not possible for the competence check.",
 }
-NOT_NOW = UserMessage("This is not possible now.")
 
 
 @dataclass(frozen=True)
@@ -334,7 +333,7 @@ class FamilyPages(Controller):
             return family_url(family_id)
 
         return await store_form(
-            request, session, form, work, page, service_messages=SERVICE_MESSAGES, refused=NOT_NOW
+            request, session, form, work, page, service_messages=SERVICE_MESSAGES
         )
 
     @post("/{family_id:int}/bezoeken", name="buurtgezinnen-visit")

@@ -32,7 +32,7 @@ from litestar.params import FromPath
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from noaber.errors import NotFound, UserMessage
+from noaber.errors import NotFound
 from noaber.platform import TenantRuntime
 from noaber.ui.forms import (
     FormState,
@@ -92,7 +92,6 @@ SERVICE_MESSAGES = {
     "deadline": "This date is not possible for the deadline.",
     "decided_on": "This date is not possible for the decision.",
 }
-NOT_NOW = UserMessage("This is not possible now.")
 PARTY_NAMES = {
     Party.gezin.value: "The family",
     Party.netwerk.value: "The network",
@@ -337,7 +336,7 @@ class DoorbraakPages(Controller):
             return case_url(case_id)
 
         return await store_form(
-            request, session, form, work, page, service_messages=SERVICE_MESSAGES, refused=NOT_NOW
+            request, session, form, work, page, service_messages=SERVICE_MESSAGES
         )
 
     @post("/{case_id:int}/doel", name="doorbraak-goal")

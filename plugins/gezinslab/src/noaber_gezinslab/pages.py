@@ -31,7 +31,6 @@ from litestar.params import FromPath
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from noaber.errors import UserMessage
 from noaber.ui.forms import (
     FormState,
     as_list,
@@ -88,7 +87,6 @@ SERVICE_MESSAGES = {
     "done_on": "This date is not possible for the action.",
 }
 SCORE_MESSAGE = "Enter a score from 1 (acute problems) to 5 (fully self-sufficient)."
-NOT_NOW = UserMessage("This is not possible now.")
 KIND_NAMES = {
     MeasurementKind.baseline.value: "Baseline measurement",
     MeasurementKind.follow_up.value: "Follow-up measurement",
@@ -343,7 +341,7 @@ class TrajectoryPages(Controller):
             return trajectory_url(trajectory_id)
 
         return await store_form(
-            request, session, form, work, page, service_messages=SERVICE_MESSAGES, refused=NOT_NOW
+            request, session, form, work, page, service_messages=SERVICE_MESSAGES
         )
 
     @post("/{trajectory_id:int}/doelen", name="gezinslab-goal")

@@ -29,7 +29,7 @@ from litestar import Controller, Request, Response, Router, get, post
 from litestar.params import FromPath
 from sqlmodel import Session, col, select
 
-from noaber.errors import NotFound, UserMessage
+from noaber.errors import NotFound
 from noaber.people.models import HelperProfile, Person
 from noaber.ui.forms import (
     FormState,
@@ -70,7 +70,6 @@ RESENT = "bevestiging"
 # English message ids (the catalogue translates them): a service's 422 that carries no
 # message of its own, and the refusal of a service that says nothing itself.
 SERVICE_MESSAGES = {"reason": "Give the reason why these hours are rejected."}
-NOT_NOW = UserMessage("This is not possible now.")
 RESENDABLE = (Delivery.open, Delivery.mislukt)
 """Confirmations by e-mail that a coordinator may send again (the service decides)."""
 
@@ -370,7 +369,7 @@ class WijkbedrijfPages(Controller):
             return f"{HOURS}?{DECIDED}={entry.status.value}"
 
         return await store_form(
-            request, session, form, work, page, service_messages=SERVICE_MESSAGES, refused=NOT_NOW
+            request, session, form, work, page, service_messages=SERVICE_MESSAGES
         )
 
     @get("/klussen", sync_to_thread=True, name="wijkbedrijf-jobs")
@@ -421,9 +420,7 @@ class WijkbedrijfPages(Controller):
             noted(db_session, NotificationOut.model_validate(notification))
             return f"{job_url(job_id)}?{RESENT}={notification.delivery.value}#bevestigingen"
 
-        return await store_form(
-            request, db_session, form, work, page, service_messages={}, refused=NOT_NOW
-        )
+        return await store_form(request, db_session, form, work, page)
 
 
 def router() -> Router:
