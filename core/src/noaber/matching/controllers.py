@@ -16,7 +16,7 @@ from noaber.matching.schemas import (
     SuggestionsOut,
     WhyOut,
 )
-from noaber.requests.services import note_requests
+from noaber.requests.services import note_request_ids
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
 from noaber.web.params import PageNumber, PageSize
@@ -35,7 +35,9 @@ class SuggestionController(Controller):
         limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
     ) -> SuggestionsOut:
         found = services.suggestions(db_session, tenant, request_id, limit)
-        note_requests(db_session, [request_id], helper_ids=[s.helper.id for s in found.suggestions])
+        note_request_ids(
+            db_session, [request_id], helper_ids=[s.helper.id for s in found.suggestions]
+        )
         return found
 
     @get("/{helper_id:int}", sync_to_thread=True, summary="Why (not) this helper?")
@@ -47,7 +49,7 @@ class SuggestionController(Controller):
         helper_id: FromPath[int],
     ) -> WhyOut:
         why = services.why(db_session, tenant, request_id, helper_id)
-        note_requests(db_session, [request_id], helper_ids=[helper_id])
+        note_request_ids(db_session, [request_id], helper_ids=[helper_id])
         return why
 
 
@@ -70,7 +72,7 @@ class BatchController(Controller):
         batch = services.batch_suggestions(
             db_session, tenant, request_type=type, programme=programme
         )
-        note_requests(
+        note_request_ids(
             db_session,
             [a.request_id for a in batch.assignments],
             helper_ids=[a.helper.id for a in batch.assignments],
@@ -103,7 +105,7 @@ class MatchController(Controller):
             status=status,
             sort=sort,
         )
-        note_requests(
+        note_request_ids(
             db_session, [m.request_id for m in rows], helper_ids=[m.helper_id for m in rows]
         )
         return Page[MatchOut](
@@ -118,7 +120,7 @@ class MatchController(Controller):
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[MatchIn]
     ) -> MatchOut:
         match = services.propose_match(db_session, tenant, data)
-        note_requests(db_session, [match.request_id], helper_ids=[match.helper_id])
+        note_request_ids(db_session, [match.request_id], helper_ids=[match.helper_id])
         return services.match_out(tenant, db_session, match)
 
     @get("/{match_id:int}", sync_to_thread=True, summary="One match")
@@ -126,7 +128,7 @@ class MatchController(Controller):
         self, tenant: CurrentTenant, db_session: DbSession, match_id: FromPath[int]
     ) -> MatchOut:
         match = services.get_match(db_session, match_id)
-        note_requests(db_session, [match.request_id], helper_ids=[match.helper_id])
+        note_request_ids(db_session, [match.request_id], helper_ids=[match.helper_id])
         return services.match_out(tenant, db_session, match)
 
     @post(
@@ -142,7 +144,7 @@ class MatchController(Controller):
         data: JSONBody[MatchTransitionIn],
     ) -> MatchOut:
         match = services.transition_match(db_session, tenant, match_id, data)
-        note_requests(db_session, [match.request_id], helper_ids=[match.helper_id])
+        note_request_ids(db_session, [match.request_id], helper_ids=[match.helper_id])
         return services.match_out(tenant, db_session, match)
 
 

@@ -6,9 +6,10 @@ from functools import partial
 
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
+from sqlmodel import Session
 
 from noaber.people import services
-from noaber.people.models import HelperKind, HelperStatus, OrganisationKind
+from noaber.people.models import HelperKind, HelperStatus, Household, OrganisationKind
 from noaber.people.schemas import (
     HelperIn,
     HelperOut,
@@ -111,22 +112,19 @@ class HouseholdController(Controller):
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[HouseholdIn]
     ) -> HouseholdOut:
         household = services.create_household(db_session, tenant.plugins, data)
-        services.note_subjects_of(db_session, household_ids=[household.id])
-        return services.household_out(db_session, household)
+        return _household_out(db_session, household)
 
     @get("/{household_id:int}", sync_to_thread=True, summary="One household")
     def get_household(self, db_session: DbSession, household_id: FromPath[int]) -> HouseholdOut:
         household = services.get_household(db_session, household_id)
-        services.note_subjects_of(db_session, household_ids=[household_id])
-        return services.household_out(db_session, household)
+        return _household_out(db_session, household)
 
     @patch("/{household_id:int}", sync_to_thread=True, summary="Change a household")
     def update_household(
         self, db_session: DbSession, household_id: FromPath[int], data: JSONBody[HouseholdPatch]
     ) -> HouseholdOut:
         household = services.update_household(db_session, household_id, data)
-        services.note_subjects_of(db_session, household_ids=[household_id])
-        return services.household_out(db_session, household)
+        return _household_out(db_session, household)
 
     @delete(
         "/{household_id:int}/members/{person_id:int}",
@@ -138,8 +136,7 @@ class HouseholdController(Controller):
         self, db_session: DbSession, household_id: FromPath[int], person_id: FromPath[int]
     ) -> HouseholdOut:
         household = services.remove_member(db_session, household_id, person_id)
-        services.note_subjects_of(db_session, household_ids=[household_id])
-        return services.household_out(db_session, household)
+        return _household_out(db_session, household)
 
     @post("/{household_id:int}/members", sync_to_thread=True, summary="Add a member")
     def add_member(
@@ -150,8 +147,15 @@ class HouseholdController(Controller):
         data: JSONBody[MemberIn],
     ) -> HouseholdOut:
         household = services.add_member(db_session, tenant.plugins, household_id, data)
-        services.note_subjects_of(db_session, household_ids=[household_id])
-        return services.household_out(db_session, household)
+        return _household_out(db_session, household)
+
+
+def _household_out(db_session: Session, household: Household) -> HouseholdOut:
+    """The household as answered, its members named in the access log (from the members
+    the answer already read: no second query)."""
+    out = services.household_out(db_session, household)
+    services.note_subjects_of(db_session, person_ids=[m.person_id for m in out.members])
+    return out
 
 
 class OrganisationController(Controller):

@@ -72,7 +72,7 @@ class RequestController(Controller):
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[RequestIn]
     ) -> RequestOut:
         request = services.create_request(db_session, tenant.plugins, data)
-        services.note_requests(db_session, [request.id])
+        services.note_requests(db_session, [request])
         return services.request_out(tenant.plugins, request)
 
     @get("/{request_id:int}", sync_to_thread=True, summary="One request")
@@ -80,7 +80,7 @@ class RequestController(Controller):
         self, tenant: CurrentTenant, db_session: DbSession, request_id: FromPath[int]
     ) -> RequestOut:
         request = services.get_request(db_session, request_id)
-        services.note_requests(db_session, [request_id])
+        services.note_requests(db_session, [request])
         return services.request_out(tenant.plugins, request)
 
     @patch("/{request_id:int}", sync_to_thread=True, summary="Change a request's details")
@@ -92,7 +92,7 @@ class RequestController(Controller):
         data: JSONBody[RequestPatch],
     ) -> RequestOut:
         request = services.update_request(db_session, request_id, data)
-        services.note_requests(db_session, [request_id])
+        services.note_requests(db_session, [request])
         return services.request_out(tenant.plugins, request)
 
     @post(
@@ -108,7 +108,7 @@ class RequestController(Controller):
         data: JSONBody[TransitionIn],
     ) -> RequestOut:
         request = services.transition_request(db_session, tenant.plugins, request_id, data)
-        services.note_requests(db_session, [request_id])
+        services.note_requests(db_session, [request])
         return services.request_out(tenant.plugins, request)
 
     @get("/{request_id:int}/timeline", sync_to_thread=True, summary="A request's timeline")
@@ -120,7 +120,7 @@ class RequestController(Controller):
         page_size: PageSize = DEFAULT_PAGE_SIZE,
     ) -> Page[TimelineOut]:
         found = services.timeline(db_session, page=page, page_size=page_size, request_id=request_id)
-        services.note_requests(db_session, [request_id])
+        services.note_request_ids(db_session, [request_id])
         return found
 
     @post("/{request_id:int}/timeline", sync_to_thread=True, summary="Add a note or contact")
@@ -128,7 +128,7 @@ class RequestController(Controller):
         self, db_session: DbSession, request_id: FromPath[int], data: JSONBody[TimelineIn]
     ) -> TimelineOut:
         entry = services.add_request_entry(db_session, request_id, data)
-        services.note_requests(db_session, [request_id])
+        services.note_request_ids(db_session, [request_id])
         return TimelineOut.model_validate(entry)
 
 

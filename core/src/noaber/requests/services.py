@@ -350,29 +350,31 @@ def request_rows(
 
 
 def note_requests(
-    session: Session, request_ids: Iterable[int | None], *, helper_ids: Iterable[int | None] = ()
+    session: Session, requests: Iterable[HelpRequest], *, helper_ids: Iterable[int | None] = ()
 ) -> None:
     """Note in the access log the persons behind these requests (the person asking and
-    every member of their household) and behind ``helper_ids``: for the routes about
-    one request, its timeline, suggestions and matches."""
+    every member of their household) and behind ``helper_ids``: for the API's and the
+    pages' views of requests, their timelines, suggestions and matches."""
+    shown = list(requests)
+    note_subjects_of(
+        session,
+        person_ids=(r.person_id for r in shown),
+        household_ids=(r.household_id for r in shown),
+        helper_ids=helper_ids,
+    )
+
+
+def note_request_ids(
+    session: Session, request_ids: Iterable[int | None], *, helper_ids: Iterable[int | None] = ()
+) -> None:
+    """:func:`note_requests` for requests known by id only (matches, suggestions)."""
     if access_log.current_request() is None:
         return
     ids = sorted({r for r in request_ids if r is not None})
-    rows = (
-        session.exec(
-            select(HelpRequest.person_id, HelpRequest.household_id).where(
-                col(HelpRequest.id).in_(ids)
-            )
-        ).all()
-        if ids
-        else []
+    requests = (
+        session.exec(select(HelpRequest).where(col(HelpRequest.id).in_(ids))).all() if ids else []
     )
-    note_subjects_of(
-        session,
-        person_ids=(person for person, _household in rows),
-        household_ids=(household for _person, household in rows),
-        helper_ids=helper_ids,
-    )
+    note_requests(session, requests, helper_ids=helper_ids)
 
 
 def add_request_entry(session: Session, request_id: int, data: TimelineIn) -> TimelineEntry:

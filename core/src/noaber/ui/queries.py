@@ -14,9 +14,9 @@ from sqlmodel import Session, col, select
 from noaber.matching.models import Match
 from noaber.matching.services import add_months
 from noaber.people.models import HelperProfile, Household, Person
-from noaber.people.services import note_subjects_of
 from noaber.platform import TenantRuntime
 from noaber.requests.models import HelpRequest, TimelineEntry, TimelineKind, Urgency
+from noaber.requests.services import note_requests
 from noaber.requests.types import request_types_of
 from noaber.tenancy.models import Neighbourhood
 from noaber.ui.contrib import ReportTable, WorkItem
@@ -25,20 +25,6 @@ REVIEW_MONTHS = 6
 SECTION_ORDER = ("new", "intake", "review", "waiting", "escalation")
 HOURS_KEY = "hours"
 LIST_LIMIT = 50
-
-
-def log_subjects(
-    session: Session, requests: Sequence[HelpRequest], helper_ids: Sequence[int] = ()
-) -> None:
-    """Name the persons a page shows in the access log: each request's person and the
-    members of its household, and the persons behind ``helper_ids`` (one entry per
-    person, so a resident sees list views too)."""
-    note_subjects_of(
-        session,
-        person_ids=(r.person_id for r in requests),
-        household_ids=(r.household_id for r in requests),
-        helper_ids=helper_ids,
-    )
 
 
 def request_label(request: HelpRequest, person: Person | None, household: Household | None) -> str:
@@ -105,7 +91,7 @@ def core_work_items(session: Session, tenant: TenantRuntime) -> list[WorkItem]:
     items: list[WorkItem] = []
     for section, statuses in (("new", new), ("intake", intake), ("waiting", waiting)):
         rows = requests_in(session, statuses)
-        log_subjects(session, rows)
+        note_requests(session, rows)
         labels = _who(session, rows)
         for r in rows:
             items.append(
@@ -142,7 +128,7 @@ def core_work_items(session: Session, tenant: TenantRuntime) -> list[WorkItem]:
         t.name: {s for s, targets in t.workflow.transitions.items() if not targets} for t in types
     }
     open_crisis = [r for r in crisis if r.status not in closed.get(r.type, set())]
-    log_subjects(session, open_crisis)
+    note_requests(session, open_crisis)
     labels = _who(session, open_crisis)
     for r in open_crisis:
         items.append(

@@ -9,7 +9,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from noaber.matching.schemas import SuggestionsOut
-from noaber.requests.services import note_requests
+from noaber.requests.services import note_request_ids
 from noaber.web.dependencies import CurrentMailer, CurrentTenant, DbSession
 from noaber_wijkbedrijf import allowances, dagbesteding, invoices, services
 from noaber_wijkbedrijf import figures as figures_module
@@ -110,7 +110,7 @@ class JobController(Controller):
     ) -> SuggestionsOut:
         found = services.suggestions(db_session, tenant, job_id, limit)
         helpers = [s.helper.id for s in found.suggestions]
-        note_requests(db_session, [found.request_id], helper_ids=helpers)
+        note_request_ids(db_session, [found.request_id], helper_ids=helpers)
         return found
 
     @get("/{job_id:int}/assignments", sync_to_thread=True, summary="Volunteers planned on the job")

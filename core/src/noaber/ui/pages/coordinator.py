@@ -32,6 +32,7 @@ from noaber.requests.services import (
     create_request,
     get_request,
     list_requests,
+    note_requests,
     transition_request,
 )
 from noaber.requests.types import REASON_REQUIRED, request_types_of
@@ -60,7 +61,6 @@ from noaber.ui.pages.common import (
 from noaber.ui.pages.public import FIELD_MESSAGES, SERVICE_MESSAGES
 from noaber.ui.queries import (
     hours_entries,
-    log_subjects,
     request_timeline,
     timeline_lines,
     work_list,
@@ -296,7 +296,7 @@ class CoordinatorPages(Controller):
         _ = gettext_for(request)
         help_request = get_request(db_session, request_id)
         check_programme(request, tenant, help_request)
-        log_subjects(db_session, [help_request])
+        note_requests(db_session, [help_request])
         rtype = request_types_of(tenant.plugins).require(help_request.type)
         person = get_person(db_session, help_request.person_id) if help_request.person_id else None
         household = (
@@ -553,7 +553,7 @@ class CoordinatorPages(Controller):
             for r in rows
             if viewer.may_use(types[r[1].type].programme if r[1].type in types else None)
         ]
-        log_subjects(db_session, [r[1] for r in rows])
+        note_requests(db_session, [r[1] for r in rows])
         note_subjects(r[2].person_id for r in rows)
         statuses = sorted(
             {s for t in request_types_of(tenant.plugins) for s in t.match_lifecycle.statuses}
@@ -592,7 +592,7 @@ class CoordinatorPages(Controller):
         _ = gettext_for(request)
         match = get_match(db_session, match_id)
         help_request = get_request(db_session, match.request_id)
-        log_subjects(db_session, [help_request], [match.helper_id])
+        note_requests(db_session, [help_request], helper_ids=[match.helper_id])
         check_programme(request, tenant, help_request)
         rtype = request_types_of(tenant.plugins).require(help_request.type)
         helper = get_helper(db_session, match.helper_id)

@@ -19,7 +19,7 @@ from noaber.people.services import create_household, get_helper, update_helper
 from noaber.platform import TenantRuntime
 from noaber.requests.models import AskedBy, HelpRequest, TimelineKind, Urgency
 from noaber.requests.schemas import RequestIn
-from noaber.requests.services import add_timeline, create_request, get_request
+from noaber.requests.services import add_timeline, create_request, get_request, note_requests
 from noaber.requests.types import request_types_of
 from noaber.ui import accounts
 from noaber.ui.forms import (
@@ -35,7 +35,7 @@ from noaber.ui.forms import (
 from noaber.ui.identity import Viewer, viewer_of
 from noaber.ui.pages.common import URGENCY_NAMES, options, request_type_options, slot_options
 from noaber.ui.pages.public import FIELD_MESSAGES, SERVICE_MESSAGES
-from noaber.ui.queries import HOURS_KEY, hours_entries, log_subjects
+from noaber.ui.queries import HOURS_KEY, hours_entries
 from noaber.ui.schemas import AvailabilityForm, HoursForm, ReferralForm
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread, redirect, roles
@@ -102,7 +102,7 @@ class VolunteerPages(Controller):
             .where(Match.helper_id == helper.id)
             .order_by(col(Match.id).desc())
         ).all()
-        log_subjects(session, [r for _m, r in rows])
+        note_requests(session, [r for _m, r in rows])
         types = request_types_of(tenant.plugins).types
         running = [
             m.id for m, r in rows if r.type in types and m.status in types[r.type].load_statuses
