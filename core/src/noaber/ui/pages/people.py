@@ -36,7 +36,8 @@ class PeoplePages(Controller):
     ) -> Response[Any]:
         _ = gettext_for(request)
         household = get_household(db_session, household_id)
-        note_subjects_of(db_session, household_ids=[household_id])
+        shown = household_out(db_session, household)
+        note_subjects_of(db_session, person_ids=[m.person_id for m in shown.members])
         requests = db_session.exec(
             select(HelpRequest)
             .where(HelpRequest.household_id == household_id)
@@ -53,7 +54,7 @@ class PeoplePages(Controller):
             "staff/household.html",
             {
                 "page_title": household.name,
-                "h": household_out(db_session, household),
+                "h": shown,
                 "requests": requests,
                 "timeline": timeline_lines(entries, _),
             },
