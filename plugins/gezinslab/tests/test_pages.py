@@ -421,3 +421,110 @@ def test_the_pages_name_the_household_s_members_in_the_access_log(
     posted = send(coordinator, tid, "doelen", text="Rust in huis")
     stored(posted, tid)
     assert _subjects(platform, posted) == members
+
+
+def make_helper(lw: Any, name: str) -> dict[str, int]:
+    """A volunteer in the helper pool, with the person behind them."""
+    given, family = name.split(" ", 1)
+    person = lw.post("/api/people", json={"given_name": given, "family_name": family})
+    assert person.status_code == 201, person.text
+    helper = lw.post(
+        "/api/helpers",
+        json={"kind": "volunteer", "display_name": name, "person_id": person.json()["id"]},
+    )
+    assert helper.status_code == 201, helper.text
+    return {"id": helper.json()["id"], "person": person.json()["id"]}
+
+
+def test_the_team_is_shown_and_a_member_is_added_through_the_page(
+    platform, lw, h, coordinator, started
+):
+    tid = started["id"]
+    sandra = make_helper(lw, "Sandra de Boer")
+    page = coordinator.get(page_of(tid))
+    assert "Wim Dijkstra (Vrijwilliger): Wim Dijkstra helpt mee" in html.unescape(page.text)
+    helper_choice = page.text.split('id="helper_id" name="helper_id"', 1)[1].split("</select>")[0]
+    assert f'<option value="{sandra["id"]}">Sandra de Boer</option>' in helper_choice
+    # The page shows the helper pool: the persons behind it are in the access log.
+    assert sandra["person"] in _subjects(platform, page)
+
+    posted = send(
+        coordinator,
+        tid,
+        "team",
+        member_kind="ervaringsdeskundige",
+        member_name="Sandra de Boer",
+        contribution="Kent de weg naar de schuldhulp uit eigen ervaring",
+        joined_on="2025-03-01",
+        helper_id=str(sandra["id"]),
+    )
+    stored(posted, tid)
+    team = lw.get(f"{API}/{tid}/team").json()
+    assert [(m["kind"], m["name"], m["helper_id"], m["joined_on"]) for m in team] == [
+        ("vrijwilliger", "Wim Dijkstra", None, "2025-02-03"),
+        ("ervaringsdeskundige", "Sandra de Boer", sandra["id"], "2025-03-01"),
+    ]
+    new = team[1]["id"]
+    page = coordinator.get(page_of(tid))
+    assert "Sandra de Boer (Ervaringsdeskundige): Kent de weg" in html.unescape(page.text)
+    # The action's owner is chosen from the team, the new member included.
+    owners = page.text.split('id="owner_id" name="owner_id"', 1)[1].split("</select>")[0]
+    assert f'<option value="{new}">Sandra de Boer (Ervaringsdeskundige)</option>' in owners
+    assert row_of(coordinator.get(BASE), tid) == "Gezin Visser Lopend 03-02-2025 2 0"
+
+
+def test_a_team_member_with_wrong_input_or_on_a_closed_trajectory_is_refused(
+    lw, h, coordinator, started
+):
+    tid = started["id"]
+    before = api(lw, tid)["team"]
+    page = send(
+        coordinator,
+        tid,
+        "team",
+        member_kind="",
+        member_name="",
+        contribution="Rijdt mee naar afspraken",
+        joined_on="2025-03-01",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "member_kind") == "Kies wat voor teamlid dit is."
+    assert error_of(page, "member_name") == "Vul de naam van het teamlid in."
+    assert "Rijdt mee naar afspraken" in page.text  # what was typed is kept
+
+    # A helper that is not in this municipality's pool (a stale or altered form).
+    page = send(
+        coordinator,
+        tid,
+        "team",
+        member_kind="vrijwilliger",
+        member_name="Bianca Hoekstra",
+        contribution="Kookt mee",
+        joined_on="2025-03-01",
+        helper_id="99999",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "helper_id") == "Kies een helper uit de lijst."
+    assert 'value="Bianca Hoekstra"' in page.text
+    assert api(lw, tid)["team"] == before
+
+    action = f"{page_of(tid)}/team"
+    token = form_token(coordinator.get(page_of(tid)), action)
+    assert lw.post(f"{API}/{tid}/close", json={"closed_on": "2025-07-01"}).status_code == 201
+    page = coordinator.post(
+        action,
+        data={
+            "form_token": token,
+            "member_kind": "buurtbedrijf",
+            "member_name": "Bakkerij De Korenaar",
+            "contribution": "Een stageplek",
+            "joined_on": "2025-07-02",
+        },
+        follow_redirects=False,
+    )
+    assert page.status_code == 409
+    assert refusal_of(page, "member") == (
+        "Dit traject is afgesloten op 01-07-2025; er kan niets meer aan veranderen."
+    )
+    assert api(lw, tid)["team"] == before
+    assert f'action="{action}' not in coordinator.get(page_of(tid)).text

@@ -2,8 +2,8 @@
 closed), and one trajectory's page with its goals in the family's own words, the ZRM
 progress per domain, the team around the family, the actions and the avoided costs.
 On that page the coordinator adds a goal and marks one reached, records a ZRM
-measurement (the baseline or a follow-up), adds an action for a team member and marks
-one done.
+measurement (the baseline or a follow-up), adds a member to the team, adds an action
+for a team member and marks one done.
 
 Every form goes through the plugin's services, the same functions the API calls, so the
 pages keep the API's rules. They follow core's form conventions (``noaber.ui.forms``):
@@ -29,8 +29,10 @@ from typing import Any
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.params import FromPath
 from pydantic import BaseModel
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from noaber.people.models import HelperProfile, HelperStatus, Organisation, Professional
+from noaber.people.services import note_subjects_of
 from noaber.ui.forms import (
     FormState,
     as_list,
@@ -52,6 +54,7 @@ from noaber_gezinslab.schemas import (
     GoalIn,
     GoalReachedIn,
     MeasurementIn,
+    TeamMemberIn,
 )
 from noaber_gezinslab.zrm import DOMAIN_LABELS, SCORE_LABELS, ZrmDomain, check_score
 
@@ -78,6 +81,10 @@ FIELD_MESSAGES = {
     "owner_id": "Choose who carries out the action.",
     "due_on": "Enter the date by which the action is due.",
     "done_on": "Enter the date on which the action was done.",
+    "member_kind": "Choose what kind of team member this is.",
+    "member_name": "Enter the name of the team member.",
+    "contribution": "Describe what this member brings to the team.",
+    "joined_on": "Enter the date on which they joined the team.",
 }
 SERVICE_MESSAGES = {
     "reached_on": "This date is not possible for the goal.",
@@ -85,6 +92,9 @@ SERVICE_MESSAGES = {
     "owner_id": "Choose someone from the team around the family.",
     "due_on": "This date is not possible for the action.",
     "done_on": "This date is not possible for the action.",
+    "helper_id": "Choose a helper from the list.",
+    "professional_id": "Choose a professional from the list.",
+    "organisation_id": "Choose an organisation from the list.",
 }
 SCORE_MESSAGE = "Enter a score from 1 (acute problems) to 5 (fully self-sufficient)."
 KIND_NAMES = {
@@ -122,6 +132,7 @@ FORMS = {
         PageForm("measurement", MeasurementIn, {"note": "measurement_note"}),
         PageForm("action", ActionIn, {}),
         PageForm("done", ActionDoneIn, {}),
+        PageForm("member", TeamMemberIn, {"kind": "member_kind", "name": "member_name"}),
     )
 }
 ROW_FORMS = ("reached", "done")
@@ -143,6 +154,31 @@ def domain_options() -> list[tuple[str, str]]:
 
 def score_field(domain: ZrmDomain | str) -> str:
     return f"{SCORE_PREFIX}{ZrmDomain(domain).value}"
+
+
+def team_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """Whom a new team member can be linked to: the municipality's active helpers (so
+    the figures count a volunteer once), professionals and organisations. The persons
+    behind the helpers are named in the access log: the page shows them."""
+    helpers = session.exec(
+        select(HelperProfile)
+        .where(HelperProfile.status == HelperStatus.active)
+        .order_by(col(HelperProfile.display_name))
+        .limit(500)
+    ).all()
+    note_subjects_of(session, helper_ids=[h.id for h in helpers])
+    professionals = session.exec(
+        select(Professional, Organisation)
+        .join(Organisation, col(Organisation.id) == Professional.organisation_id)
+        .order_by(col(Professional.name))
+        .limit(500)
+    ).all()
+    organisations = session.exec(select(Organisation).order_by(col(Organisation.name)).limit(500))
+    return {
+        "helper_id": [(str(h.id), h.display_name) for h in helpers],
+        "professional_id": [(str(p.id), f"{p.name} ({o.name})") for p, o in professionals],
+        "organisation_id": [(str(o.id), o.name) for o in organisations],
+    }
 
 
 # --- the pages ---------------------------------------------------------------------------
@@ -178,6 +214,7 @@ def _defaults(has_baseline: bool) -> dict[str, dict[str, Any]]:
         "measurement": {"kind": kind.value, "measured_on": today},
         "action": {},
         "done": {"done_on": today},
+        "member": {"joined_on": today},
     }
 
 
@@ -235,6 +272,8 @@ def trajectory_page(
             "kind_names": {k: _(v) for k, v in KIND_NAMES.items()},
             "member_names": {k: _(v) for k, v in MEMBER_NAMES.items()},
             "team": [(str(m.id), f"{m.name} ({_(MEMBER_NAMES[m.kind.value])})") for m in out.team],
+            "member_kinds": [(k, _(v)) for k, v in MEMBER_NAMES.items()],
+            "links": team_choices(session) if out.status is TrajectoryStatus.actief else {},
             "base": BASE,
             "url": trajectory_url(trajectory_id),
         },
@@ -412,6 +451,18 @@ class TrajectoryPages(Controller):
             "done",
             lambda data: services.complete_action(db_session, trajectory_id, action_id, data),
             row=action_id,
+        )
+
+    @post("/{trajectory_id:int}/team", name="gezinslab-team-member")
+    async def member(
+        self, request: Request[Any, Any, Any], db_session: DbSession, trajectory_id: FromPath[int]
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            db_session,
+            trajectory_id,
+            "member",
+            lambda data: services.add_team_member(db_session, trajectory_id, data),
         )
 
 

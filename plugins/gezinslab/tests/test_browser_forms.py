@@ -1,0 +1,172 @@
+"""The Gezinslab's trajectory forms in a real browser, by keyboard only, with axe-core on
+every page: a Gezinslab coordinator in Leeuwarden adds a member to the team around a
+family.
+
+The browser fixtures (uvicorn on a free port, Debian's Chromium, axe-core) are those of
+the repository's browser tests (``tests/browser/``): this file lives with the plugin, so
+it imports them instead of being one of theirs. Run with ``CI=true`` to fail instead of
+skip without Chromium.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from noaber.tenancy.context import tenant_scope
+from noaber.ui.accounts import available as accounts_available
+from tests.browser.conftest import axe, browser_page, live_server  # noqa: F401 (fixtures)
+from tests.browser.helpers import press_enter_on, tab_to, type_into
+
+pytestmark = pytest.mark.slow
+
+SLUG = "leeuwarden"  # the municipality that runs the Gezinslab
+TRAJECTORIES = "/gezinslab/trajecten"
+
+
+def seed(platform: Any) -> dict[str, int]:
+    """Gezin Visser's running trajectory (one goal, a volunteer in the team) and a
+    volunteer in the helper pool who is not in the team yet."""
+    from noaber.accounts.access import acting_as
+    from noaber.accounts.roles import system_principal
+    from noaber.people.models import HelperKind, MemberRole
+    from noaber.people.schemas import HelperIn, HouseholdIn, MemberIn, PersonIn
+    from noaber.people.services import create_helper, create_household, create_person
+    from noaber_gezinslab import services
+    from noaber_gezinslab.models import MemberKind
+    from noaber_gezinslab.schemas import GoalIn, TeamMemberIn, TrajectoryIn
+
+    tenant = platform.tenants[SLUG]
+    with (
+        tenant_scope(SLUG),
+        acting_as(system_principal(SLUG, "browser test")),
+        platform.sessions.begin() as session,
+    ):
+        household = create_household(
+            session,
+            tenant.plugins,
+            HouseholdIn(
+                name="Gezin Visser",
+                members=[
+                    MemberIn(
+                        role=MemberRole.parent,
+                        person=PersonIn(given_name="Ineke", family_name="Visser"),
+                    ),
+                    MemberIn(
+                        role=MemberRole.child,
+                        person=PersonIn(given_name="Daan", family_name="Visser"),
+                    ),
+                ],
+            ),
+        )
+        trajectory = services.start_trajectory(
+            session,
+            TrajectoryIn(
+                household_id=household.id or 0,
+                started_on=date(2025, 2, 3),
+                goals=[GoalIn(text="Ik wil een huis waar mijn kinderen weer kunnen wonen.")],
+            ),
+        )
+        tid = trajectory.id or 0
+        services.add_team_member(
+            session,
+            tid,
+            TeamMemberIn(
+                kind=MemberKind.vrijwilliger,
+                name="Wim Dijkstra",
+                contribution="Gaat mee naar de schuldhulp",
+                joined_on=date(2025, 2, 3),
+            ),
+        )
+        person = create_person(
+            session, tenant.plugins, PersonIn(given_name="Sandra", family_name="de Boer")
+        )
+        helper = create_helper(
+            session,
+            HelperIn(kind=HelperKind.volunteer, display_name="Sandra de Boer", person_id=person.id),
+        )
+        session.flush()
+        return {"trajectory": tid, "household": household.id or 0, "helper": helper.id or 0}
+
+
+def team_of(platform: Any, trajectory_id: int) -> list[tuple[str, str, int | None]]:
+    from noaber_gezinslab.models import TeamMember
+
+    with tenant_scope(SLUG), platform.sessions() as session:
+        rows = session.exec(
+            select(TeamMember)
+            .where(TeamMember.trajectory_id == trajectory_id)
+            .order_by(col(TeamMember.id))
+        ).all()
+        return [(m.kind.value, m.name, m.helper_id) for m in rows]
+
+
+def log_in(page: Any, url: Any, platform: Any) -> None:
+    import pyotp
+
+    from noaber.testing import create_test_account
+
+    coordinator = create_test_account(platform, SLUG, role="coordinator", programmes=["gezinslab"])
+    page.goto(url(TRAJECTORIES))
+    assert "/inloggen" in page.url
+    type_into(page, "#email", coordinator.email)
+    type_into(page, "#password", coordinator.password)
+    assert coordinator.totp_secret
+    type_into(page, "#code", pyotp.TOTP(coordinator.totp_secret).now())
+    press_enter_on(page, "form[action^='/inloggen'] button[type=submit]")
+    page.wait_for_load_state()
+
+
+def choose(page: Any, selector: str, text: str) -> None:
+    """Choose an option of a closed select by typing its first letters, as a keyboard
+    user does."""
+    tab_to(page, selector)
+    page.keyboard.type(text)
+
+
+def test_a_coordinator_works_on_a_trajectory_s_team_by_keyboard(
+    live_server,  # noqa: F811
+    browser_page,  # noqa: F811
+    axe,  # noqa: F811
+    capsys,
+):
+    if not accounts_available():
+        pytest.skip("the accounts layer is not installed")
+    page = browser_page
+    platform = live_server.platform
+    url = lambda path: live_server.url(SLUG, path)  # noqa: E731
+    ids = seed(platform)
+    path = f"{TRAJECTORIES}/{ids['trajectory']}"
+    log_in(page, url, platform)
+
+    # --- the team: a member without a name is refused, then added, linked to a helper ---
+    page.goto(url(f"{path}#team"))
+    assert "Wim Dijkstra (Vrijwilliger)" in page.locator("#team-lijst").inner_text()
+    choose(page, "#member_kind", "Erv")
+    press_enter_on(page, "form[action*='/team#'] button[type=submit]")
+    assert page.locator("#member_name-fout").inner_text() == "Vul de naam van het teamlid in."
+    assert page.locator("#member_name").get_attribute("aria-invalid") == "true"
+    assert page.locator("#member_kind").input_value() == "ervaringsdeskundige"
+    axe.check(page, "gl-forms-01-teamlid-fout")
+
+    type_into(page, "#member_name", "Sandra de Boer")
+    type_into(page, "#contribution", "Kent de weg naar de schuldhulp uit eigen ervaring")
+    tab_to(page, "#joined_on")
+    page.keyboard.type("01032025")
+    choose(page, "#helper_id", "Sandra")
+    press_enter_on(page, "form[action*='/team#'] button[type=submit]")
+    page.wait_for_url(f"**{path}#team")
+    assert team_of(platform, ids["trajectory"]) == [
+        ("vrijwilliger", "Wim Dijkstra", None),
+        ("ervaringsdeskundige", "Sandra de Boer", ids["helper"]),
+    ]
+    assert "Sandra de Boer (Ervaringsdeskundige)" in page.locator("#team-lijst").inner_text()
+    assert "Sandra de Boer (Ervaringsdeskundige)" in page.locator("#owner_id").inner_text()
+    axe.check(page, "gl-forms-02-teamlid-toegevoegd")
+
+    with capsys.disabled():
+        print("\n" + axe.summary())
+    assert axe.violations == 0, axe.summary()
