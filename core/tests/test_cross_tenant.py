@@ -16,39 +16,22 @@ import re
 from collections import Counter
 
 import pytest
-from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient, TestClient
-from sqlalchemy import select
 
 from noaber.db.rls import TENANT_COLUMN
 from noaber.demo.seed import seed_demo
-from noaber.tenancy.archive import read_tenant, tenant_tables, tenant_transaction
+from noaber.tenancy.archive import read_tenant, tenant_transaction
+from noaber.testing import candidate_tables, fill_path, ids_by_table, live_routes
 from noaber.web.app import create_app
 
 A, B = "meppel", "leeuwarden"
 MISSING_ID = 987654321
-SKIP_PATHS = re.compile(r"^/schema")
 FORGED_HEADERS = {
     "x-tenant": B,
     "x-tenant-id": B,
     "x-forwarded-host": f"{B}.localhost",
     "forwarded": f"host={B}.localhost",
 }
-
-
-def ids_by_table(platform, slug):
-    """Primary-key values of the tenant's rows, per table (single-column keys)."""
-    found: dict[str, list] = {}
-    with tenant_transaction(platform.admin_engine, slug) as conn:
-        for table in tenant_tables(conn):
-            pk = list(table.primary_key.columns)
-            if TENANT_COLUMN not in table.columns or len(pk) != 1:
-                continue
-            rows = conn.execute(
-                select(pk[0]).where(table.c[TENANT_COLUMN] == slug).order_by(pk[0]).limit(3)
-            )
-            found[table.name] = [r[0] for r in rows]
-    return found
 
 
 def fingerprints(platform, own, other):
@@ -86,28 +69,6 @@ def contains_token(text, value):
     return re.search(rf"(?<![\w.]){re.escape(value)}(?![\w])", text) is not None
 
 
-def candidate_tables(param, path, ids):
-    """Tables whose rows a path parameter may name: by parameter name, then by the
-    path segment before it, else every tenant table."""
-    base = re.sub(r"_?(id|pk|uuid)$", "", param)
-    segments = [s for s in path.split("/") if s and not s.startswith("{")]
-    names = [base, base.rstrip("s"), *(s.rstrip("s") for s in reversed(segments))]
-    for name in names:
-        key = name.replace("_", "").replace("-", "")
-        for table in ids:
-            if name and table.replace("_", "") == key:
-                return [table]
-        # A plugin's tables carry its name as a prefix: buurtgezinnen_coupling.
-        for table in ids:
-            if name and "_" in table and table.split("_", 1)[1].replace("_", "") == key:
-                return [table]
-        # ...or a qualifier as a suffix: /helpers/{helper_id} names helper_profile.
-        for table in ids:
-            if name and table.startswith(f"{name}_"):
-                return [table]
-    return list(ids)
-
-
 def body_with(ids, other_ids, *, missing=False):
     """B's ids in every ``<table>_id`` field (or, ``missing``, ids that exist nowhere) and
     a forged tenant."""
@@ -122,21 +83,6 @@ def body_with(ids, other_ids, *, missing=False):
 
 def b_values(ids, value):
     return {value, *(v[0] for v in ids.values() if v)} - {None}
-
-
-def live_routes(app):
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute) or SKIP_PATHS.match(route.path):
-            continue
-        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
-            yield route, method
-
-
-def fill(path_format, params, value_for):
-    path = path_format
-    for name in params:
-        path = path.replace("{" + name + "}", str(value_for(name)))
-    return path
 
 
 def normalise(text, value):
@@ -172,7 +118,7 @@ def test_cross_tenant_matrix(seeded, capsys):
                     def value_for(name, value=value, table=table, per_param=per_param):
                         return value if table in per_param[name] else MISSING_ID
 
-                    path = fill(route.path_format, params, value_for)
+                    path = fill_path(route.path_format, params, value_for)
                     kwargs = {"headers": {"host": f"{A}.localhost", **FORGED_HEADERS}}
                     if method in {"POST", "PUT", "PATCH"}:
                         kwargs["json"] = body_with(b_ids, [value] if value else [])
@@ -192,7 +138,7 @@ def test_cross_tenant_matrix(seeded, capsys):
                             )
                         missing = client.request(
                             method,
-                            fill(route.path_format, params, lambda _n: MISSING_ID),
+                            fill_path(route.path_format, params, lambda _n: MISSING_ID),
                             **missing_kwargs,
                         )
                         attempts += 1

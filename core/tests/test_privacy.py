@@ -79,6 +79,38 @@ def test_sharing_needs_consent_of_every_member_and_scopes_the_professional(clien
     assert professional.get(f"/api/households/{household}").status_code == 404
 
 
+def test_listing_and_revoking_shares_name_the_household(platform, client_for):
+    """Who a case is shared with, and ending a share, are views and changes of the
+    family's case: each member finds them under "who saw my data"."""
+    admin = client_for(SLUG)
+    household, parent, child = family(admin)
+    professional, org = professional_account(admin, client_for)
+    consent = {"organisation_id": org, "categories": ["contact"]}
+    for person in (parent, child):
+        assert admin.post(f"/api/people/{person}/consents", json=consent).status_code == 201
+    share = {
+        "account_id": professional.identity.account_id,
+        "categories": ["contact"],
+        "purpose": "schuldhulp",
+    }
+    shared = admin.post(f"/api/households/{household}/shares", json=share)
+    assert shared.status_code == 201, shared.text
+
+    def named(response):
+        trace = response.headers["x-trace-id"]
+        with tenant_scope(SLUG), platform.sessions.begin() as session:
+            rows = session.exec(select(AccessLogEntry).where(AccessLogEntry.trace_id == trace))
+            return {e.subject_person_id for e in rows}
+
+    listed = admin.get(f"/api/households/{household}/shares")
+    assert [s["id"] for s in listed.json()] == [shared.json()["id"]]
+    assert named(listed) >= {parent, child}
+    revoked = admin.post(f"/api/households/{household}/shares/{shared.json()['id']}/revoke")
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["revoked_at"] is not None
+    assert named(revoked) >= {parent, child}
+
+
 def test_a_volunteer_sees_only_their_own_couplings(platform, client_for):
     admin = client_for(SLUG)
     household, parent, _child = family(admin)

@@ -607,3 +607,72 @@ class StaffClient:
 
     def post(self, url: str, **kwargs: Any) -> Any:
         return self.request("POST", url, **kwargs)
+
+
+# The live route table, for tests generated from it (cross-tenant matrix, access-log
+# subjects): routes added later are covered without editing those tests.
+
+
+def live_routes(app: Any, skip: str = r"^/schema") -> Iterator[tuple[Any, str]]:
+    """``(route, method)`` of every HTTP route of ``app`` (not HEAD or OPTIONS)."""
+    import re
+
+    from litestar.routes import HTTPRoute
+
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or re.match(skip, route.path):
+            continue
+        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+            yield route, method
+
+
+def ids_by_table(platform: Platform, slug: str, limit: int = 3) -> dict[str, list[Any]]:
+    """Primary-key values of the tenant's first rows, per table (single-column keys)."""
+    from sqlalchemy import select
+
+    from noaber.db.rls import TENANT_COLUMN
+    from noaber.tenancy.archive import tenant_tables, tenant_transaction
+
+    found: dict[str, list[Any]] = {}
+    with tenant_transaction(platform.admin_engine, slug) as conn:
+        for table in tenant_tables(conn):
+            pk = list(table.primary_key.columns)
+            if TENANT_COLUMN not in table.columns or len(pk) != 1:
+                continue
+            rows = conn.execute(
+                select(pk[0]).where(table.c[TENANT_COLUMN] == slug).order_by(pk[0]).limit(limit)
+            )
+            found[table.name] = [r[0] for r in rows]
+    return found
+
+
+def candidate_tables(param: str, path: str, tables: Sequence[str]) -> list[str]:
+    """Tables whose rows a path parameter may name: by parameter name, then by the
+    path segment before it, else every table."""
+    import re
+
+    base = re.sub(r"_?(id|pk|uuid)$", "", param)
+    segments = [s for s in path.split("/") if s and not s.startswith("{")]
+    names = [base, base.rstrip("s"), *(s.rstrip("s") for s in reversed(segments))]
+    for name in names:
+        key = name.replace("_", "").replace("-", "")
+        for table in tables:
+            if name and table.replace("_", "") == key:
+                return [table]
+        # A plugin's tables carry its name as a prefix: buurtgezinnen_coupling.
+        for table in tables:
+            if name and "_" in table and table.split("_", 1)[1].replace("_", "") == key:
+                return [table]
+        # ...or a qualifier as a suffix: /helpers/{helper_id} names helper_profile.
+        for table in tables:
+            if name and table.startswith(f"{name}_"):
+                return [table]
+    return list(tables)
+
+
+def fill_path(path_format: str, params: Sequence[str], value_for: Callable[[str], Any]) -> str:
+    """``path_format`` with each ``{param}`` replaced by ``value_for(param)``."""
+    path = path_format
+    for name in params:
+        path = path.replace("{" + name + "}", str(value_for(name)))
+    return path

@@ -19,6 +19,7 @@ from noaber.accounts.web import ROLES
 from noaber.errors import Conflict, Forbidden, InvalidInput, NotFound
 from noaber.matching.models import Match
 from noaber.people.models import HouseholdMember, Organisation, Person
+from noaber.people.services import note_subjects_of
 from noaber.privacy import access_log, subject
 from noaber.privacy.models import AccessLogEntry, CaseShare, Consent, utcnow
 from noaber.privacy.web import OBJECT_TYPE, PURPOSE
@@ -247,6 +248,7 @@ class ShareController(Controller):
         rows = db_session.exec(
             select(CaseShare).where(CaseShare.household_id == household_id)
         ).all()
+        note_subjects_of(db_session, household_ids=[household_id])
         return [ShareOut.model_validate(r, from_attributes=True) for r in rows]
 
     @post("/", sync_to_thread=True, summary="Share the case with a professional")
@@ -303,6 +305,7 @@ class ShareController(Controller):
         if row is None or row.household_id != household_id:
             raise NotFound(f"No share {share_id}.")
         row.revoked_at = utcnow()
+        note_subjects_of(db_session, household_ids=[household_id])
         return ShareOut.model_validate(row, from_attributes=True)
 
 

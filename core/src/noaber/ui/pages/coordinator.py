@@ -366,6 +366,9 @@ class CoordinatorPages(Controller):
         help_request = get_request(db_session, request_id)
         check_programme(request, tenant, help_request)
         found = suggestions(db_session, tenant, request_id)
+        note_requests(
+            db_session, [help_request], helper_ids=[s.helper.id for s in found.suggestions]
+        )
         return render(request, "staff/suggestions.html", {"r": help_request, "found": found})
 
     @post("/aanvragen/{request_id:int}/status", name="ui-request-status")
