@@ -556,3 +556,124 @@ def test_the_pages_messages_in_tables_have_dutch_translations(platform):
     gettext = translations_for(platform.tenants["amersfoort"].plugins, "nl").gettext
     ids = [NAV_LABEL, *PARTY_NAMES.values(), *FIELD_MESSAGES.values(), *SERVICE_MESSAGES.values()]
     assert [i for i in ids if gettext(i) == i] == []
+
+
+def close_api(client: Any, case_id: int, closed_on: str = "2026-06-01") -> None:
+    """Move the case's request to ``uitvoering`` and close the case with its outcome."""
+    request_id = case_api(client, case_id)["request_id"]
+    for status in ("kennismaking", "plan", "uitvoering"):
+        moved = client.post(f"/api/requests/{request_id}/transitions", json={"to": status})
+        assert moved.status_code == 201, moved.text
+    closed = client.post(
+        f"{API}/cases/{case_id}/close",
+        json={"outcome": "behaald", "closed_on": closed_on, "note": "Eigen huis gevonden."},
+    )
+    assert closed.status_code == 201, closed.text
+
+
+def test_a_closed_case_refuses_every_write_in_the_api_and_on_the_page(af, h, coordinator):
+    """Escalating a blockage, deciding an escalation and deciding maatwerk went through
+    on a closed case; every write of the API and the pages now answers 409."""
+    cid = h.open_case(af, h.make_household(af), goal="Een eigen huis")["id"]
+    blockage = blockage_api(af, cid)
+    other = blockage_api(af, cid, rule="Wachtlijst schuldhulp")
+    escalated = af.post(
+        f"{API}/blockages/{blockage}/escalations",
+        json={"level": "teamleider", "question": "Uitzondering?", "escalated_on": "2026-01-21"},
+    )
+    assert escalated.status_code == 201, escalated.text
+    escalation = escalated.json()["id"]
+    action = af.post(
+        f"{API}/cases/{cid}/actions",
+        json={"party": "gezin", "description": "Bellen", "owner": "Ayse", "due_on": "2026-02-01"},
+    ).json()["id"]
+    spending = af.post(
+        f"{API}/cases/{cid}/spending", json={"amount": "500.00", "purpose": "Borg"}
+    ).json()["id"]
+    # The page's forms, opened before the case is closed.
+    page = coordinator.get(page_of(cid))
+    escalate_form = f"{page_of(cid)}/knelpunten/{other}/escaleren"
+    decide_form = f"{page_of(cid)}/escalaties/{escalation}/besluit"
+    tokens = {form: form_token(page, form) for form in (escalate_form, decide_form)}
+    close_api(af, cid)
+    before = case_api(af, cid)
+    budget_before = af.get(f"{API}/budget").json()
+
+    writes = [
+        ("put", f"{API}/cases/{cid}/goal", {"text": "Anders", "recorded_on": "2026-06-02"}),
+        (
+            "post",
+            f"{API}/cases/{cid}/agencies",
+            {"name": "GGD", "involvement": "Zorg", "yearly_cost": "100.00"},
+        ),
+        (
+            "post",
+            f"{API}/cases/{cid}/actions",
+            {"party": "gezin", "description": "x", "owner": "x", "due_on": "2026-06-10"},
+        ),
+        ("post", f"{API}/cases/{cid}/actions/{action}/done", {"done_on": "2026-06-02"}),
+        (
+            "post",
+            f"{API}/cases/{cid}/blockages",
+            {
+                "rule": "Nog een regel",
+                "owner_organisation": "UWV",
+                "description": "x",
+                "noticed_on": "2026-06-02",
+            },
+        ),
+        (
+            "post",
+            f"{API}/blockages/{other}/escalations",
+            {"level": "teamleider", "question": "?", "escalated_on": "2026-06-02"},
+        ),
+        (
+            "post",
+            f"{API}/escalations/{escalation}/decision",
+            {
+                "decision": "Ja",
+                "decided_by": "Teamleider",
+                "decided_on": "2026-06-02",
+                "resolved": True,
+            },
+        ),
+        ("post", f"{API}/cases/{cid}/spending", {"amount": "10.00", "purpose": "x"}),
+        ("post", f"{API}/spending/{spending}/decision", {"approve": True, "decided_by": "PM"}),
+        (
+            "post",
+            f"{API}/cases/{cid}/close",
+            {"outcome": "niet_behaald", "closed_on": "2026-06-03", "note": "x"},
+        ),
+    ]
+    for method, url, body in writes:
+        h.refused(getattr(af, method)(url, json=body), 409, None, [f"case {cid} was closed"])
+    assert case_api(af, cid) == before
+    assert af.get(f"{API}/budget").json() == budget_before
+
+    message = "Deze casus is afgesloten op 01-06-2026; hij neemt geen wijzigingen meer aan."
+    refused = coordinator.post(
+        escalate_form,
+        data={
+            "form_token": tokens[escalate_form],
+            "level": "teamleider",
+            "question": "Mag de wachtlijst worden overgeslagen?",
+            "escalated_on": "2026-06-02",
+        },
+        follow_redirects=False,
+    )
+    assert refused.status_code == 409
+    assert refusal_of(refused, "geweigerd") == message
+    refused = coordinator.post(
+        decide_form,
+        data={
+            "form_token": tokens[decide_form],
+            "decision": "Ja",
+            "decided_by": "Teamleider",
+            "decided_on": "2026-06-02",
+            "resolved": "true",
+        },
+        follow_redirects=False,
+    )
+    assert refused.status_code == 409
+    assert refusal_of(refused, "geweigerd") == message
+    assert case_api(af, cid) == before

@@ -129,6 +129,7 @@ def decide_spending(
 ) -> Spending:
     """Grant (booking it against the budget) or refuse a spending request, once."""
     spending = get_spending(session, spending_id)
+    open_case(session, spending.case_id)  # a closed or cancelled case takes no changes
     if spending.status is not SpendingStatus.aangevraagd:
         raise Conflict(
             f"spending request {spending_id} was already {spending.status.value}",

@@ -445,6 +445,7 @@ def escalate(
 ) -> Escalation:
     """Escalate to a level of the configured path, higher than any level asked before."""
     blockage = get_blockage(session, blockage_id)
+    open_case(session, blockage.case_id)  # a closed or cancelled case takes no changes
     levels = settings.escalation_levels
     if data.level not in levels:
         raise field_error(
@@ -530,6 +531,8 @@ def decide_escalation(
     session: Session, settings: DoorbraakSettings, escalation_id: int, data: DecisionIn
 ) -> Escalation:
     escalation: Escalation = _get(session, Escalation, escalation_id, "escalation")
+    blockage = get_blockage(session, escalation.blockage_id)
+    open_case(session, blockage.case_id)  # a closed or cancelled case takes no changes
     if escalation.decision is not None:
         raise Conflict(
             f"escalation {escalation_id} was decided on {escalation.decided_on} by "
@@ -550,7 +553,6 @@ def decide_escalation(
                 escalated=escalation.escalated_on,
             ),
         )
-    blockage = get_blockage(session, escalation.blockage_id)
     escalation.decision = data.decision
     escalation.decided_by = data.decided_by
     escalation.decided_on = data.decided_on
