@@ -341,7 +341,7 @@ def test_the_family_page_names_the_families_in_the_access_log(mp, bg, coordinato
     coupling = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
     page = coordinator.get(page_of(steun["id"]))
     assert page.status_code == 200
-    assert f'href="/koppelingen/{coupling["match_id"]}"' in page.text
+    assert f'href="/buurtgezinnen/koppelingen/{coupling["id"]}"' in page.text
     assert f'href="{page_of(vraag["id"])}"' in page.text
     assert "kennismaking" in page.text
 

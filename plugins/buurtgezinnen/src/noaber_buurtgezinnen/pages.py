@@ -43,10 +43,11 @@ from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread, pages_router
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_buurtgezinnen import services
-from noaber_buurtgezinnen.models import Family, FamilyKind
+from noaber_buurtgezinnen.models import EndReason, Family, FamilyKind, Phase
 from noaber_buurtgezinnen.privacy import note_couplings, note_families
 from noaber_buurtgezinnen.schemas import (
     CompetenceIn,
+    CouplingOut,
     FamilyOut,
     IntakeDoneIn,
     IntakeIn,
@@ -57,6 +58,7 @@ from noaber_buurtgezinnen.vocabulary import SUPPORT_KINDS, UPBRINGING_VIEWS
 
 ROLES = ("municipality_admin", "coordinator")
 BASE = "/buurtgezinnen/gezinnen"
+COUPLINGS = "/buurtgezinnen/koppelingen"
 NAV_LABEL = "Buurtgezinnen families"
 """The main navigation's link to the families (an English message id)."""
 
@@ -72,6 +74,17 @@ FIELD_MESSAGES = {
     "issued_on": "Enter the date on which the VOG was issued.",
     "checked_on": "Enter the date of the competence check.",
 }
+END_REASONS = {
+    EndReason.doel_bereikt: "The goal was reached",
+    EndReason.verhuisd: "A family moved",
+    EndReason.geen_klik: "The families did not click",
+    EndReason.steungezin_stopt: "The steungezin stops",
+    EndReason.vraaggezin_stopt: "The vraaggezin stops",
+    EndReason.zwaardere_hulp_nodig: "Heavier support is needed",
+    EndReason.anders: "Another reason",
+}
+"""Why a coupling ended, as a coordinator reads it (English message ids)."""
+
 SERVICE_MESSAGES = {
     "visited_on": "This date is not possible for the visit.",
     "completed_on": "This date is not possible for completing the intake.",
@@ -111,6 +124,15 @@ FORMS = {
 
 def family_url(family_id: int) -> str:
     return f"{BASE}/{family_id}"
+
+
+def coupling_url(coupling_id: int) -> str:
+    return f"{COUPLINGS}/{coupling_id}"
+
+
+def _links(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """What every page of the plugin's own navigation needs (``_subnav.html``)."""
+    return {"families_url": BASE, "couplings_url": COUPLINGS, "current_path": request.url.path}
 
 
 def actor_of(request: Request[Any, Any, Any]) -> str:
@@ -172,6 +194,7 @@ def families_page(
             "kind": kind.value if kind else "",
             "filter_name": KIND_FILTER,
             "base": BASE,
+            **_links(request),
         },
     )
 
@@ -247,6 +270,7 @@ def family_page(
             "upbringing_views": _vocabulary(UPBRINGING_VIEWS),
             "support_kinds": _vocabulary(SUPPORT_KINDS),
             "base": BASE,
+            "couplings_url": COUPLINGS,
         },
         status_code=status_code,
     )
@@ -422,7 +446,86 @@ class FamilyPages(Controller):
         )
 
 
+def couplings_page(request: Request[Any, Any, Any], session: Session) -> Response[Any]:
+    """Every coupling, the running ones first (what is due soonest on top), then the
+    ended ones (most recently ended first)."""
+    _ = gettext_for(request)
+    couplings = [services.coupling_out(session, c) for c in services.list_couplings(session)]
+    note_couplings(session, [c.id for c in couplings])
+    running = [c for c in couplings if c.phase is not Phase.afgesloten]
+    running.sort(key=lambda c: (_next_date(c) or date.max, c.id))
+    ended = [c for c in couplings if c.phase is Phase.afgesloten]
+    ended.sort(key=lambda c: (c.ended_on or date.min, c.id), reverse=True)
+    return render(
+        request,
+        "buurtgezinnen/couplings.html",
+        {
+            "page_title": _("Buurtgezinnen: couplings"),
+            "running": running,
+            "ended": ended,
+            "end_reasons": _end_reasons(_),
+            "today": date.today(),
+            **_links(request),
+        },
+    )
+
+
+def _next_date(coupling: CouplingOut) -> date | None:
+    """The date the coordinator plans by next: the end of the trial, else the review."""
+    if coupling.phase is Phase.proefperiode:
+        return coupling.trial_ends_on
+    return coupling.next_review_on
+
+
+def _end_reasons(_: Callable[[str], str]) -> dict[str, str]:
+    return {reason: _(label) for reason, label in END_REASONS.items()}
+
+
+def coupling_page(
+    request: Request[Any, Any, Any],
+    session: Session,
+    coupling_id: int,
+    *,
+    status_code: int = 200,
+) -> Response[Any]:
+    """One coupling: both families, its history (the phase dates), the reviews; the
+    steps core's coupling page takes are linked there."""
+    _ = gettext_for(request)
+    out = services.coupling_out(session, services.get_coupling(session, coupling_id))
+    note_couplings(session, [coupling_id])
+    return render(
+        request,
+        "buurtgezinnen/coupling.html",
+        {
+            "page_title": _("Coupling %(id)s: %(vraaggezin)s and %(steungezin)s")
+            % {"id": out.id, "vraaggezin": out.vraaggezin, "steungezin": out.steungezin},
+            "c": out,
+            "core_steps": [s for s in out.next_steps if s != Phase.afgesloten.value],
+            "end_reasons": _end_reasons(_),
+            **_links(request),
+        },
+        status_code=status_code,
+    )
+
+
+class CouplingPages(Controller):
+    path = COUPLINGS
+
+    @get("/", sync_to_thread=True, name="buurtgezinnen-couplings")
+    def couplings(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
+        return couplings_page(request, db_session)
+
+    @get("/{coupling_id:int}", sync_to_thread=True, name="buurtgezinnen-coupling")
+    def coupling(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        coupling_id: FromPath[int],
+    ) -> Response[Any]:
+        return coupling_page(request, db_session, coupling_id)
+
+
 def router() -> Router:
     """The pages, for the ``route_handlers`` hook (core's page router: the CSRF token
     as a form field, Dutch error pages, the login page for a visitor not logged in)."""
-    return pages_router([FamilyPages], roles=ROLES)
+    return pages_router([FamilyPages, CouplingPages], roles=ROLES)
