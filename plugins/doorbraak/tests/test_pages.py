@@ -677,3 +677,101 @@ def test_a_closed_case_refuses_every_write_in_the_api_and_on_the_page(af, h, coo
     assert refused.status_code == 409
     assert refusal_of(refused, "geweigerd") == message
     assert case_api(af, cid) == before
+
+
+def test_an_agency_is_added_to_the_map_with_its_costs_typed_the_dutch_way(
+    platform, af, h, coordinator
+):
+    household = h.make_household(af)
+    cid = h.open_case(af, household)["id"]
+    page = coordinator.get(page_of(cid))
+    assert "Nog geen instanties op de kaart." in page.text
+    assert '<label class="utrecht-form-label" for="agency_name">Instantie</label>' in page.text
+    fields = {
+        "agency_name": "Schuldhulpverlening",
+        "involvement": "Budgetbeheer en een schuldregeling",
+        "yearly_cost": "€ 4.200",
+        "yearly_cost_after": "1.000,50",
+    }
+    sent = send(coordinator, cid, "instanties", **fields)
+    stored(sent, cid)
+    assert subjects_of(platform, sent) >= members_of(platform, household)
+    (agency,) = case_api(af, cid)["agencies"]
+    assert agency["name"] == "Schuldhulpverlening"
+    assert agency["involvement"] == "Budgetbeheer en een schuldregeling"
+    assert agency["yearly_cost"] == "4200.00"
+    assert agency["yearly_cost_after"] == "1000.50"
+    # Without the cost after the breakthrough: it stays the same.
+    stored(
+        send(
+            coordinator,
+            cid,
+            "instanties",
+            agency_name="Wijkteam",
+            involvement="Gesprekken",
+            yearly_cost="1250,5",
+            yearly_cost_after="",
+        ),
+        cid,
+    )
+    agencies = case_api(af, cid)["agencies"]
+    assert [(a["yearly_cost"], a["yearly_cost_after"]) for a in agencies] == [
+        ("4200.00", "1000.50"),
+        ("1250.50", None),
+    ]
+    page = coordinator.get(page_of(cid))
+    row = row_of(page, f"instantie-{agencies[1]['id']}")
+    assert "Wijkteam" in row
+    assert "€\xa01.250,50" in row
+    assert "ongewijzigd" in row
+    assert "Zoals het was: €\xa05.450,50 per jaar" in html.unescape(page.text)
+
+    # Wrong input: the Dutch message next to the field, what was typed is kept.
+    page = send(
+        coordinator,
+        cid,
+        "instanties",
+        agency_name="",
+        involvement="Huisbezoeken",
+        yearly_cost="veel",
+        yearly_cost_after="-5",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "agency_name") == "Vul de naam van de instantie in."
+    assert error_of(page, "yearly_cost") == (
+        "Vul de kosten per jaar in euro's in, bijvoorbeeld 4200 of 1250,50."
+    )
+    assert error_of(page, "yearly_cost_after") == (
+        "Vul de kosten per jaar na de doorbraak in euro's in, bijvoorbeeld 1000, "
+        "of laat het veld leeg."
+    )
+    assert 'value="veel"' in page.text
+    assert "Huisbezoeken" in page.text
+    assert len(case_api(af, cid)["agencies"]) == 2
+
+    # A double submit stores once.
+    action = f"{page_of(cid)}/instanties"
+    form = {
+        "form_token": form_token(coordinator.get(page_of(cid)), action),
+        "agency_name": "GGD",
+        "involvement": "Jeugdgezondheidszorg",
+        "yearly_cost": "300",
+    }
+    stored(coordinator.post(action, data=form, follow_redirects=False), cid)
+    stored(coordinator.post(action, data=form, follow_redirects=False), cid)
+    assert len(case_api(af, cid)["agencies"]) == 3
+
+    # A closed case shows no form and refuses one opened before, in Dutch.
+    token = form_token(coordinator.get(page_of(cid)), action)
+    h_goal = af.put(
+        f"{API}/cases/{cid}/goal", json={"text": "Een eigen huis", "recorded_on": "2026-01-20"}
+    )
+    assert h_goal.status_code == 200, h_goal.text
+    close_api(af, cid)
+    assert f'action="{action}' not in coordinator.get(page_of(cid)).text
+    refused = coordinator.post(action, data={**form, "form_token": token}, follow_redirects=False)
+    assert refused.status_code == 409
+    assert refusal_of(refused, "geweigerd") == (
+        "Deze casus is afgesloten op 01-06-2026; hij neemt geen wijzigingen meer aan."
+    )
+    assert len(case_api(af, cid)["agencies"]) == 3

@@ -3,9 +3,9 @@
 agencies involved, the plan, the blockages with their escalations along the
 municipality's escalation path, and the maatwerk spending requests.
 
-The case page's forms set the goal, add an action to the plan and mark one done, record
-a blockage, escalate it to the next level of the path and record the decision on an
-escalation. Every form goes through the plugin's services, the same functions the API
+The case page's forms set the goal, add an agency to the map, add an action to the plan
+and mark one done, record a blockage, escalate it to the next level of the path and
+record the decision on an escalation. Every form goes through the plugin's services, the same functions the API
 calls, so the pages keep the API's rules. They follow core's form conventions
 (``noaber.ui.forms``): wrong input shows the page again with status 422, the Dutch
 message next to the field and what was typed; a refusal of a service (a ``Conflict``,
@@ -22,6 +22,7 @@ programmes. The pages name the members of the families they show in the access l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -51,6 +52,7 @@ from noaber_doorbraak.models import Escalation, Party
 from noaber_doorbraak.schemas import (
     ActionDoneIn,
     ActionIn,
+    AgencyIn,
     BlockageIn,
     CaseOut,
     DecisionIn,
@@ -81,6 +83,12 @@ FIELD_MESSAGES = {
     "deadline": "Enter a date, or leave the deadline empty.",
     "decided_on": "Enter the date of the decision.",
     "resolved": "Say whether the decision removes the blockage.",
+    "agency_name": "Fill in the agency's name.",
+    "yearly_cost": "Enter the yearly cost in euros, for example 4200 or 1250,50.",
+    "yearly_cost_after": (
+        "Enter the yearly cost after the breakthrough in euros, for example 1000, "
+        "or leave it empty."
+    ),
 }
 SERVICE_MESSAGES = {
     "recorded_on": "This date is not possible for the goal.",
@@ -109,12 +117,20 @@ class PageForm:
     """The model's field name → the form's input name (input names are unique per page)."""
     actor: str | None = None
     """The model's field that names the acting coordinator when the form leaves it blank."""
+    amounts: tuple[str, ...] = ()
+    """The model's fields holding euros, typed the Dutch way (``1.250,50``)."""
 
 
 FORMS = {
     form.name: form
     for form in (
         PageForm("goal", GoalIn, {"text": "goal"}),
+        PageForm(
+            "agency",
+            AgencyIn,
+            {"name": "agency_name"},
+            amounts=("yearly_cost", "yearly_cost_after"),
+        ),
         PageForm("action", ActionIn, {"description": "action_description"}),
         PageForm("done", ActionDoneIn, {}),
         PageForm("blockage", BlockageIn, {"description": "blockage_description"}),
@@ -132,6 +148,21 @@ def case_url(case_id: int) -> str:
 
 def actor_of(request: Request[Any, Any, Any]) -> str:
     return viewer_of(request).name or "coordinator"
+
+
+THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def amount_of(text: str) -> str:
+    """Euros as typed on a Dutch form (``€ 1.250,50``, ``4.200``, ``1250,5``) in the
+    notation the service's model reads (``1250.50``); what is no amount stays as it is,
+    for the model to refuse."""
+    value = text.strip().removeprefix("€").strip().replace(" ", "").replace("\xa0", "")
+    if "," in value:
+        return value.replace(".", "").replace(",", ".")
+    if THOUSANDS.match(value):
+        return value.replace(".", "")
+    return value
 
 
 # --- the cases -----------------------------------------------------------------------------
@@ -171,6 +202,7 @@ def _defaults(request: Request[Any, Any, Any], case: CaseOut) -> dict[str, dict[
     today = date.today().isoformat()
     return {
         "goal": {"goal": case.goal or "", "recorded_on": today},
+        "agency": {},
         "action": {"party": Party.gezin.value},
         "done": {"done_on": today},
         "blockage": {"noticed_on": today},
@@ -266,7 +298,7 @@ def _input(form: PageForm, values: Mapping[str, Any], actor: str) -> dict[str, A
     for field in form.model.model_fields:
         value = values.get(form.rename.get(field, field))
         if isinstance(value, str) and value.strip():
-            data[field] = value
+            data[field] = amount_of(value) if field in form.amounts else value
     if form.actor is not None and form.actor not in data:
         data[form.actor] = actor
     return data
@@ -355,6 +387,24 @@ class DoorbraakPages(Controller):
             "goal",
             None,
             lambda data: services.set_goal(db_session, case_id, data),
+        )
+
+    @post("/{case_id:int}/instanties", name="doorbraak-agency")
+    async def agency(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            case_id,
+            "agency",
+            None,
+            lambda data: services.add_agency(db_session, case_id, data),
         )
 
     @post("/{case_id:int}/acties", name="doorbraak-action")
