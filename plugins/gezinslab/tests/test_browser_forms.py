@@ -1,6 +1,7 @@
 """The Gezinslab's trajectory forms in a real browser, by keyboard only, with axe-core on
 every page: a Gezinslab coordinator in Leeuwarden adds a member to the team around a
-family.
+family and starts a trajectory for another family (first for a household whose
+trajectory is still running: refused in Dutch).
 
 The browser fixtures (uvicorn on a free port, Debian's Chromium, axe-core) are those of
 the repository's browser tests (``tests/browser/``): this file lives with the plugin, so
@@ -88,8 +89,26 @@ def seed(platform: Any) -> dict[str, int]:
             session,
             HelperIn(kind=HelperKind.volunteer, display_name="Sandra de Boer", person_id=person.id),
         )
+        postma = create_household(
+            session,
+            tenant.plugins,
+            HouseholdIn(
+                name="Gezin Postma",
+                members=[
+                    MemberIn(
+                        role=MemberRole.parent,
+                        person=PersonIn(given_name="Jelle", family_name="Postma"),
+                    )
+                ],
+            ),
+        )
         session.flush()
-        return {"trajectory": tid, "household": household.id or 0, "helper": helper.id or 0}
+        return {
+            "trajectory": tid,
+            "household": household.id or 0,
+            "helper": helper.id or 0,
+            "postma": postma.id or 0,
+        }
 
 
 def team_of(platform: Any, trajectory_id: int) -> list[tuple[str, str, int | None]]:
@@ -102,6 +121,14 @@ def team_of(platform: Any, trajectory_id: int) -> list[tuple[str, str, int | Non
             .order_by(col(TeamMember.id))
         ).all()
         return [(m.kind.value, m.name, m.helper_id) for m in rows]
+
+
+def trajectories_of(platform: Any, household_id: int) -> list[tuple[int, str]]:
+    from noaber_gezinslab.models import Trajectory
+
+    with tenant_scope(SLUG), platform.sessions() as session:
+        rows = session.exec(select(Trajectory).where(Trajectory.household_id == household_id)).all()
+        return [(t.id or 0, t.status.value) for t in rows]
 
 
 def log_in(page: Any, url: Any, platform: Any) -> None:
@@ -127,7 +154,7 @@ def choose(page: Any, selector: str, text: str) -> None:
     page.keyboard.type(text)
 
 
-def test_a_coordinator_works_on_a_trajectory_s_team_by_keyboard(
+def test_a_coordinator_works_on_the_team_and_starts_a_trajectory_by_keyboard(
     live_server,  # noqa: F811
     browser_page,  # noqa: F811
     axe,  # noqa: F811
@@ -166,6 +193,31 @@ def test_a_coordinator_works_on_a_trajectory_s_team_by_keyboard(
     assert "Sandra de Boer (Ervaringsdeskundige)" in page.locator("#team-lijst").inner_text()
     assert "Sandra de Boer (Ervaringsdeskundige)" in page.locator("#owner_id").inner_text()
     axe.check(page, "gl-forms-02-teamlid-toegevoegd")
+
+    # --- a new trajectory: from the list, refused for a household with a running one ---
+    page.goto(url(TRAJECTORIES))
+    press_enter_on(page, "#nieuw-traject")
+    page.wait_for_url(f"**{TRAJECTORIES}/nieuw")
+    assert page.locator("h1").inner_text() == "Traject starten"
+    axe.check(page, "gl-forms-03-nieuw-traject")
+    choose(page, "#household_id", "Gezin V")
+    type_into(page, "#goal", "Weer samen aan tafel")
+    press_enter_on(page, "form[action$='/nieuw'] button[type=submit]")
+    assert "al een lopend traject" in page.locator("#start-geweigerd").inner_text()
+    assert page.locator("#goal").input_value() == "Weer samen aan tafel"
+    assert trajectories_of(platform, ids["household"]) == [(ids["trajectory"], "actief")]
+    axe.check(page, "gl-forms-04-nieuw-traject-geweigerd")
+
+    choose(page, "#household_id", "Gezin P")
+    tab_to(page, "input[name=domains][value=financien]")
+    page.keyboard.press("Space")
+    press_enter_on(page, "form[action$='/nieuw'] button[type=submit]")
+    [(new, status)] = trajectories_of(platform, ids["postma"])
+    assert status == "actief"
+    page.wait_for_url(f"**{TRAJECTORIES}/{new}")
+    assert page.locator("h1").inner_text() == "Gezinslab: Gezin Postma"
+    assert "Weer samen aan tafel" in page.locator("#doelen-lijst").inner_text()
+    axe.check(page, "gl-forms-05-traject-gestart")
 
     with capsys.disabled():
         print("\n" + axe.summary())

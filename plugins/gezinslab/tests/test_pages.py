@@ -528,3 +528,131 @@ def test_a_team_member_with_wrong_input_or_on_a_closed_trajectory_is_refused(
     )
     assert api(lw, tid)["team"] == before
     assert f'action="{action}' not in coordinator.get(page_of(tid)).text
+
+
+def gezinslab_request(lw: Any, household_id: int) -> int:
+    r = lw.post(
+        "/api/requests",
+        json={
+            "type": "gezinslab",
+            "asked_by": "self",
+            "household_id": household_id,
+            "description": "Aanmelding via de huisarts",
+        },
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+NEW = f"{BASE}/nieuw"
+
+
+def start_form(client: Any, **fields: Any) -> Any:
+    token = form_token(client.get(NEW), NEW)
+    return client.post(NEW, data={"form_token": token, **fields}, follow_redirects=False)
+
+
+def members_of(platform: Any, household_id: int) -> set[int]:
+    with tenant_scope("leeuwarden"), platform.sessions() as session:
+        return set(
+            session.exec(
+                select(HouseholdMember.person_id).where(
+                    col(HouseholdMember.household_id) == household_id
+                )
+            )
+        )
+
+
+def test_a_trajectory_is_started_through_the_page(platform, lw, h, coordinator, started):
+    postma = h.make_household(lw, "Gezin Postma", children=1)
+    request_id = gezinslab_request(lw, postma)
+    listed = coordinator.get(BASE)
+    assert f'href="{NEW}"' in listed.text  # the list leads to the form
+
+    page = coordinator.get(NEW)
+    assert page.status_code == 200
+    households = page.text.split('id="household_id" name="household_id"', 1)[1].split("</select>")[
+        0
+    ]
+    assert f'<option value="{postma}">Gezin Postma</option>' in households
+    assert f'<option value="{started["household_id"]}">Gezin Visser</option>' in households
+    requests = page.text.split('id="request_id" name="request_id"', 1)[1].split("</select>")[0]
+    assert (
+        f'<option value="{request_id}">Hulpvraag {request_id} (Gezin Postma)</option>' in requests
+    )
+    # The households shown are named in the access log.
+    shown = _subjects(platform, page)
+    assert members_of(platform, postma) <= shown
+    assert members_of(platform, started["household_id"]) <= shown
+
+    posted = start_form(
+        coordinator,
+        household_id=str(postma),
+        started_on="2025-09-15",
+        request_id=str(request_id),
+        domains=["financien", "werk_opleiding"],
+        goal="Zonder schulden de zomer door",
+    )
+    assert posted.status_code == 303, posted.text
+    tid = int(posted.headers["location"].rsplit("/", 1)[1])
+    assert posted.headers["location"] == page_of(tid)
+    assert _subjects(platform, posted) == members_of(platform, postma)
+    body = api(lw, tid)
+    assert (body["household_id"], body["request_id"], body["status"], body["started_on"]) == (
+        postma,
+        request_id,
+        "actief",
+        "2025-09-15",
+    )
+    assert body["domains"] == ["financien", "werk_opleiding"]
+    assert [g["text"] for g in body["goals"]] == ["Zonder schulden de zomer door"]
+    page = coordinator.get(page_of(tid))
+    assert "Gezinslab: Gezin Postma" in page.text
+    assert row_of(coordinator.get(BASE), tid) == "Gezin Postma Lopend 15-09-2025 0 0"
+    # The request is followed now: it is no longer offered.
+    page = coordinator.get(NEW)
+    requests = page.text.split('id="request_id" name="request_id"', 1)[1].split("</select>")[0]
+    assert f'<option value="{request_id}">' not in requests
+
+
+def test_starting_a_trajectory_is_refused_in_dutch_and_nothing_is_stored(
+    lw, h, coordinator, started
+):
+    before = lw.get(f"{API}/").json()
+    page = start_form(coordinator, household_id="", started_on="", goal="Weer werk vinden")
+    assert page.status_code == 422
+    assert error_of(page, "household_id") == "Kies het huishouden van het gezin."
+    assert error_of(page, "started_on") == "Vul de datum in waarop het traject start."
+    assert "Weer werk vinden" in page.text  # what was typed is kept
+
+    # A household with a running trajectory: a refusal of the service, 409.
+    page = start_form(
+        coordinator,
+        household_id=str(started["household_id"]),
+        started_on="2025-09-15",
+        goal="Nog een traject",
+    )
+    assert page.status_code == 409
+    assert refusal_of(page, "start") == (
+        "Dit huishouden heeft al een lopend traject (gestart op 03-02-2025). "
+        "Sluit dat af voordat u een nieuw traject start."
+    )
+    assert f'<option value="{started["household_id"]}" selected>' in page.text
+    assert "Nog een traject" in page.text
+
+    # The request of another household: the service's message next to the field.
+    postma = h.make_household(lw, "Gezin Postma")
+    other = gezinslab_request(lw, h.make_household(lw, "Gezin De Vries"))
+    page = start_form(
+        coordinator, household_id=str(postma), started_on="2025-09-15", request_id=str(other)
+    )
+    assert page.status_code == 422
+    assert error_of(page, "request_id") == "Deze hulpvraag is voor een ander huishouden."
+    assert lw.get(f"{API}/").json() == before
+
+    # The API keeps its English detail.
+    again = lw.post(
+        f"{API}/", json={"household_id": started["household_id"], "started_on": "2025-09-15"}
+    )
+    assert again.status_code == 409
+    assert "already has an active trajectory" in again.json()["detail"]

@@ -1,5 +1,5 @@
 """The coordinator's web pages of the Gezinslab: the families' trajectories (active and
-closed), and one trajectory's page with its goals in the family's own words, the ZRM
+closed), the form that starts one for a household, and one trajectory's page with its goals in the family's own words, the ZRM
 progress per domain, the team around the family, the actions and the avoided costs.
 On that page the coordinator adds a goal and marks one reached, records a ZRM
 measurement (the baseline or a follow-up), adds a member to the team, adds an action
@@ -31,7 +31,13 @@ from litestar.params import FromPath
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from noaber.people.models import HelperProfile, HelperStatus, Organisation, Professional
+from noaber.people.models import (
+    HelperProfile,
+    HelperStatus,
+    Household,
+    Organisation,
+    Professional,
+)
 from noaber.people.services import note_subjects_of
 from noaber.ui.forms import (
     FormState,
@@ -55,6 +61,7 @@ from noaber_gezinslab.schemas import (
     GoalReachedIn,
     MeasurementIn,
     TeamMemberIn,
+    TrajectoryIn,
 )
 from noaber_gezinslab.zrm import DOMAIN_LABELS, SCORE_LABELS, ZrmDomain, check_score
 
@@ -85,6 +92,8 @@ FIELD_MESSAGES = {
     "member_name": "Enter the name of the team member.",
     "contribution": "Describe what this member brings to the team.",
     "joined_on": "Enter the date on which they joined the team.",
+    "household_id": "Choose the family's household.",
+    "started_on": "Enter the date on which the trajectory starts.",
 }
 SERVICE_MESSAGES = {
     "reached_on": "This date is not possible for the goal.",
@@ -95,6 +104,8 @@ SERVICE_MESSAGES = {
     "helper_id": "Choose a helper from the list.",
     "professional_id": "Choose a professional from the list.",
     "organisation_id": "Choose an organisation from the list.",
+    "household_id": "Choose a household from the list.",
+    "request_id": "Choose a request from the list.",
 }
 SCORE_MESSAGE = "Enter a score from 1 (acute problems) to 5 (fully self-sufficient)."
 KIND_NAMES = {
@@ -135,8 +146,13 @@ FORMS = {
         PageForm("member", TeamMemberIn, {"kind": "member_kind", "name": "member_name"}),
     )
 }
+START = PageForm("start", TrajectoryIn, {"goals": "goal"})
+"""The form that starts a trajectory, on a page of its own (``/nieuw``)."""
 ROW_FORMS = ("reached", "done")
 """Forms shown once per goal or action: their state is keyed ``reached-{goal_id}``."""
+
+
+NEW_URL = f"{BASE}/nieuw"
 
 
 def trajectory_url(trajectory_id: int) -> str:
@@ -201,6 +217,54 @@ def trajectories_page(request: Request[Any, Any, Any], session: Session) -> Resp
             "status_names": {k: _(v) for k, v in STATUS_NAMES.items()},
             "base": BASE,
         },
+    )
+
+
+def new_trajectory_page(
+    request: Request[Any, Any, Any],
+    session: Session,
+    form: FormState,
+    *,
+    refused: Sequence[str] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    """The form that starts a trajectory: the household among the municipality's
+    households (their members named in the access log, as core's households page does),
+    the start, optionally the Gezinslab request it follows, the life domains and a first
+    goal in the family's own words."""
+    _ = gettext_for(request)
+    households = session.exec(select(Household).order_by(col(Household.name)).limit(500)).all()
+    note_subjects_of(session, household_ids=[h.id for h in households])
+    names = {h.id: h.name for h in households}
+    requests = services.requests_to_start(session)
+    note_subjects_of(
+        session,
+        person_ids=[r.person_id for r in requests],
+        household_ids=[r.household_id for r in requests],
+    )
+    request_options = [
+        (
+            str(r.id),
+            _("Request %(id)s") % {"id": r.id}
+            + (f" ({names[r.household_id]})" if r.household_id in names else ""),
+        )
+        for r in requests
+    ]
+    return render(
+        request,
+        "gezinslab/new_trajectory.html",
+        {
+            "page_title": _("Start a trajectory"),
+            "form": form,
+            "refused": list(refused),
+            "households": [("", _("Choose a household"))]
+            + [(str(h.id), h.name) for h in households],
+            "requests": [("", _("None")), *request_options],
+            "domains": domain_options(),
+            "base": BASE,
+            "action": NEW_URL,
+        },
+        status_code=status_code,
     )
 
 
@@ -304,7 +368,7 @@ def _input(
 ) -> dict[str, Any]:
     """The service's input from the form's fields: blanks are left out (the service's
     defaults apply), the acting coordinator is named where the service records one."""
-    form_def = FORMS[name]
+    form_def = START if name == START.name else FORMS[name]
     data: dict[str, Any] = {}
     for field in form_def.model.model_fields:
         input_name = form_def.rename.get(field, field)
@@ -314,6 +378,9 @@ def _input(
             data[field] = _scores(values, form, _)
         elif field == "domains":
             data[field] = as_list(values.get(input_name))
+        elif field == "goals":
+            text = str(values.get(input_name) or "").strip()
+            data[field] = [{"text": text}] if text else []
         else:
             value = values.get(input_name)
             if isinstance(value, str) and value.strip():
@@ -327,6 +394,46 @@ class TrajectoryPages(Controller):
     @get("/", sync_to_thread=True, name="gezinslab-trajectories")
     def trajectories(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
         return trajectories_page(request, db_session)
+
+    @get("/nieuw", sync_to_thread=True, name="gezinslab-new-trajectory")
+    def new_trajectory(
+        self, request: Request[Any, Any, Any], db_session: DbSession
+    ) -> Response[Any]:
+        form = FormState(values={"started_on": date.today().isoformat()}, token=new_form_token())
+        return new_trajectory_page(request, db_session, form)
+
+    @post("/nieuw", name="gezinslab-start")
+    async def start(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
+        _ = gettext_for(request)
+        form = await posted_form(request)
+
+        def page(status: int, refused: Sequence[str] = ()) -> Response[Any]:
+            return new_trajectory_page(
+                request, db_session, form, refused=refused, status_code=status
+            )
+
+        if form.expired:
+            return await in_thread(lambda: page(400))
+        data = validate(
+            TrajectoryIn,
+            _input(START.name, form.values, form, actor_of(request), _),
+            form,
+            _,
+            field_messages=FIELD_MESSAGES,
+            rename=START.rename,
+        )
+        if data is None:
+            return await in_thread(lambda: page(422))
+
+        def work() -> str:
+            assert isinstance(data, TrajectoryIn)
+            trajectory = services.start_trajectory(db_session, data)
+            note_trajectories(db_session, [trajectory.id])
+            return trajectory_url(trajectory.id or 0)
+
+        return await store_form(
+            request, db_session, form, work, page, service_messages=SERVICE_MESSAGES
+        )
 
     @get("/{trajectory_id:int}", sync_to_thread=True, name="gezinslab-trajectory")
     def trajectory(

@@ -53,9 +53,12 @@ from noaber_gezinslab.schemas import (
     TrajectorySummary,
 )
 from noaber_gezinslab.settings import GezinslabSettings
+from noaber_gezinslab.workflow import GEZINSLAB
 from noaber_gezinslab.zrm import DOMAIN_LABELS, ZrmDomain, check_domain, check_score
 
-REQUEST_TYPE = "gezinslab"
+REQUEST_TYPE = GEZINSLAB.name
+FINISHED = tuple(s for s, onward in GEZINSLAB.workflow.transitions.items() if not onward)
+"""The request statuses that lead nowhere (afgesloten, geannuleerd)."""
 
 
 def field_error(field: str, message: str, user_message: UserMessage | None = None) -> InvalidInput:
@@ -115,19 +118,29 @@ def start_trajectory(session: Session, data: TrajectoryIn) -> Trajectory:
             raise field_error(
                 "request_id",
                 f"request {data.request_id} is a {request.type!r}, not a Gezinslab request",
+                UserMessage("This request is not a Gezinslab request."),
             )
         if request.household_id not in (None, data.household_id):
-            raise field_error("request_id", f"request {data.request_id} is for another household")
+            raise field_error(
+                "request_id",
+                f"request {data.request_id} is for another household",
+                UserMessage("This request is for another household."),
+            )
     running = session.exec(
-        select(Trajectory.id).where(
+        select(Trajectory).where(
             Trajectory.household_id == data.household_id,
             Trajectory.status == TrajectoryStatus.actief,
         )
     ).first()
     if running is not None:
         raise Conflict(
-            f"household {data.household_id} already has an active trajectory ({running})",
-            trajectory_id=running,
+            f"household {data.household_id} already has an active trajectory ({running.id})",
+            user_message=UserMessage(
+                "This household already has a running trajectory (started on %(date)s). "
+                "Close it before starting a new one.",
+                date=running.started_on,
+            ),
+            trajectory_id=running.id,
         )
     trajectory = Trajectory(
         tenant_id=require_tenant(),
@@ -206,6 +219,24 @@ def close_trajectory(session: Session, trajectory_id: int, data: CloseIn) -> Tra
     session.add(trajectory)
     session.flush()
     return trajectory
+
+
+def requests_to_start(session: Session, limit: int = 500) -> list[HelpRequest]:
+    """The Gezinslab requests a trajectory can follow: not cancelled or closed, and not
+    followed by a trajectory yet; the oldest first."""
+    followed = select(Trajectory.request_id).where(col(Trajectory.request_id).is_not(None))
+    return list(
+        session.exec(
+            select(HelpRequest)
+            .where(
+                HelpRequest.type == REQUEST_TYPE,
+                col(HelpRequest.status).not_in(FINISHED),
+                col(HelpRequest.id).not_in(followed),
+            )
+            .order_by(col(HelpRequest.id))
+            .limit(limit)
+        ).all()
+    )
 
 
 def list_trajectories(
