@@ -19,7 +19,7 @@ from noaber.accounts.sessions import clock, new_session_data, rotate
 from noaber.accounts.web import MFA_OPTIONAL, PRINCIPAL_KEY, PUBLIC, ROLES
 from noaber.errors import NotFound, ServiceUnavailable, Unauthorized
 from noaber.platform import Platform
-from noaber.privacy.access_log import note_object
+from noaber.privacy.access_log import note_object, note_subjects
 from noaber.privacy.web import ACTION, OBJECT_TYPE, PURPOSE
 from noaber.web.dependencies import (
     PLATFORM_ROUTE,
@@ -450,6 +450,7 @@ class AccountController(Controller):
     @get("/", sync_to_thread=True, summary="Accounts of the municipality")
     def list_accounts(self, db_session: DbSession) -> list[AccountOut]:
         rows = db_session.exec(select(Account).order_by(col(Account.id))).all()
+        note_subjects(r.person_id for r in rows)  # a resident's account is their data
         return [account_out(r) for r in rows]
 
     @post("/", sync_to_thread=True, summary="Create an account")

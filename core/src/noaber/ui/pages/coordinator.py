@@ -296,7 +296,6 @@ class CoordinatorPages(Controller):
         _ = gettext_for(request)
         help_request = get_request(db_session, request_id)
         check_programme(request, tenant, help_request)
-        note_requests(db_session, [help_request])
         rtype = request_types_of(tenant.plugins).require(help_request.type)
         person = get_person(db_session, help_request.person_id) if help_request.person_id else None
         household = (
@@ -307,6 +306,7 @@ class CoordinatorPages(Controller):
         matches = db_session.exec(
             select(Match).where(Match.request_id == request_id).order_by(col(Match.id))
         ).all()
+        note_requests(db_session, [help_request], helper_ids=[m.helper_id for m in matches])
         helper_names = (
             {
                 h.id: h.display_name

@@ -73,6 +73,21 @@ def helper_query(request: Request[Any, Any, Any], helper: HelperProfile) -> str:
     return "" if viewer_of(request).helper_id is not None else f"?helper={helper.id}"
 
 
+def choose_helper(
+    request: Request[Any, Any, Any], session: Session, title: str, target: str
+) -> Response[Any]:
+    """Staff without a helper of their own first choose whom they act for."""
+    helpers = session.exec(
+        select(HelperProfile).order_by(col(HelperProfile.display_name)).limit(500)
+    ).all()
+    accounts.note_subjects([h.person_id for h in helpers])
+    return render(
+        request,
+        "volunteer/choose_helper.html",
+        {"page_title": title, "helpers": helpers, "target": target},
+    )
+
+
 class VolunteerPages(Controller):
     path = "/mijn"
     opt = roles(*HELPER_ROLES)
@@ -88,21 +103,14 @@ class VolunteerPages(Controller):
         _ = gettext_for(request)
         helper = helper_for(request, session)
         if helper is None:
-            helpers = session.exec(
-                select(HelperProfile).order_by(col(HelperProfile.display_name)).limit(500)
-            ).all()
-            return render(
-                request,
-                "volunteer/choose_helper.html",
-                {"page_title": _("My jobs"), "helpers": helpers, "target": "/mijn/klussen"},
-            )
+            return choose_helper(request, session, _("My jobs"), "/mijn/klussen")
         rows = session.exec(
             select(Match, HelpRequest)
             .join(HelpRequest, col(HelpRequest.id) == Match.request_id)
             .where(Match.helper_id == helper.id)
             .order_by(col(Match.id).desc())
         ).all()
-        note_requests(session, [r for _m, r in rows])
+        note_requests(session, [r for _m, r in rows], helper_ids=[helper.id])
         types = request_types_of(tenant.plugins).types
         running = [
             m.id for m, r in rows if r.type in types and m.status in types[r.type].load_statuses
@@ -203,18 +211,8 @@ class VolunteerPages(Controller):
         _ = gettext_for(request)
         helper = helper_for(request, session)
         if helper is None:
-            helpers = session.exec(
-                select(HelperProfile).order_by(col(HelperProfile.display_name)).limit(500)
-            ).all()
-            return render(
-                request,
-                "volunteer/choose_helper.html",
-                {
-                    "page_title": _("Availability"),
-                    "helpers": helpers,
-                    "target": "/mijn/beschikbaarheid",
-                },
-            )
+            return choose_helper(request, session, _("Availability"), "/mijn/beschikbaarheid")
+        accounts.note_subjects([helper.person_id])
         return render(
             request,
             "volunteer/availability.html",
