@@ -14,7 +14,14 @@ from sqlmodel import select
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.i18n import translations_for
-from noaber_wijkbedrijf.pages import HOURS, JOBS, NAV_LABEL, SERVICE_MESSAGES
+from noaber_wijkbedrijf.pages import (
+    HOURS,
+    JOBS,
+    NAV_LABEL,
+    PLANNING_MESSAGES,
+    REASON_MESSAGES,
+    SERVICE_MESSAGES,
+)
 
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
@@ -412,3 +419,308 @@ def test_the_pages_messages_in_tables_have_dutch_translations(platform):
     ids = [NAV_LABEL, *SERVICE_MESSAGES.values()]
     assert [i for i in ids if gettext(i) == i] == []
     assert gettext(NAV_LABEL) == "Wijkbedrijf"
+
+
+# --- planning on the job's page ---------------------------------------------------------------
+
+
+def plan_url(job_id: int) -> str:
+    return f"{JOBS}/{job_id}/inplannen"
+
+
+def withdraw_url(job_id: int, assignment_id: int) -> str:
+    return f"{JOBS}/{job_id}/inzet/{assignment_id}/intrekken"
+
+
+def a_job(lw: Any, h: Any, name: str = "Grietje", **extra: Any) -> dict[str, Any]:
+    return dict(h.ok(h.job(lw, h.person(lw, name), **extra)))
+
+
+def assignments(lw: Any, h: Any, job_id: int) -> list[dict[str, Any]]:
+    return list(h.ok(lw.get(f"{h.base}/jobs/{job_id}/assignments"), 200))
+
+
+def status(lw: Any, h: Any, job_id: int) -> str:
+    return str(h.ok(lw.get(f"{h.base}/jobs/{job_id}"), 200)["status"])
+
+
+def plan(client: Any, job_id: int, helper: int | str, day: str, start: str, end: str) -> Any:
+    url = f"{JOBS}/{job_id}"
+    return send(client, url, plan_url(job_id), helper_id=str(helper), datum=day, van=start, tot=end)
+
+
+def error_of(page: Any, field: str) -> str:
+    return html.unescape(page.text.split(f'id="{field}-fout">', 1)[1].split("</p>", 1)[0])
+
+
+def test_a_suggested_volunteer_is_planned_in_dutch_time(lw, h, coordinator, platform):
+    job = a_job(lw, h)
+    sjoerd = h.volunteer(lw, "Sjoerd Hoekstra", person_id=h.person(lw, "Sjoerd", "Hoekstra"))
+    h.volunteer(lw, "Jelle Bakker", availability=["sat_morning"])  # not on weekdays
+    page = coordinator.get(f"{JOBS}/{job['id']}")
+    options = page.text.split('id="helper_id"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{sjoerd}">Sjoerd Hoekstra</option>' in options
+    assert "Jelle Bakker" not in options
+    assert subjects_of(platform, page) >= {job["person_id"]}
+
+    # Summer time: 09:00 in Leeuwarden on 3 March is 08:00 UTC.
+    response = plan(coordinator, job["id"], sjoerd, "2026-03-03", "09:00", "12:00")
+    redirected(response, f"{JOBS}/{job['id']}?gedaan=ingepland#planning")
+    [planned] = assignments(lw, h, job["id"])
+    assert planned["helper_id"] == sjoerd
+    assert planned["status"] == "voorgesteld"
+    assert planned["starts_at"].startswith("2026-03-03T08:00:00")
+    assert planned["ends_at"].startswith("2026-03-03T11:00:00")
+    assert subjects_of(platform, response) >= {job["person_id"]}
+
+    after = coordinator.get(response.headers["location"])
+    assert "De vrijwilliger is ingepland." in after.text
+    row = html.unescape(after.text.split(f'id="inzet-{planned["id"]}"', 1)[1].split("</tr>")[0])
+    assert "03-03-2026 09:00" in row
+    assert "03-03-2026 12:00" in row
+    assert "voorgesteld" in row
+
+
+def test_summer_time_is_dutch_time_too(lw, h, coordinator):
+    job = a_job(lw, h, wished_from="2026-07-06", wished_until="2026-07-10")
+    sjoerd = h.volunteer(lw, "Sjoerd Hoekstra")
+    redirected(
+        plan(coordinator, job["id"], sjoerd, "2026-07-07", "09:00", "10:30"),
+        f"{JOBS}/{job['id']}?gedaan=ingepland#planning",
+    )
+    [planned] = assignments(lw, h, job["id"])
+    assert planned["starts_at"].startswith("2026-07-07T07:00:00")  # CEST is UTC+2
+    assert planned["ends_at"].startswith("2026-07-07T08:30:00")
+
+
+def test_wrong_planning_input_is_refused_next_to_the_field_and_nothing_is_stored(
+    lw, h, coordinator
+):
+    job = a_job(lw, h)
+    sjoerd = h.volunteer(lw, "Sjoerd Hoekstra")
+    missing = plan(coordinator, job["id"], "", "", "", "")
+    assert missing.status_code == 422
+    assert error_of(missing, "helper_id") == "Kies een vrijwilliger."
+    assert error_of(missing, "datum") == "Vul een datum in, bijvoorbeeld 03-03-2026."
+    assert error_of(missing, "van") == "Vul een tijd in, bijvoorbeeld 09:00."
+
+    backwards = plan(coordinator, job["id"], sjoerd, "2026-03-03", "12:00", "09:00")
+    assert backwards.status_code == 422
+    assert error_of(backwards, "tot") == "Vul een eindtijd in die na de begintijd ligt."
+    # What was typed stays.
+    assert 'value="12:00"' in backwards.text.split('id="van"', 1)[1].split(">", 1)[0]
+    assert f'<option value="{sjoerd}" selected>' in backwards.text
+    field = backwards.text.split('id="tot"', 1)[1].split(">", 1)[0]
+    assert 'aria-invalid="true"' in field
+
+    outside = plan(coordinator, job["id"], sjoerd, "2026-03-09", "09:00", "12:00")
+    assert outside.status_code == 422
+    assert error_of(outside, "datum") == (
+        "09-03-2026 valt buiten de periode die de bewoner wenste: 02-03-2026 tot en met 06-03-2026."
+    )
+    assert assignments(lw, h, job["id"]) == []
+
+
+def test_a_volunteer_planned_elsewhere_at_that_time_is_refused_in_dutch(lw, h, coordinator):
+    first, second = a_job(lw, h), a_job(lw, h, "Anneke")
+    sjoerd = h.volunteer(lw, "Sjoerd Hoekstra")
+    h.ok(h.plan(lw, first["id"], sjoerd))  # 09:00-12:00 Dutch time on 3 March
+    page = coordinator.get(f"{JOBS}/{second['id']}")
+    token = form_token(page, plan_url(second["id"]))
+    late = coordinator.post(
+        plan_url(second["id"]),
+        data={
+            "form_token": token,
+            "helper_id": str(sjoerd),
+            "datum": "2026-03-03",
+            "van": "11:00",
+            "tot": "13:00",
+        },
+        follow_redirects=False,
+    )
+    assert late.status_code == 409
+    refusal = html.unescape(late.text.split('id="inplannen-geweigerd">', 1)[1].split("</div>")[0])
+    assert (
+        f"Sjoerd Hoekstra is op dat moment al ingepland: op klus {first['id']}, op "
+        "03-03-2026 van 09:00 tot 12:00. Kies een andere tijd of een andere vrijwilliger."
+    ) in refusal
+    assert assignments(lw, h, second["id"]) == []
+    # The refused token is free again: another time is planned with it.
+    later = coordinator.post(
+        plan_url(second["id"]),
+        data={
+            "form_token": token,
+            "helper_id": str(sjoerd),
+            "datum": "2026-03-03",
+            "van": "13:00",
+            "tot": "15:00",
+        },
+        follow_redirects=False,
+    )
+    redirected(later, f"{JOBS}/{second['id']}?gedaan=ingepland#planning")
+    assert len(assignments(lw, h, second["id"])) == 1
+
+
+def test_a_volunteer_without_room_left_is_refused_in_dutch(lw, h, coordinator):
+    first, second = a_job(lw, h), a_job(lw, h, "Anneke")
+    sjoerd = h.volunteer(lw, "Sjoerd Hoekstra", max_load=1)
+    page = coordinator.get(f"{JOBS}/{second['id']}")  # he is still suggested here
+    assert f'<option value="{sjoerd}">' in page.text
+    token = form_token(page, plan_url(second["id"]))
+    h.ok(h.plan(lw, first["id"], sjoerd))  # meanwhile: his one place is taken
+    late = coordinator.post(
+        plan_url(second["id"]),
+        data={
+            "form_token": token,
+            "helper_id": str(sjoerd),
+            "datum": "2026-03-04",
+            "van": "09:00",
+            "tot": "12:00",
+        },
+        follow_redirects=False,
+    )
+    assert late.status_code == 409
+    refusal = html.unescape(late.text.split('id="inplannen-geweigerd">', 1)[1].split("</div>")[0])
+    assert "Sjoerd Hoekstra kan niet worden voorgesteld voor deze hulpvraag:" in refusal
+    assert "De helper heeft al het maximale aantal koppelingen." in refusal
+    assert assignments(lw, h, second["id"]) == []
+    # No longer suggested: the page says so instead of offering him.
+    assert f'<option value="{sjoerd}">' not in coordinator.get(f"{JOBS}/{second['id']}").text
+
+
+def test_a_double_submit_plans_once(lw, h, coordinator):
+    job = a_job(lw, h)
+    sjoerd = h.volunteer(lw, "Sjoerd Hoekstra")
+    token = form_token(coordinator.get(f"{JOBS}/{job['id']}"), plan_url(job["id"]))
+    fields = {
+        "form_token": token,
+        "helper_id": str(sjoerd),
+        "datum": "2026-03-03",
+        "van": "09:00",
+        "tot": "12:00",
+    }
+    first = coordinator.post(plan_url(job["id"]), data=fields, follow_redirects=False)
+    second = coordinator.post(plan_url(job["id"]), data=fields, follow_redirects=False)
+    redirected(first, f"{JOBS}/{job['id']}?gedaan=ingepland#planning")
+    redirected(second, f"{JOBS}/{job['id']}?gedaan=ingepland#planning")
+    assert len(assignments(lw, h, job["id"])) == 1
+
+
+def test_a_confirmed_planning_is_withdrawn_with_a_reason(lw, h, coordinator, platform):
+    job = a_job(lw, h)
+    sjoerd = h.volunteer(lw, "Sjoerd Hoekstra", person_id=h.person(lw, "Sjoerd", "Hoekstra"))
+    a = h.confirmed(lw, job["id"], sjoerd)
+    assert status(lw, h, job["id"]) == "ingepland"
+    url = f"{JOBS}/{job['id']}"
+
+    bare = send(coordinator, url, withdraw_url(job["id"], a["id"]), reason="  ")
+    assert bare.status_code == 422
+    assert error_of(bare, f"intrekken-{a['id']}-reden") == (
+        "Voor deze status is een reden verplicht."
+    )
+    assert assignments(lw, h, job["id"])[0]["status"] == "bevestigd"
+
+    done = send(coordinator, url, withdraw_url(job["id"], a["id"]), reason="Sjoerd is ziek")
+    redirected(done, f"{url}?gedaan=ingetrokken#planning")
+    assert assignments(lw, h, job["id"])[0]["status"] == "ingetrokken"
+    assert status(lw, h, job["id"]) == "aangemeld"  # nobody confirmed any more
+    assert "De planning is ingetrokken." in coordinator.get(done.headers["location"]).text
+    assert subjects_of(platform, done) >= {job["person_id"]}
+
+    # Withdrawn once: no form any more, and a stale one is refused in Dutch.
+    page = coordinator.get(url)
+    assert withdraw_url(job["id"], a["id"]) not in page.text
+    late = coordinator.post(
+        withdraw_url(job["id"], a["id"]),
+        data={"form_token": "w" * 32, "reason": "nogmaals"},
+        follow_redirects=False,
+    )
+    assert late.status_code == 409
+    refusal = html.unescape(late.text.split('id="geweigerd"', 1)[1].split("</div>")[0])
+    assert "Laad de pagina opnieuw" in refusal
+    # Another job's assignment is not withdrawn through this job's page.
+    other = a_job(lw, h, "Bauke")
+    assert (
+        coordinator.post(
+            withdraw_url(other["id"], a["id"]),
+            data={"form_token": "x" * 32, "reason": "fout"},
+            follow_redirects=False,
+        ).status_code
+        == 404
+    )
+
+
+def test_a_planned_job_is_marked_done(lw, h, coordinator):
+    job = a_job(lw, h)
+    url = f"{JOBS}/{job['id']}"
+    assert f"{url}/uitgevoerd" not in coordinator.get(url).text  # not planned yet
+    sjoerd, jelle = h.volunteer(lw, "Sjoerd Hoekstra"), h.volunteer(lw, "Jelle Bakker")
+    confirmed = h.confirmed(lw, job["id"], sjoerd)
+    proposed = h.ok(
+        h.plan(lw, job["id"], jelle, "2026-03-04T09:00:00+01:00", "2026-03-04T12:00:00+01:00")
+    )
+    response = send(coordinator, url, f"{url}/uitgevoerd")
+    redirected(response, f"{url}?gedaan=uitgevoerd")
+    assert status(lw, h, job["id"]) == "uitgevoerd"
+    found = {a["id"]: a["status"] for a in assignments(lw, h, job["id"])}
+    assert found == {confirmed["id"]: "uitgevoerd", proposed["id"]: "ingetrokken"}
+    after = coordinator.get(response.headers["location"])
+    assert "De klus staat op uitgevoerd." in after.text
+    assert f"{url}/inplannen" not in after.text  # nothing to plan any more
+    assert f"{url}/annuleren" not in after.text
+
+
+def test_a_job_cancelled_meanwhile_is_not_marked_done(lw, h, coordinator):
+    job = a_job(lw, h)
+    h.confirmed(lw, job["id"], h.volunteer(lw, "Sjoerd Hoekstra"))
+    url = f"{JOBS}/{job['id']}"
+    token = form_token(coordinator.get(url), f"{url}/uitgevoerd")
+    h.ok(lw.post(f"{h.base}/jobs/{job['id']}/cancel", json={"reason": "Bewoner verhuisd"}))
+    late = coordinator.post(f"{url}/uitgevoerd", data={"form_token": token}, follow_redirects=False)
+    assert late.status_code == 409
+    refusal = html.unescape(late.text.split('id="geweigerd"', 1)[1].split("</div>")[0])
+    assert "De status is inmiddels \u2018geannuleerd\u2019" in refusal
+    assert status(lw, h, job["id"]) == "geannuleerd"
+
+
+def test_a_job_is_cancelled_with_a_reason(lw, h, coordinator):
+    job = a_job(lw, h)
+    a = h.ok(h.plan(lw, job["id"], h.volunteer(lw, "Sjoerd Hoekstra")))
+    url = f"{JOBS}/{job['id']}"
+    bare = send(coordinator, url, f"{url}/annuleren", reason="")
+    assert bare.status_code == 422
+    assert error_of(bare, "reason") == "Voor deze status is een reden verplicht."
+    assert 'href="#reason"' in bare.text  # the summary leads to the field
+    assert status(lw, h, job["id"]) == "aangemeld"
+    assert assignments(lw, h, job["id"])[0]["status"] == "voorgesteld"
+
+    response = send(coordinator, url, f"{url}/annuleren", reason="Bewoner verhuisd")
+    redirected(response, f"{url}?gedaan=geannuleerd")
+    assert status(lw, h, job["id"]) == "geannuleerd"
+    [withdrawn] = assignments(lw, h, job["id"])
+    assert (withdrawn["id"], withdrawn["status"]) == (a["id"], "ingetrokken")
+    after = coordinator.get(response.headers["location"])
+    assert "De klus is geannuleerd." in after.text
+    assert f"{url}/annuleren" not in after.text
+
+
+def test_the_planning_forms_are_for_the_programmes_coordinators_only(lw, h, client_for):
+    job = a_job(lw, h)
+    sjoerd = h.volunteer(lw, "Sjoerd Hoekstra")
+    other = client_for("leeuwarden", role="coordinator", programme="buurtgezinnen")
+    for action, fields in (
+        (plan_url(job["id"]), {"helper_id": str(sjoerd), "datum": "2026-03-03"}),
+        (f"{JOBS}/{job['id']}/annuleren", {"reason": "weg"}),
+        (f"{JOBS}/{job['id']}/uitgevoerd", {}),
+    ):
+        forged = other.post(action, data={"form_token": "y" * 32, **fields}, follow_redirects=False)
+        assert forged.status_code == 403, action
+    assert client_for("meppel").post(plan_url(job["id"]), data={}).status_code == 404
+    assert assignments(lw, h, job["id"]) == []
+    assert status(lw, h, job["id"]) == "aangemeld"
+
+
+def test_the_planning_messages_in_tables_have_dutch_translations(platform):
+    gettext = translations_for(platform.tenants["leeuwarden"].plugins, "nl").gettext
+    ids = [*PLANNING_MESSAGES.values(), *REASON_MESSAGES.values()]
+    assert [i for i in ids if gettext(i) == i] == []

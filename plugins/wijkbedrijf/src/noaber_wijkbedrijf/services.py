@@ -366,12 +366,22 @@ def assign(session: Session, tenant: TenantRuntime, job_id: int, data: Assignmen
     job = get_job(session, job_id)
     starts, ends = as_utc(data.starts_at), as_utc(data.ends_at)
     if ends - starts > timedelta(hours=24):
-        raise field_error("ends_at", "an assignment lasts at most 24 hours")
+        raise field_error(
+            "ends_at",
+            "an assignment lasts at most 24 hours",
+            user_message=UserMessage("An assignment lasts at most 24 hours."),
+        )
     day = starts.astimezone(LOCAL).date()
     if not job.wished_from <= day <= job.wished_until:
         raise field_error(
             "starts_at",
             f"{day} lies outside the wished window {job.wished_from} to {job.wished_until}",
+            user_message=UserMessage(
+                "%(day)s lies outside the period the resident wished: %(start)s to %(end)s.",
+                day=day,
+                start=job.wished_from,
+                end=job.wished_until,
+            ),
         )
     helper = lock_helper(session, data.helper_id)
     clash = session.exec(
@@ -387,6 +397,15 @@ def assign(session: Session, tenant: TenantRuntime, job_id: int, data: Assignmen
             f"volunteer {helper.display_name} ({helper.id}) is already planned on job "
             f"{clash.job_id} from {as_utc(clash.starts_at).isoformat()} to "
             f"{as_utc(clash.ends_at).isoformat()}, which overlaps",
+            user_message=UserMessage(
+                "%(volunteer)s is already planned at that time: on job %(job)s, on %(day)s "
+                "from %(start)s to %(end)s. Choose another time or another volunteer.",
+                volunteer=helper.display_name,
+                job=clash.job_id,
+                day=as_utc(clash.starts_at).astimezone(LOCAL).strftime("%d-%m-%Y"),
+                start=_local(clash.starts_at),
+                end=_local(clash.ends_at),
+            ),
             assignment_id=clash.id,
             job_id=clash.job_id,
         )
