@@ -4,6 +4,7 @@ coupling's page (history, reviews), over the plugin's services (real database, n
 from __future__ import annotations
 
 import html
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -160,3 +161,254 @@ def test_other_programmes_and_municipalities_have_no_coupling_pages(mp, bg, clie
     assert client_for("meppel", role="volunteer").get(COUPLINGS).status_code == 403
     assert client_for("amersfoort").get(COUPLINGS).status_code == 404
     assert client_for("leeuwarden").get(f"{COUPLINGS}/{running['id']}").status_code == 404
+
+
+# --- the coupling page's forms: a review, ending the coupling ------------------------------
+
+TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+
+def form_token(page: Any, action: str, status: int = 200) -> str:
+    assert page.status_code == status, page.text
+    after = page.text.split(f'action="{action}', 1)
+    assert len(after) == 2, f"no form posting to {action}"
+    found = TOKEN.search(after[1])
+    assert found is not None
+    return found.group(1)
+
+
+def send(client: Any, coupling_id: int, form: str, **fields: Any) -> Any:
+    """Open the coupling page and send one of its forms with the page's token."""
+    action = f"{COUPLINGS}/{coupling_id}/{form}"
+    token = form_token(client.get(f"{COUPLINGS}/{coupling_id}"), action)
+    return client.post(action, data={"form_token": token, **fields}, follow_redirects=False)
+
+
+def stored(response: Any, coupling_id: int) -> None:
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == f"{COUPLINGS}/{coupling_id}"
+
+
+def error_of(page: Any, field: str) -> str:
+    message = page.text.split(f'id="{field}-fout">', 1)[1].split("</p>", 1)[0]
+    field_tag = page.text.split(f'id="{field}" name="{field}"', 1)[1].split(">", 1)[0]
+    assert 'aria-invalid="true"' in field_tag
+    return html.unescape(message)
+
+
+def refusal_of(page: Any, form: str) -> str:
+    return text_of(page, f"{form}-geweigerd", "</div>").split(">", 1)[1]
+
+
+def active_coupling(mp: Any, bg: Any, active_ago: int = 200) -> dict[str, Any]:
+    vraag = bg.ready_vraaggezin(mp, active_ago + 200)
+    steun = bg.ready_steungezin(mp, active_ago + 300)
+    c = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=active_ago + 60))
+    for to, days in (("proefperiode", active_ago + 50), ("afspraken", active_ago + 10)):
+        extra = {"agreement": "Opvang op woensdag."} if to == "afspraken" else {}
+        bg.ok(bg.step(mp, c["id"], to, days, **extra), 201)
+    return bg.ok(bg.step(mp, c["id"], "actief", active_ago), 201)
+
+
+def test_a_review_where_both_families_continue_plans_the_next_one(mp, bg, coordinator, platform):
+    c = active_coupling(mp, bg)
+    cid = c["id"]
+    stored(
+        send(
+            coordinator,
+            cid,
+            "evaluaties",
+            held_on=bg.days_ago(7),
+            vraaggezin_continues="true",
+            steungezin_continues="true",
+            review_note="Het loopt goed; de kinderen gaan graag.",
+        ),
+        cid,
+    )
+    out = bg.ok(mp.get(f"{bg.BASE}/couplings/{cid}"), 200)
+    assert out["phase"] == "actief"
+    assert [(r["held_on"], r["note"]) for r in out["reviews"]] == [
+        (bg.days_ago(7), "Het loopt goed; de kinderen gaan graag.")
+    ]
+    assert out["reviews"][0]["vraaggezin_continues"] is True
+    assert date.fromisoformat(out["next_review_on"]) > date.today()
+    page = coordinator.get(f"{COUPLINGS}/{cid}")
+    table = text_of(page, "evaluaties-tabel", "</table>")
+    assert nl(ago(7)) in table
+    assert "Het loopt goed; de kinderen gaan graag." in table
+    assert nl(date.fromisoformat(out["next_review_on"])) in text_of(
+        page, "volgende-evaluatie", "</dd>"
+    )
+
+
+def test_a_review_s_bad_input_is_refused_in_dutch_and_nothing_is_stored(mp, bg, coordinator):
+    c = active_coupling(mp, bg)
+    cid = c["id"]
+    tomorrow = date.today() + timedelta(days=1)
+    future = send(
+        coordinator,
+        cid,
+        "evaluaties",
+        held_on=tomorrow.isoformat(),
+        vraaggezin_continues="true",
+        steungezin_continues="true",
+        review_note="Getypte notitie",
+    )
+    assert future.status_code == 422
+    assert error_of(future, "held_on") == (
+        f"{nl(tomorrow)} ligt in de toekomst. Vul de dag in waarop het gebeurde."
+    )
+    assert "Getypte notitie" in future.text  # what was typed is kept
+    unanswered = send(coordinator, cid, "evaluaties", held_on=bg.days_ago(1))
+    assert unanswered.status_code == 422
+    assert error_of(unanswered, "vraaggezin_continues") == "Kies of het vraaggezin verder wil."
+    before = send(
+        coordinator,
+        cid,
+        "evaluaties",
+        held_on=bg.days_ago(201),
+        vraaggezin_continues="true",
+        steungezin_continues="true",
+    )
+    assert before.status_code == 422
+    assert error_of(before, "held_on") == (
+        f"De evaluatie ({nl(ago(201))}) ligt vóór de dag waarop de koppeling actief werd "
+        f"({nl(ago(200))})."
+    )
+    stopping = send(
+        coordinator,
+        cid,
+        "evaluaties",
+        held_on=bg.days_ago(1),
+        vraaggezin_continues="true",
+        steungezin_continues="false",
+    )
+    assert stopping.status_code == 422
+    assert error_of(stopping, "end_reason") == (
+        "Een van de gezinnen wil niet verder, dus de koppeling stopt: kies de reden."
+    )
+    out = bg.ok(mp.get(f"{bg.BASE}/couplings/{cid}"), 200)
+    assert out["reviews"] == []
+    assert out["phase"] == "actief"
+
+
+def test_a_review_where_a_family_stops_ends_the_coupling(mp, bg, coordinator):
+    c = active_coupling(mp, bg)
+    cid = c["id"]
+    stored(
+        send(
+            coordinator,
+            cid,
+            "evaluaties",
+            held_on=bg.days_ago(2),
+            vraaggezin_continues="true",
+            steungezin_continues="false",
+            end_reason="steungezin_stopt",
+            review_note="Het steungezin verhuist naar het buitenland.",
+            review_search_again="true",
+        ),
+        cid,
+    )
+    out = bg.ok(mp.get(f"{bg.BASE}/couplings/{cid}"), 200)
+    assert out["phase"] == "afgesloten"
+    assert out["end_reason"] == "steungezin_stopt"
+    assert out["ended_on"] == bg.days_ago(2)
+    vraag = bg.ok(mp.get(f"{bg.BASE}/families/{c['vraaggezin_id']}"), 200)
+    assert vraag["request_status"] == "zoeken"  # looking for a new steungezin
+    page = coordinator.get(f"{COUPLINGS}/{cid}")
+    assert "Het steungezin stopt" in text_of(page, "verloop", "</ol>")
+    assert 'action="' + f"{COUPLINGS}/{cid}/evaluaties" not in page.text
+    assert 'action="' + f"{COUPLINGS}/{cid}/beeindigen" not in page.text
+
+
+def test_a_review_of_a_coupling_that_is_not_active_is_refused_with_409(mp, bg, coordinator):
+    vraag = bg.ready_vraaggezin(mp, 100)
+    steun = bg.ready_steungezin(mp, 200)
+    c = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
+    page = coordinator.get(f"{COUPLINGS}/{c['id']}")
+    assert f"{COUPLINGS}/{c['id']}/evaluaties" not in page.text  # the page offers none
+    assert "Evaluaties legt u vast zodra de koppeling actief is." in page.text
+    refused = coordinator.post(
+        f"{COUPLINGS}/{c['id']}/evaluaties",
+        data={
+            "form_token": "t" * 32,
+            "held_on": bg.days_ago(1),
+            "vraaggezin_continues": "true",
+            "steungezin_continues": "true",
+        },
+        follow_redirects=False,
+    )
+    assert refused.status_code == 409
+    assert refusal_of(refused, "review") == (
+        '<p class="utrecht-paragraph">De koppeling staat op \u2018kennismaking\u2019; een '
+        "evaluatie legt u vast zodra de koppeling actief is.</p>"
+    )
+    assert bg.ok(mp.get(f"{bg.BASE}/couplings/{c['id']}"), 200)["reviews"] == []
+
+
+def test_a_coupling_ends_with_a_reason_in_its_trial_period(mp, bg, coordinator, platform):
+    vraag = bg.ready_vraaggezin(mp, 100)
+    steun = bg.ready_steungezin(mp, 200)
+    c = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=40))
+    cid = c["id"]
+    bg.ok(bg.step(mp, cid, "proefperiode", 30), 201)
+
+    missing = send(coordinator, cid, "beeindigen", ended_on=bg.days_ago(3), end_note="Jammer")
+    assert missing.status_code == 422
+    assert error_of(missing, "reason") == "Kies waarom de koppeling stopt."
+    assert "Jammer" in missing.text
+    early = send(coordinator, cid, "beeindigen", ended_on=bg.days_ago(35), reason="geen_klik")
+    assert early.status_code == 422
+    assert error_of(early, "ended_on") == (
+        f"De vorige stap is op {nl(ago(30))}; deze stap kan niet eerder beginnen."
+    )
+    other = send(coordinator, cid, "beeindigen", ended_on=bg.days_ago(3), reason="anders")
+    assert other.status_code == 422
+    assert "anders" in error_of(other, "end_note")
+    assert bg.ok(mp.get(f"{bg.BASE}/couplings/{cid}"), 200)["phase"] == "proefperiode"
+
+    action = f"{COUPLINGS}/{cid}/beeindigen"
+    token = form_token(coordinator.get(f"{COUPLINGS}/{cid}"), action)
+    form = {
+        "form_token": token,
+        "ended_on": bg.days_ago(3),
+        "reason": "geen_klik",
+        "end_note": "De kinderen voelden zich er niet thuis.",
+    }
+    stored(coordinator.post(action, data=form, follow_redirects=False), cid)
+    stored(coordinator.post(action, data=form, follow_redirects=False), cid)  # once
+    out = bg.ok(mp.get(f"{bg.BASE}/couplings/{cid}"), 200)
+    assert out["phase"] == "afgesloten"
+    assert out["ended_on"] == bg.days_ago(3)
+    assert out["end_note"] == "De kinderen voelden zich er niet thuis."
+    # Without "looks for a new steungezin" the vraaggezin's request closes.
+    assert bg.ok(mp.get(f"{bg.BASE}/families/{vraag['id']}"), 200)["request_status"] == (
+        "afgesloten"
+    )
+    # The same form sent again from a page opened before: refused in Dutch.
+    again = coordinator.post(action, data={**form, "form_token": "u" * 32}, follow_redirects=False)
+    assert again.status_code == 409
+    assert "De koppeling is afgesloten; er volgen geen stappen meer." in refusal_of(again, "end")
+
+
+def test_other_programmes_cannot_send_the_coupling_forms(mp, bg, client_for):
+    c = active_coupling(mp, bg)
+    other = client_for("meppel", role="coordinator", programme="wijkbedrijf")
+    for form in ("evaluaties", "beeindigen"):
+        refused = other.post(
+            f"{COUPLINGS}/{c['id']}/{form}",
+            data={"form_token": "v" * 32, "held_on": bg.days_ago(1), "ended_on": bg.days_ago(1)},
+            follow_redirects=False,
+        )
+        assert refused.status_code == 403
+    assert bg.ok(mp.get(f"{bg.BASE}/couplings/{c['id']}"), 200)["phase"] == "actief"
+
+
+def test_every_end_reason_has_a_dutch_label(platform):
+    from noaber.ui.i18n import translations_for
+    from noaber_buurtgezinnen.models import EndReason
+    from noaber_buurtgezinnen.pages import END_REASONS
+
+    gettext = translations_for(platform.tenants["meppel"].plugins, "nl").gettext
+    assert set(END_REASONS) == set(EndReason)
+    assert [label for label in END_REASONS.values() if gettext(label) == label] == []

@@ -18,7 +18,7 @@ programmes. The pages name the members of the families they show in the access l
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -48,9 +48,11 @@ from noaber_buurtgezinnen.privacy import note_couplings, note_families
 from noaber_buurtgezinnen.schemas import (
     CompetenceIn,
     CouplingOut,
+    CouplingStepIn,
     FamilyOut,
     IntakeDoneIn,
     IntakeIn,
+    ReviewIn,
     VisitIn,
     VogIn,
 )
@@ -73,6 +75,11 @@ FIELD_MESSAGES = {
     "completed_on": "Enter the date on which the intake was completed.",
     "issued_on": "Enter the date on which the VOG was issued.",
     "checked_on": "Enter the date of the competence check.",
+    "held_on": "Enter the date of the review.",
+    "vraaggezin_continues": "Choose whether the vraaggezin wants to continue.",
+    "steungezin_continues": "Choose whether the steungezin wants to continue.",
+    "ended_on": "Enter the date on which the coupling ended.",
+    "reason": "Choose why the coupling ends.",
 }
 END_REASONS = {
     EndReason.doel_bereikt: "The goal was reached",
@@ -90,19 +97,38 @@ SERVICE_MESSAGES = {
     "completed_on": "This date is not possible for completing the intake.",
     "issued_on": "This date is not possible for the VOG.",
     "checked_on": "This date is not possible for the competence check.",
+    "held_on": "This date is not possible for the review.",
+    "end_reason": "Choose why the coupling ends.",
+    "review_note": "Describe the reason.",
+    "ended_on": "This date is not possible for the end of the coupling.",
+    "reason": "Choose why the coupling ends.",
+    "end_note": "Describe the reason.",
 }
 
 
 @dataclass(frozen=True)
 class PageForm:
-    """One form of the family page: the service's input model it fills in."""
+    """One form of a page: the service's input model it fills in."""
 
     name: str
     model: type[BaseModel]
     rename: Mapping[str, str]
     """The model's field name → the form's input name (input names are unique per page)."""
-    kinds: frozenset[FamilyKind]
-    """The families the page offers it to."""
+    kinds: frozenset[FamilyKind] = frozenset()
+    """The families the family page offers it to."""
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    """Input the form does not ask for (the step a form takes)."""
+
+    def service_messages(self) -> dict[str, str]:
+        """SERVICE_MESSAGES by the service's field names (a service's 422 names those)."""
+        names = {self.rename.get(f, f): f for f in self.model.model_fields}
+        return {names[i]: m for i, m in SERVICE_MESSAGES.items() if i in names}
+
+    def errors_by_input(self, form: FormState) -> None:
+        """A service's 422 names the model's fields: put them next to the form's inputs."""
+        for model_name, input_name in self.rename.items():
+            if model_name in form.errors and input_name not in form.errors:
+                form.errors[input_name] = form.errors.pop(model_name)
 
 
 FORMS = {
@@ -120,6 +146,26 @@ FORMS = {
         ),
     )
 }
+
+
+COUPLING_FORMS = {
+    form.name: form
+    for form in (
+        PageForm(
+            "review",
+            ReviewIn,
+            {"note": "review_note", "search_again": "review_search_again"},
+        ),
+        PageForm(
+            "end",
+            CouplingStepIn,
+            {"on": "ended_on", "note": "end_note"},
+            fixed={"to": Phase.afgesloten.value},
+        ),
+    )
+}
+"""The forms of a coupling's page: a review (``services.add_review``) and ending the
+coupling with a reason (``services.step``); core's coupling page takes the other steps."""
 
 
 def family_url(family_id: int) -> str:
@@ -280,16 +326,18 @@ def _input(form: PageForm, values: Mapping[str, Any], actor: str) -> dict[str, A
     """The service's input from the form's fields: blanks are left out (the service's
     defaults apply), the acting coordinator is named where the service records one."""
     inputs = {form.rename.get(f, f): f for f in form.model.model_fields}
-    data: dict[str, Any] = {}
-    for input_name, field in inputs.items():
-        if field in ("visited_by", "actor"):
-            data[field] = actor
-        elif field in ("upbringing_views", "expected_support"):
-            data[field] = as_list(values.get(input_name))
+    data: dict[str, Any] = dict(form.fixed)
+    for input_name, name in inputs.items():
+        if name in form.fixed:
+            continue
+        if name in ("visited_by", "actor"):
+            data[name] = actor
+        elif name in ("upbringing_views", "expected_support"):
+            data[name] = as_list(values.get(input_name))
         else:
             value = values.get(input_name)
             if isinstance(value, str) and value.strip():
-                data[field] = value
+                data[name] = value
     return data
 
 
@@ -486,13 +534,30 @@ def coupling_page(
     session: Session,
     coupling_id: int,
     *,
+    failed: tuple[str, FormState] | None = None,
+    refused: Sequence[str] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    """One coupling: both families, its history (the phase dates), the reviews; the
-    steps core's coupling page takes are linked there."""
+    """One coupling: both families, its history (the phase dates), the reviews, and the
+    forms for what the plugin does itself (a review, ending the coupling with a reason);
+    the steps core's coupling page takes are linked there."""
     _ = gettext_for(request)
     out = services.coupling_out(session, services.get_coupling(session, coupling_id))
     note_couplings(session, [coupling_id])
+    today = date.today().isoformat()
+    offered = {
+        "review": out.phase is Phase.actief,
+        "end": out.phase is not Phase.afgesloten,
+    }
+    defaults: dict[str, dict[str, Any]] = {"review": {"held_on": today}, "end": {"ended_on": today}}
+    forms = {
+        name: FormState(values=defaults[name], token=new_form_token())
+        for name, shown in offered.items()
+        if shown
+    }
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    reasons = list(_end_reasons(_).items())
     return render(
         request,
         "buurtgezinnen/coupling.html",
@@ -502,6 +567,16 @@ def coupling_page(
             "c": out,
             "core_steps": [s for s in out.next_steps if s != Phase.afgesloten.value],
             "end_reasons": _end_reasons(_),
+            "forms": forms,
+            "failed": failed[0] if failed else None,
+            "refused": list(refused),
+            "continue_options": [
+                ("", _("Choose yes or no")),
+                ("true", _("Yes, continue")),
+                ("false", _("No, stop")),
+            ],
+            "review_reasons": [("", _("No reason: both families continue")), *reasons],
+            "end_reason_options": [("", _("Choose a reason")), *reasons],
             **_links(request),
         },
         status_code=status_code,
@@ -523,6 +598,82 @@ class CouplingPages(Controller):
         coupling_id: FromPath[int],
     ) -> Response[Any]:
         return coupling_page(request, db_session, coupling_id)
+
+    async def _submit(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        coupling_id: int,
+        name: str,
+        store: Callable[[Any], object],
+    ) -> Response[Any]:
+        form_def = COUPLING_FORMS[name]
+        form = await posted_form(request)
+
+        def page(status: int, refused: Sequence[str] = ()) -> Response[Any]:
+            form_def.errors_by_input(form)
+            return coupling_page(
+                request,
+                session,
+                coupling_id,
+                failed=(name, form),
+                refused=refused,
+                status_code=status,
+            )
+
+        if form.expired:
+            return await in_thread(lambda: page(400))
+        data = validate(
+            form_def.model,
+            _input(form_def, form.values, actor_of(request)),
+            form,
+            gettext_for(request),
+            field_messages=FIELD_MESSAGES,
+            rename=form_def.rename,
+        )
+        if data is None:
+            return await in_thread(lambda: page(422))
+
+        def work() -> str:
+            store(data)
+            note_couplings(session, [coupling_id])
+            return coupling_url(coupling_id)
+
+        return await store_form(
+            request, session, form, work, page, service_messages=form_def.service_messages()
+        )
+
+    @post("/{coupling_id:int}/evaluaties", name="buurtgezinnen-review")
+    async def review(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        coupling_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            db_session,
+            coupling_id,
+            "review",
+            lambda data: services.add_review(db_session, tenant, coupling_id, data),
+        )
+
+    @post("/{coupling_id:int}/beeindigen", name="buurtgezinnen-end")
+    async def end(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        coupling_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            db_session,
+            coupling_id,
+            "end",
+            lambda data: services.step(db_session, tenant, coupling_id, data),
+        )
 
 
 def router() -> Router:

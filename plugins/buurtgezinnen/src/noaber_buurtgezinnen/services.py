@@ -1011,7 +1011,11 @@ def follow_match(
 
 def _close(coupling: Coupling, on: date, reason: EndReason | None, note: str | None) -> None:
     if reason is None:
-        raise field_error("reason", "say why the coupling ends (e.g. doel_bereikt, verhuisd)")
+        raise field_error(
+            "reason",
+            "say why the coupling ends (e.g. doel_bereikt, verhuisd)",
+            user_message=UserMessage("Choose why the coupling ends."),
+        )
     if reason is EndReason.anders and not (note or "").strip():
         raise field_error(
             "note",
@@ -1058,21 +1062,41 @@ def add_review(
         raise Conflict(
             f"coupling {coupling_id} is in {coupling.phase.value}; reviews are held for an "
             "actief coupling",
+            user_message=UserMessage(
+                "The coupling is in %(phase)s; a review is recorded once the coupling is actief.",
+                phase=coupling.phase.value,
+            ),
             current=coupling.phase.value,
         )
     _not_future(data.held_on, "held_on", "the review")
     assert coupling.active_since is not None
     if data.held_on < coupling.active_since:
         raise field_error(
-            "held_on", f"lies before the coupling became actief ({coupling.active_since})"
+            "held_on",
+            f"lies before the coupling became actief ({coupling.active_since})",
+            user_message=UserMessage(
+                "The review (%(review)s) lies before the coupling became actief (%(since)s).",
+                review=data.held_on,
+                since=coupling.active_since,
+            ),
         )
     both = data.vraaggezin_continues and data.steungezin_continues
     if not both and data.end_reason is None:
         raise field_error(
-            "end_reason", "a family does not want to continue: say why the coupling ends"
+            "end_reason",
+            "a family does not want to continue: say why the coupling ends",
+            user_message=UserMessage(
+                "A family does not want to continue, so the coupling ends: choose the reason."
+            ),
         )
     if both and data.end_reason is not None:
-        raise field_error("end_reason", "both families continue; the coupling does not end")
+        raise field_error(
+            "end_reason",
+            "both families continue; the coupling does not end",
+            user_message=UserMessage(
+                "Both families want to continue, so the coupling does not end: choose no reason."
+            ),
+        )
     review = Review(
         tenant_id=require_tenant(),
         coupling_id=coupling.id or 0,
