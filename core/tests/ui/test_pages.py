@@ -157,6 +157,32 @@ def test_another_tenants_request_is_a_dutch_404_page(platform, client_for):
     assert "Pagina niet gevonden" in export.text
 
 
+def test_the_requests_list_says_whom_each_is_for_and_logs_them(platform, client_for):
+    from noaber.privacy.models import AccessLogEntry
+
+    with platform.sessions.begin() as session, tenant_scope("meppel"):
+        tenant = platform.tenants["meppel"]
+        person = create_person(
+            session, tenant.plugins, PersonIn(given_name="Sietske", family_name="Hoekstra")
+        )
+        create_request(
+            session,
+            tenant.plugins,
+            RequestIn(type="hulpvraag", asked_by="self", person_id=person.id, description="x"),
+        )
+        person_id = person.id
+    listed = client_for("meppel").get("/aanvragen")
+    assert listed.status_code == 200
+    assert '<th class="utrecht-table__header-cell" scope="col">Voor</th>' in listed.text
+    assert re.search(r"<td[^>]*>Sietske Hoekstra</td>", listed.text)
+    with platform.sessions.begin() as session, tenant_scope("meppel"):
+        trace = listed.headers["x-trace-id"]
+        named = session.exec(
+            select(AccessLogEntry.subject_person_id).where(AccessLogEntry.trace_id == trace)
+        ).all()
+    assert person_id in named
+
+
 def test_branding_comes_from_the_municipality(client_for):
     meppel = client_for("meppel").get("/").text
     leeuwarden = client_for("leeuwarden").get("/").text

@@ -27,16 +27,14 @@ HOURS_KEY = "hours"
 LIST_LIMIT = 50
 
 
-def request_label(request: HelpRequest, person: Person | None, household: Household | None) -> str:
-    who = (
-        household.name
-        if household
-        else (" ".join(p for p in (person.given_name, person.family_name) if p) if person else "")
-    )
-    return f"#{request.id} {who}".strip()
+def _name(person: Person | None, household: Household | None) -> str:
+    if household:
+        return household.name
+    return " ".join(p for p in (person.given_name, person.family_name) if p) if person else ""
 
 
-def _who(session: Session, requests: Sequence[HelpRequest]) -> dict[int, str]:
+def who_asks(session: Session, requests: Sequence[HelpRequest]) -> dict[int, str]:
+    """Per request, whom it is for: its household's name, else its person's name."""
     person_ids = {r.person_id for r in requests if r.person_id}
     household_ids = {r.household_id for r in requests if r.household_id}
     people = (
@@ -55,11 +53,14 @@ def _who(session: Session, requests: Sequence[HelpRequest]) -> dict[int, str]:
         else {}
     )
     return {
-        r.id or 0: request_label(
-            r, people.get(r.person_id or 0), households.get(r.household_id or 0)
-        )
+        r.id or 0: _name(people.get(r.person_id or 0), households.get(r.household_id or 0))
         for r in requests
     }
+
+
+def _who(session: Session, requests: Sequence[HelpRequest]) -> dict[int, str]:
+    """Per request, its number and whom it is for ("#12 Gezin de Vries")."""
+    return {rid: f"#{rid} {name}".strip() for rid, name in who_asks(session, requests).items()}
 
 
 def requests_in(session: Session, statuses: dict[str, set[str]]) -> list[HelpRequest]:

@@ -63,6 +63,7 @@ from noaber.ui.queries import (
     hours_entries,
     request_timeline,
     timeline_lines,
+    who_asks,
     work_list,
 )
 from noaber.ui.schemas import IntakeForm, NoteForm, TransitionForm
@@ -129,6 +130,7 @@ class CoordinatorPages(Controller):
         rows, total = list_requests(
             db_session, page=page, page_size=PAGE_SIZE, status=status, sort="-created_at"
         )
+        note_requests(db_session, rows)
         statuses = sorted(
             {s for t in request_types_of(tenant.plugins) for s in t.workflow.statuses}
         )
@@ -138,6 +140,7 @@ class CoordinatorPages(Controller):
             {
                 "page_title": _("Requests"),
                 "rows": rows,
+                "who": who_asks(db_session, rows),
                 "total": total,
                 "page": page,
                 "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
