@@ -775,3 +775,139 @@ def test_an_agency_is_added_to_the_map_with_its_costs_typed_the_dutch_way(
         "Deze casus is afgesloten op 01-06-2026; hij neemt geen wijzigingen meer aan."
     )
     assert len(case_api(af, cid)["agencies"]) == 3
+
+
+def test_maatwerk_is_asked_for_and_decided_on_the_case_page_within_the_budget(
+    platform, af, h, coordinator
+):
+    """Amersfoort's maatwerk budget is €40,000 a year: what asks or grants more is refused
+    in Dutch and nothing is stored or booked."""
+    household = h.make_household(af)
+    cid = h.open_case(af, household)["id"]
+    year = date.today().year
+    page = coordinator.get(page_of(cid))
+    assert f"Maatwerkbudget {year}: nog €\xa040.000,00 van €\xa040.000,00 over" in html.unescape(
+        page.text
+    )
+
+    # More than remains: refused next to the amount, what was typed is kept.
+    page = send(coordinator, cid, "maatwerk", amount="40.000,01", purpose="Een auto")
+    assert page.status_code == 422
+    assert error_of(page, "amount") == (
+        f"Het bedrag (€\xa040.000,01) is meer dan er over is van het maatwerkbudget van {year} "
+        "(€\xa040.000,00)."
+    )
+    assert "Een auto" in page.text
+    page = send(coordinator, cid, "maatwerk", amount="0", purpose="")
+    assert page.status_code == 422
+    assert error_of(page, "amount") == (
+        "Vul een bedrag in euro's in dat groter is dan 0, bijvoorbeeld 750 of 125,50."
+    )
+    assert error_of(page, "purpose") == "Schrijf op waarvoor het maatwerk is."
+    assert case_api(af, cid)["spending"] == []
+
+    sent = send(coordinator, cid, "maatwerk", amount="30.000", purpose="Borg en inrichting")
+    stored(sent, cid)
+    assert subjects_of(platform, sent) >= members_of(platform, household)
+    stored(send(coordinator, cid, "maatwerk", amount="15000,00", purpose="Schuldsanering"), cid)
+    first, second = case_api(af, cid)["spending"]
+    assert (first["amount"], first["status"]) == ("30000.00", "aangevraagd")
+    assert first["requested_by"] not in ("", "doorbraakspecialist")  # the coordinator
+    assert af.get(f"{API}/budget").json()["pending"] == "45000.00"
+
+    # A decision without saying which: refused next to the field of that request.
+    page = send(coordinator, cid, f"maatwerk/{first['id']}/besluit", approve="")
+    assert page.status_code == 422
+    assert error_of(page, f"approve-{first['id']}") == (
+        "Kies of het maatwerk wordt toegekend of afgewezen."
+    )
+    sent = send(
+        coordinator,
+        cid,
+        f"maatwerk/{first['id']}/besluit",
+        approve="true",
+        spending_decided_by="Programmamanager",
+        decision_note="Past binnen het plan.",
+    )
+    stored(sent, cid)
+    assert subjects_of(platform, sent) >= members_of(platform, household)
+    first = case_api(af, cid)["spending"][0]
+    assert (first["status"], first["decided_by"]) == ("toegekend", "Programmamanager")
+    assert first["decision_note"] == "Past binnen het plan."
+    assert af.get(f"{API}/budget").json()["spent"] == "30000.00"
+
+    # Granting the second would overdraw the budget: 409 in Dutch, nothing booked.
+    page = send(
+        coordinator,
+        cid,
+        f"maatwerk/{second['id']}/besluit",
+        approve="true",
+        spending_decided_by="Programmamanager",
+        decision_note="Graag toekennen",
+    )
+    assert page.status_code == 409
+    assert refusal_of(page, f"grant-{second['id']}-geweigerd") == (
+        f"Met het toekennen van €\xa015.000,00 zou het maatwerkbudget van {year} worden "
+        "overschreden: er is nog €\xa010.000,00 over."
+    )
+    assert "Graag toekennen" in page.text
+    assert case_api(af, cid)["spending"][1]["status"] == "aangevraagd"
+    budget_now = af.get(f"{API}/budget").json()
+    assert (budget_now["spent"], budget_now["pending"]) == ("30000.00", "15000.00")
+
+    # Refusing it books nothing; the page shows both decisions and no more forms.
+    stored(
+        send(
+            coordinator,
+            cid,
+            f"maatwerk/{second['id']}/besluit",
+            approve="false",
+            spending_decided_by="Programmamanager",
+            decision_note="Eerst de schuldhulp.",
+        ),
+        cid,
+    )
+    assert case_api(af, cid)["spending"][1]["status"] == "afgewezen"
+    assert af.get(f"{API}/budget").json()["spent"] == "30000.00"
+    page = coordinator.get(page_of(cid))
+    assert "toegekend" in row_of(page, f"besteding-{first['id']}")
+    assert "Eerst de schuldhulp." in row_of(page, f"besteding-{second['id']}")
+    assert "/besluit#maatwerk" not in page.text
+    assert f"Maatwerkbudget {year}: nog €\xa010.000,00 van €\xa040.000,00 over" in html.unescape(
+        page.text
+    )
+
+
+def test_a_maatwerk_decision_someone_made_first_or_of_another_case_is_refused(af, h, coordinator):
+    cid = h.open_case(af, h.make_household(af))["id"]
+    other = h.open_case(af, h.make_household(af, "Gezin Bakker"))["id"]
+    spending = af.post(
+        f"{API}/cases/{cid}/spending", json={"amount": "500.00", "purpose": "Borg"}
+    ).json()["id"]
+    theirs = af.post(
+        f"{API}/cases/{other}/spending", json={"amount": "200.00", "purpose": "Fiets"}
+    ).json()["id"]
+    action = f"{page_of(cid)}/maatwerk/{spending}/besluit"
+    token = form_token(coordinator.get(page_of(cid)), action)
+    first = af.post(
+        f"{API}/spending/{spending}/decision", json={"approve": False, "decided_by": "PM"}
+    )
+    assert first.status_code == 201, first.text
+    page = coordinator.post(
+        action,
+        data={"form_token": token, "approve": "true", "spending_decided_by": "Iemand anders"},
+        follow_redirects=False,
+    )
+    assert page.status_code == 409
+    assert refusal_of(page, "geweigerd") == "Over deze maatwerkaanvraag is al besloten: afgewezen."
+    assert case_api(af, cid)["spending"][0]["status"] == "afgewezen"
+    # Another case's request through this case's page: not found, nothing decided.
+    action = f"{page_of(cid)}/maatwerk/{theirs}/besluit"
+    token = form_token(coordinator.get(page_of(other)), f"{page_of(other)}/maatwerk/{theirs}")
+    page = coordinator.post(
+        action,
+        data={"form_token": token, "approve": "true", "spending_decided_by": "PM"},
+        follow_redirects=False,
+    )
+    assert page.status_code == 404
+    assert case_api(af, other)["spending"][0]["status"] == "aangevraagd"

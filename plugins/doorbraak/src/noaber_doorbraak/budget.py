@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, func, select
 
-from noaber.errors import Conflict, NotFound
+from noaber.errors import Conflict, NotFound, UserMessage
 from noaber.people.models import utcnow
 from noaber.people.services import field_error
 from noaber.tenancy.context import require_tenant
@@ -39,6 +39,12 @@ def cents(amount: Decimal) -> int:
 
 def euros(amount_cents: int) -> Decimal:
     return (Decimal(amount_cents) / 100).quantize(CENT)
+
+
+def euro_text(amount: Decimal) -> str:
+    """An amount as the interface writes it (``€ 1.250,50``), for user messages."""
+    text = f"{amount.quantize(CENT):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"€\xa0{text}"
 
 
 def spent_cents(session: Session, year: int) -> int:
@@ -96,6 +102,13 @@ def request_spending(
         raise field_error(
             "amount",
             f"€{data.amount} is more than the remaining maatwerk budget of {at.year} (€{left})",
+            user_message=UserMessage(
+                "The amount (%(amount)s) is more than what remains of the maatwerk budget of "
+                "%(year)s (%(left)s).",
+                amount=euro_text(data.amount),
+                year=str(at.year),
+                left=euro_text(left),
+            ),
         )
     spending = Spending(
         tenant_id=require_tenant(),
@@ -133,6 +146,10 @@ def decide_spending(
     if spending.status is not SpendingStatus.aangevraagd:
         raise Conflict(
             f"spending request {spending_id} was already {spending.status.value}",
+            user_message=UserMessage(
+                "This maatwerk request was already decided: %(status)s.",
+                status=spending.status.value,
+            ),
             current=spending.status.value,
         )
     status = SpendingStatus.toegekend if data.approve else SpendingStatus.afgewezen
@@ -154,12 +171,22 @@ def decide_spending(
         ),
     )
     if marked.rowcount != 1:
-        raise Conflict(f"spending request {spending_id} was decided by someone else just now")
+        raise Conflict(
+            f"spending request {spending_id} was decided by someone else just now",
+            user_message=UserMessage("Someone else decided this maatwerk request just now."),
+        )
     if data.approve and not _book(session, settings, spending.budget_year, spending.amount):
         left = remaining(session, settings, spending.budget_year)
         raise Conflict(
             f"granting €{spending.amount} would overdraw the maatwerk budget of "
             f"{spending.budget_year}: €{left} remains",
+            user_message=UserMessage(
+                "Granting %(amount)s would overdraw the maatwerk budget of %(year)s: "
+                "%(left)s remains.",
+                amount=euro_text(spending.amount),
+                year=str(spending.budget_year),
+                left=euro_text(left),
+            ),
             remaining=str(left),
             amount=str(spending.amount),
         )

@@ -5,7 +5,8 @@ municipality's escalation path, and the maatwerk spending requests.
 
 The case page's forms set the goal, add an agency to the map, add an action to the plan
 and mark one done, record a blockage, escalate it to the next level of the path and
-record the decision on an escalation. Every form goes through the plugin's services, the same functions the API
+record the decision on an escalation, ask for maatwerk and grant or refuse it against the
+year's budget. Every form goes through the plugin's services, the same functions the API
 calls, so the pages keep the API's rules. They follow core's form conventions
 (``noaber.ui.forms``): wrong input shows the page again with status 422, the Dutch
 message next to the field and what was typed; a refusal of a service (a ``Conflict``,
@@ -46,9 +47,9 @@ from noaber.ui.identity import viewer_of
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread, pages_router
 from noaber.web.dependencies import CurrentTenant, DbSession
-from noaber_doorbraak import privacy, services
+from noaber_doorbraak import budget, privacy, services
 from noaber_doorbraak.controllers import settings_of
-from noaber_doorbraak.models import Escalation, Party
+from noaber_doorbraak.models import Escalation, Party, SpendingStatus
 from noaber_doorbraak.schemas import (
     ActionDoneIn,
     ActionIn,
@@ -58,6 +59,8 @@ from noaber_doorbraak.schemas import (
     DecisionIn,
     EscalationIn,
     GoalIn,
+    SpendingDecisionIn,
+    SpendingIn,
 )
 from noaber_doorbraak.workflow import CANCELLED
 
@@ -89,6 +92,9 @@ FIELD_MESSAGES = {
         "Enter the yearly cost after the breakthrough in euros, for example 1000, "
         "or leave it empty."
     ),
+    "amount": "Enter an amount in euros above 0, for example 750 or 125,50.",
+    "purpose": "Say what the maatwerk is for.",
+    "approve": "Choose whether the maatwerk is granted or refused.",
 }
 SERVICE_MESSAGES = {
     "recorded_on": "This date is not possible for the goal.",
@@ -99,6 +105,7 @@ SERVICE_MESSAGES = {
     "escalated_on": "This date is not possible for the escalation.",
     "deadline": "This date is not possible for the deadline.",
     "decided_on": "This date is not possible for the decision.",
+    "amount": "This amount is not possible.",
 }
 PARTY_NAMES = {
     Party.gezin.value: "The family",
@@ -136,10 +143,18 @@ FORMS = {
         PageForm("blockage", BlockageIn, {"description": "blockage_description"}),
         PageForm("escalate", EscalationIn, {}, actor="escalated_by"),
         PageForm("decide", DecisionIn, {}, actor="decided_by"),
+        PageForm("spending", SpendingIn, {}, actor="requested_by", amounts=("amount",)),
+        PageForm(
+            "grant",
+            SpendingDecisionIn,
+            {"decided_by": "spending_decided_by", "note": "decision_note"},
+            actor="decided_by",
+        ),
     )
 }
-ROW_FORMS = ("done", "escalate", "decide")
-"""Forms the page shows once per action, blockage or escalation (the row's id)."""
+ROW_FORMS = ("done", "escalate", "decide", "grant")
+"""Forms the page shows once per action, blockage, escalation or maatwerk request (the
+row's id)."""
 
 
 def case_url(case_id: int) -> str:
@@ -208,6 +223,8 @@ def _defaults(request: Request[Any, Any, Any], case: CaseOut) -> dict[str, dict[
         "blockage": {"noticed_on": today},
         "escalate": {"escalated_on": today},
         "decide": {"decided_by": actor_of(request), "decided_on": today},
+        "spending": {},
+        "grant": {"spending_decided_by": actor_of(request)},
     }
 
 
@@ -254,6 +271,13 @@ def case_page(
         }
         for b in out.blockages
     ]
+    spending: list[dict[str, Any]] = [
+        {
+            "s": s,
+            "grant": form("grant", s.id) if s.status is SpendingStatus.aangevraagd else None,
+        }
+        for s in out.spending
+    ]
     closed = out.closed_on is not None or out.status == CANCELLED
     shown: set[tuple[str, int | None]] = set()  # the forms the page shows
     if not closed:
@@ -266,6 +290,7 @@ def case_page(
             for er in row["escalations"]
             if er["decide"] is not None
         }
+        shown |= {("grant", row["s"].id) for row in spending if row["grant"] is not None}
     return render(
         request,
         "doorbraak/case.html",
@@ -275,6 +300,8 @@ def case_page(
             "closed": closed,
             "actions": actions,
             "blockages": blockages,
+            "spending": spending,
+            "budget": budget.budget_out(session, settings, date.today().year),
             "forms": {name: form(name) for name in FORMS if name not in ROW_FORMS},
             "failed": failed[:2] if failed else None,
             "refused": list(refused),
@@ -502,6 +529,40 @@ class DoorbraakPages(Controller):
         return await self._submit(
             request, tenant, db_session, case_id, "decide", escalation_id, store
         )
+
+    @post("/{case_id:int}/maatwerk", name="doorbraak-spending")
+    async def spending(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            case_id,
+            "spending",
+            None,
+            lambda data: budget.request_spending(db_session, settings_of(tenant), case_id, data),
+        )
+
+    @post("/{case_id:int}/maatwerk/{spending_id:int}/besluit", name="doorbraak-spending-decision")
+    async def grant(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+        spending_id: FromPath[int],
+    ) -> Response[Any]:
+        def store(data: SpendingDecisionIn) -> object:
+            if budget.get_spending(db_session, spending_id).case_id != case_id:
+                raise NotFound(f"spending request {spending_id} is not of case {case_id}")
+            return budget.decide_spending(db_session, settings_of(tenant), spending_id, data)
+
+        return await self._submit(request, tenant, db_session, case_id, "grant", spending_id, store)
 
 
 def router() -> Router:
