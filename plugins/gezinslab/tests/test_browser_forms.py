@@ -1,7 +1,7 @@
 """The Gezinslab's trajectory forms in a real browser, by keyboard only, with axe-core on
 every page: a Gezinslab coordinator in Leeuwarden adds a member to the team around a
 family and starts a trajectory for another family (first for a household whose
-trajectory is still running: refused in Dutch).
+trajectory is still running: refused in Dutch), then closes that new trajectory.
 
 The browser fixtures (uvicorn on a free port, Debian's Chromium, axe-core) are those of
 the repository's browser tests (``tests/browser/``): this file lives with the plugin, so
@@ -218,6 +218,18 @@ def test_a_coordinator_works_on_the_team_and_starts_a_trajectory_by_keyboard(
     assert page.locator("h1").inner_text() == "Gezinslab: Gezin Postma"
     assert "Weer samen aan tafel" in page.locator("#doelen-lijst").inner_text()
     axe.check(page, "gl-forms-05-traject-gestart")
+
+    # --- closing it: the page shows it closed and no longer offers the forms ---
+    new_path = f"{TRAJECTORIES}/{new}"
+    page.goto(url(f"{new_path}#afsluiten"))
+    type_into(page, "#closing_note", "Het gezin redt het weer zelf.")
+    press_enter_on(page, "form[action$='/afsluiten'] button[type=submit]")
+    page.wait_for_url(f"**{new_path}")  # the top of the page, with its status
+    assert trajectories_of(platform, ids["postma"]) == [(new, "afgesloten")]
+    assert page.locator("#stand").inner_text().startswith("Afgesloten (afgesloten op ")
+    assert page.locator("#gesloten-uitleg").is_visible()
+    assert page.locator("main form[method=post]").count() == 0
+    axe.check(page, "gl-forms-06-traject-afgesloten")
 
     with capsys.disabled():
         print("\n" + axe.summary())

@@ -656,3 +656,59 @@ def test_starting_a_trajectory_is_refused_in_dutch_and_nothing_is_stored(
     )
     assert again.status_code == 409
     assert "already has an active trajectory" in again.json()["detail"]
+
+
+def test_a_trajectory_is_closed_through_the_page(lw, h, coordinator, started):
+    tid = started["id"]
+    before = api(lw, tid)
+    page = send(coordinator, tid, "afsluiten", closed_on="2025-01-31", closing_note="Te vroeg")
+    assert page.status_code == 422
+    assert error_of(page, "closed_on") == (
+        "Het traject kan niet worden afgesloten (31-01-2025) vóór de start (03-02-2025)."
+    )
+    assert "Te vroeg" in page.text
+    page = send(coordinator, tid, "afsluiten", closed_on="")
+    assert page.status_code == 422
+    assert error_of(page, "closed_on") == "Vul de datum in waarop het traject is afgesloten."
+    assert api(lw, tid) == before
+
+    # A second page, opened before the first closes the trajectory.
+    action = f"{page_of(tid)}/afsluiten"
+    late = form_token(coordinator.get(page_of(tid)), action)
+    stored(
+        send(
+            coordinator,
+            tid,
+            "afsluiten",
+            closed_on="2025-10-06",
+            closing_note="De kinderen wonen weer thuis.",
+        ),
+        tid,
+    )
+    body = api(lw, tid)
+    assert (body["status"], body["closed_on"], body["closing_note"]) == (
+        "afgesloten",
+        "2025-10-06",
+        "De kinderen wonen weer thuis.",
+    )
+    page = coordinator.post(
+        action, data={"form_token": late, "closed_on": "2025-10-07"}, follow_redirects=False
+    )
+    assert page.status_code == 409
+    assert refusal_of(page, "close") == (
+        "Dit traject is afgesloten op 06-10-2025; er kan niets meer aan veranderen."
+    )
+    assert api(lw, tid)["closed_on"] == "2025-10-06"
+
+    # The page shows it closed and offers none of the forms that change it.
+    page = coordinator.get(page_of(tid))
+    assert html.unescape(page.text.split('id="stand">', 1)[1].split("</dd>", 1)[0]) == (
+        "Afgesloten (afgesloten op 06-10-2025)"
+    )
+    assert "De kinderen wonen weer thuis." in page.text
+    assert 'id="gesloten-uitleg"' in page.text
+    for form in ("doelen", "metingen", "team", "acties", "afsluiten"):
+        assert f'action="{page_of(tid)}/{form}' not in page.text, form
+    assert row_of(coordinator.get(BASE), tid) == (
+        "Gezin Visser Afgesloten op 06-10-2025 03-02-2025 1 0"
+    )

@@ -193,3 +193,50 @@ def test_avoided_cost_dated_before_the_trajectory(lw, setup):
     )
     refused(r, 422, "avoided_on", ["before the trajectory started"])
     assert snapshot(lw, tid) == before
+
+
+def test_a_closed_trajectory_takes_no_more_changes_but_avoided_costs(lw, setup):
+    """Every write to a trajectory refuses it once closed (409, nothing stored), except
+    the avoided costs: a prevented placement often shows after the trajectory ended."""
+    tid, member, _ = setup
+    goal = lw.get(f"{BASE}/{tid}").json()["goals"][0]["id"]
+    action = lw.post(
+        f"{BASE}/{tid}/actions",
+        json={"description": "Bellen", "owner_id": member["id"], "due_on": "2025-06-01"},
+    ).json()["id"]
+    r = lw.post(f"{BASE}/{tid}/close", json={"closed_on": "2025-07-01"})
+    assert r.status_code == 201, r.text
+    before = snapshot(lw, tid)
+    writes = {
+        "goals": {"text": "Nog een doel"},
+        f"goals/{goal}/reached": {"reached_on": "2025-07-02"},
+        "measurements": {
+            "kind": "follow_up",
+            "measured_on": "2025-07-02",
+            "scores": {"huisvesting": 3},
+        },
+        "team": {
+            "kind": "vrijwilliger",
+            "name": "Bianca Hoekstra",
+            "contribution": "Kookt mee",
+            "joined_on": "2025-07-02",
+        },
+        "actions": {"description": "Nog iets", "owner_id": member["id"], "due_on": "2025-08-01"},
+        f"actions/{action}/done": {"done_on": "2025-07-02"},
+        "close": {"closed_on": "2025-07-02"},
+    }
+    for path, body in writes.items():
+        r = lw.post(f"{BASE}/{tid}/{path}", json=body)
+        assert r.status_code == 409, (path, r.text)
+        assert "was closed on 2025-07-01" in r.json()["detail"], path
+    assert snapshot(lw, tid) == before
+    r = lw.post(
+        f"{BASE}/{tid}/avoided-costs",
+        json={
+            "cost_kind": "huisuitzetting",
+            "description": "Huisuitzetting voorkomen",
+            "avoided_on": "2025-09-01",
+            "quantity": "1",
+        },
+    )
+    assert r.status_code == 201, r.text

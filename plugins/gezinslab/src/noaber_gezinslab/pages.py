@@ -3,7 +3,8 @@ closed), the form that starts one for a household, and one trajectory's page wit
 progress per domain, the team around the family, the actions and the avoided costs.
 On that page the coordinator adds a goal and marks one reached, records a ZRM
 measurement (the baseline or a follow-up), adds a member to the team, adds an action
-for a team member and marks one done.
+for a team member and marks one done, and closes the trajectory (after which the page
+offers no more forms that change it).
 
 Every form goes through the plugin's services, the same functions the API calls, so the
 pages keep the API's rules. They follow core's form conventions (``noaber.ui.forms``):
@@ -57,6 +58,7 @@ from noaber_gezinslab.privacy import note_trajectories
 from noaber_gezinslab.schemas import (
     ActionDoneIn,
     ActionIn,
+    CloseIn,
     GoalIn,
     GoalReachedIn,
     MeasurementIn,
@@ -94,6 +96,7 @@ FIELD_MESSAGES = {
     "joined_on": "Enter the date on which they joined the team.",
     "household_id": "Choose the family's household.",
     "started_on": "Enter the date on which the trajectory starts.",
+    "closed_on": "Enter the date on which the trajectory was closed.",
 }
 SERVICE_MESSAGES = {
     "reached_on": "This date is not possible for the goal.",
@@ -106,6 +109,7 @@ SERVICE_MESSAGES = {
     "organisation_id": "Choose an organisation from the list.",
     "household_id": "Choose a household from the list.",
     "request_id": "Choose a request from the list.",
+    "closed_on": "This date is not possible for closing the trajectory.",
 }
 SCORE_MESSAGE = "Enter a score from 1 (acute problems) to 5 (fully self-sufficient)."
 KIND_NAMES = {
@@ -144,6 +148,7 @@ FORMS = {
         PageForm("action", ActionIn, {}),
         PageForm("done", ActionDoneIn, {}),
         PageForm("member", TeamMemberIn, {"kind": "member_kind", "name": "member_name"}),
+        PageForm("close", CloseIn, {"note": "closing_note"}),
     )
 }
 START = PageForm("start", TrajectoryIn, {"goals": "goal"})
@@ -279,6 +284,7 @@ def _defaults(has_baseline: bool) -> dict[str, dict[str, Any]]:
         "action": {},
         "done": {"done_on": today},
         "member": {"joined_on": today},
+        "close": {"closed_on": today},
     }
 
 
@@ -570,6 +576,18 @@ class TrajectoryPages(Controller):
             trajectory_id,
             "member",
             lambda data: services.add_team_member(db_session, trajectory_id, data),
+        )
+
+    @post("/{trajectory_id:int}/afsluiten", name="gezinslab-close")
+    async def close(
+        self, request: Request[Any, Any, Any], db_session: DbSession, trajectory_id: FromPath[int]
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            db_session,
+            trajectory_id,
+            "close",
+            lambda data: services.close_trajectory(db_session, trajectory_id, data),
         )
 
 

@@ -210,7 +210,13 @@ def close_trajectory(session: Session, trajectory_id: int, data: CloseIn) -> Tra
     trajectory = _open_trajectory(session, trajectory_id)
     if data.closed_on < trajectory.started_on:
         raise field_error(
-            "closed_on", f"{data.closed_on} lies before the start ({trajectory.started_on})"
+            "closed_on",
+            f"{data.closed_on} lies before the start ({trajectory.started_on})",
+            UserMessage(
+                "The trajectory cannot be closed (%(date)s) before it started (%(start)s).",
+                date=data.closed_on,
+                start=trajectory.started_on,
+            ),
         )
     trajectory.status = TrajectoryStatus.afgesloten
     trajectory.closed_on = data.closed_on
