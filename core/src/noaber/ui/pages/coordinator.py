@@ -41,12 +41,11 @@ from noaber.ui.forms import (
     FormState,
     as_list,
     new_form_token,
+    posted_form,
     read_form,
     refusal_messages,
-    service_errors,
     split_tags,
-    submit_once,
-    valid_token,
+    store_form,
     validate,
 )
 from noaber.ui.i18n import translate
@@ -197,18 +196,15 @@ class CoordinatorPages(Controller):
         self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
     ) -> Response[Any]:
         _ = gettext_for(request)
-        values = await read_form(request)
+        form = await posted_form(request)
+        values = form.values
         values["availability"] = as_list(values.get("availability"))
-        token = values.get("form_token")
-        form = FormState(
-            values=values, token=str(token) if valid_token(token) else new_form_token()
-        )
 
-        def page(status: int) -> Response[Any]:
+        def page(status: int, refused: Sequence[str] = ()) -> Response[Any]:
+            form.general.extend(refused)
             return self._intake_page(request, tenant, db_session, form, status)
 
-        if not valid_token(token):
-            form.general.append(_("The form had expired. Please send it again."))
+        if form.expired:
             return await in_thread(lambda: page(400))
         cleaned = {k: (v or None) if isinstance(v, str) else v for k, v in values.items()}
         cleaned["skills"] = split_tags(values.get("skills"))
@@ -255,23 +251,18 @@ class CoordinatorPages(Controller):
             )
             return f"/aanvragen/{created.id}"
 
-        try:
-            response = await submit_once(request, form, store)
-        except InvalidInput as exc:
-            await in_thread(db_session.rollback)
-            service_errors(
-                exc,
-                form,
-                _,
-                SERVICE_MESSAGES
-                | {
-                    "household_id": "Choose one of the options.",
-                    "professional_id": "Choose one of the options.",
-                },
-            )
-            return await in_thread(lambda: page(422))
-        assert response is not None
-        return response
+        return await store_form(
+            request,
+            db_session,
+            form,
+            store,
+            page,
+            service_messages=SERVICE_MESSAGES
+            | {
+                "household_id": "Choose one of the options.",
+                "professional_id": "Choose one of the options.",
+            },
+        )
 
     @get("/aanvragen/{request_id:int}", sync_to_thread=True, name="ui-request")
     def request_page(

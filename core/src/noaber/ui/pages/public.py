@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from sqlmodel import Session
 
-from noaber.errors import InvalidInput
 from noaber.people.models import HelperKind, HelperStatus
 from noaber.people.schemas import HelperIn, PersonIn
 from noaber.people.services import create_helper, create_person
@@ -20,16 +20,15 @@ from noaber.ui.forms import (
     FormState,
     as_list,
     new_form_token,
-    read_form,
+    posted_form,
     split_tags,
-    submit_once,
-    valid_token,
+    store_form,
     validate,
 )
 from noaber.ui.pages.common import KIND_NAMES, options, request_type_options, slot_options
 from noaber.ui.schemas import AskForHelpForm, SignUpForm
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import PUBLIC, in_thread
+from noaber.ui.web import PUBLIC
 from noaber.web.dependencies import CurrentTenant, DbSession
 
 POSTCODE_MESSAGE = "Enter a postcode like 8921 AB."
@@ -98,15 +97,16 @@ class PublicPages(Controller):
         self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
     ) -> Response[Any]:
         _ = gettext_for(request)
-        values = await read_form(request)
+        form = await posted_form(request)
+        values = form.values
         values["availability"] = as_list(values.get("availability"))
-        token = values.get("form_token")
-        form = FormState(
-            values=values, token=str(token) if valid_token(token) else new_form_token()
-        )
-        if not valid_token(token):
-            form.general.append(_("The form had expired. Please send it again."))
-            return self._ask_page(request, tenant, form, 400)
+
+        def page(status: int, refused: Sequence[str] = ()) -> Response[Any]:
+            form.general.extend(refused)
+            return self._ask_page(request, tenant, form, status)
+
+        if form.expired:
+            return page(400)
         data = validate(
             AskForHelpForm,
             values
@@ -120,24 +120,17 @@ class PublicPages(Controller):
             field_messages=FIELD_MESSAGES,
         )
         if data is None or not isinstance(data, AskForHelpForm):
-            return self._ask_page(request, tenant, form, 422)
+            return page(422)
         if data.type not in dict(request_type_options(tenant)):
             form.errors["type"] = _("Choose one of the options.")
-            return self._ask_page(request, tenant, form, 422)
+            return page(422)
 
         def store() -> str:
             return ask_for_help(db_session, tenant, data)
 
-        try:
-            response = await submit_once(request, form, store)
-        except InvalidInput as exc:
-            await in_thread(db_session.rollback)
-            from noaber.ui.forms import service_errors
-
-            service_errors(exc, form, _, SERVICE_MESSAGES)
-            return self._ask_page(request, tenant, form, 422)
-        assert response is not None
-        return response
+        return await store_form(
+            request, db_session, form, store, page, service_messages=SERVICE_MESSAGES
+        )
 
     @get("/hulp-vragen/ontvangen", sync_to_thread=False, name="ui-ask-done")
     def ask_done(self, request: Request[Any, Any, Any]) -> Response[Any]:
@@ -172,15 +165,16 @@ class PublicPages(Controller):
         self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
     ) -> Response[Any]:
         _ = gettext_for(request)
-        values = await read_form(request)
+        form = await posted_form(request)
+        values = form.values
         values["availability"] = as_list(values.get("availability"))
-        token = values.get("form_token")
-        form = FormState(
-            values=values, token=str(token) if valid_token(token) else new_form_token()
-        )
-        if not valid_token(token):
-            form.general.append(_("The form had expired. Please send it again."))
-            return self._signup_page(request, form, 400)
+
+        def page(status: int, refused: Sequence[str] = ()) -> Response[Any]:
+            form.general.extend(refused)
+            return self._signup_page(request, form, status)
+
+        if form.expired:
+            return page(400)
         cleaned = values | {
             "family_name": values.get("family_name") or None,
             "phone": values.get("phone") or None,
@@ -189,21 +183,14 @@ class PublicPages(Controller):
         }
         data = validate(SignUpForm, cleaned, form, _, field_messages=FIELD_MESSAGES)
         if data is None or not isinstance(data, SignUpForm):
-            return self._signup_page(request, form, 422)
+            return page(422)
 
         def store() -> str:
             return sign_up(db_session, tenant, data)
 
-        try:
-            response = await submit_once(request, form, store)
-        except InvalidInput as exc:
-            await in_thread(db_session.rollback)
-            from noaber.ui.forms import service_errors
-
-            service_errors(exc, form, _, SERVICE_MESSAGES)
-            return self._signup_page(request, form, 422)
-        assert response is not None
-        return response
+        return await store_form(
+            request, db_session, form, store, page, service_messages=SERVICE_MESSAGES
+        )
 
     @get("/vrijwilliger-worden/ontvangen", sync_to_thread=False, name="ui-signup-done")
     def signup_done(self, request: Request[Any, Any, Any]) -> Response[Any]:
