@@ -412,3 +412,108 @@ def test_every_end_reason_has_a_dutch_label(platform):
     gettext = translations_for(platform.tenants["meppel"].plugins, "nl").gettext
     assert set(END_REASONS) == set(EndReason)
     assert [label for label in END_REASONS.values() if gettext(label) == label] == []
+
+
+# --- coupling a vraaggezin from its page ----------------------------------------------------
+
+
+def send_couple(client: Any, family_id: int, **fields: Any) -> Any:
+    action = f"{BASE}/{family_id}/koppelen"
+    token = form_token(client.get(f"{BASE}/{family_id}"), action)
+    return client.post(action, data={"form_token": token, **fields}, follow_redirects=False)
+
+
+def test_a_vraaggezin_is_coupled_with_a_suggested_steungezin_from_its_page(
+    mp, bg, coordinator, platform
+):
+    vraag = bg.ready_vraaggezin(mp, 100)
+    steun = bg.ready_steungezin(mp, 200)
+    page = coordinator.get(f"{BASE}/{vraag['id']}")
+    suggestion = text_of(page, f"suggestie-{steun['id']}", "</details>")
+    assert f'value="{steun["id"]}"' in suggestion
+    assert "Gezin de Vries" in suggestion
+    # The suggested steungezin's members are in the access log too.
+    assert subjects(platform, page) >= members(platform, [steun["household_id"]])
+
+    unchosen = send_couple(coordinator, vraag["id"], kennismaking_on=bg.days_ago(2))
+    assert unchosen.status_code == 422
+    assert html.unescape(
+        unchosen.text.split('id="steungezin_id-fout">', 1)[1].split("</p>")[0]
+    ) == ("Kies een steungezin.")
+    assert bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200) == []
+
+    response = send_couple(
+        coordinator, vraag["id"], steungezin_id=str(steun["id"]), kennismaking_on=bg.days_ago(2)
+    )
+    assert response.status_code == 303, response.text
+    [coupling] = bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)
+    assert response.headers["location"] == f"{COUPLINGS}/{coupling['id']}"
+    assert coupling["steungezin_id"] == steun["id"]
+    assert coupling["phase"] == "kennismaking"
+    assert coupling["kennismaking_on"] == bg.days_ago(2)
+    assert bg.ok(mp.get(f"{bg.BASE}/families/{vraag['id']}"), 200)["request_status"] == (
+        "gekoppeld"
+    )
+    page = coordinator.get(f"{BASE}/{vraag['id']}")
+    assert 'id="koppelen"' not in page.text  # coupled: no suggestions any more
+
+
+def test_coupling_refusals_are_shown_in_dutch_and_store_nothing(mp, bg, coordinator):
+    vraag = bg.ready_vraaggezin(mp, 100)
+    steun = bg.ready_steungezin(mp, 200)
+    other = bg.ready_steungezin(mp, 200, name="Gezin Visser")
+    no_vog = bg.new_steungezin(mp, 200, name="Gezin Bos")
+    action = f"{BASE}/{vraag['id']}/koppelen"
+    stale = form_token(coordinator.get(f"{BASE}/{vraag['id']}"), action)
+
+    # A steungezin without a VOG (not suggested; the form was altered): 409 in Dutch.
+    refused = send_couple(
+        coordinator, vraag["id"], steungezin_id=str(no_vog["id"]), kennismaking_on=bg.days_ago(1)
+    )
+    assert refused.status_code == 409
+    assert text_of(refused, "couple-geweigerd", "</div>").split(">", 1)[1] == (
+        '<p class="utrecht-paragraph">Gezin Bos heeft nog geen VOG. Een steungezin kan alleen '
+        "gekoppeld worden met een geldige VOG: leg die eerst vast.</p>"
+    )
+    assert bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200) == []
+    # A kennismaking before the family signed up: 422 next to the date.
+    early = send_couple(
+        coordinator, vraag["id"], steungezin_id=str(steun["id"]), kennismaking_on=bg.days_ago(150)
+    )
+    assert early.status_code == 422
+    assert 'id="kennismaking_on-fout"' in early.text
+    assert bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200) == []
+
+    stored_once = send_couple(
+        coordinator, vraag["id"], steungezin_id=str(steun["id"]), kennismaking_on=bg.days_ago(1)
+    )
+    assert stored_once.status_code == 303
+    # A page opened before the family was coupled: the family is no longer open.
+    again = coordinator.post(
+        action,
+        data={
+            "form_token": stale,
+            "steungezin_id": str(other["id"]),
+            "kennismaking_on": bg.days_ago(1),
+        },
+        follow_redirects=False,
+    )
+    assert again.status_code == 409
+    assert "Gezin Jansen is al gekoppeld aan een steungezin." in html.unescape(again.text)
+    assert len(bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)) == 1
+
+
+def test_a_steungezin_s_page_offers_no_coupling_form(mp, bg, coordinator):
+    steun = bg.ready_steungezin(mp, 200)
+    page = coordinator.get(f"{BASE}/{steun['id']}")
+    assert 'id="koppelen"' not in page.text
+    refused = coordinator.post(
+        f"{BASE}/{steun['id']}/koppelen",
+        data={
+            "form_token": "w" * 32,
+            "steungezin_id": str(steun["id"]),
+            "kennismaking_on": "2024-01-01",
+        },
+        follow_redirects=False,
+    )
+    assert refused.status_code == 404

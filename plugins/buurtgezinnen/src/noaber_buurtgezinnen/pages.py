@@ -25,7 +25,7 @@ from typing import Any
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.params import FromPath
 from pydantic import BaseModel
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from noaber.errors import NotFound, UserMessage
 from noaber.platform import TenantRuntime
@@ -44,9 +44,10 @@ from noaber.ui.web import in_thread, pages_router
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_buurtgezinnen import services
 from noaber_buurtgezinnen.models import EndReason, Family, FamilyKind, Phase
-from noaber_buurtgezinnen.privacy import note_couplings, note_families
+from noaber_buurtgezinnen.privacy import note_couplings, note_families, note_helpers
 from noaber_buurtgezinnen.schemas import (
     CompetenceIn,
+    CouplingIn,
     CouplingOut,
     CouplingStepIn,
     FamilyOut,
@@ -80,6 +81,9 @@ FIELD_MESSAGES = {
     "steungezin_continues": "Choose whether the steungezin wants to continue.",
     "ended_on": "Enter the date on which the coupling ended.",
     "reason": "Choose why the coupling ends.",
+    "steungezin_id": "Choose a steungezin.",
+    "kennismaking_on": "Enter the date of the kennismaking.",
+    "first_review_on": "Enter the date of the first review.",
 }
 END_REASONS = {
     EndReason.doel_bereikt: "The goal was reached",
@@ -103,6 +107,8 @@ SERVICE_MESSAGES = {
     "ended_on": "This date is not possible for the end of the coupling.",
     "reason": "Choose why the coupling ends.",
     "end_note": "Describe the reason.",
+    "kennismaking_on": "This date is not possible for the kennismaking.",
+    "first_review_on": "This date is not possible for the first review.",
 }
 
 
@@ -144,6 +150,7 @@ FORMS = {
             {"note": "competence_note"},
             frozenset({FamilyKind.steungezin}),
         ),
+        PageForm("couple", CouplingIn, {}, frozenset({FamilyKind.vraaggezin})),
     )
 }
 
@@ -206,6 +213,7 @@ def _defaults(family: Family, request: Request[Any, Any, Any]) -> dict[str, dict
         "complete": {"completed_on": today},
         "vog": {},
         "competence": {"checked_on": today, "checked_by": actor_of(request)},
+        "couple": {"kennismaking_on": today},
     }
 
 
@@ -291,6 +299,7 @@ def family_page(
     ]
     note_families(session, [family_id])
     note_couplings(session, [c.id for c in couplings])
+    suggestions = _suggestions(session, tenant, family, out)
     defaults = _defaults(family, request)
     forms = {
         name: FormState(values=defaults[name], token=new_form_token())
@@ -310,6 +319,7 @@ def family_page(
             "waiting_for": _waiting_for(out, missing, _),
             "standing": _standing(out, _),
             "couplings": couplings,
+            "suggestions": suggestions,
             "forms": forms,
             "failed": failed[0] if failed else None,
             "refused": list(refused),
@@ -320,6 +330,25 @@ def family_page(
         },
         status_code=status_code,
     )
+
+
+def _suggestions(
+    session: Session, tenant: TenantRuntime, family: Family, out: FamilyOut
+) -> list[tuple[int, Any]] | None:
+    """A vraaggezin without a running coupling: the steungezinnen core's matching suggests
+    (``services.suggestions_for``), each with its family's id; None for other families."""
+    if family.kind is not FamilyKind.vraaggezin or out.running_couplings:
+        return None
+    found = services.suggestions_for(session, tenant, family.id or 0)
+    helper_ids = [s.helper.id for s in found.suggestions]
+    note_helpers(session, helper_ids)
+    family_of = {
+        helper_id: int(family_id or 0)
+        for family_id, helper_id in session.exec(
+            select(Family.id, Family.helper_id).where(col(Family.helper_id).in_(helper_ids))
+        ).all()
+    }
+    return [(family_of[s.helper.id], s) for s in found.suggestions if s.helper.id in family_of]
 
 
 def _input(form: PageForm, values: Mapping[str, Any], actor: str) -> dict[str, Any]:
@@ -368,6 +397,7 @@ class FamilyPages(Controller):
         family_id: int,
         name: str,
         store: Callable[[Any], object],
+        extra: Mapping[str, str] | None = None,
     ) -> Response[Any]:
         form_def = FORMS[name]
         form = await posted_form(request)
@@ -387,7 +417,7 @@ class FamilyPages(Controller):
             return await in_thread(lambda: page(400))
         data = validate(
             form_def.model,
-            _input(form_def, form.values, actor_of(request)),
+            _input(form_def, {**form.values, **(extra or {})}, actor_of(request)),
             form,
             gettext_for(request),
             field_messages=FIELD_MESSAGES,
@@ -400,9 +430,9 @@ class FamilyPages(Controller):
             family = services.get_family(session, family_id)
             if family.kind not in form_def.kinds:  # the page offers no such form
                 raise NotFound(f"family {family_id} is a {family.kind.value}")
-            store(data)
+            stored = store(data)
             note_families(session, [family_id])
-            return family_url(family_id)
+            return stored if isinstance(stored, str) else family_url(family_id)
 
         return await store_form(
             request, session, form, work, page, service_messages=SERVICE_MESSAGES
@@ -491,6 +521,32 @@ class FamilyPages(Controller):
             family_id,
             "competence",
             lambda data: services.record_competence(db_session, family_id, data),
+        )
+
+    @post("/{family_id:int}/koppelen", name="buurtgezinnen-couple")
+    async def couple(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        family_id: FromPath[int],
+    ) -> Response[Any]:
+        """Couple the vraaggezin with one of the suggested steungezinnen; to the new
+        coupling's page."""
+
+        def store(data: Any) -> str:
+            coupling = services.create_coupling(db_session, tenant, data)
+            note_couplings(db_session, [coupling.id or 0])
+            return coupling_url(coupling.id or 0)
+
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            family_id,
+            "couple",
+            store,
+            extra={"vraaggezin_id": str(family_id)},
         )
 
 
