@@ -20,6 +20,7 @@ from noaber_doorbraak.pages import (
     BASE,
     FIELD_MESSAGES,
     NAV_LABEL,
+    OUTCOME_NAMES,
     PARTY_NAMES,
     SERVICE_MESSAGES,
 )
@@ -554,7 +555,13 @@ def test_the_pages_messages_in_tables_have_dutch_translations(platform):
     """Ids kept in tables are not found by the catalogue check of the templates and code
     (test_interface_messages): the navigation label, the parties and the forms' messages."""
     gettext = translations_for(platform.tenants["amersfoort"].plugins, "nl").gettext
-    ids = [NAV_LABEL, *PARTY_NAMES.values(), *FIELD_MESSAGES.values(), *SERVICE_MESSAGES.values()]
+    ids = [
+        NAV_LABEL,
+        *PARTY_NAMES.values(),
+        *OUTCOME_NAMES.values(),
+        *FIELD_MESSAGES.values(),
+        *SERVICE_MESSAGES.values(),
+    ]
     assert [i for i in ids if gettext(i) == i] == []
 
 
@@ -911,3 +918,101 @@ def test_a_maatwerk_decision_someone_made_first_or_of_another_case_is_refused(af
     )
     assert page.status_code == 404
     assert case_api(af, other)["spending"][0]["status"] == "aangevraagd"
+
+
+def test_a_case_is_closed_with_its_outcome_on_its_page_and_then_takes_no_changes(
+    platform, af, h, coordinator
+):
+    household = h.make_household(af)
+    cid = h.open_case(af, household)["id"]
+    request_id = case_api(af, cid)["request_id"]
+    close = f"{page_of(cid)}/afsluiten"
+    # Without the family's goal there is nothing to measure the outcome against.
+    page = coordinator.get(page_of(cid))
+    assert "De uitkomst wordt afgemeten aan het doel van het gezin: leg eerst het doel vast." in (
+        page.text
+    )
+    assert f'action="{close}' not in page.text
+    token = form_token(page, f"{page_of(cid)}/doel")  # a form the page has: its token
+    fields = {"outcome": "behaald", "closed_on": "2026-06-01", "outcome_note": "Klaar."}
+    refused = coordinator.post(close, data={"form_token": token, **fields}, follow_redirects=False)
+    assert refused.status_code == 409
+    assert refusal_of(refused, "geweigerd") == (
+        "De uitkomst wordt afgemeten aan het doel van het gezin: leg eerst het doel vast."
+    )
+    assert case_api(af, cid)["closed_on"] is None
+
+    # With a goal, a case is closed from uitvoering: the page says so and links the request.
+    goal = af.put(
+        f"{API}/cases/{cid}/goal", json={"text": "Een eigen huis", "recorded_on": "2026-01-20"}
+    )
+    assert goal.status_code == 200, goal.text
+    page = coordinator.get(page_of(cid))
+    assert f'action="{close}' not in page.text
+    section = html.unescape(page.text.split('id="afsluiten"', 1)[1])
+    assert "de aanvraag heeft dan de status uitvoering (nu aangemeld)" in section
+    assert f'href="/aanvragen/{request_id}"' in section
+    token = form_token(page, f"{page_of(cid)}/doel")
+    refused = coordinator.post(close, data={"form_token": token, **fields}, follow_redirects=False)
+    assert refused.status_code == 409
+    assert "kan van daaruit niet naar \u2018afgesloten\u2019" in refusal_of(refused, "geweigerd")
+    assert case_api(af, cid)["status"] == "aangemeld"
+
+    for status in ("kennismaking", "plan", "uitvoering"):
+        moved = af.post(f"/api/requests/{request_id}/transitions", json={"to": status})
+        assert moved.status_code == 201, moved.text
+    page = coordinator.get(page_of(cid))
+    outcome_select = page.text.split('id="outcome"', 1)[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"', outcome_select) == [
+        "",
+        "behaald",
+        "deels_behaald",
+        "niet_behaald",
+    ]
+    # Wrong input: the Dutch messages next to the fields, nothing closed.
+    page = send(coordinator, cid, "afsluiten", outcome="", closed_on="", outcome_note="")
+    assert page.status_code == 422
+    assert error_of(page, "outcome") == "Kies hoe ver het gezin met zijn doel is gekomen."
+    assert error_of(page, "closed_on") == "Vul de datum in waarop de casus wordt afgesloten."
+    assert error_of(page, "outcome_note") == "Schrijf op wat er voor het gezin is veranderd."
+    page = send(
+        coordinator,
+        cid,
+        "afsluiten",
+        outcome="deels_behaald",
+        closed_on="2026-01-02",
+        outcome_note="Een huis, de schulden nog niet.",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "closed_on") == (
+        "De datum (02-01-2026) ligt vóór de start van de casus (12-01-2026)."
+    )
+    assert "Een huis, de schulden nog niet." in page.text
+    assert case_api(af, cid)["closed_on"] is None
+
+    form = {
+        "form_token": form_token(coordinator.get(page_of(cid)), close),
+        "outcome": "deels_behaald",
+        "closed_on": "2026-06-01",
+        "outcome_note": "Een huis, de schulden nog niet.",
+    }
+    sent = coordinator.post(close, data=form, follow_redirects=False)
+    stored(sent, cid)
+    assert subjects_of(platform, sent) >= members_of(platform, household)
+    stored(coordinator.post(close, data=form, follow_redirects=False), cid)  # once
+    closed = case_api(af, cid)
+    assert (closed["status"], closed["outcome"]) == ("afgesloten", "deels_behaald")
+    assert (closed["closed_on"], closed["outcome_note"]) == (
+        "2026-06-01",
+        "Een huis, de schulden nog niet.",
+    )
+    timeline = af.get(f"/api/requests/{request_id}/timeline").json()["items"]
+    assert timeline[0]["data"]["to"] == "afgesloten"
+    assert timeline[0]["data"]["reason"] == "deels_behaald: Een huis, de schulden nog niet."
+
+    page = coordinator.get(page_of(cid))
+    assert 'id="uitkomst">Doel deels behaald<' in page.text
+    assert "01-06-2026" in page.text
+    assert "Deze casus neemt geen wijzigingen meer aan." in page.text
+    assert f'action="{page_of(cid)}/' not in page.text  # no form of the case any more
+    assert 'id="afsluiten"' not in page.text

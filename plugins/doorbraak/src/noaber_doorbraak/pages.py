@@ -6,7 +6,8 @@ municipality's escalation path, and the maatwerk spending requests.
 The case page's forms set the goal, add an agency to the map, add an action to the plan
 and mark one done, record a blockage, escalate it to the next level of the path and
 record the decision on an escalation, ask for maatwerk and grant or refuse it against the
-year's budget. Every form goes through the plugin's services, the same functions the API
+year's budget, and close the case with its outcome (after which it shows no forms). Every
+form goes through the plugin's services, the same functions the API
 calls, so the pages keep the API's rules. They follow core's form conventions
 (``noaber.ui.forms``): wrong input shows the page again with status 422, the Dutch
 message next to the field and what was typed; a refusal of a service (a ``Conflict``,
@@ -49,20 +50,21 @@ from noaber.ui.web import in_thread, pages_router
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_doorbraak import budget, privacy, services
 from noaber_doorbraak.controllers import settings_of
-from noaber_doorbraak.models import Escalation, Party, SpendingStatus
+from noaber_doorbraak.models import Escalation, Outcome, Party, SpendingStatus
 from noaber_doorbraak.schemas import (
     ActionDoneIn,
     ActionIn,
     AgencyIn,
     BlockageIn,
     CaseOut,
+    CloseIn,
     DecisionIn,
     EscalationIn,
     GoalIn,
     SpendingDecisionIn,
     SpendingIn,
 )
-from noaber_doorbraak.workflow import CANCELLED
+from noaber_doorbraak.workflow import CANCELLED, CLOSED
 
 ROLES = ("municipality_admin", "coordinator")
 BASE = "/doorbraak/casussen"
@@ -95,6 +97,9 @@ FIELD_MESSAGES = {
     "amount": "Enter an amount in euros above 0, for example 750 or 125,50.",
     "purpose": "Say what the maatwerk is for.",
     "approve": "Choose whether the maatwerk is granted or refused.",
+    "outcome": "Choose how far the family got with its goal.",
+    "closed_on": "Enter the date on which the case is closed.",
+    "outcome_note": "Write down what changed for the family.",
 }
 SERVICE_MESSAGES = {
     "recorded_on": "This date is not possible for the goal.",
@@ -106,6 +111,12 @@ SERVICE_MESSAGES = {
     "deadline": "This date is not possible for the deadline.",
     "decided_on": "This date is not possible for the decision.",
     "amount": "This amount is not possible.",
+    "closed_on": "This date is not possible for closing the case.",
+}
+OUTCOME_NAMES = {
+    Outcome.behaald.value: "Goal reached",
+    Outcome.deels_behaald.value: "Goal partly reached",
+    Outcome.niet_behaald.value: "Goal not reached",
 }
 PARTY_NAMES = {
     Party.gezin.value: "The family",
@@ -150,6 +161,7 @@ FORMS = {
             {"decided_by": "spending_decided_by", "note": "decision_note"},
             actor="decided_by",
         ),
+        PageForm("close", CloseIn, {"note": "outcome_note"}, actor="actor"),
     )
 }
 ROW_FORMS = ("done", "escalate", "decide", "grant")
@@ -225,6 +237,7 @@ def _defaults(request: Request[Any, Any, Any], case: CaseOut) -> dict[str, dict[
         "decide": {"decided_by": actor_of(request), "decided_on": today},
         "spending": {},
         "grant": {"spending_decided_by": actor_of(request)},
+        "close": {"closed_on": today},
     }
 
 
@@ -279,9 +292,14 @@ def case_page(
         for s in out.spending
     ]
     closed = out.closed_on is not None or out.status == CANCELLED
+    # The close form is shown once the plan is carried out and the goal is recorded (the
+    # outcome is measured against it).
+    closable = bool(out.goal) and CLOSED in out.allowed_transitions
     shown: set[tuple[str, int | None]] = set()  # the forms the page shows
     if not closed:
-        shown |= {(name, None) for name in FORMS if name not in ROW_FORMS}
+        shown |= {(name, None) for name in FORMS if name not in ROW_FORMS and name != "close"}
+        if closable:
+            shown.add(("close", None))
         shown |= {("done", row["a"].id) for row in actions if row["a"].done_on is None}
         shown |= {("escalate", row["b"].id) for row in blockages if row["escalate"]}
         shown |= {
@@ -309,6 +327,10 @@ def case_page(
             # escalation decided meanwhile): its refusal above the page.
             "refused_general": list(refused) if failed and failed[:2] not in shown else [],
             "parties": [(p.value, _(PARTY_NAMES[p.value])) for p in Party],
+            "outcomes": [("", _("Choose"))]
+            + [(o.value, _(OUTCOME_NAMES[o.value])) for o in Outcome],
+            "outcome_name": _(OUTCOME_NAMES[out.outcome.value]) if out.outcome else None,
+            "closable": closable,
             "deadline_days": settings.escalation_deadline_days,
             "base": BASE,
             "url": case_url(case_id),
@@ -528,6 +550,24 @@ class DoorbraakPages(Controller):
 
         return await self._submit(
             request, tenant, db_session, case_id, "decide", escalation_id, store
+        )
+
+    @post("/{case_id:int}/afsluiten", name="doorbraak-close")
+    async def close(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        case_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._submit(
+            request,
+            tenant,
+            db_session,
+            case_id,
+            "close",
+            None,
+            lambda data: services.close_case(db_session, tenant.plugins, case_id, data),
         )
 
     @post("/{case_id:int}/maatwerk", name="doorbraak-spending")

@@ -202,12 +202,17 @@ def close_case(session: Session, pm: pluggy.PluginManager, case_id: int, data: C
     case = open_case(session, case_id)
     if data.closed_on < case.opened_on:
         raise field_error(
-            "closed_on", f"{data.closed_on} lies before the case opened ({case.opened_on})"
+            "closed_on",
+            f"{data.closed_on} lies before the case opened ({case.opened_on})",
+            user_message=_before_opening(data.closed_on, case),
         )
     if not case.goal:
         raise Conflict(
             f"case {case_id} has no goal in the family's own words; the outcome is measured "
-            "against it (PUT /api/doorbraak/cases/{id}/goal)"
+            "against it (PUT /api/doorbraak/cases/{id}/goal)",
+            user_message=UserMessage(
+                "The outcome is measured against the family's goal: record the goal first."
+            ),
         )
     case.outcome = data.outcome
     case.outcome_note = data.note
