@@ -1,0 +1,213 @@
+"""Buurtgezinnen's coupling pages in a real browser, by keyboard only, with axe-core on
+every page: a coordinator couples a vraaggezin with the suggested steungezin from the
+family's page, opens the couplings list, opens an actief coupling and records a review
+(first with a date in the future, refused in Dutch next to the field).
+
+The browser fixtures (uvicorn on a free port, Debian's Chromium, axe-core) are those of
+the repository's browser tests (``tests/browser/``): this file lives with the plugin, so
+it imports them. Run with ``CI=true`` to fail instead of skip without Chromium.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from noaber.tenancy.context import tenant_scope
+from noaber.ui.accounts import available as accounts_available
+from tests.browser.conftest import axe, browser_page, live_server  # noqa: F401 (fixtures)
+from tests.browser.helpers import SLUG, press_enter_on, tab_to, type_into
+from tests.browser.test_buurtgezinnen_pages import date_keys, type_date
+
+pytestmark = pytest.mark.slow
+
+FAMILIES = "/buurtgezinnen/gezinnen"
+COUPLINGS = "/buurtgezinnen/koppelingen"
+
+
+def seed(platform: Any) -> dict[str, int]:
+    """Two vraaggezinnen and two steungezinnen, intake done; the second pair coupled and
+    actief since 100 days."""
+    from noaber.people.schemas import PersonIn
+    from noaber_buurtgezinnen import services
+    from noaber_buurtgezinnen.models import SignUpVia
+    from noaber_buurtgezinnen.schemas import (
+        ChildIn,
+        CompetenceIn,
+        CouplingIn,
+        CouplingStepIn,
+        IntakeDoneIn,
+        IntakeIn,
+        SteungezinEntry,
+        VisitIn,
+        VogIn,
+        VraaggezinEntry,
+    )
+
+    tenant = platform.tenants[SLUG]
+    postcode = tenant.municipality.config.neighbourhoods[0].postcodes[0]
+    today = date.today()
+
+    def ago(n: int) -> date:
+        return today - timedelta(days=n)
+
+    ids: dict[str, int] = {}
+    with tenant_scope(SLUG), platform.sessions.begin() as session:
+        for name in ("Mulder", "Kok"):
+            family = services.sign_up_vraaggezin(
+                session,
+                tenant,
+                VraaggezinEntry(
+                    name=f"Gezin {name}",
+                    parents=[
+                        PersonIn(given_name="Sanne", family_name=name, postcode=postcode + " AB")
+                    ],
+                    children=[ChildIn(given_name="Noor", birth_year=today.year - 6)],
+                    question="Af en toe opvang na school.",
+                    expected_support=["opvang"],
+                    signed_up_on=ago(400),
+                ),
+                SignUpVia.coordinator,
+            )
+            fid = family.id or 0
+            for n in (390, 380):
+                services.add_visit(session, tenant, fid, VisitIn(visited_on=ago(n)))
+            services.record_intake(
+                session,
+                fid,
+                IntakeIn(
+                    support_needed="Opvang.",
+                    upbringing_important="Rust.",
+                    expectations="Een gezin in de buurt.",
+                    gives_back="Koken.",
+                ),
+            )
+            services.complete_intake(session, tenant, fid, IntakeDoneIn(completed_on=ago(370)))
+            ids[name] = fid
+        for name in ("Brouwer", "Dekker"):
+            family = services.sign_up_steungezin(
+                session,
+                tenant,
+                SteungezinEntry(
+                    name=f"Gezin {name}",
+                    adults=[
+                        PersonIn(given_name="Pieter", family_name=name, postcode=postcode + " CD")
+                    ],
+                    offered_support=["opvang"],
+                    signed_up_on=ago(400),
+                ),
+                SignUpVia.coordinator,
+            )
+            fid = family.id or 0
+            for n in (390, 380):
+                services.add_visit(session, tenant, fid, VisitIn(visited_on=ago(n)))
+            services.record_vog(session, tenant, fid, VogIn(issued_on=ago(300)))
+            services.record_competence(session, fid, CompetenceIn(checked_on=ago(370)))
+            ids[name] = fid
+        coupling = services.create_coupling(
+            session,
+            tenant,
+            CouplingIn(
+                vraaggezin_id=ids["Kok"], steungezin_id=ids["Dekker"], kennismaking_on=ago(200)
+            ),
+        )
+        cid = coupling.id or 0
+        services.step(session, tenant, cid, CouplingStepIn(to="proefperiode", on=ago(190)))
+        services.step(
+            session, tenant, cid, CouplingStepIn(to="afspraken", on=ago(120), agreement="Woensdag.")
+        )
+        services.step(session, tenant, cid, CouplingStepIn(to="actief", on=ago(100)))
+        ids["actief"] = cid
+    return ids
+
+
+def reviews_of(platform: Any, coupling_id: int) -> list[date]:
+    from noaber_buurtgezinnen import services
+
+    with tenant_scope(SLUG), platform.sessions() as session:
+        out = services.coupling_out(session, services.get_coupling(session, coupling_id))
+        return [r.held_on for r in out.reviews]
+
+
+def test_a_coordinator_couples_and_records_a_review_by_keyboard(
+    live_server, browser_page, axe, capsys
+):
+    if not accounts_available():
+        pytest.skip("the accounts layer is not installed")
+    import pyotp
+
+    from noaber.testing import create_test_account
+
+    page = browser_page
+    platform = live_server.platform
+    url = lambda path: live_server.url(SLUG, path)  # noqa: E731
+    ids = seed(platform)
+    coordinator = create_test_account(
+        platform, SLUG, role="coordinator", programmes=["buurtgezinnen"]
+    )
+    page.goto(url(FAMILIES))
+    type_into(page, "#email", coordinator.email)
+    type_into(page, "#password", coordinator.password)
+    assert coordinator.totp_secret
+    type_into(page, "#code", pyotp.TOTP(coordinator.totp_secret).now())
+    press_enter_on(page, "form[action^='/inloggen'] button[type=submit]")
+    page.wait_for_load_state()
+
+    # From the families list to Gezin Mulder's page, and couple it with the suggestion.
+    page.goto(url(FAMILIES))
+    family_path = f"{FAMILIES}/{ids['Mulder']}"
+    press_enter_on(page, f"a[href='{family_path}']")
+    page.wait_for_url(f"**{family_path}")
+    assert "Gezin Brouwer" in page.locator(f"#suggestie-{ids['Brouwer']}").inner_text()
+    axe.check(page, "bgk-01-vraaggezin-koppelen")
+    tab_to(page, "input[name=steungezin_id]")
+    page.keyboard.press("Space")
+    assert page.locator(f"input[name=steungezin_id][value='{ids['Brouwer']}']").is_checked()
+    press_enter_on(page, "form[action*='/koppelen'] button[type=submit]")
+    page.wait_for_url(f"**{COUPLINGS}/*")
+    assert "Gezin Mulder en Gezin Brouwer" in page.locator("h1").inner_text()
+    assert page.locator("#fase").inner_text() == "kennismaking"
+    axe.check(page, "bgk-02-koppeling-kennismaking")
+
+    # The couplings list, reached from the coupling page.
+    press_enter_on(page, f"a[href='{COUPLINGS}']")
+    page.wait_for_url(f"**{COUPLINGS}")
+    assert page.locator("h1").inner_text() == "Buurtgezinnen: koppelingen"
+    assert "Gezin Kok" in page.locator(f"#koppeling-{ids['actief']}").inner_text()
+    axe.check(page, "bgk-03-koppelingen")
+
+    # The actief coupling: a review dated tomorrow is refused next to the field.
+    coupling_path = f"{COUPLINGS}/{ids['actief']}"
+    press_enter_on(page, f"a[href='{coupling_path}']")
+    page.wait_for_url(f"**{coupling_path}")
+    axe.check(page, "bgk-04-koppeling-actief")
+    keys = date_keys(page, "#ended_on")  # the end form is not sent
+    tomorrow = date.today() + timedelta(days=1)
+    type_date(page, "#held_on", tomorrow, keys)
+    for field in ("#vraaggezin_continues", "#steungezin_continues"):
+        tab_to(page, field)
+        page.keyboard.type("Ja")
+        assert page.locator(field).input_value() == "true"
+    press_enter_on(page, "form[action*='/evaluaties'] button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#held_on-fout").inner_text() == (
+        f"{tomorrow.strftime('%d-%m-%Y')} ligt in de toekomst. Vul de dag in waarop het gebeurde."
+    )
+    assert page.locator("#held_on").get_attribute("aria-invalid") == "true"
+    assert page.locator("#vraaggezin_continues").input_value() == "true"  # kept
+    assert reviews_of(platform, ids["actief"]) == []
+    axe.check(page, "bgk-05-evaluatie-fout")
+
+    held = date.today() - timedelta(days=3)
+    type_date(page, "#held_on", held, keys)
+    press_enter_on(page, "form[action*='/evaluaties'] button[type=submit]")
+    page.wait_for_url(f"**{coupling_path}#evaluaties")
+    assert reviews_of(platform, ids["actief"]) == [held]
+    assert held.strftime("%d-%m-%Y") in page.locator("#evaluaties-tabel").inner_text()
+    axe.check(page, "bgk-06-evaluatie-vastgelegd")
+
+    with capsys.disabled():
+        print("\n" + axe.summary())
+    assert axe.violations == 0, axe.summary()
