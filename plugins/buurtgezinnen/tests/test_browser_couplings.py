@@ -132,7 +132,10 @@ def reviews_of(platform: Any, coupling_id: int) -> list[date]:
 
 
 def test_a_coordinator_couples_and_records_a_review_by_keyboard(
-    live_server, browser_page, axe, capsys
+    live_server,  # noqa: F811
+    browser_page,  # noqa: F811
+    axe,  # noqa: F811
+    capsys,
 ):
     if not accounts_available():
         pytest.skip("the accounts layer is not installed")
