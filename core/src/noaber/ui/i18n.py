@@ -28,6 +28,14 @@ DOMAIN = "noaber"
 DEFAULT_LOCALE = "nl"
 
 
+LOCALE_COOKIE = "noaber_taal"
+"""The cookie that keeps the reader's choice of language."""
+
+LOCALE_NAMES = {"nl": "Nederlands", "en": "English", "fy": "Frysk"}
+"""Each language by its own name, for the links that switch to it."""
+
+
+@functools.cache
 def available_locales() -> list[str]:
     return sorted(
         p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
@@ -88,12 +96,8 @@ def translate(message: UserMessage, gettext: Callable[[str], str]) -> str:
     return message.render(gettext, _ui_value)
 
 
-def choose_locale(accept_language: str | None) -> str:
-    """The first language of the ``Accept-Language`` header we have, else Dutch."""
-    have = set(available_locales())
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        for candidate in (tag, tag.split("-")[0]):
-            if candidate in have:
-                return candidate
-    return DEFAULT_LOCALE
+def choose_locale(chosen: str | None) -> str:
+    """The language the reader chose (:data:`LOCALE_COOKIE`) if there is a catalogue for
+    it, else Dutch: the interface speaks Dutch unless its reader asks for another
+    language, whatever the browser's settings."""
+    return chosen if chosen in available_locales() else DEFAULT_LOCALE

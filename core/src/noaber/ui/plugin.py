@@ -12,6 +12,7 @@ from noaber.hookspecs import hookimpl
 from noaber.ui.contrib import NavItem
 from noaber.ui.pages.admin import AdminPages
 from noaber.ui.pages.coordinator import CoordinatorPages
+from noaber.ui.pages.language import LanguagePages
 from noaber.ui.pages.login import LoginPages
 from noaber.ui.pages.people import PeoplePages
 from noaber.ui.pages.privacy import PrivacyPages
@@ -28,6 +29,7 @@ def route_handlers() -> Sequence[ControllerRouterHandler]:
     pages = pages_router(
         [
             PublicPages,
+            LanguagePages,
             LoginPages,
             TwoFactorPages,
             CoordinatorPages,

@@ -11,6 +11,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pluggy
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -20,7 +21,15 @@ from litestar.utils.scope.state import ScopeState
 
 from noaber.platform import TenantRuntime
 from noaber.ui.contrib import NavItem
-from noaber.ui.i18n import choose_locale, locale_dirs, nl_date, translations
+from noaber.ui.i18n import (
+    LOCALE_COOKIE,
+    LOCALE_NAMES,
+    available_locales,
+    choose_locale,
+    locale_dirs,
+    nl_date,
+    translations,
+)
 from noaber.ui.identity import Viewer, viewer_of
 from noaber.web.dependencies import TENANT_SCOPE_KEY
 
@@ -163,10 +172,18 @@ def render(
 ) -> Response[str]:
     """Render ``template`` inside the tenant's layout; use from any UI route handler."""
     tenant: TenantRuntime = request.scope["state"][TENANT_SCOPE_KEY]
-    locale = choose_locale(request.headers.get("accept-language"))
+    locale = choose_locale(request.cookies.get(LOCALE_COOKIE))
     env = environment(tenant.plugins, locale)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    languages = [(code, LOCALE_NAMES.get(code, code)) for code in available_locales()]
     html = env.get_template(template).render(
-        {**page_context(request), "locale": locale, **(context or {})}
+        {
+            **page_context(request),
+            "locale": locale,
+            "other_languages": [(code, name) for code, name in languages if code != locale],
+            "language_back": quote(here, safe=""),
+            **(context or {}),
+        }
     )
     return Response(
         html,
@@ -180,7 +197,7 @@ def gettext_for(request: Request[Any, Any, Any]) -> Callable[[str], str]:
     """The translation function for messages built in Python (form errors, refusals):
     the tenant's catalogues, core's merged with its plugins' (core's alone outside a
     tenant)."""
-    locale = choose_locale(request.headers.get("accept-language"))
+    locale = choose_locale(request.cookies.get(LOCALE_COOKIE))
     tenant: TenantRuntime | None = request.scope["state"].get(TENANT_SCOPE_KEY)
     catalogues = locale_dirs(tenant.plugins) if tenant is not None else ()
     return translations(locale, catalogues).gettext
