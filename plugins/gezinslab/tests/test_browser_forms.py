@@ -1,7 +1,8 @@
 """The Gezinslab's trajectory forms in a real browser, by keyboard only, with axe-core on
 every page: a Gezinslab coordinator in Leeuwarden adds a member to the team around a
 family and starts a trajectory for another family (first for a household whose
-trajectory is still running: refused in Dutch), then closes that new trajectory.
+trajectory is still running: refused in Dutch), then closes that new trajectory and records a cost it avoided (which may show after
+closing), from the municipality's catalogue.
 
 The browser fixtures (uvicorn on a free port, Debian's Chromium, axe-core) are those of
 the repository's browser tests (``tests/browser/``): this file lives with the plugin, so
@@ -228,8 +229,27 @@ def test_a_coordinator_works_on_the_team_and_starts_a_trajectory_by_keyboard(
     assert trajectories_of(platform, ids["postma"]) == [(new, "afgesloten")]
     assert page.locator("#stand").inner_text().startswith("Afgesloten (afgesloten op ")
     assert page.locator("#gesloten-uitleg").is_visible()
-    assert page.locator("main form[method=post]").count() == 0
+    # Only the avoided costs can still be recorded.
+    assert page.locator("main form[method=post]").count() == 1
+    assert page.locator("main form[action$='/vermeden-kosten#kosten']").count() == 1
     axe.check(page, "gl-forms-06-traject-afgesloten")
+
+    # --- an avoided cost, after closing: first without a description, then complete ---
+    page.goto(url(f"{new_path}#kosten"))
+    choose(page, "#cost_kind", "huisu")
+    assert page.locator("#cost_kind").input_value() == "huisuitzetting"
+    assert "€ 8.000,00 per uitzetting" in page.locator("#cost_kind").inner_text()
+    press_enter_on(page, "form[action*='/vermeden-kosten#'] button[type=submit]")
+    assert page.locator("#cost_description-fout").inner_text() == (
+        "Beschrijf wat is voorkomen of verkort, en waarom u dat denkt."
+    )
+    axe.check(page, "gl-forms-07-kosten-fout")
+    type_into(page, "#cost_description", "Huisuitzetting voorkomen door een betalingsregeling")
+    press_enter_on(page, "form[action*='/vermeden-kosten#'] button[type=submit]")
+    page.wait_for_url(f"**{new_path}#kosten")
+    assert page.locator("#kosten-totaal").inner_text() == "Totaal vermeden: € 8.000,00"
+    assert "1 x € 8.000,00 per uitzetting" in page.locator("#kosten").inner_text()
+    axe.check(page, "gl-forms-08-kosten-vastgelegd")
 
     with capsys.disabled():
         print("\n" + axe.summary())

@@ -712,3 +712,96 @@ def test_a_trajectory_is_closed_through_the_page(lw, h, coordinator, started):
     assert row_of(coordinator.get(BASE), tid) == (
         "Gezin Visser Afgesloten op 06-10-2025 03-02-2025 1 0"
     )
+
+
+def test_an_avoided_cost_is_recorded_from_the_catalogue_in_dutch_money(lw, h, coordinator, started):
+    tid = started["id"]
+    page = coordinator.get(page_of(tid))
+    kinds = page.text.split('id="cost_kind" name="cost_kind"', 1)[1].split("</select>")[0]
+    # Leeuwarden's catalogue of unit costs, amounts in Dutch money notation.
+    assert '<option value="huisuitzetting">huisuitzetting: € 8.000,00 per uitzetting</option>' in (
+        kinds
+    )
+    assert "uithuisplaatsing: € 60.000,00 per kind per jaar</option>" in kinds
+
+    page = send(
+        coordinator,
+        tid,
+        "vermeden-kosten",
+        cost_kind="uithuisplaatsing",
+        cost_description="Twee kinderen weer thuis",
+        avoided_on="2025-01-15",
+        quantity="2",
+        periods="1,5",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "avoided_on") == (
+        "De vermeden kosten (15-01-2025) kunnen niet vóór de start van het traject "
+        "(03-02-2025) liggen."
+    )
+    assert 'value="1,5"' in page.text  # what was typed is kept, comma and all
+    page = send(
+        coordinator,
+        tid,
+        "vermeden-kosten",
+        cost_kind="schuldsanering",
+        cost_description="Geen schuldsanering nodig",
+        avoided_on="2025-05-01",
+        quantity="0",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "quantity") == "Vul in hoeveel eenheden, bijvoorbeeld 2 of 1,5."
+    # A kind the municipality has no amount for (an altered or stale form).
+    page = send(
+        coordinator,
+        tid,
+        "vermeden-kosten",
+        cost_kind="schuldsanering",
+        cost_description="Geen schuldsanering nodig",
+        avoided_on="2025-05-01",
+        quantity="1",
+    )
+    assert page.status_code == 422
+    assert error_of(page, "cost_kind") == "Deze gemeente heeft geen bedrag voor deze soort kosten."
+    assert api(lw, tid)["avoided_costs"] == []
+
+    stored(
+        send(
+            coordinator,
+            tid,
+            "vermeden-kosten",
+            cost_kind="uithuisplaatsing",
+            cost_description="Twee kinderen weer thuis",
+            avoided_on="2025-10-06",
+            quantity="2",
+            periods="1,5",
+        ),
+        tid,
+    )
+    body = api(lw, tid)
+    [entry] = body["avoided_costs"]
+    assert (entry["quantity"], entry["periods"], entry["amount"]) == ("2.00", "1.50", "180000.00")
+    assert entry["recorded_by"] == "Test coordinator"
+    assert body["avoided_total"] == "180000.00"
+    page = coordinator.get(page_of(tid))
+    text = html.unescape(page.text)
+    assert "2 x 1,5 x € 60.000,00 per kind per jaar (bron: Indicatief" in text
+    assert '<td class="utrecht-table__cell">€ 180.000,00</td>' in text
+    assert "Totaal vermeden: € 180.000,00" in text
+
+    # Also after closing: a prevented eviction can show later.
+    assert lw.post(f"{API}/{tid}/close", json={"closed_on": "2025-10-31"}).status_code == 201
+    stored(
+        send(
+            coordinator,
+            tid,
+            "vermeden-kosten",
+            cost_kind="huisuitzetting",
+            cost_description="Betalingsregeling met de woningcorporatie",
+            avoided_on="2025-11-15",
+            quantity="1",
+            periods="1",
+        ),
+        tid,
+    )
+    assert "Totaal vermeden: € 188.000,00" in html.unescape(coordinator.get(page_of(tid)).text)

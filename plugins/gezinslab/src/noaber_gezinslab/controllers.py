@@ -39,7 +39,7 @@ from noaber_gezinslab.schemas import (
     TrajectoryOut,
     TrajectorySummary,
 )
-from noaber_gezinslab.settings import GezinslabSettings
+from noaber_gezinslab.settings import GezinslabSettings, settings_of
 from noaber_gezinslab.zrm import DOMAIN_LABELS, SCORE_LABELS
 
 From = Annotated[date | None, QueryParameter(name="from", description="First day of the period.")]
@@ -49,8 +49,7 @@ RequiredTo = Annotated[date, QueryParameter(name="to", description="Last day of 
 
 
 def _settings(tenant: CurrentTenant) -> GezinslabSettings | None:
-    found = tenant.municipality.plugin_settings.get("gezinslab")
-    return found if isinstance(found, GezinslabSettings) else None
+    return settings_of(tenant.municipality.plugin_settings)
 
 
 class TrajectoryController(Controller):

@@ -38,3 +38,25 @@ def assumption(
     if periods != 1:
         factors += f" x {_plain(periods)}"
     return f"{factors} x € {unit_amount:.2f} {unit} (bron: {source})"
+
+
+def number_nl(value: Decimal) -> str:
+    """A quantity in Dutch notation, without trailing zeros: ``1,5``, ``2``."""
+    return _plain(value).replace(".", ",")
+
+
+def money_nl(value: Decimal) -> str:
+    """An amount in Dutch money notation, exact to the cent: ``€ 1.234,00``."""
+    text = f"{cents(value):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"€ {text}"
+
+
+def assumption_nl(
+    unit_amount: Decimal, unit: str, source: str, quantity: Decimal, periods: Decimal
+) -> str:
+    """:func:`assumption` in Dutch notation, for the web pages: ``2 x € 60.000,00 per kind
+    per jaar (bron: ...)``."""
+    factors = number_nl(quantity)
+    if periods != 1:
+        factors += f" x {number_nl(periods)}"
+    return f"{factors} x {money_nl(unit_amount)} {unit} (bron: {source})"

@@ -4,7 +4,8 @@ progress per domain, the team around the family, the actions and the avoided cos
 On that page the coordinator adds a goal and marks one reached, records a ZRM
 measurement (the baseline or a follow-up), adds a member to the team, adds an action
 for a team member and marks one done, and closes the trajectory (after which the page
-offers no more forms that change it).
+offers no more forms that change it). Avoided costs are recorded from the municipality's
+catalogue of unit costs, also after closing (a prevented placement often shows later).
 
 Every form goes through the plugin's services, the same functions the API calls, so the
 pages keep the API's rules. They follow core's form conventions (``noaber.ui.forms``):
@@ -51,13 +52,14 @@ from noaber.ui.forms import (
 from noaber.ui.identity import viewer_of
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread, pages_router
-from noaber.web.dependencies import DbSession
-from noaber_gezinslab import services
+from noaber.web.dependencies import DbSession, provide_tenant
+from noaber_gezinslab import costs, services
 from noaber_gezinslab.models import MeasurementKind, TrajectoryStatus
 from noaber_gezinslab.privacy import note_trajectories
 from noaber_gezinslab.schemas import (
     ActionDoneIn,
     ActionIn,
+    AvoidedCostIn,
     CloseIn,
     GoalIn,
     GoalReachedIn,
@@ -65,6 +67,7 @@ from noaber_gezinslab.schemas import (
     TeamMemberIn,
     TrajectoryIn,
 )
+from noaber_gezinslab.settings import GezinslabSettings, settings_of
 from noaber_gezinslab.zrm import DOMAIN_LABELS, SCORE_LABELS, ZrmDomain, check_score
 
 ROLES = ("municipality_admin", "coordinator")
@@ -74,6 +77,8 @@ NAV_LABEL = "Gezinslab"
 
 STATUS_FILTER = "status"
 """The list's query parameter: ``actief`` or ``afgesloten`` (anything else: all)."""
+DECIMAL_FIELDS = ("quantity", "periods")
+"""Inputs typed with a Dutch decimal comma (``1,5``)."""
 SCORE_PREFIX = "score_"
 """A measurement form's input per ZRM domain: ``score_financien``, ..."""
 
@@ -97,6 +102,11 @@ FIELD_MESSAGES = {
     "household_id": "Choose the family's household.",
     "started_on": "Enter the date on which the trajectory starts.",
     "closed_on": "Enter the date on which the trajectory was closed.",
+    "cost_kind": "Choose the kind of cost.",
+    "cost_description": "Describe what was prevented or shortened, and why you think so.",
+    "avoided_on": "Enter the date on which the cost was avoided.",
+    "quantity": "Enter how many units, for example 2 or 1,5.",
+    "periods": "Enter how many years were avoided, for example 1,5; 1 for a one-off cost.",
 }
 SERVICE_MESSAGES = {
     "reached_on": "This date is not possible for the goal.",
@@ -110,6 +120,8 @@ SERVICE_MESSAGES = {
     "household_id": "Choose a household from the list.",
     "request_id": "Choose a request from the list.",
     "closed_on": "This date is not possible for closing the trajectory.",
+    "cost_kind": "Choose the kind of cost.",
+    "avoided_on": "This date is not possible for the avoided cost.",
 }
 SCORE_MESSAGE = "Enter a score from 1 (acute problems) to 5 (fully self-sufficient)."
 KIND_NAMES = {
@@ -149,6 +161,7 @@ FORMS = {
         PageForm("done", ActionDoneIn, {}),
         PageForm("member", TeamMemberIn, {"kind": "member_kind", "name": "member_name"}),
         PageForm("close", CloseIn, {"note": "closing_note"}),
+        PageForm("cost", AvoidedCostIn, {"description": "cost_description"}),
     )
 }
 START = PageForm("start", TrajectoryIn, {"goals": "goal"})
@@ -166,6 +179,21 @@ def trajectory_url(trajectory_id: int) -> str:
 
 def actor_of(request: Request[Any, Any, Any]) -> str:
     return viewer_of(request).name or "coordinator"
+
+
+def settings_for(request: Request[Any, Any, Any]) -> GezinslabSettings | None:
+    """The municipality's Gezinslab settings (its unit costs), as the API reads them."""
+    tenant = provide_tenant(request.scope)
+    return settings_of(tenant.municipality.plugin_settings) if tenant is not None else None
+
+
+def cost_options(settings: GezinslabSettings | None) -> list[tuple[str, str]]:
+    """The municipality's catalogue of avoided costs: each kind with its amount and unit."""
+    unit_costs = settings.unit_costs if settings is not None else {}
+    return [
+        (kind, f"{kind}: {costs.money_nl(u.amount)} {u.unit}")
+        for kind, u in sorted(unit_costs.items())
+    ]
 
 
 def domain_options() -> list[tuple[str, str]]:
@@ -285,6 +313,7 @@ def _defaults(has_baseline: bool) -> dict[str, dict[str, Any]]:
         "done": {"done_on": today},
         "member": {"joined_on": today},
         "close": {"closed_on": today},
+        "cost": {"avoided_on": today, "quantity": "1", "periods": "1"},
     }
 
 
@@ -344,6 +373,12 @@ def trajectory_page(
             "team": [(str(m.id), f"{m.name} ({_(MEMBER_NAMES[m.kind.value])})") for m in out.team],
             "member_kinds": [(k, _(v)) for k, v in MEMBER_NAMES.items()],
             "links": team_choices(session) if out.status is TrajectoryStatus.actief else {},
+            "cost_kinds": cost_options(settings_for(request)),
+            "money": costs.money_nl,
+            "assumptions": {
+                c.id: costs.assumption_nl(c.unit_amount, c.unit, c.source, c.quantity, c.periods)
+                for c in out.avoided_costs
+            },
             "base": BASE,
             "url": trajectory_url(trajectory_id),
         },
@@ -378,7 +413,7 @@ def _input(
     data: dict[str, Any] = {}
     for field in form_def.model.model_fields:
         input_name = form_def.rename.get(field, field)
-        if field == "measured_by":
+        if field in ("measured_by", "recorded_by"):
             data[field] = actor
         elif field == "scores":
             data[field] = _scores(values, form, _)
@@ -390,7 +425,7 @@ def _input(
         else:
             value = values.get(input_name)
             if isinstance(value, str) and value.strip():
-                data[field] = value
+                data[field] = value.replace(",", ".") if field in DECIMAL_FIELDS else value
     return data
 
 
@@ -588,6 +623,19 @@ class TrajectoryPages(Controller):
             trajectory_id,
             "close",
             lambda data: services.close_trajectory(db_session, trajectory_id, data),
+        )
+
+    @post("/{trajectory_id:int}/vermeden-kosten", name="gezinslab-avoided-cost")
+    async def cost(
+        self, request: Request[Any, Any, Any], db_session: DbSession, trajectory_id: FromPath[int]
+    ) -> Response[Any]:
+        settings = settings_for(request)
+        return await self._submit(
+            request,
+            db_session,
+            trajectory_id,
+            "cost",
+            lambda data: services.add_avoided_cost(db_session, settings, trajectory_id, data),
         )
 
 

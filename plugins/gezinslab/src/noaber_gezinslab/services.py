@@ -529,6 +529,11 @@ def add_avoided_cost(
         raise field_error(
             "avoided_on",
             f"{data.avoided_on} lies before the trajectory started ({trajectory.started_on})",
+            UserMessage(
+                "The avoided cost (%(date)s) cannot lie before the trajectory started (%(start)s).",
+                date=data.avoided_on,
+                start=trajectory.started_on,
+            ),
         )
     configured = settings.unit_costs if settings is not None else {}
     unit_cost = configured.get(data.cost_kind)
@@ -538,6 +543,7 @@ def add_avoided_cost(
             "cost_kind",
             f"no unit cost for {data.cost_kind!r} in this municipality's configuration "
             f"([plugins.gezinslab.unit_costs]; configured: {known})",
+            UserMessage("This municipality has no amount for this kind of cost."),
         )
     entry = AvoidedCost(
         tenant_id=require_tenant(),

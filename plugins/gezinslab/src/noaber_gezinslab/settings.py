@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,3 +25,10 @@ class GezinslabSettings(BaseModel):
         default_factory=dict, description="Avoided-cost unit prices, by kind of cost."
     )
     follow_up_interval_months: int = Field(default=3, ge=1, le=24)
+
+
+def settings_of(plugin_settings: Mapping[str, object]) -> GezinslabSettings | None:
+    """The Gezinslab's settings among a municipality's ``plugin_settings`` (None when the
+    municipality gives none)."""
+    found = plugin_settings.get("gezinslab")
+    return found if isinstance(found, GezinslabSettings) else None
