@@ -15,7 +15,7 @@ from noaber.tenancy.context import tenant_scope
 
 def _review_links(page: str) -> list[str]:
     section = page.split('id="werk-review"', 1)[1].split("</section>", 1)[0]
-    return re.findall(r'href="(/koppelingen/\d+)"', section)
+    return re.findall(r'href="((?:/buurtgezinnen)?/koppelingen/\d+)"', section)
 
 
 def test_the_work_list_shows_the_trial_end_instead_of_core_s_generic_review(
@@ -25,7 +25,7 @@ def test_the_work_list_shows_the_trial_end_instead_of_core_s_generic_review(
     steun = bg.ready_steungezin(mp, signed_up_ago=400)
     coupling = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=250))
     bg.ok(bg.step(mp, coupling["id"], "proefperiode", 240))
-    link = f"/koppelingen/{coupling['match_id']}"
+    link = f"/buurtgezinnen/koppelingen/{coupling['id']}"
     # Core would put a generic review of this running match under "review": its last
     # change lies more than six months back.
     with tenant_scope("meppel"), platform.sessions.begin() as session:
@@ -36,7 +36,8 @@ def test_the_work_list_shows_the_trial_end_instead_of_core_s_generic_review(
     coordinator = client_for("meppel", role="coordinator", programme="buurtgezinnen")
     page = coordinator.get("/werk")
     assert page.status_code == 200
-    assert _review_links(page.text) == [link]  # the plugin's line, core's is replaced
+    # The plugin's line, to its coupling page; core's, to /koppelingen/<match>, is replaced.
+    assert _review_links(page.text) == [link]
     line = page.text.split(f'href="{link}"', 1)[1].split("</li>", 1)[0]
     assert "Gezin Jansen · Gezin de Vries" in line
     assert "einde van de proefperiode" in line

@@ -46,8 +46,9 @@ class WorkItem:
     (or any other name: it gets its own heading). ``due`` marks it overdue once passed.
     ``detail`` is shown as it is, or translated for the reader when it is a
     :class:`~noaber.errors.UserMessage`. ``programme`` keeps the item from coordinators
-    not scoped to that programme. An item with the same ``section`` and ``href`` as one
-    of core's replaces core's (a programme's own review dates beat core's generic ones).
+    not scoped to that programme. An item replaces core's item of the same ``section``
+    whose link is ``replaces`` (by default its own ``href``): a programme's own review
+    dates beat core's generic ones, and may link to the programme's own page.
     """
 
     section: str
@@ -56,6 +57,7 @@ class WorkItem:
     due: date | None = None
     detail: str | UserMessage = ""
     programme: str | None = None
+    replaces: str | None = None
 
     @property
     def overdue(self) -> bool:

@@ -144,11 +144,11 @@ def work_list(
     session: Session, tenant: TenantRuntime, may_use: Callable[[str], bool]
 ) -> dict[str, list[WorkItem]]:
     """The work list by section: core's items and the plugins' (``ui_work_items``), a
-    plugin's item replacing core's for the same section and link, without the items of
-    programmes ``may_use`` refuses."""
+    plugin's item replacing core's of the same section and link (:class:`WorkItem`'s
+    ``replaces``), without the items of programmes ``may_use`` refuses."""
     contributed: list[WorkItem] = []
     tenant.hook.ui_work_items(tenant=tenant, session=session, register=contributed.append)
-    replaced = {(item.section, item.href) for item in contributed}
+    replaced = {(item.section, item.replaces or item.href) for item in contributed}
     items = [i for i in core_work_items(session, tenant) if (i.section, i.href) not in replaced]
     sections: dict[str, list[WorkItem]] = {name: [] for name in SECTION_ORDER}
     for item in items + contributed:

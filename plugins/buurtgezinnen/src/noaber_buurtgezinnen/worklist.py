@@ -1,7 +1,8 @@
 """Buurtgezinnen's lines on the coordinator's work list (the ``ui_work_items`` hook):
 the reviews and trial-period ends of :func:`~noaber_buurtgezinnen.figures.work_list`,
-each linked to its coupling's page. They replace core's generic six-monthly review of
-the same coupling, so the list shows the dates this programme plans by."""
+each linked to the programme's page of its coupling. They replace core's generic
+six-monthly review of the same coupling, so the list shows the dates this programme
+plans by."""
 
 from __future__ import annotations
 
@@ -37,10 +38,11 @@ def work_items(session: Session, tenant: TenantRuntime, today: date) -> list[Wor
         WorkItem(
             "review",
             f"{i.vraaggezin} · {i.steungezin}",
-            f"/koppelingen/{match_of[i.coupling_id]}",
+            f"/buurtgezinnen/koppelingen/{i.coupling_id}",
             due=i.due_on,
             detail=DETAILS[i.kind],
             programme=PROGRAMME,
+            replaces=f"/koppelingen/{match_of[i.coupling_id]}",
         )
         for i in due
     ]
