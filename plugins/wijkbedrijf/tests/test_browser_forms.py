@@ -1,6 +1,6 @@
 """The wijkbedrijf's coordinator forms in a real browser, by keyboard only, with axe-core
-on every page: planning a volunteer on a job (refused first, in Dutch next to the
-field), marking a planned job as done.
+on every page: taking in a job from the jobs list (refused first, in Dutch next to the
+field), planning a volunteer on it (refused first too), marking a planned job as done.
 
 The platform's browser fixtures (uvicorn on a free port, Debian's Chromium through
 Playwright, axe-core) and keyboard helpers live in the top-level ``tests/browser``; this
@@ -47,7 +47,14 @@ def seed(platform: Any) -> dict[str, int]:
         resident = create_person(
             session,
             tenant.plugins,
-            PersonIn(given_name="Grietje", family_name="de Vries", postcode="8926AB"),
+            PersonIn(
+                given_name="Grietje",
+                family_name="de Vries",
+                street="Bilgaardpark",
+                house_number="12",
+                city="Leeuwarden",
+                postcode="8926AB",
+            ),
         )
         helper = create_helper(
             session,
@@ -109,6 +116,13 @@ def assignments_of(platform: Any, job_id: int) -> list[tuple[str, datetime]]:
         return [(a.status.value, a.starts_at.replace(tzinfo=None)) for a in rows]
 
 
+def jobs_of(platform: Any) -> int:
+    from noaber_wijkbedrijf.models import Job
+
+    with tenant_scope(SLUG), platform.sessions() as session:
+        return len(session.exec(select(Job)).all())
+
+
 def log_in(page: Any, url: Any, account: Any) -> None:
     import pyotp
 
@@ -149,11 +163,37 @@ def test_a_coordinator_plans_a_volunteer_and_finishes_a_job_by_keyboard(
     )
     log_in(page, url, coordinator)
 
-    # From the jobs list to the job still to plan.
+    # From the jobs list, take in a new job for Grietje, found by her name.
     page.goto(url(JOBS))
-    press_enter_on(page, f"a[href='{JOBS}/{ids['open']}']")
-    page.wait_for_url(f"**{JOBS}/{ids['open']}")
-    axe.check(page, "wbf-01-klus-inplannen")
+    press_enter_on(page, "#nieuwe-klus")
+    page.wait_for_url(f"**{JOBS}/nieuw")
+    type_into(page, "#zoek", "vries")
+    press_enter_on(page, "form[role=search] button")
+    press_enter_on(page, "#gevonden a")
+    assert page.locator("#gekozen").inner_text() == "Klus voor: Grietje de Vries"
+    assert page.locator("#street").input_value() == "Bilgaardpark"  # her address
+    axe.check(page, "wbf-01-nieuwe-klus")
+    tab_to(page, "#category")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#category").input_value() == "tuinonderhoud"
+    type_into(page, "#estimated_hours", "2,5")
+    type_into(page, "#wished_from", "03032026")  # the same keys in either date order
+    type_into(page, "#wished_until", "04042026")
+    press_enter_on(page, f"form[action^='{JOBS}/nieuw'][method=post] button[type=submit]")
+    page.wait_for_load_state()
+    # Without a description: refused next to the field, what was typed kept.
+    assert page.locator("#description-fout").inner_text() == "Vul dit veld in."
+    assert page.locator("#estimated_hours").input_value() == "2,5"
+    assert jobs_of(platform) == 2
+    axe.check(page, "wbf-02-nieuwe-klus-fout")
+    type_into(page, "#description", "De schutting verven")
+    press_enter_on(page, f"form[action^='{JOBS}/nieuw'][method=post] button[type=submit]")
+    page.wait_for_url(f"**{JOBS}/*?gedaan=aangemeld")
+    assert jobs_of(platform) == 3
+    assert page.locator("#gedaan").inner_text().startswith("De klus is aangemeld.")
+    new_job = int(page.url.split("?")[0].rsplit("/", 1)[1])
+    ids["open"] = new_job
+    axe.check(page, "wbf-03-klus-aangemeld")
 
     # Choose the suggested volunteer, a day and times the wrong way round: refused.
     tab_to(page, "#helper_id")
@@ -170,7 +210,7 @@ def test_a_coordinator_plans_a_volunteer_and_finishes_a_job_by_keyboard(
     assert page.locator("#tot").get_attribute("aria-invalid") == "true"
     assert page.locator("#van").input_value() == "14:00"  # what was typed stays
     assert assignments_of(platform, ids["open"]) == []
-    axe.check(page, "wbf-02-inplannen-fout")
+    axe.check(page, "wbf-04-inplannen-fout")
 
     # Correct the end time: planned, 14:00 Dutch time is 13:00 UTC.
     tab_to(page, "#tot")
@@ -180,7 +220,7 @@ def test_a_coordinator_plans_a_volunteer_and_finishes_a_job_by_keyboard(
     page.wait_for_url(f"**{JOBS}/{ids['open']}?gedaan=ingepland#planning")
     assert assignments_of(platform, ids["open"]) == [("voorgesteld", datetime(2026, 3, 3, 13))]
     assert "03-03-2026 14:00" in page.locator("#planning").inner_text()
-    axe.check(page, "wbf-03-ingepland")
+    axe.check(page, "wbf-05-ingepland")
 
     # The planned job is marked as done.
     page.goto(url(f"{JOBS}/{ids['planned']}"))
@@ -188,7 +228,7 @@ def test_a_coordinator_plans_a_volunteer_and_finishes_a_job_by_keyboard(
     page.wait_for_url(f"**{JOBS}/{ids['planned']}?gedaan=uitgevoerd")
     assert page.locator("#gedaan").inner_text() == "De klus staat op uitgevoerd."
     assert page.locator("#status").inner_text() == "uitgevoerd"
-    axe.check(page, "wbf-04-uitgevoerd")
+    axe.check(page, "wbf-06-uitgevoerd")
 
     with capsys.disabled():
         print("\n" + axe.summary())

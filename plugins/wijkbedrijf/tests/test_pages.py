@@ -15,7 +15,9 @@ from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.i18n import translations_for
 from noaber_wijkbedrijf.pages import (
+    CHANNEL_NAMES,
     HOURS,
+    JOB_SERVICE_MESSAGES,
     JOBS,
     NAV_LABEL,
     PLANNING_MESSAGES,
@@ -463,7 +465,7 @@ def test_a_suggested_volunteer_is_planned_in_dutch_time(lw, h, coordinator, plat
     assert "Jelle Bakker" not in options
     assert subjects_of(platform, page) >= {job["person_id"]}
 
-    # Summer time: 09:00 in Leeuwarden on 3 March is 08:00 UTC.
+    # Winter time: 09:00 in Leeuwarden on 3 March is 08:00 UTC.
     response = plan(coordinator, job["id"], sjoerd, "2026-03-03", "09:00", "12:00")
     redirected(response, f"{JOBS}/{job['id']}?gedaan=ingepland#planning")
     [planned] = assignments(lw, h, job["id"])
@@ -722,5 +724,155 @@ def test_the_planning_forms_are_for_the_programmes_coordinators_only(lw, h, clie
 
 def test_the_planning_messages_in_tables_have_dutch_translations(platform):
     gettext = translations_for(platform.tenants["leeuwarden"].plugins, "nl").gettext
-    ids = [*PLANNING_MESSAGES.values(), *REASON_MESSAGES.values()]
+    ids = [
+        *PLANNING_MESSAGES.values(),
+        *REASON_MESSAGES.values(),
+        *JOB_SERVICE_MESSAGES.values(),
+        *(name for name in CHANNEL_NAMES.values() if name != "Online"),  # the same in Dutch
+    ]
     assert [i for i in ids if gettext(i) == i] == []
+
+
+# --- taking in a job -----------------------------------------------------------------------
+
+NEW_JOB = f"{JOBS}/nieuw"
+JOB_FORM = {
+    "channel": "telefoon",
+    "asked_by": "self",
+    "professional_id": "",
+    "category": "tuinonderhoud",
+    "description": "De heg snoeien",
+    "estimated_hours": "2,5",
+    "wished_from": "2026-03-02",
+    "wished_until": "2026-03-06",
+    "street": "Bilgaardpark",
+    "house_number": "12",
+    "postcode": "8926AB",
+    "city": "Leeuwarden",
+    "rate_code": "",
+    "income_pct": "",
+    "rate_reason": "",
+}
+
+
+def jobs_of(lw: Any, h: Any) -> list[dict[str, Any]]:
+    return list(h.ok(lw.get(f"{h.base}/jobs/"), 200))
+
+
+def take_in(client: Any, person_id: int, **fields: str) -> Any:
+    url = f"{NEW_JOB}?bewoner={person_id}"
+    return send(client, url, NEW_JOB, **{**JOB_FORM, "person_id": str(person_id), **fields})
+
+
+def test_a_job_is_taken_in_from_the_jobs_list(lw, h, coordinator, platform):
+    grietje = h.person(lw, street="Bilgaardpark", house_number="12", city="Leeuwarden")
+    h.person(lw, "Anneke", "Visser")
+    listed = coordinator.get(JOBS)
+    assert f'href="{NEW_JOB}"' in listed.text
+
+    found = coordinator.get(NEW_JOB, params={"zoek": "vries"})
+    assert found.status_code == 200
+    results = html.unescape(found.text.split('id="gevonden"', 1)[1].split("</ul>", 1)[0])
+    assert f'bewoner={grietje}">Grietje de Vries</a>, Bilgaardpark 12 Leeuwarden' in results
+    assert "Anneke" not in results
+    assert f"bewoner={grietje}" in results
+    assert subjects_of(platform, found) == {grietje}
+
+    page = coordinator.get(NEW_JOB, params={"zoek": "vries", "bewoner": grietje})
+    assert "Klus voor: Grietje de Vries" in page.text
+    assert 'id="street" name="street" type="text" value="Bilgaardpark"' in page.text
+    assert 'id="postcode" name="postcode" type="text" value="8926 AB"' in page.text
+    assert subjects_of(platform, page) >= {grietje}
+
+    response = take_in(coordinator, grietje)
+    [job] = jobs_of(lw, h)
+    redirected(response, f"{JOBS}/{job['id']}?gedaan=aangemeld")
+    assert (job["person_id"], job["channel"], job["category"]) == (
+        grietje,
+        "telefoon",
+        "tuinonderhoud",
+    )
+    assert (job["estimated_hours"], job["hourly_rate"], job["rate_code"]) == ("2.50", "9.00", None)
+    assert (job["wished_from"], job["wished_until"]) == ("2026-03-02", "2026-03-06")
+    assert job["status"] == "aangemeld"
+    assert subjects_of(platform, response) == {grietje}
+    after = coordinator.get(response.headers["location"])
+    assert "De klus is aangemeld." in after.text
+    assert "De heg snoeien" in after.text
+
+
+def test_a_reduced_rate_needs_its_condition(lw, h, coordinator):
+    grietje = h.person(lw)
+    page = coordinator.get(NEW_JOB, params={"bewoner": grietje})
+    assert "minima: Inkomen tot 120% van het sociaal minimum (€ 4,50)" in html.unescape(page.text)
+
+    above = take_in(coordinator, grietje, rate_code="minima", income_pct="130")
+    assert above.status_code == 422
+    assert error_of(above, "income_pct") == (
+        "Een inkomen van 130% van het sociaal minimum ligt boven de 120% van het verlaagde "
+        "tarief minima."
+    )
+    assert 'value="130"' in above.text.split('id="income_pct"', 1)[1].split(">", 1)[0]
+    no_reason = take_in(coordinator, grietje, rate_code="coordinator")
+    assert no_reason.status_code == 422
+    assert error_of(no_reason, "rate_reason") == (
+        "Voor het verlaagde tarief coordinator (Besluit van de coördinator) is uw reden nodig."
+    )
+    assert jobs_of(lw, h) == []
+
+    response = take_in(coordinator, grietje, rate_code="minima", income_pct="110")
+    [job] = jobs_of(lw, h)
+    redirected(response, f"{JOBS}/{job['id']}?gedaan=aangemeld")
+    assert (job["hourly_rate"], job["rate_code"], job["income_pct"]) == ("4.50", "minima", 110)
+
+
+def test_wrong_job_input_is_refused_next_to_the_field(lw, h, coordinator):
+    grietje = h.person(lw)
+    bad = take_in(
+        coordinator,
+        grietje,
+        description="",
+        estimated_hours="0",
+        wished_from="2026-03-06",
+        wished_until="2026-03-02",
+        category="",
+    )
+    assert bad.status_code == 422
+    assert error_of(bad, "description") == "Vul dit veld in."
+    assert error_of(bad, "category") == "Vul dit veld in."
+    assert 'href="#description"' in bad.text
+    assert 'value="2026-03-02"' in bad.text.split('id="wished_until"', 1)[1].split(">", 1)[0]
+    assert jobs_of(lw, h) == []
+
+    backwards = take_in(coordinator, grietje, wished_from="2026-03-06", wished_until="2026-03-02")
+    assert backwards.status_code == 422
+    assert error_of(backwards, "wished_until") == "Vul een dag in op of na de eerste dag."
+    zero = take_in(coordinator, grietje, estimated_hours="0")
+    assert zero.status_code == 422
+    assert error_of(zero, "estimated_hours") == "Vul meer dan 0 en hoogstens 24 uur in."
+    assert jobs_of(lw, h) == []
+
+
+def test_a_double_submit_takes_in_one_job(lw, h, coordinator):
+    grietje = h.person(lw)
+    token = form_token(coordinator.get(NEW_JOB, params={"bewoner": grietje}), NEW_JOB)
+    fields = {**JOB_FORM, "person_id": str(grietje), "form_token": token}
+    first = coordinator.post(NEW_JOB, data=fields, follow_redirects=False)
+    second = coordinator.post(NEW_JOB, data=fields, follow_redirects=False)
+    [job] = jobs_of(lw, h)
+    redirected(first, f"{JOBS}/{job['id']}?gedaan=aangemeld")
+    redirected(second, f"{JOBS}/{job['id']}?gedaan=aangemeld")
+
+
+def test_taking_in_a_job_is_for_the_programmes_coordinators_only(lw, h, client_for):
+    grietje = h.person(lw)
+    other = client_for("leeuwarden", role="coordinator", programme="buurtgezinnen")
+    assert other.get(NEW_JOB).status_code == 403
+    forged = other.post(
+        NEW_JOB,
+        data={**JOB_FORM, "person_id": str(grietje), "form_token": "z" * 32},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403
+    assert client_for("meppel").get(NEW_JOB).status_code == 404
+    assert jobs_of(lw, h) == []

@@ -107,6 +107,7 @@ def choose_rate(
             "category",
             f"unknown category {category!r}; this municipality's categories: "
             + ", ".join(settings.categories),
+            user_message=UserMessage("Choose one of the categories."),
         )
     full = settings.rate_for(category)
     if full is None:
@@ -114,6 +115,11 @@ def choose_rate(
             "category",
             f"no tariff for category {category!r} in this municipality's configuration "
             "([plugins.wijkbedrijf] hourly_rate or category_rates); a job cannot be priced",
+            user_message=UserMessage(
+                "The category %(category)s has no tariff in this municipality; a job in it "
+                "cannot be priced.",
+                category=category,
+            ),
         )
     if choice.rate_code is None:
         return full, None
@@ -121,12 +127,19 @@ def choose_rate(
     if rate is None:
         known = ", ".join(r.code for r in settings.reduced_rates) or "none"
         raise field_error(
-            "rate_code", f"unknown reduced rate {choice.rate_code!r} (configured: {known})"
+            "rate_code",
+            f"unknown reduced rate {choice.rate_code!r} (configured: {known})",
+            user_message=UserMessage("Choose one of the reduced rates."),
         )
     if rate.requires_reason and not (choice.rate_reason and choice.rate_reason.strip()):
         raise field_error(
             "rate_reason",
             f"the reduced rate {rate.code!r} ({rate.condition}) needs the coordinator's reason",
+            user_message=UserMessage(
+                "The reduced rate %(code)s (%(condition)s) needs your reason.",
+                code=rate.code,
+                condition=rate.condition,
+            ),
         )
     if rate.max_income_pct is not None:
         if choice.income_pct is None:
@@ -134,12 +147,25 @@ def choose_rate(
                 "income_pct",
                 f"the reduced rate {rate.code!r} ({rate.condition}) needs the household's "
                 "income as a percentage of the social minimum",
+                user_message=UserMessage(
+                    "The reduced rate %(code)s (%(condition)s) needs the household's income "
+                    "as a percentage of the social minimum.",
+                    code=rate.code,
+                    condition=rate.condition,
+                ),
             )
         if choice.income_pct > rate.max_income_pct:
             raise field_error(
                 "income_pct",
                 f"an income of {choice.income_pct}% of the social minimum is above the "
                 f"{rate.max_income_pct}% of the reduced rate {rate.code!r}",
+                user_message=UserMessage(
+                    "An income of %(income)s%% of the social minimum is above the %(limit)s%% "
+                    "of the reduced rate %(code)s.",
+                    income=choice.income_pct,
+                    limit=rate.max_income_pct,
+                    code=rate.code,
+                ),
             )
     return rate.hourly_rate, rate.code
 
@@ -154,10 +180,15 @@ def window_slots(start: date, end: date) -> list[str]:
 
 
 def check_hours_value(hours: Decimal, field: str, limit: Decimal, what: str) -> None:
+    wrong = UserMessage("Enter more than 0 and at most %(limit)s hours.", limit=limit)
     if not hours.is_finite() or hours <= 0:
-        raise field_error(field, f"{what} must be more than 0 hours (got {hours})")
+        raise field_error(
+            field, f"{what} must be more than 0 hours (got {hours})", user_message=wrong
+        )
     if hours > limit:
-        raise field_error(field, f"{what} of {hours} hours is more than {limit} hours")
+        raise field_error(
+            field, f"{what} of {hours} hours is more than {limit} hours", user_message=wrong
+        )
 
 
 def create_job(session: Session, tenant: TenantRuntime, data: JobIn) -> Job:
