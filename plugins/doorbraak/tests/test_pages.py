@@ -16,6 +16,7 @@ from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.i18n import translations_for
+from noaber_doorbraak import pages
 from noaber_doorbraak.pages import (
     BASE,
     FIELD_MESSAGES,
@@ -1016,3 +1017,47 @@ def test_a_case_is_closed_with_its_outcome_on_its_page_and_then_takes_no_changes
     assert "Deze casus neemt geen wijzigingen meer aan." in page.text
     assert f'action="{page_of(cid)}/' not in page.text  # no form of the case any more
     assert 'id="afsluiten"' not in page.text
+
+
+def test_the_cases_list_comes_in_pages_newest_first(platform, af, h, coordinator, monkeypatch):
+    """Core's way (``?pagina=``, as the list of requests), with the filter kept; only the
+    families a page shows are named in the access log."""
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    households = [h.make_household(af, f"Gezin {n}") for n in ("Aydin", "Bakker", "Claes")]
+    cases = [h.open_case(af, household)["id"] for household in households]
+    first = coordinator.get(BASE)
+    assert first.status_code == 200
+    assert re.findall(r'id="casus-(\d+)"', first.text) == [str(cases[2]), str(cases[1])]
+    assert "(3)</caption>" in first.text
+    assert "Pagina 1 van 2" in first.text
+    assert f'href="{BASE}?stand=&amp;pagina=2" rel="next">Volgende pagina</a>' in first.text
+    assert "Vorige pagina" not in first.text
+    assert members_of(platform, households[0]).isdisjoint(subjects_of(platform, first))
+    second = coordinator.get(BASE, params={"pagina": "2"})
+    assert re.findall(r'id="casus-(\d+)"', second.text) == [str(cases[0])]
+    assert "Pagina 2 van 2" in second.text
+    assert f'href="{BASE}?stand=&amp;pagina=1" rel="prev">Vorige pagina</a>' in second.text
+    assert "Volgende pagina" not in second.text
+    assert subjects_of(platform, second) >= members_of(platform, households[0])
+    assert members_of(platform, households[2]).isdisjoint(subjects_of(platform, second))
+    # A page past the last shows the last; what is no page number, the first.
+    assert re.findall(r'id="casus-(\d+)"', coordinator.get(BASE + "?pagina=9").text) == [
+        str(cases[0])
+    ]
+    assert "Pagina 1 van 2" in coordinator.get(BASE + "?pagina=x").text
+    # The filter counts and pages its own cases, and the page links keep it.
+    goal = af.put(
+        f"{API}/cases/{cases[0]}/goal", json={"text": "Een huis", "recorded_on": "2026-01-20"}
+    )
+    assert goal.status_code == 200, goal.text
+    close_api(af, cases[0])
+    only_open = coordinator.get(BASE, params={"stand": "open"}).text
+    assert re.findall(r'id="casus-(\d+)"', only_open) == [str(cases[2]), str(cases[1])]
+    assert "(2)</caption>" in only_open
+    assert "Pagina 1 van" not in only_open
+    monkeypatch.setattr(pages, "PAGE_SIZE", 1)
+    closed_only = coordinator.get(BASE, params={"stand": "gesloten"}).text
+    assert re.findall(r'id="casus-(\d+)"', closed_only) == [str(cases[0])]
+    assert "Pagina 1 van 1" not in closed_only
+    only_open = coordinator.get(BASE, params={"stand": "open"}).text
+    assert f'href="{BASE}?stand=open&amp;pagina=2" rel="next">' in only_open

@@ -74,6 +74,9 @@ NAV_LABEL = "Doorbraak cases"
 STATE_FILTER = "stand"
 """The list's query parameter: ``open`` or ``gesloten`` (anything else: all cases)."""
 STATES = ("open", "gesloten")
+PAGE_PARAMETER = "pagina"
+"""The list's page, as core's list of requests has it (``?pagina=2``)."""
+PAGE_SIZE = 25
 
 # English message ids (the catalogue translates them): a form field's own message for
 # what validation finds wrong with it, and a field's message for a service's 422 that
@@ -201,19 +204,26 @@ def cases_page(
     _ = gettext_for(request)
     raw = request.query_params.get(STATE_FILTER) or ""
     state = raw if raw in STATES else ""
-    cases = services.list_cases(session, open_only=state == "open")
-    if state == "gesloten":
-        cases = [c for c in cases if c.closed_on is not None]
-    overdue = {
-        b.case_id for b in services.list_blockages(session, settings_of(tenant), overdue=True)
-    }
+    which = {"open_only": state == "open", "closed_only": state == "gesloten"}
+    total = services.count_cases(session, **which)
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    page_raw = request.query_params.get(PAGE_PARAMETER, "1")
+    page = min(int(page_raw), pages) if page_raw.isdigit() and int(page_raw) > 0 else 1
+    cases = services.list_cases(
+        session, **which, newest_first=True, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    overdue = services.overdue_cases(session, [c.id for c in cases])
     privacy.note_households(session, [c.household_id for c in cases])
     return render(
         request,
         "doorbraak/cases.html",
         {
             "page_title": _("Doorbraak: cases"),
-            "rows": [{"case": c, "overdue": c.id in overdue} for c in reversed(cases)],
+            "rows": [{"case": c, "overdue": c.id in overdue} for c in cases],
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "page_parameter": PAGE_PARAMETER,
             "state": state,
             "filter_name": STATE_FILTER,
             "base": BASE,

@@ -235,19 +235,49 @@ def has_outcome(session: Session, request_id: int | None) -> bool:
     return outcome is not None
 
 
-def list_cases(session: Session, *, open_only: bool = False) -> list[CaseSummary]:
+def _case_filter(stmt: Any, open_only: bool, closed_only: bool) -> Any:
+    if open_only:
+        stmt = stmt.where(col(Case.closed_on).is_(None))
+    if closed_only:
+        stmt = stmt.where(col(Case.closed_on).is_not(None))
+    return stmt
+
+
+def count_cases(session: Session, *, open_only: bool = False, closed_only: bool = False) -> int:
+    stmt = _case_filter(select(func.count()).select_from(Case), open_only, closed_only)
+    return int(session.exec(stmt).one())
+
+
+def list_cases(
+    session: Session,
+    *,
+    open_only: bool = False,
+    closed_only: bool = False,
+    newest_first: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[CaseSummary]:
+    """Cases in the order they were opened (``newest_first``: the other way round);
+    ``offset`` and ``limit`` take one page of them."""
     stmt = (
         select(Case, Household, HelpRequest)
         .join(Household, col(Household.id) == Case.household_id)
         .join(HelpRequest, col(HelpRequest.id) == Case.request_id)
     )
-    if open_only:
-        stmt = stmt.where(col(Case.closed_on).is_(None))
-    rows = session.exec(stmt.order_by(col(Case.id))).all()
+    stmt = _case_filter(stmt, open_only, closed_only)
+    order = col(Case.id).desc() if newest_first else col(Case.id)
+    stmt = stmt.order_by(order).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = session.exec(stmt).all()
+    ids = [c.id for c, _h, _r in rows]
     open_blockages = dict(
         session.exec(
             select(Blockage.case_id, func.count())
-            .where(col(Blockage.status).in_([BlockageStatus.open, BlockageStatus.geescaleerd]))
+            .where(
+                col(Blockage.status).in_([BlockageStatus.open, BlockageStatus.geescaleerd]),
+                col(Blockage.case_id).in_(ids),
+            )
             .group_by(col(Blockage.case_id))
         ).all()
     )
@@ -570,6 +600,21 @@ def decide_escalation(
     session.add_all([escalation, blockage])
     session.flush()
     return escalation
+
+
+def overdue_cases(session: Session, case_ids: Sequence[int]) -> set[int]:
+    """Which of these cases have an escalation whose decision is overdue (:func:`is_overdue`)."""
+    found = session.exec(
+        select(Blockage.case_id)
+        .join(Escalation, col(Escalation.blockage_id) == Blockage.id)
+        .where(
+            col(Blockage.case_id).in_(case_ids),
+            col(Escalation.decision).is_(None),
+            col(Escalation.deadline) < today(),
+        )
+        .distinct()
+    ).all()
+    return set(found)
 
 
 def list_blockages(
