@@ -805,3 +805,32 @@ def test_an_avoided_cost_is_recorded_from_the_catalogue_in_dutch_money(lw, h, co
         tid,
     )
     assert "Totaal vermeden: € 188.000,00" in html.unescape(coordinator.get(page_of(tid)).text)
+
+
+def test_the_trajectories_list_is_paginated_the_newest_first(platform, lw, h, coordinator):
+    from noaber_gezinslab.pages import PAGE_SIZE
+
+    ids = [
+        h.start(lw, h.make_household(lw, f"Gezin {i:02d}", children=0))["id"]
+        for i in range(PAGE_SIZE + 2)
+    ]
+    first = coordinator.get(BASE)
+    assert first.status_code == 200
+    assert "27 trajecten" in first.text
+    shown = [int(i) for i in re.findall(r'id="traject-(\d+)"', first.text)]
+    assert shown == list(reversed(ids))[:PAGE_SIZE]
+    assert "Pagina 1 van 2" in first.text
+    assert f'href="{BASE}?status=&amp;pagina=2"' in first.text
+    assert "Vorige pagina" not in first.text
+    # Only the families on the page are named in the access log.
+    assert len(_subjects(platform, first)) == PAGE_SIZE
+
+    second = coordinator.get(BASE, params={"pagina": "2"})
+    assert [int(i) for i in re.findall(r'id="traject-(\d+)"', second.text)] == [ids[1], ids[0]]
+    assert "Pagina 2 van 2" in second.text
+    assert f'href="{BASE}?status=&amp;pagina=1"' in second.text
+    # The filter is kept from page to page; a page number that is none gives the first.
+    active = coordinator.get(BASE, params={"status": "actief", "pagina": "x"})
+    assert "Pagina 1 van 2" in active.text
+    assert f'href="{BASE}?status=actief&amp;pagina=2"' in active.text
+    assert 'id="paginas"' not in coordinator.get(BASE, params={"status": "afgesloten"}).text

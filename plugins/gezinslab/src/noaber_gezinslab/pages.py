@@ -79,6 +79,9 @@ STATUS_FILTER = "status"
 """The list's query parameter: ``actief`` or ``afgesloten`` (anything else: all)."""
 DECIMAL_FIELDS = ("quantity", "periods")
 """Inputs typed with a Dutch decimal comma (``1,5``)."""
+PAGE_PARAM = "pagina"
+"""The list's page (1, 2, ...), as on core's requests list."""
+PAGE_SIZE = 25
 SCORE_PREFIX = "score_"
 """A measurement form's input per ZRM domain: ``score_financien``, ..."""
 
@@ -237,14 +240,27 @@ def trajectories_page(request: Request[Any, Any, Any], session: Session) -> Resp
     _ = gettext_for(request)
     raw = request.query_params.get(STATUS_FILTER) or ""
     status = TrajectoryStatus(raw) if raw in TrajectoryStatus.__members__ else None
-    rows = services.list_trajectories(session, status=status)
+    page_raw = request.query_params.get(PAGE_PARAM, "1")
+    page = int(page_raw) if page_raw.isdigit() and int(page_raw) > 0 else 1
+    total = services.count_trajectories(session, status=status)
+    rows = services.list_trajectories(
+        session,
+        status=status,
+        newest_first=True,
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
     note_trajectories(session, [t.id for t in rows])
     return render(
         request,
         "gezinslab/trajectories.html",
         {
             "page_title": _("Gezinslab: trajectories"),
-            "rows": list(reversed(rows)),  # the newest first
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+            "page_param": PAGE_PARAM,
             "status": status.value if status else "",
             "filter_name": STATUS_FILTER,
             "status_names": {k: _(v) for k, v in STATUS_NAMES.items()},

@@ -245,15 +245,33 @@ def requests_to_start(session: Session, limit: int = 500) -> list[HelpRequest]:
     )
 
 
+def count_trajectories(session: Session, *, status: TrajectoryStatus | None = None) -> int:
+    stmt = select(func.count()).select_from(Trajectory)
+    if status is not None:
+        stmt = stmt.where(Trajectory.status == status)
+    return int(session.exec(stmt).one())
+
+
 def list_trajectories(
-    session: Session, *, status: TrajectoryStatus | None = None
+    session: Session,
+    *,
+    status: TrajectoryStatus | None = None,
+    newest_first: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[TrajectorySummary]:
+    """The trajectories in the order they were started in the system (the newest first
+    if asked); ``offset`` and ``limit`` give one page of them."""
     stmt = select(Trajectory, Household).join(
         Household, col(Household.id) == Trajectory.household_id
     )
     if status is not None:
         stmt = stmt.where(Trajectory.status == status)
-    rows = session.exec(stmt.order_by(col(Trajectory.id))).all()
+    order = col(Trajectory.id).desc() if newest_first else col(Trajectory.id)
+    stmt = stmt.order_by(order).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = session.exec(stmt).all()
     ids = [t.id for t, _ in rows]
     team = dict(
         session.exec(
