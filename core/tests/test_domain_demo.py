@@ -8,7 +8,7 @@ import pytest
 from litestar.testing import TestClient
 
 from noaber.demo.seed import seed_demo
-from noaber.testing import logged_in_client
+from noaber.testing import HostClient, logged_in_client
 from noaber.web.app import create_app
 
 pytestmark = pytest.mark.slow  # tens of seconds: runs first (see conftest.py)
@@ -46,3 +46,22 @@ def test_demo_people_in_every_municipality(make_platform):
             timeline = c.get(f"/api/requests/{coupled['items'][0]['request_id']}/timeline")
             kinds = {e["kind"] for e in timeline.json()["items"]}
             assert {"status_change", "match"} <= kinds
+
+
+def test_the_demo_resident_sees_a_request_that_found_a_helper(make_platform):
+    """``bewoner@<slug>.demo`` is a resident of the demo data, not an empty account: their
+    own page shows their request and its helper."""
+    platform = make_platform(rate_limit_per_minute=0, tenant_rate_limit_per_minute=0)
+    seed_demo(platform)
+    label = platform.municipalities["leeuwarden"].config.host_label()
+    with TestClient(create_app(platform), raise_server_exceptions=False) as client:
+        resident = HostClient(client, f"{label}.{platform.settings.base_domain}")
+        login = resident.post(
+            "/api/auth/login",
+            json={"email": "bewoner@leeuwarden.demo", "password": "noaber demo wachtwoord"},
+        )
+        assert login.status_code == 200, login.text
+        page = resident.get("/mijn/aanvragen")
+        assert page.status_code == 200
+        assert "U hebt geen hulpvragen" not in page.text
+        assert "gekoppeld" in page.text

@@ -31,19 +31,28 @@ DEMO_ACCOUNTS = (
 )
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after the programmes' demo data, which the resident is linked to
 def seed_demo_data(demo: DemoContext) -> None:
     """Demo logins per municipality (see README): ``beheer@<slug>.demo`` and
     ``coordinator@<slug>.demo`` and ``privacy@<slug>.demo`` (password and TOTP secret above), ``bewoner@<slug>.demo``
-    (password only, linked to the first person of the demo data if there is one)."""
+    (password only, linked to a resident of the demo data whose request found a helper,
+    so *Mijn hulpvragen* shows something; else to any resident with a request)."""
     from sqlmodel import col, select
 
     from noaber.accounts.passwords import hash_password
     from noaber.accounts.services import create_account, find_account
     from noaber.people.models import Person
+    from noaber.requests.models import HelpRequest
 
     password_hash = hash_password(DEMO_PASSWORD)
-    first_person = demo.session.exec(select(Person.id).order_by(col(Person.id))).first()
+    asking = select(HelpRequest.person_id).where(col(HelpRequest.person_id).is_not(None))
+    first_person = (
+        demo.session.exec(
+            asking.where(HelpRequest.status == "gekoppeld").order_by(col(HelpRequest.id))
+        ).first()
+        or demo.session.exec(asking.order_by(col(HelpRequest.id))).first()
+        or demo.session.exec(select(Person.id).order_by(col(Person.id))).first()
+    )
     for name, display, role in DEMO_ACCOUNTS:
         email = f"{name}@{demo.slug}.demo"
         if find_account(demo.session, email) is not None:
