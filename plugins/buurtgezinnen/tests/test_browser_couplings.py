@@ -1,7 +1,8 @@
 """Buurtgezinnen's coupling pages in a real browser, by keyboard only, with axe-core on
 every page: a coordinator couples a vraaggezin with the suggested steungezin from the
 family's page, opens the couplings list, opens an actief coupling and records a review
-(first with a date in the future, refused in Dutch next to the field).
+(first with a date in the future, refused in Dutch next to the field), then opens the
+waiting list from the plugin's menu and a waiting family's page from there.
 
 The browser fixtures (uvicorn on a free port, Debian's Chromium, axe-core) are those of
 the repository's browser tests (``tests/browser/``): this file lives with the plugin, so
@@ -25,11 +26,13 @@ pytestmark = pytest.mark.slow
 
 FAMILIES = "/buurtgezinnen/gezinnen"
 COUPLINGS = "/buurtgezinnen/koppelingen"
+WAITING = "/buurtgezinnen/wachtlijst"
 
 
 def seed(platform: Any) -> dict[str, int]:
     """Two vraaggezinnen and two steungezinnen, intake done; the second pair coupled and
-    actief since 100 days."""
+    actief since 100 days. On the waiting list besides: a vraaggezin signed up 60 days ago
+    and a steungezin signed up 30 days ago, both without intake."""
     from noaber.people.schemas import PersonIn
     from noaber_buurtgezinnen import services
     from noaber_buurtgezinnen.models import SignUpVia
@@ -120,6 +123,31 @@ def seed(platform: Any) -> dict[str, int]:
         )
         services.step(session, tenant, cid, CouplingStepIn(to="actief", on=ago(100)))
         ids["actief"] = cid
+        waiting = services.sign_up_vraaggezin(
+            session,
+            tenant,
+            VraaggezinEntry(
+                name="Gezin Visser",
+                parents=[PersonIn(given_name="Eva", family_name="Visser", postcode=postcode)],
+                children=[ChildIn(given_name="Tim", birth_year=today.year - 3)],
+                question="Iemand om mee te praten.",
+                signed_up_on=ago(60),
+            ),
+            SignUpVia.coordinator,
+        )
+        ids["Visser"] = waiting.id or 0
+        free = services.sign_up_steungezin(
+            session,
+            tenant,
+            SteungezinEntry(
+                name="Gezin Hendriks",
+                adults=[PersonIn(given_name="Joost", family_name="Hendriks", postcode=postcode)],
+                offered_support=["uitjes"],
+                signed_up_on=ago(30),
+            ),
+            SignUpVia.coordinator,
+        )
+        ids["Hendriks"] = free.id or 0
     return ids
 
 
@@ -210,6 +238,25 @@ def test_a_coordinator_couples_and_records_a_review_by_keyboard(
     assert reviews_of(platform, ids["actief"]) == [held]
     assert held.strftime("%d-%m-%Y") in page.locator("#evaluaties-tabel").inner_text()
     axe.check(page, "bgk-06-evaluatie-vastgelegd")
+
+    # The waiting list, from the plugin's menu on the couplings list: Gezin Mulder is
+    # coupled now; Gezin Visser waits, and so does Gezin Hendriks for a family.
+    press_enter_on(page, f"a[href='{COUPLINGS}']")
+    page.wait_for_url(f"**{COUPLINGS}")
+    press_enter_on(page, f"a[href='{WAITING}']")
+    page.wait_for_url(f"**{WAITING}")
+    assert page.locator("h1").inner_text() == "Buurtgezinnen: wachtlijst"
+    waiting = page.locator("#wachtende-vraaggezinnen").inner_text()
+    assert "Gezin Mulder" not in waiting
+    visser = page.locator(f"#wacht-{ids['Visser']}").inner_text()
+    assert "aangemeld" in visser
+    assert "60" in visser
+    assert "Gezin Hendriks" in page.locator("#wachtende-steungezinnen").inner_text()
+    axe.check(page, "bgk-07-wachtlijst")
+    visser_path = f"{FAMILIES}/{ids['Visser']}"
+    press_enter_on(page, f"a[href='{visser_path}']")
+    page.wait_for_url(f"**{visser_path}")
+    assert "Gezin Visser" in page.locator("h1").inner_text()
 
     with capsys.disabled():
         print("\n" + axe.summary())

@@ -1,6 +1,7 @@
 """The coordinator's web pages of Buurtgezinnen: the families of both sides, and one
 family's page where the intake is recorded (visits, the four questions of a vraaggezin,
-completing its intake) and a steungezin's VOG and competence check.
+completing its intake) and a steungezin's VOG and competence check; the couplings and
+one coupling's page (a review, ending it); the waiting list.
 
 Every form goes through the plugin's services, so the pages keep the API's rules. They
 follow core's form conventions (``noaber.ui.forms``): wrong input shows the page again
@@ -42,7 +43,7 @@ from noaber.ui.identity import viewer_of
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread, pages_router
 from noaber.web.dependencies import CurrentTenant, DbSession
-from noaber_buurtgezinnen import services
+from noaber_buurtgezinnen import figures, services
 from noaber_buurtgezinnen.models import EndReason, Family, FamilyKind, Phase
 from noaber_buurtgezinnen.privacy import note_couplings, note_families, note_helpers
 from noaber_buurtgezinnen.schemas import (
@@ -62,6 +63,7 @@ from noaber_buurtgezinnen.vocabulary import SUPPORT_KINDS, UPBRINGING_VIEWS
 ROLES = ("municipality_admin", "coordinator")
 BASE = "/buurtgezinnen/gezinnen"
 COUPLINGS = "/buurtgezinnen/koppelingen"
+WAITING = "/buurtgezinnen/wachtlijst"
 NAV_LABEL = "Buurtgezinnen families"
 """The main navigation's link to the families (an English message id)."""
 
@@ -185,7 +187,12 @@ def coupling_url(coupling_id: int) -> str:
 
 def _links(request: Request[Any, Any, Any]) -> dict[str, str]:
     """What every page of the plugin's own navigation needs (``_subnav.html``)."""
-    return {"families_url": BASE, "couplings_url": COUPLINGS, "current_path": request.url.path}
+    return {
+        "families_url": BASE,
+        "couplings_url": COUPLINGS,
+        "waiting_url": WAITING,
+        "current_path": request.url.path,
+    }
 
 
 def actor_of(request: Request[Any, Any, Any]) -> str:
@@ -732,7 +739,47 @@ class CouplingPages(Controller):
         )
 
 
+STEUNGEZIN_STANDING = {
+    "beschikbaar": "available",
+    "intake": "competence check not done yet",
+}
+"""A free steungezin's standing on the waiting list (``figures.waiting_list``'s status)
+as a coordinator reads it (English message ids)."""
+
+
+def waiting_page(
+    request: Request[Any, Any, Any], tenant: TenantRuntime, session: Session
+) -> Response[Any]:
+    """The waiting list the API's ``waiting-list`` route returns: the vraaggezinnen
+    waiting for a steungezin and the steungezinnen without a family, the longest waiting
+    first, each linked to its family page."""
+    _ = gettext_for(request)
+    waiting = figures.waiting_list(session, tenant, date.today())
+    note_families(session, [w.family_id for w in waiting.vraaggezinnen])
+    note_families(session, [w.family_id for w in waiting.steungezinnen])
+    return render(
+        request,
+        "buurtgezinnen/waiting.html",
+        {
+            "page_title": _("Buurtgezinnen: waiting list"),
+            "waiting": waiting,
+            "steungezin_standing": {k: _(v) for k, v in STEUNGEZIN_STANDING.items()},
+            **_links(request),
+        },
+    )
+
+
+class WaitingPages(Controller):
+    path = WAITING
+
+    @get("/", sync_to_thread=True, name="buurtgezinnen-waiting-list")
+    def waiting(
+        self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
+    ) -> Response[Any]:
+        return waiting_page(request, tenant, db_session)
+
+
 def router() -> Router:
     """The pages, for the ``route_handlers`` hook (core's page router: the CSRF token
     as a form field, Dutch error pages, the login page for a visitor not logged in)."""
-    return pages_router([FamilyPages, CouplingPages], roles=ROLES)
+    return pages_router([FamilyPages, CouplingPages, WaitingPages], roles=ROLES)
