@@ -1,6 +1,7 @@
 """The wijkbedrijf's coordinator forms in a real browser, by keyboard only, with axe-core
 on every page: taking in a job from the jobs list (refused first, in Dutch next to the
-field), planning a volunteer on it (refused first too), marking a planned job as done.
+field), planning a volunteer on it (refused first too), marking a planned job as done,
+invoicing its approved hours and registering the payment.
 
 The platform's browser fixtures (uvicorn on a free port, Debian's Chromium through
 Playwright, axe-core) and keyboard helpers live in the top-level ``tests/browser``; this
@@ -36,7 +37,7 @@ def seed(platform: Any) -> dict[str, int]:
     from noaber.people.services import create_helper, create_person
     from noaber_wijkbedrijf import services
     from noaber_wijkbedrijf.models import Channel
-    from noaber_wijkbedrijf.schemas import AssignmentIn, DecisionIn, JobIn
+    from noaber_wijkbedrijf.schemas import AssignmentIn, DecisionIn, HoursIn, JobIn
 
     tenant = platform.tenants[SLUG]
     with (
@@ -104,6 +105,12 @@ def seed(platform: Any) -> dict[str, int]:
             ),
         )
         services.confirm(session, tenant, a.id or 0, DecisionIn(actor="Sjoerd"))
+        worked = services.register_hours(
+            session,
+            planned,
+            HoursIn(assignment_id=a.id or 0, worked_on=date(2026, 3, 2), hours=Decimal("2.5")),
+        )
+        services.decide_hours(session, worked.id or 0, True, DecisionIn(actor="Anke"))
         session.flush()
         return {"planned": planned, "open": open_job, "helper": helper.id or 0}
 
@@ -229,6 +236,21 @@ def test_a_coordinator_plans_a_volunteer_and_finishes_a_job_by_keyboard(
     assert page.locator("#gedaan").inner_text() == "De klus staat op uitgevoerd."
     assert page.locator("#status").inner_text() == "uitgevoerd"
     axe.check(page, "wbf-06-uitgevoerd")
+
+    # Invoice its approved hours, then register the payment (dated today): paid and
+    # done, the job is closed.
+    press_enter_on(page, f"form[action='{JOBS}/{ids['planned']}/factureren'] button")
+    page.wait_for_url(f"**{JOBS}/{ids['planned']}?gedaan=gefactureerd#facturen")
+    invoice = page.locator("#facturen tbody tr").first
+    assert "€ 22,50" in invoice.inner_text()
+    assert "nog te betalen: € 22,50" in invoice.inner_text()
+    tab_to(page, "#facturen a[href$='/pdf']")  # the PDF is reachable
+    axe.check(page, "wbf-07-gefactureerd")
+    press_enter_on(page, "form[action$='/betaling'] button")
+    page.wait_for_url(f"**{JOBS}/{ids['planned']}?gedaan=betaald#facturen")
+    assert page.locator("#gedaan").inner_text() == "De betaling is geregistreerd."
+    assert page.locator("#status").inner_text() == "afgerond"
+    axe.check(page, "wbf-08-betaald")
 
     with capsys.disabled():
         print("\n" + axe.summary())

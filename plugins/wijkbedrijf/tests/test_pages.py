@@ -16,10 +16,12 @@ from noaber.tenancy.context import tenant_scope
 from noaber.ui.i18n import translations_for
 from noaber_wijkbedrijf.pages import (
     CHANNEL_NAMES,
+    CREDIT_MESSAGES,
     HOURS,
     JOB_SERVICE_MESSAGES,
     JOBS,
     NAV_LABEL,
+    PAYMENT_MESSAGES,
     PLANNING_MESSAGES,
     REASON_MESSAGES,
     SERVICE_MESSAGES,
@@ -876,3 +878,142 @@ def test_taking_in_a_job_is_for_the_programmes_coordinators_only(lw, h, client_f
     assert forged.status_code == 403
     assert client_for("meppel").get(NEW_JOB).status_code == 404
     assert jobs_of(lw, h) == []
+
+
+# --- invoices on the job's page ----------------------------------------------------------------
+
+
+def invoices_of(lw: Any, h: Any, job_id: int) -> list[dict[str, Any]]:
+    return list(h.ok(lw.get(f"{h.base}/invoices/", params={"job_id": job_id}), 200))
+
+
+def approved_job(lw: Any, h: Any) -> dict[str, Any]:
+    data = registered(lw, h)
+    h.ok(lw.post(f"{h.base}/hours/{data['hours']['id']}/approve", json={}), 201)
+    return data
+
+
+def test_a_job_s_approved_hours_are_invoiced_from_its_page(lw, h, coordinator, platform):
+    data = approved_job(lw, h)
+    job = data["job"]
+    url = f"{JOBS}/{job['id']}"
+    response = send(coordinator, url, f"{url}/factureren")
+    redirected(response, f"{url}?gedaan=gefactureerd#facturen")
+    [bill] = invoices_of(lw, h, job["id"])
+    assert (bill["kind"], bill["total"], bill["status"]) == ("factuur", "22.50", "open")
+    assert subjects_of(platform, response) >= {data["resident"]}
+    page = coordinator.get(f"{url}?gedaan=gefactureerd")
+    assert "De factuur is gemaakt." in page.text
+    row = row_of(page, f"factuur-{bill['id']}")
+    assert f'href="/api/wijkbedrijf/invoices/{bill["id"]}/pdf"' in row
+    assert "€ 22,50" in row
+    assert "nog te betalen: € 22,50" in row
+    assert f"{url}/factureren" not in page.text  # nothing left to invoice
+
+
+def test_invoicing_hours_invoiced_meanwhile_is_refused_in_dutch(lw, h, coordinator):
+    job = approved_job(lw, h)["job"]
+    url = f"{JOBS}/{job['id']}"
+    token = form_token(coordinator.get(url), f"{url}/factureren")
+    h.ok(h.invoice(lw, job_id=job["id"]))  # another coordinator, through the API
+    late = coordinator.post(f"{url}/factureren", data={"form_token": token}, follow_redirects=False)
+    assert late.status_code == 409
+    refusal = html.unescape(late.text.split('id="geweigerd"', 1)[1].split("</div>")[0])
+    assert "Alle goedgekeurde uren zijn al gefactureerd." in refusal
+    assert len(invoices_of(lw, h, job["id"])) == 1
+
+
+def test_a_payment_is_registered_and_closes_a_done_job(lw, h, coordinator, platform):
+    data = approved_job(lw, h)
+    job = data["job"]
+    bill = h.ok(h.invoice(lw, job_id=job["id"]))
+    h.ok(lw.post(f"{h.base}/jobs/{job['id']}/done", json={}))
+    url = f"{JOBS}/{job['id']}"
+    action = f"{url}/facturen/{bill['id']}/betaling"
+    early = send(coordinator, url, action, paid_on="2020-01-01")
+    assert early.status_code == 422
+    issued = "-".join(reversed(bill["issued_on"].split("-")))
+    assert error_of(early, f"factuur-{bill['id']}-betaald") == (
+        f"01-01-2020 ligt vóór de factuurdatum, {issued}."
+    )
+    assert 'value="2020-01-01"' in early.text
+    assert invoices_of(lw, h, job["id"])[0]["status"] == "open"
+
+    page = coordinator.get(url)
+    token = form_token(page, action)
+    stale = form_token(coordinator.get(url), action)  # a second tab
+    paid = coordinator.post(
+        action, data={"form_token": token, "paid_on": bill["issued_on"]}, follow_redirects=False
+    )
+    redirected(paid, f"{url}?gedaan=betaald#facturen")
+    [stored] = invoices_of(lw, h, job["id"])
+    assert (stored["status"], stored["paid_on"]) == ("betaald", bill["issued_on"])
+    assert status(lw, h, job["id"]) == "afgerond"  # paid and done: the job is closed
+    assert subjects_of(platform, paid) >= {data["resident"]}
+    late = coordinator.post(
+        action, data={"form_token": stale, "paid_on": bill["issued_on"]}, follow_redirects=False
+    )
+    assert late.status_code == 409
+    assert f"Factuur {bill['number']} staat niet meer open" in html.unescape(late.text)
+
+
+def test_an_invoice_is_credited_in_part_and_in_full(lw, h, coordinator):
+    job = approved_job(lw, h)["job"]
+    bill = h.ok(h.invoice(lw, job_id=job["id"]))
+    url = f"{JOBS}/{job['id']}"
+    action = f"{url}/facturen/{bill['id']}/crediteren"
+    field = f"factuur-{bill['id']}-credit"
+
+    bare = send(coordinator, url, action, reason="", amount="4,50")
+    assert bare.status_code == 422
+    assert error_of(bare, f"{field}-reden") == "Vul de reden van de creditering in."
+    assert 'value="4,50"' in bare.text.split(f'id="{field}-bedrag"', 1)[1].split(">", 1)[0]
+    too_much = send(coordinator, url, action, reason="Te veel", amount="30")
+    assert too_much.status_code == 422
+    assert error_of(too_much, f"{field}-bedrag") == (
+        f"€ 30,00 is meer dan wat er van factuur {bill['number']} over is (€ 22,50)."
+    )
+    assert len(invoices_of(lw, h, job["id"])) == 1
+
+    part = send(coordinator, url, action, reason="Half uur te veel", amount="4,50")
+    redirected(part, f"{url}?gedaan=gecrediteerd#facturen")
+    original, note = invoices_of(lw, h, job["id"])
+    assert (note["kind"], note["total"], note["status"]) == ("creditnota", "-4.50", "verrekend")
+    assert original["status"] == "open"
+    page = coordinator.get(f"{url}?gedaan=gecrediteerd")
+    assert "De creditnota is gemaakt." in page.text
+    assert "-€ 4,50" in row_of(page, f"factuur-{note['id']}")
+    assert "nog te betalen: € 18,00" in row_of(page, f"factuur-{bill['id']}")
+
+    whole = send(coordinator, url, action, reason="Klus ging niet door", amount="")
+    redirected(whole, f"{url}?gedaan=gecrediteerd#facturen")
+    assert [i["total"] for i in invoices_of(lw, h, job["id"])] == ["22.50", "-4.50", "-18.00"]
+    assert invoices_of(lw, h, job["id"])[0]["status"] == "gecrediteerd"
+    assert action not in coordinator.get(url).text  # nothing left to credit
+
+
+def test_an_invoice_is_changed_only_through_its_own_job(lw, h, coordinator, client_for):
+    job = approved_job(lw, h)["job"]
+    bill = h.ok(h.invoice(lw, job_id=job["id"]))
+    other = a_job(lw, h, "Bauke")
+    for what, fields in (("betaling", {"paid_on": "2026-12-01"}), ("crediteren", {"reason": "x"})):
+        misplaced = coordinator.post(
+            f"{JOBS}/{other['id']}/facturen/{bill['id']}/{what}",
+            data={"form_token": "v" * 32, **fields},
+            follow_redirects=False,
+        )
+        assert misplaced.status_code == 404, what
+    outsider = client_for("leeuwarden", role="coordinator", programme="buurtgezinnen")
+    forged = outsider.post(
+        f"{JOBS}/{job['id']}/facturen/{bill['id']}/betaling",
+        data={"form_token": "u" * 32, "paid_on": bill["issued_on"]},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403
+    assert invoices_of(lw, h, job["id"]) == [bill]
+
+
+def test_the_invoice_messages_in_tables_have_dutch_translations(platform):
+    gettext = translations_for(platform.tenants["leeuwarden"].plugins, "nl").gettext
+    ids = [*PAYMENT_MESSAGES.values(), *CREDIT_MESSAGES.values()]
+    assert [i for i in ids if gettext(i) == i] == []

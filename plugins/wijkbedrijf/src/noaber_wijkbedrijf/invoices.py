@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, func, select
 
-from noaber.errors import Conflict
+from noaber.errors import Conflict, UserMessage
 from noaber.people.models import HelperProfile, Person
 from noaber.people.services import field_error
 from noaber.platform import TenantRuntime
@@ -200,8 +200,14 @@ def create_invoice(session: Session, tenant: TenantRuntime, data: InvoiceIn) -> 
             raise field_error(
                 "job_id" if data.job_id is not None else "period",
                 f"{scope} has no approved hours; a coordinator approves hours before invoicing",
+                user_message=UserMessage(
+                    "There are no approved hours to invoice. Approve the hours first."
+                ),
             )
-        raise Conflict(f"every approved hour of {scope} is already invoiced")
+        raise Conflict(
+            f"every approved hour of {scope} is already invoiced",
+            user_message=UserMessage("Every approved hour is already invoiced."),
+        )
     names = dict(
         session.exec(
             select(HelperProfile.id, HelperProfile.display_name).where(
@@ -327,21 +333,48 @@ def credit(session: Session, tenant: TenantRuntime, invoice_id: int, data: Credi
     sequence, number = next_number(session, issued_on.year)  # first: see create_invoice
     original = get_invoice(session, invoice_id)
     if original.kind is not InvoiceKind.factuur:
-        raise Conflict(f"{original.number} is a credit note; credit the invoice itself")
+        raise Conflict(
+            f"{original.number} is a credit note; credit the invoice itself",
+            user_message=UserMessage(
+                "%(number)s is a credit note; credit the invoice itself.",
+                number=original.number,
+            ),
+        )
     if original.status is PaymentStatus.gecrediteerd:
-        raise Conflict(f"invoice {original.number} is already fully credited")
+        raise Conflict(
+            f"invoice {original.number} is already fully credited",
+            user_message=UserMessage(
+                "Invoice %(number)s is already fully credited.", number=original.number
+            ),
+        )
     left = remaining(session, original)
     amount = left if data.amount is None else money.cents(data.amount)
     if amount <= 0:
-        raise field_error("amount", f"a credit note credits more than € 0,00 (got {amount})")
+        raise field_error(
+            "amount",
+            f"a credit note credits more than € 0,00 (got {amount})",
+            user_message=UserMessage("Enter an amount of more than € 0,00."),
+        )
     if amount > left:
         raise field_error(
             "amount",
             f"{money.euro(amount)} is more than what is left of invoice {original.number} "
             f"({money.euro(left)})",
+            user_message=UserMessage(
+                "%(amount)s is more than what is left of invoice %(number)s (%(left)s).",
+                amount=money.euro(amount),
+                number=original.number,
+                left=money.euro(left),
+            ),
         )
     if issued_on < original.issued_on:
-        raise field_error("issued_on", f"a credit note cannot predate {original.number}")
+        raise field_error(
+            "issued_on",
+            f"a credit note cannot predate {original.number}",
+            user_message=UserMessage(
+                "A credit note cannot be dated before invoice %(number)s.", number=original.number
+            ),
+        )
     full = amount == left
     # Credit on an invoice already paid is money the resident gets back; on an unpaid
     # one it settles what is still owed.
@@ -440,17 +473,31 @@ def pay(session: Session, tenant: TenantRuntime, invoice_id: int, data: PaymentI
     if invoice.kind is not InvoiceKind.factuur:
         raise Conflict(
             f"{invoice.number} is a credit note; it is not paid "
-            f"(record a refund with POST /api/wijkbedrijf/invoices/{invoice.id}/refund)"
+            f"(record a refund with POST /api/wijkbedrijf/invoices/{invoice.id}/refund)",
+            user_message=UserMessage(
+                "%(number)s is a credit note; it is not paid.", number=invoice.number
+            ),
         )
     if invoice.status is not PaymentStatus.open:
         raise Conflict(
             f"invoice {invoice.number} is {invoice.status.value}"
             + (f" (on {invoice.paid_on})" if invoice.paid_on else ""),
+            user_message=UserMessage(
+                "Invoice %(number)s is no longer open: it is %(status)s.",
+                number=invoice.number,
+                status=invoice.status.value,
+            ),
             current=invoice.status.value,
         )
     if data.paid_on < invoice.issued_on:
         raise field_error(
-            "paid_on", f"{data.paid_on} lies before the invoice date {invoice.issued_on}"
+            "paid_on",
+            f"{data.paid_on} lies before the invoice date {invoice.issued_on}",
+            user_message=UserMessage(
+                "%(day)s lies before the invoice date, %(issued)s.",
+                day=data.paid_on,
+                issued=invoice.issued_on,
+            ),
         )
     invoice.status = PaymentStatus.betaald
     invoice.paid_on = data.paid_on

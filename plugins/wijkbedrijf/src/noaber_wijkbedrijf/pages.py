@@ -55,16 +55,21 @@ from noaber_wijkbedrijf.models import (
     Delivery,
     HoursEntry,
     HoursStatus,
+    InvoiceKind,
     Job,
+    PaymentStatus,
 )
 from noaber_wijkbedrijf.money import euro
 from noaber_wijkbedrijf.schemas import (
     FIRST_DAY,
     LAST_DAY,
     AssignmentIn,
+    CreditIn,
     DecisionIn,
+    InvoiceIn,
     JobIn,
     NotificationOut,
+    PaymentIn,
 )
 from noaber_wijkbedrijf.services import LOCAL, as_utc
 from noaber_wijkbedrijf.subjects import noted
@@ -83,7 +88,16 @@ RESENT = "bevestiging"
 """The job page's query parameter after a resend: the confirmation's new delivery."""
 DONE = "gedaan"
 """The job page's query parameter after a change: what was done (one of ``DONE_WHAT``)."""
-DONE_WHAT = ("aangemeld", "ingepland", "ingetrokken", "uitgevoerd", "geannuleerd")
+DONE_WHAT = (
+    "aangemeld",
+    "ingepland",
+    "ingetrokken",
+    "uitgevoerd",
+    "geannuleerd",
+    "gefactureerd",
+    "betaald",
+    "gecrediteerd",
+)
 PLANNABLE = ("aangemeld", "ingepland")
 """Job statuses in which volunteers are planned (the klus type's open statuses)."""
 WITHDRAWABLE = (AssignmentStatus.voorgesteld, AssignmentStatus.bevestigd)
@@ -103,6 +117,11 @@ PLANNING_MESSAGES = {
 PLANNING_FIELDS = {"starts_at": "datum", "ends_at": "tot"}
 """The service's field names and the planning form's inputs that hold them."""
 REASON_MESSAGES = {"reason": "Give the reason."}
+PAYMENT_MESSAGES = {"paid_on": "Enter a date, for example 03-03-2026."}
+CREDIT_MESSAGES = {
+    "reason": "Give the reason for the credit note.",
+    "amount": "Enter an amount, for example 4,50, or leave it empty for all that is left.",
+}
 JOB_FIELDS = (
     "person_id",
     "channel",
@@ -439,9 +458,24 @@ def job_page(
             for n in notifications
         ],
         "invoices": [
-            {"invoice": i, "total": euro(i.total), "outstanding": euro(i.outstanding)}
+            {
+                "invoice": i,
+                "total": euro(i.total),
+                "outstanding": euro(i.outstanding),
+                "pay": form_of(f"betaling-{i.id}")
+                if i.kind is InvoiceKind.factuur and i.status is PaymentStatus.open
+                else None,
+                "credit": form_of(f"crediteren-{i.id}")
+                if i.kind is InvoiceKind.factuur
+                and i.status in (PaymentStatus.open, PaymentStatus.betaald)
+                else None,
+            }
             for i in bills
         ],
+        "invoice_form": form_of("factureren")
+        if invoices.billable_hours(session, job_id=job_id)
+        else None,
+        "today": invoices.today().isoformat(),
         "resent": resent if resent in Delivery.__members__ else None,
         "done": done if done in DONE_WHAT else None,
         "refused_general": list(refused[1])
@@ -853,6 +887,115 @@ class WijkbedrijfPages(Controller):
             lambda form: self._decision(request, form),
             work,
             messages=REASON_MESSAGES,
+        )
+
+    def _invoice_of(self, session: Session, job_id: int, invoice_id: int) -> None:
+        """An invoice is changed only through the page of a job it bills."""
+        if invoice_id not in {i.id for i in invoices.invoices_of_job(session, job_id)}:
+            raise NotFound(f"invoice {invoice_id} is not of job {job_id}")
+
+    @post("/klussen/{job_id:int}/factureren", name="wijkbedrijf-invoice")
+    async def invoice(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        job_id: FromPath[int],
+    ) -> Response[Any]:
+        """Invoice the job's approved hours not yet invoiced (``invoices.create_invoice``,
+        as ``POST /api/wijkbedrijf/invoices/`` with ``job_id``)."""
+
+        def read(form: FormState) -> InvoiceIn:
+            form.values = {}
+            return InvoiceIn(job_id=job_id, actor=actor_of(request))
+
+        def work(data: InvoiceIn) -> str:
+            bill = invoices.create_invoice(db_session, tenant, data)
+            noted(db_session, bill)
+            return f"{job_url(job_id)}?{DONE}=gefactureerd#facturen"
+
+        return await self._job_form(request, db_session, tenant, job_id, "factureren", read, work)
+
+    @post("/klussen/{job_id:int}/facturen/{invoice_id:int}/betaling", name="wijkbedrijf-payment")
+    async def payment(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        job_id: FromPath[int],
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        """Record an invoice's payment (``invoices.pay``); a paid job invoice of a job
+        that is done closes the job (``afgerond``)."""
+        _ = gettext_for(request)
+
+        def read(form: FormState) -> PaymentIn | None:
+            form.values = {"paid_on": str(form.values.get("paid_on") or "").strip()}
+            found = validate(
+                PaymentIn,
+                {**form.values, "actor": actor_of(request)},
+                form,
+                _,
+                field_messages=PAYMENT_MESSAGES,
+            )
+            return found if isinstance(found, PaymentIn) else None
+
+        def work(data: PaymentIn) -> str:
+            self._invoice_of(db_session, job_id, invoice_id)
+            noted(db_session, invoices.pay(db_session, tenant, invoice_id, data))
+            return f"{job_url(job_id)}?{DONE}=betaald#facturen"
+
+        return await self._job_form(
+            request,
+            db_session,
+            tenant,
+            job_id,
+            f"betaling-{invoice_id}",
+            read,
+            work,
+            messages=PAYMENT_MESSAGES,
+        )
+
+    @post("/klussen/{job_id:int}/facturen/{invoice_id:int}/crediteren", name="wijkbedrijf-credit")
+    async def credit(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        job_id: FromPath[int],
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        """Correct an invoice with a credit note (``invoices.credit``): all that is left
+        of it, or a part, with a reason."""
+        _ = gettext_for(request)
+
+        def read(form: FormState) -> CreditIn | None:
+            form.values = {n: str(form.values.get(n) or "").strip() for n in ("reason", "amount")}
+            amount = form.values["amount"].replace("€", "").strip()
+            amount = amount.replace(".", "").replace(",", ".") or None
+            found = validate(
+                CreditIn,
+                {"reason": form.values["reason"], "amount": amount, "actor": actor_of(request)},
+                form,
+                _,
+                field_messages=CREDIT_MESSAGES,
+            )
+            return found if isinstance(found, CreditIn) else None
+
+        def work(data: CreditIn) -> str:
+            self._invoice_of(db_session, job_id, invoice_id)
+            noted(db_session, invoices.credit(db_session, tenant, invoice_id, data))
+            return f"{job_url(job_id)}?{DONE}=gecrediteerd#facturen"
+
+        return await self._job_form(
+            request,
+            db_session,
+            tenant,
+            job_id,
+            f"crediteren-{invoice_id}",
+            read,
+            work,
+            messages=CREDIT_MESSAGES,
         )
 
     @post(
