@@ -147,3 +147,28 @@ def test_the_same_request_decided_twice_at_once_books_once(platform, af, h):
     assert sorted(r == "granted" for r in results) == [False, True], results
     assert "decided by someone else" in str(next(r for r in results if r != "granted"))
     assert af.get(f"{BASE}/budget").json()["spent"] == "5000.00"
+
+
+def test_a_case_with_maatwerk_awaiting_a_decision_cannot_close(af, h):
+    """Closing would leave the request pending in the budget for good (a closed case
+    takes no decisions): it is refused until the maatwerk is granted or refused."""
+    case = h.open_case(af, h.make_household(af))
+    cid, rid = case["id"], case["request_id"]
+    goal = af.put(
+        f"{BASE}/cases/{cid}/goal",
+        json={"text": "Een eigen huis zonder deurwaarder.", "recorded_on": case["opened_on"]},
+    )
+    assert goal.status_code == 200, goal.text
+    for status in ("kennismaking", "plan", "uitvoering"):
+        moved = af.post(f"/api/requests/{rid}/transitions", json={"to": status})
+        assert moved.status_code == 201, moved.text
+    waiting = ask(af, cid, "300.00").json()
+    close = {"outcome": "behaald", "closed_on": case["opened_on"], "note": "Gelukt"}
+    refused = af.post(f"{BASE}/cases/{cid}/close", json=close)
+    h.refused(refused, 409, None, ["awaiting a decision"])
+    assert af.get(f"{BASE}/cases/{cid}").json()["status"] == "uitvoering"
+    assert af.get(f"{BASE}/budget").json()["pending"] == "300.00"
+    assert decide(af, waiting["id"], approve=False).status_code == 201
+    closed = af.post(f"{BASE}/cases/{cid}/close", json=close)
+    assert closed.status_code == 201, closed.text
+    assert af.get(f"{BASE}/budget").json()["pending"] == "0.00"

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.i18n import translations_for
 from noaber_doorbraak import pages
+from noaber_doorbraak.models import Spending, SpendingStatus
 from noaber_doorbraak.pages import (
     BASE,
     FIELD_MESSAGES,
@@ -579,7 +581,7 @@ def close_api(client: Any, case_id: int, closed_on: str = "2026-06-01") -> None:
     assert closed.status_code == 201, closed.text
 
 
-def test_a_closed_case_refuses_every_write_in_the_api_and_on_the_page(af, h, coordinator):
+def test_a_closed_case_refuses_every_write_in_the_api_and_on_the_page(af, h, coordinator, platform):
     """Escalating a blockage, deciding an escalation and deciding maatwerk went through
     on a closed case; every write of the API and the pages now answers 409."""
     cid = h.open_case(af, h.make_household(af), goal="Een eigen huis")["id"]
@@ -595,15 +597,27 @@ def test_a_closed_case_refuses_every_write_in_the_api_and_on_the_page(af, h, coo
         f"{API}/cases/{cid}/actions",
         json={"party": "gezin", "description": "Bellen", "owner": "Ayse", "due_on": "2026-02-01"},
     ).json()["id"]
-    spending = af.post(
-        f"{API}/cases/{cid}/spending", json={"amount": "500.00", "purpose": "Borg"}
-    ).json()["id"]
     # The page's forms, opened before the case is closed.
     page = coordinator.get(page_of(cid))
     escalate_form = f"{page_of(cid)}/knelpunten/{other}/escaleren"
     decide_form = f"{page_of(cid)}/escalaties/{escalation}/besluit"
     tokens = {form: form_token(page, form) for form in (escalate_form, decide_form)}
     close_api(af, cid)
+    # Maatwerk still awaiting a decision on a closed case: closing now refuses that, so
+    # only a case closed before that rule has one.
+    with tenant_scope("amersfoort"), platform.sessions.begin() as session:
+        left = Spending(
+            case_id=cid,
+            amount=Decimal("500.00"),
+            purpose="Borg",
+            requested_by="Specialist",
+            requested_at=datetime(2026, 5, 1, tzinfo=UTC),
+            budget_year=2026,
+            status=SpendingStatus.aangevraagd,
+        )
+        session.add(left)
+        session.flush()
+        spending = left.id
     before = case_api(af, cid)
     budget_before = af.get(f"{API}/budget").json()
 

@@ -214,6 +214,20 @@ def close_case(session: Session, pm: pluggy.PluginManager, case_id: int, data: C
                 "The outcome is measured against the family's goal: record the goal first."
             ),
         )
+    waiting = session.exec(
+        select(func.count())
+        .select_from(Spending)
+        .where(Spending.case_id == case_id, Spending.status == SpendingStatus.aangevraagd)
+    ).one()
+    if waiting:
+        # A closed case takes no decisions: its request would stay pending in the budget.
+        raise Conflict(
+            f"case {case_id} has {waiting} maatwerk request(s) awaiting a decision; decide "
+            "them first (POST /api/doorbraak/spending/{id}/decision)",
+            user_message=UserMessage(
+                "Maatwerk is still awaiting a decision: grant or refuse it before closing."
+            ),
+        )
     case.outcome = data.outcome
     case.outcome_note = data.note
     case.closed_on = data.closed_on
