@@ -1017,3 +1017,50 @@ def test_the_invoice_messages_in_tables_have_dutch_translations(platform):
     gettext = translations_for(platform.tenants["leeuwarden"].plugins, "nl").gettext
     ids = [*PAYMENT_MESSAGES.values(), *CREDIT_MESSAGES.values()]
     assert [i for i in ids if gettext(i) == i] == []
+
+
+# --- the jobs list's pages ---------------------------------------------------------------------
+
+
+def test_the_jobs_list_is_paged_the_newest_first(lw, h, coordinator, platform, monkeypatch):
+    from noaber_wijkbedrijf import pages
+
+    assert pages.JOBS_PAGE_SIZE == 50
+    monkeypatch.setattr(pages, "JOBS_PAGE_SIZE", 2)  # three jobs make two pages
+    names = ["Anneke", "Bauke", "Cor"]
+    jobs = [a_job(lw, h, name) for name in names]
+    first = coordinator.get(JOBS)
+    assert first.status_code == 200
+    assert "3 klussen, de nieuwste eerst (Pagina 1 van 2)" in first.text
+    assert f'id="klus-{jobs[2]["id"]}"' in first.text
+    assert f'id="klus-{jobs[1]["id"]}"' in first.text
+    assert f'id="klus-{jobs[0]["id"]}"' not in first.text
+    assert first.text.index(f'id="klus-{jobs[2]["id"]}"') < first.text.index(
+        f'id="klus-{jobs[1]["id"]}"'
+    )
+    pager = first.text.split('id="paginas"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{JOBS}?pagina=2"' in pager
+    assert "Vorige" not in pager
+    # Only the jobs shown are named in the access log.
+    assert subjects_of(platform, first) == {jobs[2]["person_id"], jobs[1]["person_id"]}
+
+    second = coordinator.get(JOBS, params={"pagina": "2"})
+    assert f'id="klus-{jobs[0]["id"]}"' in second.text
+    assert f'id="klus-{jobs[1]["id"]}"' not in second.text
+    pager = second.text.split('id="paginas"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{JOBS}?pagina=1"' in pager
+    assert "pagina=3" not in pager
+    assert subjects_of(platform, second) == {jobs[0]["person_id"]}
+
+    for wrong in ("0", "-1", "x"):  # the first page, as core's list
+        assert f'id="klus-{jobs[2]["id"]}"' in coordinator.get(JOBS, params={"pagina": wrong}).text
+    beyond = coordinator.get(JOBS, params={"pagina": "9"})
+    assert beyond.status_code == 200
+    assert "Op deze pagina staan geen klussen." in beyond.text
+
+
+def test_one_page_of_jobs_has_no_pager(lw, h, coordinator):
+    a_job(lw, h)
+    page = coordinator.get(JOBS)
+    assert "klussen, de nieuwste eerst" in page.text
+    assert 'id="paginas"' not in page.text

@@ -158,6 +158,9 @@ JOB_SERVICE_MESSAGES = {
 }
 """The service's fields on the form, for a refusal without a message of its own."""
 CHANNEL_NAMES = {"balie": "At the desk", "telefoon": "By phone", "online": "Online"}
+PAGE = "pagina"
+"""The jobs list's query parameter: the page (from 1), as core's requests list."""
+JOBS_PAGE_SIZE = 50
 SEARCH = "zoek"
 """The new job page's query parameter: part of the resident's name."""
 RESIDENT = "bewoner"
@@ -296,8 +299,13 @@ def hours_page(
 
 
 def jobs_page(request: Request[Any, Any, Any], session: Session) -> Response[Any]:
+    """The jobs, the newest first, ``JOBS_PAGE_SIZE`` a page (``?pagina=``, as core's
+    requests list)."""
     _ = gettext_for(request)
-    jobs = services.list_jobs(session)
+    raw = request.query_params.get(PAGE, "1")
+    page = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    jobs, total = services.page_of_jobs(session, page=page, page_size=JOBS_PAGE_SIZE)
+    pages = max(1, (total + JOBS_PAGE_SIZE - 1) // JOBS_PAGE_SIZE)
     planning = services.assignments_of_jobs(session, [j.id for j in jobs])
     planned = {
         job_id: [a for a in found if a.status in ACTIVE_ASSIGNMENT]
@@ -319,7 +327,7 @@ def jobs_page(request: Request[Any, Any, Any], session: Session) -> Response[Any
                 for a in planned[job.id]
             ],
         }
-        for job in reversed(jobs)  # the newest first
+        for job in jobs
     ]
     noted(session, [*jobs, *assignments])
     return render(
@@ -328,6 +336,9 @@ def jobs_page(request: Request[Any, Any, Any], session: Session) -> Response[Any
         {
             "page_title": _("Wijkbedrijf: jobs"),
             "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": pages,
             "hours_url": HOURS,
             "jobs_url": JOBS,
         },

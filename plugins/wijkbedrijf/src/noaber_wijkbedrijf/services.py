@@ -292,6 +292,19 @@ def list_jobs(
     return [job_out(session, j, r) for j, r in session.exec(stmt.order_by(col(Job.id))).all()]
 
 
+def page_of_jobs(session: Session, *, page: int, page_size: int) -> tuple[list[JobOut], int]:
+    """One page of the jobs, the newest first, and how many jobs there are in all."""
+    total = int(session.exec(select(func.count()).select_from(Job)).one())
+    stmt = (
+        select(Job, HelpRequest)
+        .join(HelpRequest, col(HelpRequest.id) == Job.request_id)
+        .order_by(col(Job.id).desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return [job_out(session, j, r) for j, r in session.exec(stmt).all()], total
+
+
 def set_rate(session: Session, tenant: TenantRuntime, job_id: int, data: RateIn) -> Job:
     """A coordinator changes the rate; invoices already issued keep their own rates."""
     job = get_job(session, job_id)
