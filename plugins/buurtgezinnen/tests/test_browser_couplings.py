@@ -2,7 +2,8 @@
 every page: a coordinator couples a vraaggezin with the suggested steungezin from the
 family's page, opens the couplings list, opens an actief coupling and records a review
 (first with a date in the future, refused in Dutch next to the field), then opens the
-waiting list from the plugin's menu and a waiting family's page from there.
+waiting list from the plugin's menu and a waiting family's page from there, and goes
+back to the families list and on to its second page (four families a page here).
 
 The browser fixtures (uvicorn on a free port, Debian's Chromium, axe-core) are those of
 the repository's browser tests (``tests/browser/``): this file lives with the plugin, so
@@ -164,6 +165,7 @@ def test_a_coordinator_couples_and_records_a_review_by_keyboard(
     browser_page,  # noqa: F811
     axe,  # noqa: F811
     capsys,
+    monkeypatch,
 ):
     if not accounts_available():
         pytest.skip("the accounts layer is not installed")
@@ -175,6 +177,9 @@ def test_a_coordinator_couples_and_records_a_review_by_keyboard(
     platform = live_server.platform
     url = lambda path: live_server.url(SLUG, path)  # noqa: E731
     ids = seed(platform)
+    from noaber_buurtgezinnen import pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 4)  # six families: two pages (server in-process)
     coordinator = create_test_account(
         platform, SLUG, role="coordinator", programmes=["buurtgezinnen"]
     )
@@ -257,6 +262,16 @@ def test_a_coordinator_couples_and_records_a_review_by_keyboard(
     press_enter_on(page, f"a[href='{visser_path}']")
     page.wait_for_url(f"**{visser_path}")
     assert "Gezin Visser" in page.locator("h1").inner_text()
+
+    # Back to the families list, and on to its second page, where Gezin Visser is.
+    press_enter_on(page, f"a[href='{FAMILIES}']")
+    page.wait_for_url(f"**{FAMILIES}")
+    assert page.locator(f"#gezin-{ids['Visser']}").count() == 0
+    press_enter_on(page, "#paginas a")
+    page.wait_for_url(f"**{FAMILIES}?soort=&pagina=2")
+    assert "Pagina 2 van 2" in page.locator("#paginas").inner_text()
+    assert "Gezin Visser" in page.locator(f"#gezin-{ids['Visser']}").inner_text()
+    axe.check(page, "bgk-08-gezinnen-pagina-2")
 
     with capsys.disabled():
         print("\n" + axe.summary())

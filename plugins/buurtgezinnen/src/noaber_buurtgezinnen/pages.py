@@ -69,6 +69,9 @@ NAV_LABEL = "Buurtgezinnen families"
 
 KIND_FILTER = "soort"
 """The list's query parameter: ``vraaggezin`` or ``steungezin`` (anything else: all)."""
+PAGE_PARAM = "pagina"
+PAGE_SIZE = 25
+"""Families a page of the families list shows (as core's requests list)."""
 
 # English message ids (the catalogue translates them): a form field's own message for
 # what validation finds wrong with it, and a field's message for a service's 422 that
@@ -230,28 +233,34 @@ def _defaults(family: Family, request: Request[Any, Any, Any]) -> dict[str, dict
 def families_page(
     request: Request[Any, Any, Any], tenant: TenantRuntime, session: Session
 ) -> Response[Any]:
+    """One page of the families (``?pagina=``, PAGE_SIZE a page, as core's requests list),
+    read with one query for what the rows show (``services.family_rows``)."""
     _ = gettext_for(request)
     raw = request.query_params.get(KIND_FILTER) or ""
     kind = FamilyKind(raw) if raw in FamilyKind.__members__ else None
-    rows: list[dict[str, Any]] = []
-    for family in services.list_families(session, kind):
-        missing = services.missing_for_matching(session, tenant, family)
-        out = services.family_out(session, tenant, family, missing)
-        rows.append(
-            {
-                "family": out,
-                "missing": [translate(m, _) for m in missing],
-                "waiting_for": _waiting_for(out, missing, _),
-                "standing": _standing(out, _),
-            }
-        )
-    note_families(session, [row["family"].id for row in rows])
+    page_raw = request.query_params.get(PAGE_PARAM, "1")
+    page = int(page_raw) if page_raw.isdigit() and int(page_raw) > 0 else 1
+    found, total = services.family_rows(session, tenant, kind, page=page, page_size=PAGE_SIZE)
+    rows = [
+        {
+            "family": row,
+            "missing": [translate(m, _) for m in row.missing],
+            "waiting_for": _waiting_for(row, row.missing, _),
+            "standing": _standing(row, _),
+        }
+        for row in found
+    ]
+    note_families(session, [row.id for row in found])
     return render(
         request,
         "buurtgezinnen/families.html",
         {
             "page_title": _("Buurtgezinnen: families"),
             "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+            "page_param": PAGE_PARAM,
             "kind": kind.value if kind else "",
             "filter_name": KIND_FILTER,
             "base": BASE,
@@ -260,7 +269,7 @@ def families_page(
     )
 
 
-def _standing(out: FamilyOut, _: Callable[[str], str]) -> str:
+def _standing(out: FamilyOut | services.FamilyRow, _: Callable[[str], str]) -> str:
     """Where the family stands, in a word or two (beside a vraaggezin's request status)."""
     if out.stopped_on is not None:
         return _("Stopped on %(date)s") % {"date": nl_date(out.stopped_on)}
@@ -272,7 +281,9 @@ def _standing(out: FamilyOut, _: Callable[[str], str]) -> str:
 
 
 def _waiting_for(
-    out: FamilyOut, missing: Sequence[UserMessage], _: Callable[[str], str]
+    out: FamilyOut | services.FamilyRow,
+    missing: Sequence[UserMessage],
+    _: Callable[[str], str],
 ) -> str | None:
     """Why a family with nothing missing is still not ready for matching: a vraaggezin
     whose intake is not completed, or whose request is not open (closed, cancelled)."""

@@ -8,17 +8,26 @@ the request's transaction is rolled back on any error: nothing stored changes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.matching.models import Match
 from noaber.matching.schemas import MatchIn, MatchTransitionIn
 from noaber.matching.services import add_months, get_match, propose_match, transition_match
-from noaber.people.models import HelperKind, Household, HouseholdMember, MemberRole, utcnow
+from noaber.people.models import (
+    HelperKind,
+    HelperProfile,
+    Household,
+    HouseholdMember,
+    MemberRole,
+    utcnow,
+)
 from noaber.people.schemas import HelperIn, HelperPatch, HouseholdIn, MemberIn, PersonIn
 from noaber.people.services import (
     age_on,
@@ -35,6 +44,7 @@ from noaber.requests.models import AskedBy, HelpRequest
 from noaber.requests.schemas import RequestIn, TransitionIn
 from noaber.requests.services import create_request, get_request, transition_request
 from noaber.tenancy.context import require_tenant
+from noaber.web.pagination import count_of
 from noaber_buurtgezinnen.matching import (
     NO_PROPOSAL,
     intake_answers_missing,
@@ -329,9 +339,20 @@ def missing_for_matching(
 ) -> list[UserMessage]:
     """What still stands between this family and a coupling, in a coordinator's words
     (``str()`` of each is the API's English)."""
-    cfg = settings(tenant)
-    today = today or date.today()
     visits = len(_visits(session, family.id or 0))
+    until = _vog_valid_until(tenant, session, family)
+    return _missing(settings(tenant), family, visits, until, today or date.today())
+
+
+def _missing(
+    cfg: BuurtgezinnenSettings,
+    family: Family,
+    visits: int,
+    vog_valid_until: date | None,
+    today: date,
+) -> list[UserMessage]:
+    """:func:`missing_for_matching` from what was read: the number of intake visits and,
+    for a steungezin, the end of its VOG's validity."""
     missing = []
     if visits < cfg.minimum_intake_visits:
         missing.append(
@@ -348,12 +369,11 @@ def missing_for_matching(
             for name in intake_answers_missing(family)
         ]
     else:
-        until = _vog_valid_until(tenant, session, family)
-        if until is None:
+        if vog_valid_until is None:
             missing.append(UserMessage("a VOG"))
-        elif until < today:
+        elif vog_valid_until < today:
             missing.append(
-                UserMessage("a new VOG (the last one expired on %(until)s)", until=until)
+                UserMessage("a new VOG (the last one expired on %(until)s)", until=vog_valid_until)
             )
         if family.competence_checked_on is None:
             missing.append(UserMessage("the competence check"))
@@ -414,6 +434,109 @@ def list_families(session: Session, kind: FamilyKind | None = None) -> Sequence[
     if kind is not None:
         stmt = stmt.where(Family.kind == kind)
     return session.exec(stmt.order_by(col(Family.id))).all()
+
+
+@dataclass(frozen=True)
+class FamilyRow:
+    """A family as a list shows it: what :func:`family_out` says about its standing,
+    read for a whole page of families at once (:func:`family_rows`)."""
+
+    family: Family
+    name: str
+    request_status: str | None
+    running_couplings: int
+    missing: list[UserMessage]
+    ready_for_matching: bool
+
+    @property
+    def id(self) -> int:
+        return self.family.id or 0
+
+    @property
+    def kind(self) -> FamilyKind:
+        return self.family.kind
+
+    @property
+    def signed_up_on(self) -> date:
+        return self.family.signed_up_on
+
+    @property
+    def intake_completed_on(self) -> date | None:
+        return self.family.intake_completed_on
+
+    @property
+    def stopped_on(self) -> date | None:
+        return self.family.stopped_on
+
+
+def family_rows(
+    session: Session,
+    tenant: TenantRuntime,
+    kind: FamilyKind | None = None,
+    *,
+    page: int = 1,
+    page_size: int = 25,
+    today: date | None = None,
+) -> tuple[list[FamilyRow], int]:
+    """One page of the families (in the order of :func:`list_families`) with their
+    standing, read in one query (the household's name, the request's status, the
+    helper's VOG, the number of visits and of running couplings), and the total."""
+    cfg = settings(tenant)
+    today = today or date.today()
+    visits = (
+        select(func.count())
+        .select_from(Visit)
+        .where(Visit.family_id == Family.id)
+        .correlate(Family)
+        .scalar_subquery()
+    )
+    running = (
+        select(func.count())
+        .select_from(Coupling)
+        .where(
+            (col(Coupling.vraaggezin_id) == Family.id) | (col(Coupling.steungezin_id) == Family.id),
+            col(Coupling.phase).in_(sorted(RUNNING)),
+        )
+        .correlate(Family)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa_select(  # sqlmodel's select takes at most four columns
+            Family,
+            col(Household.name),
+            col(HelpRequest.status),
+            col(HelperProfile.vog_issued_on),
+            col(HelperProfile.vog_valid_until),
+            visits,
+            running,
+        )
+        .join(Household, col(Household.id) == Family.household_id)
+        .outerjoin(HelpRequest, col(HelpRequest.id) == Family.request_id)
+        .outerjoin(HelperProfile, col(HelperProfile.id) == Family.helper_id)
+    )
+    counted = select(Family)
+    if kind is not None:
+        stmt = stmt.where(col(Family.kind) == kind)
+        counted = counted.where(Family.kind == kind)
+    total = count_of(session, counted)
+    rows = []
+    for family, name, status, issued, until, made, runs in session.execute(
+        stmt.order_by(col(Family.id)).limit(page_size).offset((page - 1) * page_size)
+    ).all():
+        vog = _vog_until(tenant, issued, until) if family.helper_id else None
+        missing = _missing(cfg, family, int(made), vog, today)
+        rows.append(
+            FamilyRow(
+                family=family,
+                name=str(name),
+                request_status=status,
+                running_couplings=int(runs),
+                missing=missing,
+                ready_for_matching=not missing
+                and (status is None or status in BUURTGEZIN.open_statuses),
+            )
+        )
+    return rows, total
 
 
 def _touch(session: Session, family: Family) -> None:
