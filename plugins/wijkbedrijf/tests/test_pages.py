@@ -975,7 +975,7 @@ def test_an_invoice_is_credited_in_part_and_in_full(lw, h, coordinator):
     )
     assert len(invoices_of(lw, h, job["id"])) == 1
 
-    part = send(coordinator, url, action, reason="Half uur te veel", amount="4,50")
+    part = send(coordinator, url, action, reason="Half uur te veel", amount="€ 4,50")
     redirected(part, f"{url}?gedaan=gecrediteerd#facturen")
     original, note = invoices_of(lw, h, job["id"])
     assert (note["kind"], note["total"], note["status"]) == ("creditnota", "-4.50", "verrekend")
@@ -985,9 +985,12 @@ def test_an_invoice_is_credited_in_part_and_in_full(lw, h, coordinator):
     assert "-€ 4,50" in row_of(page, f"factuur-{note['id']}")
     assert "nog te betalen: € 18,00" in row_of(page, f"factuur-{bill['id']}")
 
+    point = send(coordinator, url, action, reason="Kwartier te veel", amount="2.25")
+    redirected(point, f"{url}?gedaan=gecrediteerd#facturen")  # a decimal point, not thousands
     whole = send(coordinator, url, action, reason="Klus ging niet door", amount="")
     redirected(whole, f"{url}?gedaan=gecrediteerd#facturen")
-    assert [i["total"] for i in invoices_of(lw, h, job["id"])] == ["22.50", "-4.50", "-18.00"]
+    totals = [i["total"] for i in invoices_of(lw, h, job["id"])]
+    assert totals == ["22.50", "-4.50", "-2.25", "-15.75"]
     assert invoices_of(lw, h, job["id"])[0]["status"] == "gecrediteerd"
     assert action not in coordinator.get(url).text  # nothing left to credit
 

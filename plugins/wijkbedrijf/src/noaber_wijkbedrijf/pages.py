@@ -983,10 +983,15 @@ class WijkbedrijfPages(Controller):
         def read(form: FormState) -> CreditIn | None:
             form.values = {n: str(form.values.get(n) or "").strip() for n in ("reason", "amount")}
             amount = form.values["amount"].replace("€", "").strip()
-            amount = amount.replace(".", "").replace(",", ".") or None
+            if "," in amount:  # Dutch notation: 1.234,50 (a point alone is a decimal point)
+                amount = amount.replace(".", "").replace(",", ".")
             found = validate(
                 CreditIn,
-                {"reason": form.values["reason"], "amount": amount, "actor": actor_of(request)},
+                {
+                    "reason": form.values["reason"],
+                    "amount": amount or None,
+                    "actor": actor_of(request),
+                },
                 form,
                 _,
                 field_messages=CREDIT_MESSAGES,
