@@ -3,10 +3,7 @@ on every page: taking in a job from the jobs list (refused first, in Dutch next 
 field), planning a volunteer on it (refused first too), marking a planned job as done,
 invoicing its approved hours and registering the payment.
 
-The platform's browser fixtures (uvicorn on a free port, Debian's Chromium through
-Playwright, axe-core) and keyboard helpers live in the top-level ``tests/browser``; this
-plugin's own browser test (``tests/browser/test_wijkbedrijf_pages.py``) covers the hours
-and the job pages without forms of the job."""
+``test_wijkbedrijf_pages.py`` covers the hours and the job pages without their forms."""
 
 from __future__ import annotations
 
@@ -19,8 +16,8 @@ from sqlmodel import select
 
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.accounts import available as accounts_available
-from tests.browser.conftest import axe, browser_page, live_server  # noqa: F401 (fixtures)
-from tests.browser.helpers import press_enter_on, tab_to, type_into
+
+from .helpers import press_enter_on, tab_to, type_into
 
 pytestmark = pytest.mark.slow
 
@@ -152,9 +149,9 @@ def type_time(page: Any, selector: str, hhmm: str) -> None:
 
 
 def test_a_coordinator_plans_a_volunteer_and_finishes_a_job_by_keyboard(
-    live_server,  # noqa: F811
-    browser_page,  # noqa: F811
-    axe,  # noqa: F811
+    live_server,
+    browser_page,
+    axe,
     capsys,
 ):
     if not accounts_available():

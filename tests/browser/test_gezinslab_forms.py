@@ -4,10 +4,8 @@ family and starts a trajectory for another family (first for a household whose
 trajectory is still running: refused in Dutch), then closes that new trajectory and records a cost it avoided (which may show after
 closing), from the municipality's catalogue.
 
-The browser fixtures (uvicorn on a free port, Debian's Chromium, axe-core) are those of
-the repository's browser tests (``tests/browser/``): this file lives with the plugin, so
-it imports them instead of being one of theirs. Run with ``CI=true`` to fail instead of
-skip without Chromium.
+``test_gezinslab_pages.py`` covers the trajectories list, the navigation and the goals,
+measurements and actions. Run with ``CI=true`` to fail instead of skip without Chromium.
 """
 
 from __future__ import annotations
@@ -20,8 +18,8 @@ from sqlmodel import col, select
 
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.accounts import available as accounts_available
-from tests.browser.conftest import axe, browser_page, live_server  # noqa: F401 (fixtures)
-from tests.browser.helpers import press_enter_on, tab_to, type_into
+
+from .helpers import press_enter_on, tab_to, type_into
 
 pytestmark = pytest.mark.slow
 
@@ -156,9 +154,9 @@ def choose(page: Any, selector: str, text: str) -> None:
 
 
 def test_a_coordinator_works_on_the_team_and_starts_a_trajectory_by_keyboard(
-    live_server,  # noqa: F811
-    browser_page,  # noqa: F811
-    axe,  # noqa: F811
+    live_server,
+    browser_page,
+    axe,
     capsys,
 ):
     if not accounts_available():

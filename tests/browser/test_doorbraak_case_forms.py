@@ -3,10 +3,8 @@ a doorbraak coordinator in Leeuwarden adds an agency to the map, asks for maatwe
 more than the year's budget, refused in Dutch next to the amount), grants it, and closes
 the case with its outcome, after which the page shows no forms.
 
-It lives with the plugin and uses the platform's browser fixtures (``tests/browser``:
-Debian's Chromium through Playwright, never a downloaded browser; with ``CI=true`` a
-missing Chromium fails instead of skipping). ``tests/browser/test_doorbraak_pages.py``
-covers the cases list, the navigation and the plan.
+``test_doorbraak_pages.py`` covers the cases list, the navigation and the plan. With
+``CI=true`` a missing Chromium fails instead of skipping.
 """
 
 from __future__ import annotations
@@ -18,9 +16,9 @@ import pytest
 
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.accounts import available as accounts_available
-from tests.browser.conftest import axe, browser_page, live_server  # noqa: F401 (fixtures)
-from tests.browser.helpers import press_enter_on, tab_to, type_into
-from tests.browser.test_doorbraak_pages import CASES, SLUG, seed
+
+from .helpers import press_enter_on, tab_to, type_into
+from .test_doorbraak_pages import CASES, SLUG, seed
 
 pytestmark = pytest.mark.slow
 
@@ -62,9 +60,9 @@ def case_of(platform: Any, case_id: int) -> Any:
 
 
 def test_a_coordinator_maps_an_agency_grants_maatwerk_and_closes_the_case_by_keyboard(
-    live_server,  # noqa: F811
-    browser_page,  # noqa: F811
-    axe,  # noqa: F811
+    live_server,
+    browser_page,
+    axe,
     capsys,
 ):
     if not accounts_available():
