@@ -1,6 +1,7 @@
 """Buurtgezinnen's coupling pages in a real browser, by keyboard only, with axe-core on
 every page: a coordinator couples a vraaggezin with the suggested steungezin from the
-family's page, opens the couplings list, opens an actief coupling and records a review
+family's page (first with a kennismaking before its sign-up, refused in Dutch next to the
+date), opens the couplings list, opens an actief coupling and records a review
 (first with a date in the future, refused in Dutch next to the field), then opens the
 waiting list from the plugin's menu and a waiting family's page from there, and goes
 back to the families list and on to its second page (four families a page here).
@@ -201,8 +202,23 @@ def test_a_coordinator_couples_and_records_a_review_by_keyboard(
     tab_to(page, "input[name=steungezin_id]")
     page.keyboard.press("Space")
     assert page.locator(f"input[name=steungezin_id][value='{ids['Brouwer']}']").is_checked()
+    # A kennismaking before the family signed up (400 days ago) is refused next to the date.
+    early = date.today() - timedelta(days=401)
+    family_keys = date_keys(page, "#visited_on")  # the visit form is not sent
+    type_date(page, "#kennismaking_on", early, family_keys)
+    press_enter_on(page, "form[action*='/koppelen'] button[type=submit]")
+    page.wait_for_load_state()
+    signed_up = date.today() - timedelta(days=400)
+    assert page.locator("#kennismaking_on-fout").inner_text() == (
+        f"De kennismaking ({early.strftime('%d-%m-%Y')}) ligt vóór de aanmelding van "
+        f"Gezin Mulder ({signed_up.strftime('%d-%m-%Y')})."
+    )
+    assert page.locator(f"input[name=steungezin_id][value='{ids['Brouwer']}']").is_checked()
+    axe.check(page, "bgk-01b-kennismaking-fout")
+    type_date(page, "#kennismaking_on", date.today(), family_keys)
     press_enter_on(page, "form[action*='/koppelen'] button[type=submit]")
     page.wait_for_url(f"**{COUPLINGS}/*")
+    assert page.url.endswith("#inhoud"), page.url  # not the form's #koppelen
     assert "Gezin Mulder en Gezin Brouwer" in page.locator("h1").inner_text()
     assert page.locator("#fase").inner_text() == "kennismaking"
     axe.check(page, "bgk-02-koppeling-kennismaking")

@@ -115,6 +115,12 @@ def test_the_coupling_page_says_in_dutch_why_a_step_is_refused(mp, bg, coordinat
     assert alert(bad_reason).startswith(
         "Sluit een koppeling af met een van deze redenen: doel_bereikt, "
     )
+    # Core's reason is free text: 'anders' takes its note after a colon, as it says.
+    other = coordinator.post(page, data={"to": "afgesloten", "reason": "anders"})
+    assert other.status_code == 422
+    assert alert(other) == (
+        "Licht de reden \u2018anders\u2019 toe, bijvoorbeeld \u2018anders: gezin wil eerst rust\u2019."
+    )
     assert bg.ok(mp.get(f"/api/matches/{match['id']}"), 200)["status"] == "proefperiode"
 
 

@@ -64,6 +64,8 @@ ROLES = ("municipality_admin", "coordinator")
 BASE = "/buurtgezinnen/gezinnen"
 COUPLINGS = "/buurtgezinnen/koppelingen"
 WAITING = "/buurtgezinnen/wachtlijst"
+MAIN = "#inhoud"
+"""The main content of every page (``base.html``, the skip link's target)."""
 NAV_LABEL = "Buurtgezinnen families"
 """The main navigation's link to the families (an English message id)."""
 
@@ -555,7 +557,8 @@ class FamilyPages(Controller):
         def store(data: Any) -> str:
             coupling = services.create_coupling(db_session, tenant, data)
             note_couplings(db_session, [coupling.id or 0])
-            return coupling_url(coupling.id or 0)
+            # A fragment of its own: the browser would keep the form's #koppelen otherwise.
+            return coupling_url(coupling.id or 0) + MAIN
 
         return await self._submit(
             request,

@@ -816,10 +816,17 @@ def create_coupling(session: Session, tenant: TenantRuntime, data: CouplingIn) -
     _future_review(data.first_review_on, "first_review_on")
     for family in (vraag, steun):
         if data.kennismaking_on < family.signed_up_on:
+            name = _name(session, family.id or 0)
             raise field_error(
                 "kennismaking_on",
                 f"the kennismaking ({data.kennismaking_on}) lies before "
-                f"{_name(session, family.id or 0)} signed up ({family.signed_up_on})",
+                f"{name} signed up ({family.signed_up_on})",
+                user_message=UserMessage(
+                    "The kennismaking (%(day)s) lies before %(family)s signed up (%(signed_up)s).",
+                    day=data.kennismaking_on,
+                    family=name,
+                    signed_up=family.signed_up_on,
+                ),
             )
     request = get_request(session, vraag.request_id or 0)
     vraag_name, steun_name = _name(session, vraag.id or 0), _name(session, steun.id or 0)
@@ -1115,6 +1122,15 @@ def follow_match(
         data["agreement"] = reason
     elif target == "afgesloten":
         data["reason"], data["note"] = _end_reason(reason)
+        if data["reason"] is EndReason.anders and data["note"] is None:
+            # Core's reason is free text: the note follows the reason after a colon.
+            raise field_error(
+                "reason",
+                "describe the reason when it is anders, after a colon: 'anders: <note>'",
+                user_message=UserMessage(
+                    "Describe the reason when it is anders, for example 'anders: a note'."
+                ),
+            )
     try:
         _apply_step(session, tenant, coupling, CouplingStepIn.model_validate(data))
     except InvalidInput as exc:
@@ -1143,9 +1159,7 @@ def _close(coupling: Coupling, on: date, reason: EndReason | None, note: str | N
         raise field_error(
             "note",
             "describe the reason when it is anders",
-            user_message=UserMessage(
-                "Describe the reason when it is anders, for example 'anders: a note'."
-            ),
+            user_message=UserMessage("Describe in the note what the other reason is."),
         )
     coupling.ended_on = on
     coupling.end_reason = reason
