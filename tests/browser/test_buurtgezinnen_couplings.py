@@ -6,9 +6,8 @@ date), opens the couplings list, opens an actief coupling and records a review
 waiting list from the plugin's menu and a waiting family's page from there, and goes
 back to the families list and on to its second page (four families a page here).
 
-The browser fixtures (uvicorn on a free port, Debian's Chromium, axe-core) are those of
-the repository's browser tests (``tests/browser/``): this file lives with the plugin, so
-it imports them. Run with ``CI=true`` to fail instead of skip without Chromium.
+``test_buurtgezinnen_pages.py`` covers the families and the intake. Run with
+``CI=true`` to fail instead of skip without Chromium.
 """
 
 from __future__ import annotations
@@ -20,9 +19,9 @@ import pytest
 
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.accounts import available as accounts_available
-from tests.browser.conftest import axe, browser_page, live_server  # noqa: F401 (fixtures)
-from tests.browser.helpers import SLUG, press_enter_on, tab_to, type_into
-from tests.browser.test_buurtgezinnen_pages import date_keys, type_date
+
+from .helpers import SLUG, press_enter_on, tab_to, type_into
+from .test_buurtgezinnen_pages import date_keys, type_date
 
 pytestmark = pytest.mark.slow
 
@@ -162,9 +161,9 @@ def reviews_of(platform: Any, coupling_id: int) -> list[date]:
 
 
 def test_a_coordinator_couples_and_records_a_review_by_keyboard(
-    live_server,  # noqa: F811
-    browser_page,  # noqa: F811
-    axe,  # noqa: F811
+    live_server,
+    browser_page,
+    axe,
     capsys,
     monkeypatch,
 ):
