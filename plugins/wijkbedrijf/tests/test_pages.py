@@ -1027,9 +1027,10 @@ def test_the_invoice_messages_in_tables_have_dutch_translations(platform):
 
 def test_the_jobs_list_is_paged_the_newest_first(lw, h, coordinator, platform, monkeypatch):
     from noaber_wijkbedrijf import pages
+    from noaber_wijkbedrijf.pages import jobs as jobs_pages
 
     assert pages.JOBS_PAGE_SIZE == 50
-    monkeypatch.setattr(pages, "JOBS_PAGE_SIZE", 2)  # three jobs make two pages
+    monkeypatch.setattr(jobs_pages, "JOBS_PAGE_SIZE", 2)  # three jobs make two pages
     names = ["Anneke", "Bauke", "Cor"]
     jobs = [a_job(lw, h, name) for name in names]
     first = coordinator.get(JOBS)

@@ -1,0 +1,83 @@
+"""What the wijkbedrijf's page modules share: paths, roles, the outcome parameter,
+the actor, Dutch local times and hours, and the names of residents and volunteers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from litestar import Request
+from sqlmodel import Session, col, select
+
+from noaber.people.models import HelperProfile, Person
+from noaber.ui.identity import viewer_of
+from noaber_wijkbedrijf.services import LOCAL, as_utc
+
+ROLES = ("municipality_admin", "coordinator")
+BASE = "/wijkbedrijf"
+HOURS = f"{BASE}/uren"
+JOBS = f"{BASE}/klussen"
+NEW_JOB = f"{JOBS}/nieuw"
+NAV_LABEL = "Neighbourhood service desk"
+"""The main navigation's link to the hours to approve (an English message id)."""
+
+DONE = "gedaan"
+"""The job page's query parameter after a change: what was done (one of ``DONE_WHAT``)."""
+DONE_WHAT = (
+    "aangemeld",
+    "ingepland",
+    "ingetrokken",
+    "uitgevoerd",
+    "geannuleerd",
+    "gefactureerd",
+    "betaald",
+    "gecrediteerd",
+)
+
+
+def job_url(job_id: int) -> str:
+    return f"{JOBS}/{job_id}"
+
+
+def actor_of(request: Request[Any, Any, Any]) -> str:
+    return viewer_of(request).name or "coordinator"
+
+
+def local(moment: datetime | None) -> str:
+    """A moment as the coordinator reads it: ``03-03-2026 09:00``, Dutch local time."""
+    if moment is None:
+        return "\u2013"
+    return as_utc(moment).astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
+
+
+def period(starts: datetime, ends: datetime) -> str:
+    """``03-03-2026 09:00-12:00`` with an en dash (the end's date too when it is another day)."""
+    start, end = local(starts), local(ends)
+    same_day = start[:10] == end[:10]
+    return f"{start}\u2013{end[11:] if same_day else end}"
+
+
+def hours_text(value: Decimal) -> str:
+    """``3`` or ``1,5``: hours in Dutch notation, without trailing zeros."""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+def person_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.exec(select(Person).where(col(Person.id).in_(wanted))).all()
+    return {
+        p.id or 0: " ".join(part for part in (p.given_name, p.family_name) if part) for p in rows
+    }
+
+
+def helper_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.exec(select(HelperProfile).where(col(HelperProfile.id).in_(wanted))).all()
+    return {h.id or 0: h.display_name for h in rows}
