@@ -177,9 +177,9 @@ def test_a_coordinator_couples_and_records_a_review_by_keyboard(
     platform = live_server.platform
     url = lambda path: live_server.url(SLUG, path)  # noqa: E731
     ids = seed(platform)
-    from noaber_buurtgezinnen import pages
+    from noaber_buurtgezinnen.pages import families
 
-    monkeypatch.setattr(pages, "PAGE_SIZE", 4)  # six families: two pages (server in-process)
+    monkeypatch.setattr(families, "PAGE_SIZE", 4)  # six families: two pages (server in-process)
     coordinator = create_test_account(
         platform, SLUG, role="coordinator", programmes=["buurtgezinnen"]
     )

@@ -13,8 +13,7 @@ from sqlmodel import col, select
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
-from noaber_buurtgezinnen import pages
-from noaber_buurtgezinnen.pages import BASE
+from noaber_buurtgezinnen.pages import BASE, families
 
 
 @pytest.fixture
@@ -56,7 +55,7 @@ def members(platform: Any, household_ids: list[int]) -> set[int]:
 def test_the_families_list_is_paginated_and_keeps_its_filter(
     mp, bg, coordinator, platform, monkeypatch
 ):
-    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(families, "PAGE_SIZE", 2)
     vraag = [bg.new_vraaggezin(mp, 50, name=f"Gezin V{i}") for i in range(5)]
     steun = bg.new_steungezin(mp, 50, name="Gezin S")
 
