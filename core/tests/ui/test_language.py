@@ -58,6 +58,9 @@ def test_plugin_pages_and_navigation_follow_the_choice(client_for):
     assert ">Work list</a>" in page.text
     assert ">Werklijst</a>" not in page.text
     assert "Requests" in page.text
+    count = re.search(r">(\d+) requests?</p>", page.text)
+    assert count, "the number of requests, in English"
+    assert count.group(0).endswith("request</p>" if count.group(1) == "1" else "requests</p>")
 
 
 def test_an_unknown_language_or_a_foreign_return_address_is_refused(client_for):

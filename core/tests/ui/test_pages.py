@@ -175,6 +175,7 @@ def test_the_requests_list_says_whom_each_is_for_and_logs_them(platform, client_
     assert listed.status_code == 200
     assert '<th class="utrecht-table__header-cell" scope="col">Voor</th>' in listed.text
     assert re.search(r"<td[^>]*>Sietske Hoekstra</td>", listed.text)
+    assert ">1 hulpvraag</p>" in listed.text  # the singular form (ngettext)
     with platform.sessions.begin() as session, tenant_scope("meppel"):
         trace = listed.headers["x-trace-id"]
         named = session.exec(

@@ -1066,5 +1066,5 @@ def test_the_jobs_list_is_paged_the_newest_first(lw, h, coordinator, platform, m
 def test_one_page_of_jobs_has_no_pager(lw, h, coordinator):
     a_job(lw, h)
     page = coordinator.get(JOBS)
-    assert "klussen, de nieuwste eerst" in page.text
+    assert "1 klus, de nieuwste eerst" in page.text  # one job: the singular
     assert 'id="paginas"' not in page.text

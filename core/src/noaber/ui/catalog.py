@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from noaber.ui.i18n import LOCALE_DIR
 
 PACKAGE_DIR = Path(__file__).parents[1]  # all of core: services raise UserMessages too
-KEYWORDS = {"_": None, "gettext": None, "UserMessage": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "UserMessage": None}
 
 
 def _from_code(package_dir: Path = PACKAGE_DIR) -> Iterator[str]:
@@ -27,6 +27,8 @@ def _from_code(package_dir: Path = PACKAGE_DIR) -> Iterator[str]:
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(package_dir), method_map=method_map, options_map=options, keywords=KEYWORDS
     ):
+        if isinstance(message, tuple):  # ngettext: (singular, plural), known by the first
+            message = message[0]
         if isinstance(message, str) and message:
             yield message
 
@@ -81,7 +83,15 @@ def _read(po: Path, locale: str) -> Catalog:
 
 
 def _translated(catalog: Catalog) -> set[str]:
-    return {m.id for m in catalog if isinstance(m.id, str) and m.id and m.string}
+    """The ids ``catalog`` translates; a plural entry by its singular id, once every
+    form has a translation."""
+    found = set()
+    for m in catalog:
+        if isinstance(m.id, tuple) and m.id[0] and all(m.string):
+            found.add(m.id[0])
+        elif isinstance(m.id, str) and m.id and m.string:
+            found.add(m.id)
+    return found
 
 
 def missing(locale: str = "nl", *, matching: bool = True) -> list[str]:
