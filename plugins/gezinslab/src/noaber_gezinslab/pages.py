@@ -41,6 +41,7 @@ from noaber.people.models import (
     Professional,
 )
 from noaber.people.services import note_subjects_of
+from noaber.privacy import access_log
 from noaber.ui.forms import (
     FormState,
     as_list,
@@ -210,15 +211,16 @@ def score_field(domain: ZrmDomain | str) -> str:
 
 def team_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
     """Whom a new team member can be linked to: the municipality's active helpers (so
-    the figures count a volunteer once), professionals and organisations. The persons
-    behind the helpers are named in the access log: the page shows them."""
+    the figures count a volunteer once), professionals and organisations. The helpers'
+    own persons are named in the access log: the page shows their names, not their
+    households."""
     helpers = session.exec(
         select(HelperProfile)
         .where(HelperProfile.status == HelperStatus.active)
         .order_by(col(HelperProfile.display_name))
         .limit(500)
     ).all()
-    note_subjects_of(session, helper_ids=[h.id for h in helpers])
+    access_log.note_subjects(h.person_id for h in helpers)
     professionals = session.exec(
         select(Professional, Organisation)
         .join(Organisation, col(Organisation.id) == Professional.organisation_id)
