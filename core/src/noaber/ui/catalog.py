@@ -87,7 +87,7 @@ def _translated(catalog: Catalog) -> set[str]:
     form has a translation."""
     found = set()
     for m in catalog:
-        if isinstance(m.id, tuple) and m.id[0] and all(m.string):
+        if isinstance(m.id, tuple) and m.id[0] and isinstance(m.string, tuple) and all(m.string):
             found.add(m.id[0])
         elif isinstance(m.id, str) and m.id and m.string:
             found.add(m.id)
