@@ -10,7 +10,6 @@ measurements and actions. Run with ``CI=true`` to fail instead of skip without C
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ from noaber.tenancy.context import tenant_scope
 from noaber.ui.accounts import available as accounts_available
 
 from .helpers import press_enter_on, tab_to, type_into
+from .test_gezinslab_pages import seed as seed_visser
 
 pytestmark = pytest.mark.slow
 
@@ -28,59 +28,22 @@ TRAJECTORIES = "/gezinslab/trajecten"
 
 
 def seed(platform: Any) -> dict[str, int]:
-    """Gezin Visser's running trajectory (one goal, a volunteer in the team) and a
-    volunteer in the helper pool who is not in the team yet."""
+    """Gezin Visser's running trajectory (``test_gezinslab_pages``' seed: a goal, a
+    volunteer in the team), a volunteer in the helper pool who is not in the team yet,
+    and Gezin Postma without a trajectory."""
     from noaber.accounts.access import acting_as
     from noaber.accounts.roles import system_principal
     from noaber.people.models import HelperKind, MemberRole
     from noaber.people.schemas import HelperIn, HouseholdIn, MemberIn, PersonIn
     from noaber.people.services import create_helper, create_household, create_person
-    from noaber_gezinslab import services
-    from noaber_gezinslab.models import MemberKind
-    from noaber_gezinslab.schemas import GoalIn, TeamMemberIn, TrajectoryIn
 
+    ids = seed_visser(platform)
     tenant = platform.tenants[SLUG]
     with (
         tenant_scope(SLUG),
         acting_as(system_principal(SLUG, "browser test")),
         platform.sessions.begin() as session,
     ):
-        household = create_household(
-            session,
-            tenant.plugins,
-            HouseholdIn(
-                name="Gezin Visser",
-                members=[
-                    MemberIn(
-                        role=MemberRole.parent,
-                        person=PersonIn(given_name="Ineke", family_name="Visser"),
-                    ),
-                    MemberIn(
-                        role=MemberRole.child,
-                        person=PersonIn(given_name="Daan", family_name="Visser"),
-                    ),
-                ],
-            ),
-        )
-        trajectory = services.start_trajectory(
-            session,
-            TrajectoryIn(
-                household_id=household.id or 0,
-                started_on=date(2025, 2, 3),
-                goals=[GoalIn(text="Ik wil een huis waar mijn kinderen weer kunnen wonen.")],
-            ),
-        )
-        tid = trajectory.id or 0
-        services.add_team_member(
-            session,
-            tid,
-            TeamMemberIn(
-                kind=MemberKind.vrijwilliger,
-                name="Wim Dijkstra",
-                contribution="Gaat mee naar de schuldhulp",
-                joined_on=date(2025, 2, 3),
-            ),
-        )
         person = create_person(
             session, tenant.plugins, PersonIn(given_name="Sandra", family_name="de Boer")
         )
@@ -102,12 +65,7 @@ def seed(platform: Any) -> dict[str, int]:
             ),
         )
         session.flush()
-        return {
-            "trajectory": tid,
-            "household": household.id or 0,
-            "helper": helper.id or 0,
-            "postma": postma.id or 0,
-        }
+        return {**ids, "helper": helper.id or 0, "postma": postma.id or 0}
 
 
 def team_of(platform: Any, trajectory_id: int) -> list[tuple[str, str, int | None]]:
