@@ -22,6 +22,8 @@ from noaber.errors import InvalidInput
 from noaber.matching.schemas import SuggestionsOut
 from noaber.platform import TenantRuntime
 from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from noaber.web.params import PageNumber, PageSize
 from noaber_buurtgezinnen import figures as figures_module
 from noaber_buurtgezinnen import services
 from noaber_buurtgezinnen.models import Coupling, Family, FamilyKind, Phase, SignUpVia
@@ -131,11 +133,20 @@ class FamilyController(Controller):
         self,
         tenant: CurrentTenant,
         db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
         kind: FromQuery[FamilyKind | None] = None,
-    ) -> list[FamilyOut]:
-        families = services.list_families(db_session, kind)
+    ) -> Page[FamilyOut]:
+        families, total = paginate(
+            db_session, services.list_families_statement(kind), page, page_size
+        )
         note_families(db_session, [f.id for f in families])
-        return [services.family_out(db_session, tenant, f) for f in families]
+        return Page[FamilyOut](
+            items=services.families_out(db_session, tenant, families),
+            total=total,
+            page=page,
+            page_size=page_size,
+        )
 
     @get("/families/{family_id:int}", sync_to_thread=True, summary="One family")
     def get_family(

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.matching.models import Match
@@ -31,7 +32,7 @@ from noaber.people.models import (
 from noaber.people.schemas import HelperIn, HelperPatch, HouseholdIn, MemberIn, PersonIn
 from noaber.people.services import (
     age_on,
-    children_ages,
+    children_ages_of,
     create_helper,
     create_household,
     field_error,
@@ -390,50 +391,120 @@ def family_out(
 ) -> FamilyOut:
     """The family as the API shows it; ``missing_messages`` is
     :func:`missing_for_matching` when the caller already has it (the web pages do)."""
-    household = session.exec(select(Household).where(Household.id == family.household_id)).one()
-    request = get_request(session, family.request_id) if family.request_id else None
-    helper = get_helper(session, family.helper_id) if family.helper_id else None
-    if missing_messages is None:
-        missing_messages = missing_for_matching(session, tenant, family)
-    missing = [str(m) for m in missing_messages]
-    return FamilyOut(
-        id=family.id or 0,
-        kind=family.kind,
-        name=household.name,
-        household_id=household.id or 0,
-        neighbourhood_id=household.neighbourhood_id,
-        request_id=family.request_id,
-        request_status=request.status if request else None,
-        helper_id=family.helper_id,
-        signed_up_on=family.signed_up_on,
-        signed_up_via=family.signed_up_via,
-        professional_id=family.professional_id,
-        children_ages=children_ages(session, household.id or 0),
-        languages=list(request.languages if request else helper.languages if helper else []),
-        upbringing_views=family.upbringing_views,
-        support_kinds=family.support_kinds,
-        support_needed=family.support_needed,
-        upbringing_important=family.upbringing_important,
-        expectations=family.expectations,
-        gives_back=family.gives_back,
-        motivation=family.motivation,
-        visits=[VisitOut.model_validate(v) for v in _visits(session, family.id or 0)],
-        intake_completed_on=family.intake_completed_on,
-        intake_missing=missing,
-        vog_valid_until=_vog_valid_until(tenant, session, family),
-        competence_checked_on=family.competence_checked_on,
-        ready_for_matching=not missing
-        and (request is None or request.status in BUURTGEZIN.open_statuses),
-        running_couplings=_running(session, family),
-        stopped_on=family.stopped_on,
-    )
+    return families_out(session, tenant, [family], {family.id or 0: missing_messages})[0]
 
 
-def list_families(session: Session, kind: FamilyKind | None = None) -> Sequence[Family]:
+def families_out(
+    session: Session,
+    tenant: TenantRuntime,
+    families: Sequence[Family],
+    missing_messages: dict[int, Sequence[UserMessage] | None] | None = None,
+    today: date | None = None,
+) -> list[FamilyOut]:
+    """The families as the API shows them, read with one query per kind of fact
+    (households, requests, helpers, children, visits, running couplings) however many
+    families there are."""
+    if not families:
+        return []
+    cfg = settings(tenant)
+    today = today or date.today()
+    ids = [f.id or 0 for f in families]
+    households = {
+        h.id: h
+        for h in session.exec(
+            select(Household).where(col(Household.id).in_({f.household_id for f in families}))
+        )
+    }
+    request_ids = {f.request_id for f in families if f.request_id is not None}
+    requests = {
+        r.id: r
+        for r in session.exec(select(HelpRequest).where(col(HelpRequest.id).in_(request_ids)))
+    }
+    helper_ids = {f.helper_id for f in families if f.helper_id is not None}
+    helpers = {
+        h.id: h
+        for h in session.exec(select(HelperProfile).where(col(HelperProfile.id).in_(helper_ids)))
+    }
+    children = children_ages_of(session, {f.household_id for f in families})
+    visits: dict[int, list[Visit]] = {i: [] for i in ids}
+    for visit in session.exec(
+        select(Visit).where(col(Visit.family_id).in_(ids)).order_by(col(Visit.visited_on))
+    ):
+        visits[visit.family_id].append(visit)
+    running = _running_of(session, ids)
+    given = missing_messages or {}
+    out = []
+    for family in families:
+        fid = family.id or 0
+        household = households[family.household_id]
+        request = requests.get(family.request_id)
+        helper = helpers.get(family.helper_id)
+        vog = _vog_until(tenant, helper.vog_issued_on, helper.vog_valid_until) if helper else None
+        messages = given.get(fid)
+        if messages is None:
+            messages = _missing(cfg, family, len(visits[fid]), vog, today)
+        missing = [str(m) for m in messages]
+        out.append(
+            FamilyOut(
+                id=fid,
+                kind=family.kind,
+                name=household.name,
+                household_id=household.id or 0,
+                neighbourhood_id=household.neighbourhood_id,
+                request_id=family.request_id,
+                request_status=request.status if request else None,
+                helper_id=family.helper_id,
+                signed_up_on=family.signed_up_on,
+                signed_up_via=family.signed_up_via,
+                professional_id=family.professional_id,
+                children_ages=children[family.household_id],
+                languages=list(
+                    request.languages if request else helper.languages if helper else []
+                ),
+                upbringing_views=family.upbringing_views,
+                support_kinds=family.support_kinds,
+                support_needed=family.support_needed,
+                upbringing_important=family.upbringing_important,
+                expectations=family.expectations,
+                gives_back=family.gives_back,
+                motivation=family.motivation,
+                visits=[VisitOut.model_validate(v) for v in visits[fid]],
+                intake_completed_on=family.intake_completed_on,
+                intake_missing=missing,
+                vog_valid_until=vog,
+                competence_checked_on=family.competence_checked_on,
+                ready_for_matching=not missing
+                and (request is None or request.status in BUURTGEZIN.open_statuses),
+                running_couplings=running[fid],
+                stopped_on=family.stopped_on,
+            )
+        )
+    return out
+
+
+def _running_of(session: Session, family_ids: Sequence[int]) -> dict[int, int]:
+    """The number of running couplings of each family (as vraag- or steungezin)."""
+    found = dict.fromkeys(family_ids, 0)
+    rows = session.exec(
+        select(Coupling.vraaggezin_id, Coupling.steungezin_id).where(
+            col(Coupling.phase).in_(sorted(RUNNING)),
+            col(Coupling.vraaggezin_id).in_(family_ids)
+            | col(Coupling.steungezin_id).in_(family_ids),
+        )
+    ).all()
+    for pair in rows:
+        for fid in pair:
+            if fid in found:
+                found[fid] += 1
+    return found
+
+
+def list_families_statement(kind: FamilyKind | None = None) -> SelectOfScalar[Family]:
+    """The families (of one kind, or all) in the order they signed up."""
     stmt = select(Family)
     if kind is not None:
         stmt = stmt.where(Family.kind == kind)
-    return session.exec(stmt.order_by(col(Family.id))).all()
+    return stmt.order_by(col(Family.id))
 
 
 @dataclass(frozen=True)
@@ -478,7 +549,7 @@ def family_rows(
     page_size: int = 25,
     today: date | None = None,
 ) -> tuple[list[FamilyRow], int]:
-    """One page of the families (in the order of :func:`list_families`) with their
+    """One page of the families (in the order of :func:`list_families_statement`) with their
     standing, read in one query (the household's name, the request's status, the
     helper's VOG, the number of visits and of running couplings), and the total."""
     cfg = settings(tenant)

@@ -1,0 +1,74 @@
+"""The API's families list in pages (``page``, ``page_size``, as core's lists), each
+page read with a fixed number of queries however many families it holds, and each
+family as the API's one-family answer shows it (real database, no mocks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+
+
+def statements_of(platform: Any, client: Any, path: str) -> list[str]:
+    client.get(path)  # what a first request caches is not counted
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(platform.engine, "before_cursor_execute", note)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(platform.engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_the_families_are_listed_in_pages_with_the_total(mp, bg):
+    vraag = [bg.new_vraaggezin(mp, 50, name=f"Gezin V{i}") for i in range(3)]
+    steun = bg.new_steungezin(mp, 50, name="Gezin S")
+
+    first = bg.ok(mp.get(f"{bg.BASE}/families", params={"page_size": 2}), 200)
+    assert (first["total"], first["page"], first["page_size"]) == (4, 1, 2)
+    assert [f["id"] for f in first["items"]] == [vraag[0]["id"], vraag[1]["id"]]
+    second = bg.ok(mp.get(f"{bg.BASE}/families", params={"page_size": 2, "page": 2}), 200)
+    assert [f["id"] for f in second["items"]] == [vraag[2]["id"], steun["id"]]
+    only = bg.ok(mp.get(f"{bg.BASE}/families", params={"kind": "steungezin"}), 200)
+    assert (only["total"], [f["id"] for f in only["items"]]) == (1, [steun["id"]])
+    beyond = bg.ok(mp.get(f"{bg.BASE}/families", params={"page": 9}), 200)
+    assert (beyond["items"], beyond["total"]) == ([], 4)
+
+
+def test_a_page_size_beyond_the_maximum_is_refused_with_problem_details(mp, bg):
+    for params in ({"page_size": 101}, {"page": 0}, {"kind": "buurman"}):
+        refused = mp.get(f"{bg.BASE}/families", params=params)
+        assert refused.status_code == 422, (params, refused.text)
+        assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+def test_each_family_in_the_list_is_what_its_own_answer_says(mp, bg):
+    vraag = bg.ready_vraaggezin(mp, 100)
+    steun = bg.ready_steungezin(mp, 200)
+    bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
+    bg.new_vraaggezin(mp, 40, name="Gezin Kok")
+    listed = bg.ok(mp.get(f"{bg.BASE}/families"), 200)["items"]
+    assert len(listed) == 3
+    for family in listed:
+        assert family == bg.ok(mp.get(f"{bg.BASE}/families/{family['id']}"), 200)
+    assert {f["running_couplings"] for f in listed} == {0, 1}
+    assert any(f["visits"] for f in listed)
+    assert any(f["children_ages"] for f in listed)
+
+
+def test_a_page_of_families_is_read_with_as_many_queries_however_many_it_holds(mp, bg, platform):
+    vraag = bg.ready_vraaggezin(mp, 100)
+    steun = bg.ready_steungezin(mp, 200)
+    bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
+    few = statements_of(platform, mp, f"{bg.BASE}/families")
+    bg.ready_vraaggezin(mp, 100, name="Gezin Smit")
+    bg.new_vraaggezin(mp, 40, name="Gezin Kok")
+    bg.ready_steungezin(mp, 200, name="Gezin Bakker")
+    bg.new_steungezin(mp, 40, name="Gezin Bos")
+    many = statements_of(platform, mp, f"{bg.BASE}/families")
+    assert len(bg.ok(mp.get(f"{bg.BASE}/families"), 200)["items"]) == 6
+    assert len(many) == len(few), many
