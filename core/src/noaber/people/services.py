@@ -295,20 +295,27 @@ def note_subjects_of(
     person_ids: Iterable[int | None] = (),
     household_ids: Iterable[int | None] = (),
     helper_ids: Iterable[int | None] = (),
+    helpers: Iterable[HelperProfile] = (),
 ) -> None:
     """Note in the access log the persons a response shows or a request changed: the
     persons named, every member of the households named, and the person and household
     behind each helper named (one entry per person, so a resident finds every view of
-    their household under "who saw my data"). Nothing outside a logged request."""
+    their household under "who saw my data"). Nothing outside a logged request.
+    ``helpers`` are helpers the caller has loaded already (not read again)."""
     if access_log.current_request() is None:
         return
     persons = {p for p in person_ids if p is not None}
     households = {h for h in household_ids if h is not None}
-    helpers = sorted({h for h in helper_ids if h is not None})
-    if helpers:
+    for loaded in helpers:
+        if loaded.person_id is not None:
+            persons.add(loaded.person_id)
+        if loaded.household_id is not None:
+            households.add(loaded.household_id)
+    helpers_to_read = sorted({h for h in helper_ids if h is not None})
+    if helpers_to_read:
         for person, household in session.exec(
             select(HelperProfile.person_id, HelperProfile.household_id).where(
-                col(HelperProfile.id).in_(helpers)
+                col(HelperProfile.id).in_(helpers_to_read)
             )
         ).all():
             if person is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, case
 from sqlmodel import Session, col, select
 
 from noaber.errors import Conflict, NotFound, Refusal, UserMessage
-from noaber.people.models import Household, Person, Professional, utcnow
+from noaber.people.models import HelperProfile, Household, Person, Professional, utcnow
 from noaber.people.services import check_neighbourhood, field_error, note_subjects_of
 from noaber.privacy import access_log
 from noaber.requests.models import AskedBy, HelpRequest, TimelineEntry, TimelineKind, Urgency
@@ -350,17 +350,23 @@ def request_rows(
 
 
 def note_requests(
-    session: Session, requests: Iterable[HelpRequest], *, helper_ids: Iterable[int | None] = ()
+    session: Session,
+    requests: Iterable[HelpRequest],
+    *,
+    helper_ids: Iterable[int | None] = (),
+    helpers: Iterable[HelperProfile] = (),
 ) -> None:
     """Note in the access log the persons behind these requests (the person asking and
-    every member of their household) and behind ``helper_ids``: for the API's and the
-    pages' views of requests, their timelines, suggestions and matches."""
+    every member of their household) and behind ``helper_ids`` and the loaded
+    ``helpers``: for the API's and the pages' views of requests, their timelines,
+    suggestions and matches."""
     shown = list(requests)
     note_subjects_of(
         session,
         person_ids=(r.person_id for r in shown),
         household_ids=(r.household_id for r in shown),
         helper_ids=helper_ids,
+        helpers=helpers,
     )
 
 

@@ -300,19 +300,17 @@ class CoordinatorPages(Controller):
         matches = db_session.exec(
             select(Match).where(Match.request_id == request_id).order_by(col(Match.id))
         ).all()
-        note_requests(db_session, [help_request], helper_ids=[m.helper_id for m in matches])
-        helper_names = (
-            {
-                h.id: h.display_name
-                for h in db_session.exec(
-                    select(HelperProfile).where(
-                        col(HelperProfile.id).in_([m.helper_id for m in matches])
-                    )
-                ).all()
-            }
+        helpers = (
+            db_session.exec(
+                select(HelperProfile).where(
+                    col(HelperProfile.id).in_([m.helper_id for m in matches])
+                )
+            ).all()
             if matches
-            else {}
+            else []
         )
+        note_requests(db_session, [help_request], helpers=helpers)
+        helper_names = {h.id: h.display_name for h in helpers}
         professional = (
             db_session.get(Professional, help_request.professional_id)
             if help_request.professional_id

@@ -110,7 +110,7 @@ class VolunteerPages(Controller):
             .where(Match.helper_id == helper.id)
             .order_by(col(Match.id).desc())
         ).all()
-        note_requests(session, [r for _m, r in rows], helper_ids=[helper.id])
+        note_requests(session, [r for _m, r in rows], helpers=[helper])
         types = request_types_of(tenant.plugins).types
         running = [
             m.id for m, r in rows if r.type in types and m.status in types[r.type].load_statuses
