@@ -1036,7 +1036,7 @@ def test_a_case_is_closed_with_its_outcome_on_its_page_and_then_takes_no_changes
 def test_the_cases_list_comes_in_pages_newest_first(platform, af, h, coordinator, monkeypatch):
     """Core's way (``?pagina=``, as the list of requests), with the filter kept; only the
     families a page shows are named in the access log."""
-    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages.cases, "PAGE_SIZE", 2)
     households = [h.make_household(af, f"Gezin {n}") for n in ("Aydin", "Bakker", "Claes")]
     cases = [h.open_case(af, household)["id"] for household in households]
     first = coordinator.get(BASE)
@@ -1069,7 +1069,7 @@ def test_the_cases_list_comes_in_pages_newest_first(platform, af, h, coordinator
     assert re.findall(r'id="casus-(\d+)"', only_open) == [str(cases[2]), str(cases[1])]
     assert "(2)</caption>" in only_open
     assert "Pagina 1 van" not in only_open
-    monkeypatch.setattr(pages, "PAGE_SIZE", 1)
+    monkeypatch.setattr(pages.cases, "PAGE_SIZE", 1)
     closed_only = coordinator.get(BASE, params={"stand": "gesloten"}).text
     assert re.findall(r'id="casus-(\d+)"', closed_only) == [str(cases[0])]
     assert "Pagina 1 van 1" not in closed_only

@@ -96,9 +96,26 @@ def ui_template_dirs() -> Sequence[str]:
 @hookimpl
 def ui_nav_items(register: Callable[[NavItem], None]) -> None:
     from noaber.ui.contrib import NavItem
-    from noaber_doorbraak.pages import BASE, NAV_LABEL, ROLES
+    from noaber_doorbraak.pages import (
+        BASE,
+        BLOCKAGES,
+        BLOCKAGES_LABEL,
+        BUDGET,
+        BUDGET_LABEL,
+        COSTS,
+        COSTS_LABEL,
+        NAV_LABEL,
+        NAV_ORDER,
+        ROLES,
+    )
 
-    register(NavItem(NAV_LABEL, BASE, ROLES, order=27, programme=NAME))
+    for label, href in (
+        (NAV_LABEL, BASE),
+        (BLOCKAGES_LABEL, BLOCKAGES),
+        (BUDGET_LABEL, BUDGET),
+        (COSTS_LABEL, COSTS),
+    ):
+        register(NavItem(label, href, ROLES, order=NAV_ORDER, programme=NAME))
 
 
 @hookimpl

@@ -195,6 +195,14 @@ class BlockageOut(BaseModel):
     next_levels: list[str] = Field(description="Levels this blockage can still be escalated to.")
 
 
+class ListedBlockage(BaseModel):
+    """An open blockage in the list of every case's blockages, with its family."""
+
+    blockage: BlockageOut
+    household_id: int
+    household_name: str
+
+
 class RuleCount(BaseModel):
     rule: str
     owner_organisations: list[str]
@@ -243,6 +251,14 @@ class SpendingOut(_Out):
     decision_note: str | None
     decision_hours: float | None = None
     within_target: bool | None = None
+
+
+class ListedSpending(BaseModel):
+    """A maatwerk request in the list of those awaiting a decision, with its family."""
+
+    spending: SpendingOut
+    household_id: int
+    household_name: str
 
 
 class BudgetOut(BaseModel):

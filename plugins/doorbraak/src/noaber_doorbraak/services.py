@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pluggy
+from sqlalchemy import case as when
 from sqlmodel import Session, col, func, select
 
 from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
@@ -24,6 +25,7 @@ from noaber.requests.models import AskedBy, HelpRequest
 from noaber.requests.schemas import RequestIn, TransitionIn
 from noaber.requests.types import request_types_of
 from noaber.tenancy.context import require_tenant
+from noaber.web.pagination import count_of
 from noaber_doorbraak.models import (
     Agency,
     Blockage,
@@ -55,6 +57,8 @@ from noaber_doorbraak.schemas import (
     EscalationIn,
     EscalationOut,
     GoalIn,
+    ListedBlockage,
+    ListedSpending,
     RuleCount,
     SpendingOut,
 )
@@ -62,6 +66,7 @@ from noaber_doorbraak.settings import DoorbraakSettings
 from noaber_doorbraak.workflow import CANCELLED, CLOSED, REQUEST_TYPE
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def today() -> date:
@@ -639,6 +644,71 @@ def list_blockages(
     return [b for b in out if b.overdue] if overdue else out
 
 
+OPEN_STATUSES = (BlockageStatus.open, BlockageStatus.geescaleerd)
+
+
+def _overdue_blockage_ids() -> Any:
+    """A select of the blockages with an escalation whose decision is overdue
+    (:func:`is_overdue`)."""
+    return select(Escalation.blockage_id).where(
+        col(Escalation.decision).is_(None), col(Escalation.deadline) < today()
+    )
+
+
+def _open_blockages(session: Session, overdue_only: bool) -> Any:
+    stmt = select(Blockage).where(
+        col(Blockage.status).in_(OPEN_STATUSES),
+        col(Blockage.case_id).in_(running_cases(session)),
+    )
+    if overdue_only:
+        stmt = stmt.where(col(Blockage.id).in_(_overdue_blockage_ids()))
+    return stmt
+
+
+def count_open_blockages(session: Session, *, overdue_only: bool = False) -> int:
+    """How many blockages of running cases are open or escalated (``overdue_only``:
+    with an escalation whose decision is overdue)."""
+    return count_of(session, _open_blockages(session, overdue_only))
+
+
+def open_blockages(
+    session: Session,
+    settings: DoorbraakSettings,
+    *,
+    overdue_only: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[ListedBlockage]:
+    """The open and escalated blockages of running cases (closed or cancelled cases take
+    no changes, so theirs are left out), those with an overdue decision first, then the
+    longest noticed; ``offset`` and ``limit`` take one page. Each with its family."""
+    overdue_first = when((col(Blockage.id).in_(_overdue_blockage_ids()), 0), else_=1)
+    stmt = (
+        _open_blockages(session, overdue_only)
+        .order_by(overdue_first, col(Blockage.noticed_on), col(Blockage.id))
+        .offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = session.exec(stmt).all()
+    families = {
+        case_id: (household_id, name)
+        for case_id, household_id, name in session.exec(
+            select(Case.id, Case.household_id, Household.name)
+            .join(Household, col(Household.id) == Case.household_id)
+            .where(col(Case.id).in_({b.case_id for b in rows}))
+        ).all()
+    }
+    return [
+        ListedBlockage(
+            blockage=out,
+            household_id=families[out.case_id][0],
+            household_name=families[out.case_id][1],
+        )
+        for out in blockages_out(session, settings, rows)
+    ]
+
+
 def blockage_overview(
     session: Session, *, period_from: date | None = None, period_to: date | None = None
 ) -> BlockageOverview:
@@ -708,12 +778,26 @@ def spending_out(spending: Spending, settings: DoorbraakSettings) -> SpendingOut
     return out
 
 
-def cost_comparison(session: Session, *, case_id: int | None = None) -> CostComparison:
-    """Yearly cost of carrying on as before against the cost of the breakthrough."""
+def cost_comparison(
+    session: Session,
+    *,
+    case_id: int | None = None,
+    newest_first: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> CostComparison:
+    """Yearly cost of carrying on as before against the cost of the breakthrough, per
+    case (in the order they were opened; ``newest_first``: the other way round) and
+    summed over those cases; ``offset`` and ``limit`` take one page of them (the sums
+    of every case: :func:`cost_totals`)."""
     stmt = select(Case, Household).join(Household, col(Household.id) == Case.household_id)
     if case_id is not None:
         stmt = stmt.where(Case.id == case_id)
-    cases = session.exec(stmt.order_by(col(Case.id))).all()
+    order = col(Case.id).desc() if newest_first else col(Case.id)
+    stmt = stmt.order_by(order).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    cases = session.exec(stmt).all()
     ids = [c.id for c, _ in cases]
     before: dict[int, Decimal] = defaultdict(lambda: ZERO)
     after: dict[int, Decimal] = defaultdict(lambda: ZERO)
@@ -731,16 +815,16 @@ def cost_comparison(session: Session, *, case_id: int | None = None) -> CostComp
     rows = []
     for case, household in cases:
         cid = case.id or 0
-        spent = Decimal(maatwerk.get(cid) or ZERO).quantize(Decimal("0.01"))
+        spent = Decimal(maatwerk.get(cid) or ZERO).quantize(CENT)
         breakthrough = after[cid] + spent
         rows.append(
             CaseCost(
                 case_id=cid,
                 household_name=household.name,
-                as_before=before[cid].quantize(Decimal("0.01")),
-                breakthrough=breakthrough.quantize(Decimal("0.01")),
+                as_before=before[cid].quantize(CENT),
+                breakthrough=breakthrough.quantize(CENT),
                 maatwerk=spent,
-                difference=(before[cid] - breakthrough).quantize(Decimal("0.01")),
+                difference=(before[cid] - breakthrough).quantize(CENT),
             )
         )
     return CostComparison(
@@ -750,6 +834,71 @@ def cost_comparison(session: Session, *, case_id: int | None = None) -> CostComp
         maatwerk=sum((r.maatwerk for r in rows), ZERO),
         difference=sum((r.difference for r in rows), ZERO),
     )
+
+
+def cost_totals(session: Session) -> CostComparison:
+    """The sums of :func:`cost_comparison` over every case, counted by the database
+    (no case and no family read); ``cases`` is empty."""
+    as_before, kept = session.exec(
+        select(
+            func.sum(Agency.yearly_cost),
+            func.sum(func.coalesce(Agency.yearly_cost_after, Agency.yearly_cost)),
+        )
+    ).one()
+    granted = session.exec(
+        select(func.sum(Spending.amount)).where(Spending.status == SpendingStatus.toegekend)
+    ).one()
+    before = Decimal(as_before or ZERO).quantize(CENT)
+    maatwerk = Decimal(granted or ZERO).quantize(CENT)
+    breakthrough = (Decimal(kept or ZERO) + maatwerk).quantize(CENT)
+    return CostComparison(
+        cases=[],
+        as_before=before,
+        breakthrough=breakthrough,
+        maatwerk=maatwerk,
+        difference=before - breakthrough,
+    )
+
+
+def _pending_spending(year: int) -> Any:
+    return select(Spending).where(
+        Spending.budget_year == year, Spending.status == SpendingStatus.aangevraagd
+    )
+
+
+def count_pending_spending(session: Session, year: int) -> int:
+    """How many maatwerk requests of ``year``'s budget await a decision."""
+    return count_of(session, _pending_spending(year))
+
+
+def pending_spending(
+    session: Session,
+    settings: DoorbraakSettings,
+    year: int,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[ListedSpending]:
+    """The maatwerk requests of ``year``'s budget awaiting a decision, the longest
+    waiting first, each with its family; ``offset`` and ``limit`` take one page."""
+    stmt = (
+        select(Spending, Case.household_id, Household.name)
+        .join(Case, col(Case.id) == Spending.case_id)
+        .join(Household, col(Household.id) == Case.household_id)
+        .where(Spending.budget_year == year, Spending.status == SpendingStatus.aangevraagd)
+        .order_by(col(Spending.requested_at), col(Spending.id))
+        .offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [
+        ListedSpending(
+            spending=spending_out(spending, settings),
+            household_id=household_id,
+            household_name=name,
+        )
+        for spending, household_id, name in session.exec(stmt).all()
+    ]
 
 
 def referring_professional(session: Session, organisation_id: int, name: str) -> Professional:

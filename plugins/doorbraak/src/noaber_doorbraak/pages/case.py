@@ -1,41 +1,37 @@
-"""The web pages of the doorbraakaanpak for specialists and coordinators: the cases
-(open and closed), and one case's page with the family's one-year goal, the map of the
-agencies involved, the plan, the blockages with their escalations along the
-municipality's escalation path, and the maatwerk spending requests.
+"""One case's page: the family's one-year goal, the map of the agencies involved (each
+with its yearly cost and, optionally, one of the municipality's organisations), the plan,
+the blockages with their escalations along the municipality's escalation path, and the
+maatwerk spending requests.
 
-The case page's forms set the goal, add an agency to the map, add an action to the plan
-and mark one done, record a blockage, escalate it to the next level of the path and
-record the decision on an escalation, ask for maatwerk and grant or refuse it against the
-year's budget, and close the case with its outcome (after which it shows no forms). Every
-form goes through the plugin's services, the same functions the API
-calls, so the pages keep the API's rules. They follow core's form conventions
-(``noaber.ui.forms``): wrong input shows the page again with status 422, the Dutch
-message next to the field and what was typed; a refusal of a service (a ``Conflict``,
-such as escalating to a level not higher than one already asked) shows its user message
-with status 409; nothing is stored then (the transaction is rolled back). Each form
-carries a one-time token, so a double submit stores once and is sent where the first
-went. After success: 303 back to the case page.
-
-Core mounts these routes like every route of the plugin (``route_handlers``): 404 for a
-municipality that does not run the doorbraakaanpak, 403 for an account scoped to other
-programmes. The pages name the members of the families they show in the access log
+Its forms set the goal, add an agency to the map, add an action to the plan and mark one
+done, record a blockage, escalate it to the next level of the path and record the
+decision on an escalation, ask for maatwerk and grant or refuse it against the year's
+budget, and close the case with its outcome (after which it shows no forms). Every form
+goes through the plugin's services, the same functions the API calls, so the pages keep
+the API's rules. They follow core's form conventions (``noaber.ui.forms``): wrong input
+shows the page again with status 422, the Dutch message next to the field and what was
+typed; a refusal of a service (a ``Conflict``, such as escalating to a level not higher
+than one already asked) shows its user message with status 409; nothing is stored then
+(the transaction is rolled back). Each form carries a one-time token, so a double submit
+stores once and is sent where the first went. After success: 303 back to the case page.
+The page and its forms name the family's members in the access log
 (:func:`~noaber_doorbraak.privacy.note_households`, ``note_cases``), as the API does.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, Response, Router, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from noaber.errors import NotFound
+from noaber.people.models import Organisation
 from noaber.platform import TenantRuntime
 from noaber.ui.forms import (
     FormState,
@@ -44,13 +40,13 @@ from noaber.ui.forms import (
     store_form,
     validate,
 )
-from noaber.ui.identity import viewer_of
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import in_thread, pages_router
+from noaber.ui.web import in_thread
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_doorbraak import budget, privacy, services
 from noaber_doorbraak.controllers import settings_of
 from noaber_doorbraak.models import Escalation, Outcome, Party, SpendingStatus
+from noaber_doorbraak.pages.common import BASE, actor_of, amount_of, case_url
 from noaber_doorbraak.schemas import (
     ActionDoneIn,
     ActionIn,
@@ -66,17 +62,8 @@ from noaber_doorbraak.schemas import (
 )
 from noaber_doorbraak.workflow import CANCELLED, CLOSED
 
-ROLES = ("municipality_admin", "coordinator")
-BASE = "/doorbraak/casussen"
-NAV_LABEL = "Doorbraak cases"
-"""The main navigation's link to the cases (an English message id)."""
-
-STATE_FILTER = "stand"
-"""The list's query parameter: ``open`` or ``gesloten`` (anything else: all cases)."""
-STATES = ("open", "gesloten")
-PAGE_PARAMETER = "pagina"
-"""The list's page, as core's list of requests has it (``?pagina=2``)."""
-PAGE_SIZE = 25
+ORGANISATIONS_SHOWN = 500
+"""The agency form's choice of organisations (by name), as core's intake form's."""
 
 # English message ids (the catalogue translates them): a form field's own message for
 # what validation finds wrong with it, and a field's message for a service's 422 that
@@ -92,6 +79,7 @@ FIELD_MESSAGES = {
     "decided_on": "Enter the date of the decision.",
     "resolved": "Say whether the decision removes the blockage.",
     "agency_name": "Fill in the agency's name.",
+    "organisation_id": "Choose one of the organisations.",
     "yearly_cost": "Enter the yearly cost in euros, for example 4200 or 1250,50.",
     "yearly_cost_after": (
         "Enter the yearly cost after the breakthrough in euros, for example 1000, "
@@ -114,6 +102,7 @@ SERVICE_MESSAGES = {
     "deadline": "This date is not possible for the deadline.",
     "decided_on": "This date is not possible for the decision.",
     "amount": "This amount is not possible.",
+    "organisation_id": "Choose one of the organisations.",
     "closed_on": "This date is not possible for closing the case.",
 }
 OUTCOME_NAMES = {
@@ -172,66 +161,24 @@ ROW_FORMS = ("done", "escalate", "decide", "grant")
 row's id)."""
 
 
-def case_url(case_id: int) -> str:
-    return f"{BASE}/{case_id}"
+def organisation_options(session: Session, _: Callable[[str], str]) -> list[tuple[str, str]]:
+    """The agency form's choice: none, or one of the municipality's organisations."""
+    found = session.exec(
+        select(Organisation.id, Organisation.name)
+        .order_by(col(Organisation.name), col(Organisation.id))
+        .limit(ORGANISATIONS_SHOWN)
+    ).all()
+    return [("", _("No organisation"))] + [(str(ident), name) for ident, name in found]
 
 
-def actor_of(request: Request[Any, Any, Any]) -> str:
-    return viewer_of(request).name or "coordinator"
-
-
-THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
-
-
-def amount_of(text: str) -> str:
-    """Euros as typed on a Dutch form (``€ 1.250,50``, ``4.200``, ``1250,5``) in the
-    notation the service's model reads (``1250.50``); what is no amount stays as it is,
-    for the model to refuse."""
-    value = text.strip().removeprefix("€").strip().replace(" ", "").replace("\xa0", "")
-    if "," in value:
-        return value.replace(".", "").replace(",", ".")
-    if THOUSANDS.match(value):
-        return value.replace(".", "")
-    return value
-
-
-# --- the cases -----------------------------------------------------------------------------
-
-
-def cases_page(
-    request: Request[Any, Any, Any], tenant: TenantRuntime, session: Session
-) -> Response[Any]:
-    _ = gettext_for(request)
-    raw = request.query_params.get(STATE_FILTER) or ""
-    state = raw if raw in STATES else ""
-    which = {"open_only": state == "open", "closed_only": state == "gesloten"}
-    total = services.count_cases(session, **which)
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    page_raw = request.query_params.get(PAGE_PARAMETER, "1")
-    page = min(int(page_raw), pages) if page_raw.isdigit() and int(page_raw) > 0 else 1
-    cases = services.list_cases(
-        session, **which, newest_first=True, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
-    )
-    overdue = services.overdue_cases(session, [c.id for c in cases])
-    privacy.note_households(session, [c.household_id for c in cases])
-    return render(
-        request,
-        "doorbraak/cases.html",
-        {
-            "page_title": _("Doorbraak: cases"),
-            "rows": [{"case": c, "overdue": c.id in overdue} for c in cases],
-            "total": total,
-            "page": page,
-            "pages": pages,
-            "page_parameter": PAGE_PARAMETER,
-            "state": state,
-            "filter_name": STATE_FILTER,
-            "base": BASE,
-        },
-    )
-
-
-# --- one case ------------------------------------------------------------------------------
+def organisation_names(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    found = session.exec(
+        select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(wanted))
+    ).all()
+    return {ident or 0: name for ident, name in found}
 
 
 def _defaults(request: Request[Any, Any, Any], case: CaseOut) -> dict[str, dict[str, Any]]:
@@ -330,6 +277,10 @@ def case_page(
             "blockages": blockages,
             "spending": spending,
             "budget": budget.budget_out(session, settings, date.today().year),
+            "organisations": [] if closed else organisation_options(session, _),
+            "organisation_names": organisation_names(
+                session, [a.organisation_id for a in out.agencies]
+            ),
             "forms": {name: form(name) for name in FORMS if name not in ROW_FORMS},
             "failed": failed[:2] if failed else None,
             "refused": list(refused),
@@ -363,14 +314,8 @@ def _input(form: PageForm, values: Mapping[str, Any], actor: str) -> dict[str, A
     return data
 
 
-class DoorbraakPages(Controller):
+class CasePages(Controller):
     path = BASE
-
-    @get("/", sync_to_thread=True, name="doorbraak-cases")
-    def cases(
-        self, request: Request[Any, Any, Any], tenant: CurrentTenant, db_session: DbSession
-    ) -> Response[Any]:
-        return cases_page(request, tenant, db_session)
 
     @get("/{case_id:int}", sync_to_thread=True, name="doorbraak-case")
     def case(
@@ -613,9 +558,3 @@ class DoorbraakPages(Controller):
             return budget.decide_spending(db_session, settings_of(tenant), spending_id, data)
 
         return await self._submit(request, tenant, db_session, case_id, "grant", spending_id, store)
-
-
-def router() -> Router:
-    """The pages, for the ``route_handlers`` hook (core's page router: the CSRF token
-    as a form field, Dutch error pages, the login page for a visitor not logged in)."""
-    return pages_router([DoorbraakPages], roles=ROLES)
