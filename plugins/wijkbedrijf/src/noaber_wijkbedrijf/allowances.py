@@ -10,9 +10,12 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
+from noaber.errors import UserMessage
+from noaber.people.models import HelperProfile
 from noaber.people.services import field_error
 from noaber.platform import TenantRuntime
 from noaber.tenancy.context import require_tenant
+from noaber.web.pagination import paginate
 from noaber_wijkbedrijf import money
 from noaber_wijkbedrijf.invoices import month_bounds
 from noaber_wijkbedrijf.models import Allowance, HoursEntry, HoursStatus
@@ -47,9 +50,16 @@ def record_allowance(session: Session, tenant: TenantRuntime, data: AllowanceIn)
     settings = settings_of(tenant)
     helper = lock_helper(session, data.helper_id)
     first, last = month_bounds(data.month)
+    shown = first.strftime("%m-%Y")  # the month as the pages write it
     if data.paid_on < first:
         raise field_error(
-            "paid_on", f"an allowance for {data.month} is paid after the month starts"
+            "paid_on",
+            f"an allowance for {data.month} is paid after the month starts",
+            user_message=UserMessage(
+                "An allowance for %(month)s is paid on or after %(first)s.",
+                month=shown,
+                first=first,
+            ),
         )
     hours = approved_hours(session, helper.id or 0, first, last)
     earned = money.times(hours, settings.allowance_per_hour)
@@ -59,6 +69,13 @@ def record_allowance(session: Session, tenant: TenantRuntime, data: AllowanceIn)
             "amount",
             f"nothing to pay: {hours} approved hours in {data.month} at "
             f"{money.euro(settings.allowance_per_hour)} per hour",
+            user_message=UserMessage(
+                "%(name)s has no approved hours in %(month)s: there is nothing to pay.",
+                name=helper.display_name,
+                month=shown,
+            )
+            if not earned
+            else UserMessage("Enter an amount of more than € 0,00."),
         )
     already = _paid(session, helper.id or 0, first, first)
     if already + amount > earned:
@@ -67,6 +84,22 @@ def record_allowance(session: Session, tenant: TenantRuntime, data: AllowanceIn)
             f"{money.euro(amount)} is more than the {hours} approved hours of {data.month} allow "
             f"({money.euro(earned)} at {money.euro(settings.allowance_per_hour)} per hour, "
             f"{money.euro(already)} already paid)",
+            user_message=UserMessage(
+                "The allowance for %(month)s was already paid: %(paid)s, all that its "
+                "approved hours allow.",
+                month=shown,
+                paid=money.euro(already),
+            )
+            if already >= earned
+            else UserMessage(
+                "%(amount)s is more than the approved hours of %(month)s allow: %(earned)s "
+                "(%(per_hour)s an hour), of which %(paid)s is already paid.",
+                amount=money.euro(amount),
+                month=shown,
+                earned=money.euro(earned),
+                per_hour=money.euro(settings.allowance_per_hour),
+                paid=money.euro(already),
+            ),
         )
     cap = settings.allowance_monthly_cap
     if already + amount > cap:
@@ -74,15 +107,32 @@ def record_allowance(session: Session, tenant: TenantRuntime, data: AllowanceIn)
             "amount",
             f"over the monthly cap of {money.euro(cap)}: {money.euro(already)} already paid for "
             f"{data.month}, at most {money.euro(max(cap - already, money.ZERO))} more",
+            user_message=UserMessage(
+                "More than the monthly maximum of %(cap)s: %(paid)s is already paid for "
+                "%(month)s, at most %(left)s more.",
+                cap=money.euro(cap),
+                paid=money.euro(already),
+                month=shown,
+                left=money.euro(max(cap - already, money.ZERO)),
+            ),
         )
     if settings.allowance_yearly_cap is not None:
         year_paid = _paid(session, helper.id or 0, date(first.year, 1, 1), date(first.year, 12, 1))
         if year_paid + amount > settings.allowance_yearly_cap:
+            left = max(settings.allowance_yearly_cap - year_paid, money.ZERO)
             raise field_error(
                 "amount",
                 f"over the yearly cap of {money.euro(settings.allowance_yearly_cap)}: "
                 f"{money.euro(year_paid)} already paid in {first.year}, at most "
-                f"{money.euro(max(settings.allowance_yearly_cap - year_paid, money.ZERO))} more",
+                f"{money.euro(left)} more",
+                user_message=UserMessage(
+                    "More than the yearly maximum of %(cap)s: %(paid)s is already paid in "
+                    "%(year)s, at most %(left)s more.",
+                    cap=money.euro(settings.allowance_yearly_cap),
+                    paid=money.euro(year_paid),
+                    year=str(first.year),
+                    left=money.euro(left),
+                ),
             )
     allowance = Allowance(
         tenant_id=require_tenant(),
@@ -107,3 +157,27 @@ def list_allowances(
     if month is not None:
         stmt = stmt.where(Allowance.month == month_bounds(month)[0])
     return session.exec(stmt.order_by(col(Allowance.month), col(Allowance.id))).all()
+
+
+def page_of_allowances(
+    session: Session, *, page: int, page_size: int
+) -> tuple[list[Allowance], int]:
+    """One page of the allowances paid, the latest month first (the last paid first
+    within a month), and how many there are in all."""
+    stmt = select(Allowance).order_by(col(Allowance.month).desc(), col(Allowance.id).desc())
+    rows, total = paginate(session, stmt, page, page_size)
+    return list(rows), total
+
+
+def volunteers_with_hours(session: Session, limit: int = 500) -> list[HelperProfile]:
+    """The volunteers with approved hours (at most ``limit``, by name): those an
+    allowance may be paid to."""
+    worked = select(HoursEntry.helper_id).where(HoursEntry.status == HoursStatus.goedgekeurd)
+    return list(
+        session.exec(
+            select(HelperProfile)
+            .where(col(HelperProfile.id).in_(worked))
+            .order_by(col(HelperProfile.display_name), col(HelperProfile.id))
+            .limit(limit)
+        ).all()
+    )

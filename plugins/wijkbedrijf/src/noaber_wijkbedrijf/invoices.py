@@ -10,14 +10,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from fpdf import FPDF
-from sqlalchemy import update
+from sqlalchemy import extract, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from noaber.errors import Conflict, UserMessage
 from noaber.people.models import HelperProfile, Person
@@ -28,6 +30,7 @@ from noaber.requests import services as requests
 from noaber.requests.models import HelpRequest
 from noaber.requests.schemas import TransitionIn
 from noaber.tenancy.context import require_tenant
+from noaber.web.pagination import paginate
 from noaber_wijkbedrijf import money
 from noaber_wijkbedrijf.models import (
     HoursEntry,
@@ -291,16 +294,15 @@ def invoice_out(session: Session, invoice: Invoice) -> InvoiceOut:
     return out
 
 
-def list_invoices(
-    session: Session,
+def _filtered(
+    stmt: SelectOfScalar[Invoice],
     *,
     person_id: int | None = None,
     job_id: int | None = None,
     status: PaymentStatus | None = None,
     period_from: date | None = None,
     period_to: date | None = None,
-) -> Sequence[Invoice]:
-    stmt = select(Invoice)
+) -> SelectOfScalar[Invoice]:
     if person_id is not None:
         stmt = stmt.where(Invoice.person_id == person_id)
     if job_id is not None:
@@ -311,7 +313,133 @@ def list_invoices(
         stmt = stmt.where(col(Invoice.issued_on) >= period_from)
     if period_to is not None:
         stmt = stmt.where(col(Invoice.issued_on) <= period_to)
+    return stmt
+
+
+def list_invoices(
+    session: Session,
+    *,
+    person_id: int | None = None,
+    job_id: int | None = None,
+    status: PaymentStatus | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> Sequence[Invoice]:
+    stmt = _filtered(
+        select(Invoice),
+        person_id=person_id,
+        job_id=job_id,
+        status=status,
+        period_from=period_from,
+        period_to=period_to,
+    )
     return session.exec(stmt.order_by(col(Invoice.year), col(Invoice.sequence))).all()
+
+
+def page_of_invoices(
+    session: Session,
+    *,
+    page: int,
+    page_size: int,
+    status: PaymentStatus | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> tuple[list[Invoice], int]:
+    """One page of the invoices and credit notes, the newest first (the number series'
+    order), and how many match the filters in all (issued in the period, with the status)."""
+    stmt = _filtered(
+        select(Invoice), status=status, period_from=period_from, period_to=period_to
+    ).order_by(col(Invoice.year).desc(), col(Invoice.sequence).desc())
+    rows, total = paginate(session, stmt, page, page_size)
+    return list(rows), total
+
+
+@dataclass
+class PageFacts:
+    """What a page of invoices shows besides their own columns, read for the whole page
+    at once: the jobs each bills, what credit notes took off each open invoice, and the
+    number of the invoice each credit note corrects."""
+
+    jobs: dict[int, list[int]] = field(default_factory=dict)
+    credited: dict[int, Decimal] = field(default_factory=dict)
+    numbers: dict[int, str] = field(default_factory=dict)
+
+
+def facts_of(session: Session, invoices: Sequence[Invoice]) -> PageFacts:
+    """The :class:`PageFacts` of ``invoices`` in three statements, however many there are."""
+    facts = PageFacts()
+    ids = [i.id for i in invoices if i.id is not None]
+    if not ids:
+        return facts
+    jobs: dict[int, set[int]] = {i.id or 0: {i.job_id} if i.job_id else set() for i in invoices}
+    for invoice_id, job_id in session.exec(
+        select(InvoiceLine.invoice_id, InvoiceLine.job_id)
+        .where(col(InvoiceLine.invoice_id).in_(ids))
+        .distinct()
+    ).all():
+        jobs[invoice_id].add(job_id)
+    facts.jobs = {i: sorted(found) for i, found in jobs.items()}
+    open_ids = [i.id for i in invoices if i.status is PaymentStatus.open]
+    if open_ids:
+        facts.credited = {
+            invoice_id: money.cents(Decimal(total or 0))
+            for invoice_id, total in session.exec(
+                select(Invoice.credits_invoice_id, func.sum(Invoice.total))
+                .where(col(Invoice.credits_invoice_id).in_(open_ids))
+                .group_by(col(Invoice.credits_invoice_id))
+            ).all()
+            if invoice_id is not None
+        }
+    corrected = {i.credits_invoice_id for i in invoices if i.credits_invoice_id is not None}
+    if corrected:
+        facts.numbers = {
+            invoice_id: number
+            for invoice_id, number in session.exec(
+                select(Invoice.id, Invoice.number).where(col(Invoice.id).in_(corrected))
+            ).all()
+            if invoice_id is not None
+        }
+    return facts
+
+
+def outstanding_of(invoice: Invoice, facts: PageFacts) -> Decimal:
+    """What is still to be paid of an invoice on the page (as :func:`invoice_out` says)."""
+    if invoice.kind is not InvoiceKind.factuur or invoice.status is not PaymentStatus.open:
+        return money.ZERO
+    return money.total([invoice.total, facts.credited.get(invoice.id or 0, money.ZERO)])
+
+
+def months_to_invoice(session: Session, limit: int = 500) -> dict[int, list[str]]:
+    """The residents with approved hours not invoiced yet (at most ``limit``), each with
+    the months (``YYYY-MM``) those hours were worked in: what a monthly invoice bills."""
+    year = extract("year", col(HoursEntry.worked_on))
+    month = extract("month", col(HoursEntry.worked_on))
+    residents = (
+        select(Job.person_id)
+        .join(HoursEntry, col(HoursEntry.job_id) == Job.id)
+        .where(
+            HoursEntry.status == HoursStatus.goedgekeurd,
+            col(HoursEntry.id).not_in(_invoiced_hours_ids()),  # type: ignore[arg-type]
+        )
+        .distinct()
+        .order_by(col(Job.person_id))
+        .limit(limit)
+    )
+    rows = session.exec(
+        select(Job.person_id, year, month)
+        .join(HoursEntry, col(HoursEntry.job_id) == Job.id)
+        .where(
+            HoursEntry.status == HoursStatus.goedgekeurd,
+            col(HoursEntry.id).not_in(_invoiced_hours_ids()),  # type: ignore[arg-type]
+            col(Job.person_id).in_(residents),
+        )
+        .distinct()
+        .order_by(col(Job.person_id), year, month)
+    ).all()
+    found: dict[int, list[str]] = {}
+    for person_id, y, m in rows:
+        found.setdefault(person_id, []).append(f"{int(y):04d}-{int(m):02d}")
+    return found
 
 
 def invoices_of_job(session: Session, job_id: int) -> Sequence[Invoice]:
@@ -446,6 +574,10 @@ def refund(session: Session, invoice_id: int, data: RefundIn) -> Invoice:
     if note.kind is not InvoiceKind.creditnota:
         raise Conflict(
             f"{note.number} is an invoice; a refund is recorded on its credit note",
+            user_message=UserMessage(
+                "%(number)s is an invoice; a refund is recorded on its credit note.",
+                number=note.number,
+            ),
             current=note.status.value,
         )
     if note.status is not PaymentStatus.terug_te_betalen:
@@ -453,13 +585,35 @@ def refund(session: Session, invoice_id: int, data: RefundIn) -> Invoice:
             PaymentStatus.verrekend: "it settled an unpaid invoice, so nothing was paid to refund",
             PaymentStatus.terugbetaald: f"it was already refunded on {note.paid_on}",
         }.get(note.status, f"it is {note.status.value}")
+        said = {
+            PaymentStatus.verrekend: UserMessage(
+                "Credit note %(number)s settled an unpaid invoice: nothing was paid, so "
+                "there is nothing to refund.",
+                number=note.number,
+            ),
+            PaymentStatus.terugbetaald: UserMessage(
+                "Credit note %(number)s was already refunded on %(day)s.",
+                number=note.number,
+                day=note.paid_on,
+            ),
+        }.get(
+            note.status,
+            UserMessage("Credit note %(number)s has nothing to refund.", number=note.number),
+        )
         raise Conflict(
-            f"credit note {note.number} has nothing to refund: {why}", current=note.status.value
+            f"credit note {note.number} has nothing to refund: {why}",
+            user_message=said,
+            current=note.status.value,
         )
     if data.refunded_on < note.issued_on:
         raise field_error(
             "refunded_on",
             f"{data.refunded_on} lies before the credit note's date {note.issued_on}",
+            user_message=UserMessage(
+                "%(day)s lies before the date of the credit note, %(issued)s.",
+                day=data.refunded_on,
+                issued=note.issued_on,
+            ),
         )
     note.status = PaymentStatus.terugbetaald
     note.paid_on = data.refunded_on

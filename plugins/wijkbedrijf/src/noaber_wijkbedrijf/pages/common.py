@@ -3,8 +3,9 @@ the actor, Dutch local times and hours, and the names of residents and volunteer
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,17 @@ BASE = "/wijkbedrijf"
 HOURS = f"{BASE}/uren"
 JOBS = f"{BASE}/klussen"
 NEW_JOB = f"{JOBS}/nieuw"
+INVOICES = f"{BASE}/facturen"
+ALLOWANCES = f"{BASE}/vergoedingen"
+SUBNAV = {
+    "hours_url": HOURS,
+    "jobs_url": JOBS,
+    "invoices_url": INVOICES,
+    "allowances_url": ALLOWANCES,
+}
+"""The sub-navigation's links (``_subnav.html``), for every page's context."""
+PAGE = "pagina"
+"""A list's query parameter: the page (from 1), as core's requests list."""
 NAV_LABEL = "Neighbourhood service desk"
 """The main navigation's link to the hours to approve (an English message id)."""
 
@@ -34,7 +46,60 @@ DONE_WHAT = (
     "gefactureerd",
     "betaald",
     "gecrediteerd",
+    "terugbetaald",
 )
+
+
+def page_number(request: Request[Any, Any, Any]) -> int:
+    """The ``?pagina=`` asked for; the first page for anything but a positive number."""
+    raw = request.query_params.get(PAGE, "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 10**6 else 1
+
+
+def pages_of(total: int, page_size: int) -> int:
+    return max(1, (total + page_size - 1) // page_size)
+
+
+def amount_text(typed: str) -> str | None:
+    """An amount as typed the Dutch way (``€ 1.234,50``, ``4,50``) in the notation a
+    Decimal reads (``1234.50``); a point alone is a decimal point (``2.25``). None when
+    nothing was typed."""
+    amount = typed.replace("€", "").replace(" ", "").strip()
+    if "," in amount:
+        amount = amount.replace(".", "").replace(",", ".")
+    return amount or None
+
+
+MONTH_FORMS = (
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$"),
+    re.compile(r"^(?P<month>\d{1,2})[-/ ](?P<year>\d{4})$"),
+)
+
+
+def month_text(typed: str) -> str:
+    """A month as typed (``03-2026``, ``3/2026`` or ``2026-03``) as ``YYYY-MM``, what the
+    services read; anything else as typed (their validation refuses it)."""
+    text = typed.strip()
+    for form in MONTH_FORMS:
+        found = form.match(text)
+        if found:
+            return f"{found['year']}-{int(found['month']):02d}"
+    return text
+
+
+def month_shown(value: date | str) -> str:
+    """``03-2026``: a month (its first day, or ``YYYY-MM``) as the pages write it."""
+    if isinstance(value, date):
+        return value.strftime("%m-%Y")
+    year, _sep, month = value.partition("-")
+    return f"{month}-{year}"
+
+
+def previous_month(today: date) -> str:
+    """The month before ``today``'s, as the pages write it (what is invoiced or paid
+    after a month ends)."""
+    first = today.replace(day=1)
+    return month_shown(date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1))
 
 
 def job_url(job_id: int) -> str:

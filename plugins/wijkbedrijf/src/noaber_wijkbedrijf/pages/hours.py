@@ -19,7 +19,7 @@ from noaber_wijkbedrijf.models import HoursEntry, HoursStatus, Job
 from noaber_wijkbedrijf.pages.common import (
     BASE,
     HOURS,
-    JOBS,
+    SUBNAV,
     actor_of,
     helper_names,
     hours_text,
@@ -82,8 +82,7 @@ def hours_page(
             "failed": failed,
             "refused": list(refused),
             "decided": decided if decided in HoursStatus.__members__ else None,
-            "hours_url": HOURS,
-            "jobs_url": JOBS,
+            **SUBNAV,
         },
         status_code=status_code,
     )

@@ -1,5 +1,5 @@
 """The job page's invoice forms: invoice the approved hours, record a payment, credit an
-invoice."""
+invoice, record the refund of a credit note on a paid invoice."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ from noaber.ui.forms import FormState, validate
 from noaber.ui.templating import gettext_for
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_wijkbedrijf import invoices
-from noaber_wijkbedrijf.pages.common import BASE, DONE, actor_of, job_url
+from noaber_wijkbedrijf.pages.common import BASE, DONE, actor_of, amount_text, job_url
 from noaber_wijkbedrijf.pages.job import JobForms
-from noaber_wijkbedrijf.schemas import CreditIn, InvoiceIn, PaymentIn
+from noaber_wijkbedrijf.schemas import CreditIn, InvoiceIn, PaymentIn, RefundIn
 from noaber_wijkbedrijf.subjects import noted
 
 # English message ids (the catalogue translates them): next to the form's fields, and for
 # a service's refusal that says nothing itself.
 PAYMENT_MESSAGES = {"paid_on": "Enter a date, for example 03-03-2026."}
+REFUND_MESSAGES = {"refunded_on": "Enter a date, for example 03-03-2026."}
 CREDIT_MESSAGES = {
     "reason": "Give the reason for the credit note.",
     "amount": "Enter an amount, for example 4,50, or leave it empty for all that is left.",
@@ -113,14 +114,11 @@ class InvoicePages(JobForms, Controller):
 
         def read(form: FormState) -> CreditIn | None:
             form.values = {n: str(form.values.get(n) or "").strip() for n in ("reason", "amount")}
-            amount = form.values["amount"].replace("€", "").strip()
-            if "," in amount:  # Dutch notation: 1.234,50 (a point alone is a decimal point)
-                amount = amount.replace(".", "").replace(",", ".")
             found = validate(
                 CreditIn,
                 {
                     "reason": form.values["reason"],
-                    "amount": amount or None,
+                    "amount": amount_text(form.values["amount"]),
                     "actor": actor_of(request),
                 },
                 form,
@@ -143,4 +141,49 @@ class InvoicePages(JobForms, Controller):
             read,
             work,
             messages=CREDIT_MESSAGES,
+        )
+
+    @post(
+        "/klussen/{job_id:int}/facturen/{invoice_id:int}/terugbetaling", name="wijkbedrijf-refund"
+    )
+    async def refund(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        job_id: FromPath[int],
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        """Record that a credit note on a paid invoice was paid back to the resident
+        (``invoices.refund``, as ``POST /api/wijkbedrijf/invoices/{id}/refund``)."""
+        _ = gettext_for(request)
+
+        def read(form: FormState) -> RefundIn | None:
+            form.values = {"refunded_on": str(form.values.get("refunded_on") or "").strip()}
+            found = validate(
+                RefundIn,
+                {
+                    "refunded_on": form.values["refunded_on"] or None,
+                    "actor": actor_of(request),
+                },
+                form,
+                _,
+                field_messages=REFUND_MESSAGES,
+            )
+            return found if isinstance(found, RefundIn) else None
+
+        def work(data: RefundIn) -> str:
+            self._invoice_of(db_session, job_id, invoice_id)
+            noted(db_session, invoices.refund(db_session, invoice_id, data))
+            return f"{job_url(job_id)}?{DONE}=terugbetaald#facturen"
+
+        return await self._job_form(
+            request,
+            db_session,
+            tenant,
+            job_id,
+            f"terugbetaling-{invoice_id}",
+            read,
+            work,
+            messages=REFUND_MESSAGES,
         )

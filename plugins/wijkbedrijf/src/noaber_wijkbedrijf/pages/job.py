@@ -39,8 +39,7 @@ from noaber_wijkbedrijf.pages.common import (
     BASE,
     DONE,
     DONE_WHAT,
-    HOURS,
-    JOBS,
+    SUBNAV,
     actor_of,
     helper_names,
     hours_text,
@@ -241,6 +240,10 @@ def job_page(
                 if i.kind is InvoiceKind.factuur
                 and i.status in (PaymentStatus.open, PaymentStatus.betaald)
                 else None,
+                "refund_amount": euro(-i.total),
+                "refund": form_of(f"terugbetaling-{i.id}")
+                if i.kind is InvoiceKind.creditnota and i.status is PaymentStatus.terug_te_betalen
+                else None,
             }
             for i in bills
         ],
@@ -253,8 +256,7 @@ def job_page(
         "refused_general": list(refused[1])
         if refused and refused[0] not in {n.id for n in notifications}
         else [],
-        "hours_url": HOURS,
-        "jobs_url": JOBS,
+        **SUBNAV,
         "url": job_url(job_id),
     }
     # A form refused because the job moved on meanwhile may no longer be on the page:

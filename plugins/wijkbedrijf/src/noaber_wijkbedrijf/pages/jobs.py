@@ -30,12 +30,13 @@ from noaber_wijkbedrijf.money import euro
 from noaber_wijkbedrijf.pages.common import (
     BASE,
     DONE,
-    HOURS,
-    JOBS,
     NEW_JOB,
+    SUBNAV,
     actor_of,
     helper_names,
     job_url,
+    page_number,
+    pages_of,
     period,
     person_names,
 )
@@ -78,8 +79,6 @@ JOB_SERVICE_MESSAGES = {
 }
 """The service's fields on the form, for a refusal without a message of its own."""
 CHANNEL_NAMES = {"balie": "At the desk", "telefoon": "By phone", "online": "Online"}
-PAGE = "pagina"
-"""The jobs list's query parameter: the page (from 1), as core's requests list."""
 JOBS_PAGE_SIZE = 50
 SEARCH = "zoek"
 """The new job page's query parameter: part of the resident's name."""
@@ -91,10 +90,9 @@ def jobs_page(request: Request[Any, Any, Any], session: Session) -> Response[Any
     """The jobs, the newest first, ``JOBS_PAGE_SIZE`` a page (``?pagina=``, as core's
     requests list)."""
     _ = gettext_for(request)
-    raw = request.query_params.get(PAGE, "1")
-    page = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    page = page_number(request)
     jobs, total = services.page_of_jobs(session, page=page, page_size=JOBS_PAGE_SIZE)
-    pages = max(1, (total + JOBS_PAGE_SIZE - 1) // JOBS_PAGE_SIZE)
+    pages = pages_of(total, JOBS_PAGE_SIZE)
     planning = services.assignments_of_jobs(session, [j.id for j in jobs])
     planned = {
         job_id: [a for a in found if a.status in ACTIVE_ASSIGNMENT]
@@ -128,8 +126,7 @@ def jobs_page(request: Request[Any, Any, Any], session: Session) -> Response[Any
             "total": total,
             "page": page,
             "pages": pages,
-            "hours_url": HOURS,
-            "jobs_url": JOBS,
+            **SUBNAV,
         },
     )
 
@@ -213,8 +210,7 @@ def new_job_page(
             "professionals": [("", _("None"))] + [(str(p.id), p.name) for p in professionals],
             "categories": [("", _("Choose a category"))] + [(c, c) for c in settings.categories],
             "rates": rate_options(tenant, _),
-            "hours_url": HOURS,
-            "jobs_url": JOBS,
+            **SUBNAV,
             "new_url": NEW_JOB,
         },
         status_code=status_code,
