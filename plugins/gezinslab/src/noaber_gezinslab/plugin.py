@@ -111,6 +111,17 @@ def ui_template_dirs() -> Sequence[str]:
 @hookimpl
 def ui_nav_items(register: Callable[[NavItem], None]) -> None:
     from noaber.ui.contrib import NavItem
-    from noaber_gezinslab.pages import BASE, NAV_LABEL, ROLES
+    from noaber_gezinslab.pages import (
+        BASE,
+        LEARNING_ROLES,
+        LESSONS,
+        LESSONS_NAV_LABEL,
+        NAV_LABEL,
+        OVERVIEW,
+        OVERVIEW_NAV_LABEL,
+        ROLES,
+    )
 
     register(NavItem(NAV_LABEL, BASE, ROLES, order=27, programme=NAME))
+    register(NavItem(LESSONS_NAV_LABEL, LESSONS, LEARNING_ROLES, order=27, programme=NAME))
+    register(NavItem(OVERVIEW_NAV_LABEL, OVERVIEW, LEARNING_ROLES, order=27, programme=NAME))

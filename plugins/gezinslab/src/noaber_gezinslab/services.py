@@ -657,6 +657,54 @@ def list_lessons(
     return [r for r in rows if wanted is None or wanted in r.tags]
 
 
+NEWEST_LESSONS_FIRST = (col(Lesson.noticed_on).desc(), col(Lesson.id).desc())
+"""The order of the lessons list's pages: the latest noticed first, then the latest shared."""
+
+
+def count_lessons(session: Session, *, kind: LessonKind | None = None) -> int:
+    stmt = select(func.count()).select_from(Lesson)
+    if kind is not None:
+        stmt = stmt.where(Lesson.kind == kind)
+    return int(session.exec(stmt).one())
+
+
+def page_of_lessons(
+    session: Session, *, kind: LessonKind | None = None, offset: int = 0, limit: int = 25
+) -> list[Lesson]:
+    """One page of the lessons (of ``kind``), :data:`NEWEST_LESSONS_FIRST`."""
+    stmt = select(Lesson)
+    if kind is not None:
+        stmt = stmt.where(Lesson.kind == kind)
+    stmt = stmt.order_by(*NEWEST_LESSONS_FIRST).offset(offset).limit(limit)
+    return list(session.exec(stmt).all())
+
+
+def lessons_before(session: Session, lesson: Lesson) -> int:
+    """How many lessons the list shows before ``lesson`` (to find its page)."""
+    stmt = (
+        select(func.count())
+        .select_from(Lesson)
+        .where(
+            (col(Lesson.noticed_on) > lesson.noticed_on)
+            | ((col(Lesson.noticed_on) == lesson.noticed_on) & (col(Lesson.id) > lesson.id))
+        )
+    )
+    return int(session.exec(stmt).one())
+
+
+def families_of(session: Session, trajectory_ids: Sequence[int | None]) -> dict[int, Household]:
+    """The household of each of these trajectories, in one query."""
+    ids = {t for t in trajectory_ids if t is not None}
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Trajectory.id, Household)
+        .join(Household, col(Household.id) == Trajectory.household_id)
+        .where(col(Trajectory.id).in_(ids))
+    ).all()
+    return {tid: household for tid, household in rows if tid is not None}
+
+
 def lesson_overview(session: Session, period_from: date, period_to: date) -> LessonOverview:
     if period_to < period_from:
         raise InvalidInput(f"'to' ({period_to}) lies before 'from' ({period_from})")

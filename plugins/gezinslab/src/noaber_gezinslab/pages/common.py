@@ -31,8 +31,17 @@ from noaber_gezinslab.settings import GezinslabSettings, settings_of
 from noaber_gezinslab.zrm import DOMAIN_LABELS, ZrmDomain, check_score
 
 ROLES = ("municipality_admin", "coordinator")
+"""Who may see the families' trajectories (their pages, and a family's name elsewhere)."""
+LEARNING_ROLES = ("municipality_admin", "coordinator", "professional")
+"""Who learns along: the lessons, the blockages and the overview for policy makers. A
+professional of the team shares lessons too, but sees no family (see :data:`ROLES`)."""
 BASE = "/gezinslab/trajecten"
+LESSONS = "/gezinslab/lessen"
+NEW_LESSON = f"{LESSONS}/nieuw"
+OVERVIEW = "/gezinslab/overzicht"
 NAV_LABEL = "Gezinslab"
+LESSONS_NAV_LABEL = "Gezinslab lessons"
+OVERVIEW_NAV_LABEL = "Gezinslab overview"
 """The main navigation's link to the trajectories (an English message id)."""
 
 DECIMAL_FIELDS = ("quantity", "periods")
@@ -136,6 +145,30 @@ NEW_URL = f"{BASE}/nieuw"
 
 def trajectory_url(trajectory_id: int) -> str:
     return f"{BASE}/{trajectory_id}"
+
+
+TRAJECTORY_PARAM = "traject"
+"""The lesson form's query parameter: the trajectory the lesson comes from (preselected)."""
+
+
+def share_lesson_url(trajectory_id: int) -> str:
+    """The lesson form, with the trajectory it comes from chosen."""
+    return f"{NEW_LESSON}?{TRAJECTORY_PARAM}={trajectory_id}"
+
+
+def page_number(request: Request[Any, Any, Any]) -> int:
+    """The list page asked for (``?pagina=``); the first for anything but a number from 1."""
+    raw = request.query_params.get(PAGE_PARAM, "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def pages_for(total: int) -> int:
+    return max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+
+
+def sees_trajectories(request: Request[Any, Any, Any]) -> bool:
+    """May the viewer see the families' trajectories (and so a family's name)?"""
+    return viewer_of(request).has(*ROLES)
 
 
 def actor_of(request: Request[Any, Any, Any]) -> str:

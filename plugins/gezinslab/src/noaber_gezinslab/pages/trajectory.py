@@ -36,6 +36,7 @@ from noaber_gezinslab.pages.common import (
     domain_options,
     form_input,
     settings_for,
+    share_lesson_url,
     trajectory_url,
 )
 from noaber_gezinslab.privacy import note_trajectories
@@ -148,6 +149,7 @@ def trajectory_page(
             },
             "base": BASE,
             "url": trajectory_url(trajectory_id),
+            "share_lesson_url": share_lesson_url(trajectory_id),
         },
         status_code=status_code,
     )
