@@ -22,13 +22,13 @@ BLOCKAGES = f"{ROOT}/knelpunten"
 BUDGET = f"{ROOT}/budget"
 COSTS = f"{ROOT}/kosten"
 
-# The main navigation's links (English message ids). Core orders links of the same
-# order by their id: the cases first ("Doorbraak cases" sorts before "Doorbraak: ..."),
-# then the overviews, all before the next programme's.
+# The main navigation's links (English message ids, other than the pages' titles). Core
+# orders links of the same order by their id: the cases first ("Doorbraak cases" sorts
+# before "Doorbraak overview: ..."), then the overviews, before the next programme's.
 NAV_LABEL = "Doorbraak cases"
-BLOCKAGES_LABEL = "Doorbraak: blockages"
-BUDGET_LABEL = "Doorbraak: budget"
-COSTS_LABEL = "Doorbraak: costs"
+BLOCKAGES_LABEL = "Doorbraak overview: blockages"
+BUDGET_LABEL = "Doorbraak overview: budget"
+COSTS_LABEL = "Doorbraak overview: costs"
 NAV_ORDER = 27
 
 PAGE_PARAMETER = "pagina"
