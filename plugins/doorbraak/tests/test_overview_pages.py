@@ -585,8 +585,11 @@ def test_the_navigation_links_to_the_overviews_after_the_cases(coordinator, clie
         )
         links = re.findall(r'<a href="(/doorbraak/[^"]+)"[^>]*>([^<]+)</a>', nav)
         assert links == expected
-    for path, label in expected[1:]:
-        assert f'<a href="{path}" aria-current="page">{label}</a>' in coordinator.get(path).text
+    titles = ["Doorbraak: knelpunten", f"Doorbraak: maatwerkbudget {date.today().year}"]
+    for (path, label), title in zip(expected[1:], [*titles, "Doorbraak: kosten"], strict=True):
+        page = coordinator.get(path)
+        assert f'<a href="{path}" aria-current="page">{label}</a>' in page.text
+        assert f'<h1 class="utrecht-heading-1">{title}</h1>' in page.text  # not the link's text
     other = client_for(SLUG, role="coordinator", programme="wijkbedrijf").get("/werk")
     assert "/doorbraak/" not in other.text
 
