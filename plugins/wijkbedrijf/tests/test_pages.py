@@ -803,6 +803,17 @@ def test_a_job_is_taken_in_from_the_jobs_list(lw, h, coordinator, platform):
     assert "De heg snoeien" in after.text
 
 
+def test_the_resident_chosen_for_a_new_job_is_named_in_the_access_log(lw, h, coordinator, platform):
+    grietje = h.person(lw)
+    bauke = h.person(lw, "Bauke", "de Vries")
+    found = coordinator.get(f"{JOBS}/nieuw", params={"zoek": "vries"})
+    assert "Bauke de Vries" in found.text
+    assert subjects_of(platform, found) == {grietje, bauke}
+    chosen = coordinator.get(f"{JOBS}/nieuw", params={"bewoner": grietje})
+    assert "Grietje de Vries" in chosen.text
+    assert subjects_of(platform, chosen) == {grietje}
+
+
 def test_a_reduced_rate_needs_its_condition(lw, h, coordinator):
     grietje = h.person(lw)
     page = coordinator.get(NEW_JOB, params={"bewoner": grietje})

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from noaber.people.models import Professional
 from noaber.people.services import get_person, list_people
 from noaber.platform import TenantRuntime
+from noaber.privacy.access_log import note_subjects
 from noaber.ui.forms import (
     FormState,
     blank_to_none,
@@ -176,7 +177,7 @@ def new_job_page(
         ]
     person = get_person(session, chosen) if chosen is not None else None
     if person is not None:
-        noted(session, person)
+        note_subjects([person.id])  # a Person is the subject itself (noted() reads person_id)
     if form is None:
         form = FormState(token=new_form_token())
         if person is not None:
