@@ -20,8 +20,9 @@ from noaber.errors import Conflict, Forbidden, InvalidInput, NotFound
 from noaber.matching.models import Match
 from noaber.people.models import HouseholdMember, Organisation, Person
 from noaber.people.services import note_subjects_of
-from noaber.privacy import access_log, subject
-from noaber.privacy.models import AccessLogEntry, CaseShare, Consent, utcnow
+from noaber.privacy import access_log, own_log, subject
+from noaber.privacy.models import CaseShare, Consent, utcnow
+from noaber.privacy.own_log import MyAccessOut
 from noaber.privacy.web import OBJECT_TYPE, PURPOSE
 from noaber.requests.models import HelpRequest
 from noaber.web.dependencies import CurrentTenant, DbSession
@@ -95,17 +96,6 @@ class AuditController(Controller):
             page=page,
             page_size=page_size,
         )
-
-
-class MyAccessOut(BaseModel):
-    at: datetime
-    who: str
-    role: str
-    organisation: str | None
-    action: str
-    what: str
-    why: str
-    result: str
 
 
 class ConsentIn(BaseModel):
@@ -380,36 +370,20 @@ class MeController(Controller):
         opt={ROLES: ("resident", "volunteer"), PURPOSE: "own data"},
         summary="Who accessed my file, and why",
     )
-    def my_access_log(self, db_session: DbSession) -> list[MyAccessOut]:
+    def my_access_log(
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[MyAccessOut]:
         principal = _principal()
         if principal.person_id is None:
-            return []
-        rows = db_session.exec(
-            select(AccessLogEntry)
-            .where(AccessLogEntry.subject_person_id == principal.person_id)
-            .order_by(col(AccessLogEntry.id).desc())
-            .limit(500)
-        ).all()
-        accounts = {
-            f"account:{a.id}": a for a in db_session.exec(select(Account)).all() if a.id is not None
-        }
-        out = []
-        for row in rows:
-            account = accounts.get(row.actor)
-            out.append(
-                MyAccessOut(
-                    at=row.at,
-                    who=account.display_name if account else row.actor,
-                    role=row.actor_role,
-                    organisation=None,
-                    action=row.action,
-                    what=f"{row.object_type} {row.object_id or ''}".strip(),
-                    why=row.purpose,
-                    result=row.result,
-                )
-            )
+            return Page[MyAccessOut](items=[], total=0, page=page, page_size=page_size)
+        entries, total = own_log.entries_about(
+            db_session, principal.person_id, page=page, page_size=page_size
+        )
         access_log.note_subjects([principal.person_id])
-        return out
+        return Page[MyAccessOut](items=entries, total=total, page=page, page_size=page_size)
 
     @get(
         "/export",

@@ -3,9 +3,8 @@ shared cases) and residents (my requests, who accessed my data)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from sqlalchemy import or_
@@ -305,7 +304,10 @@ class ResidentPages(Controller):
     def access_log(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
         _ = gettext_for(request)
         viewer = viewer_of(request)
-        entries = access_entries(db_session, viewer)
+        page_raw = request.query_params.get("pagina", "1")
+        page = int(page_raw) if page_raw.isdigit() and 0 < int(page_raw) <= 100_000 else 1
+        found = access_entries(db_session, viewer, page)
+        entries, total = found if found is not None else (None, 0)
         return render(
             request,
             "resident/access_log.html",
@@ -313,23 +315,34 @@ class ResidentPages(Controller):
                 "page_title": _("Who saw my data"),
                 "entries": entries,
                 "linked": viewer.person_id is not None,
+                "total": total,
+                "page": page,
+                "pages": max(1, (total + ACCESS_PAGE_SIZE - 1) // ACCESS_PAGE_SIZE),
             },
         )
 
 
-def access_entries(session: Session, viewer: Viewer) -> list[dict[str, Any]] | None:
-    """Who accessed the viewer's own person record, from the access log (the same rows
-    and wording as ``GET /api/me/access-log``, whose handler this calls)."""
-    controllers = accounts.module("noaber.privacy.controllers")
-    if controllers is None:
+ACCESS_PAGE_SIZE = 50
+
+
+def access_entries(
+    session: Session, viewer: Viewer, page: int = 1
+) -> tuple[list[dict[str, Any]], int] | None:
+    """One page of who accessed the viewer's own person record, and the total (the
+    same rows and wording as ``GET /api/me/access-log``); None without an access log."""
+    own_log = accounts.module("noaber.privacy.own_log")
+    if own_log is None:
         return None
     if viewer.person_id is None:
-        return []
-    handler = cast(Callable[..., list[Any]], controllers.MeController.my_access_log.fn)
-    rows = handler(None, session)
-    return [
+        return [], 0
+    rows, total = own_log.entries_about(
+        session, viewer.person_id, page=page, page_size=ACCESS_PAGE_SIZE
+    )
+    accounts.note_subjects([viewer.person_id])
+    entries = [
         {"when": r.at, "who": r.who, "what": f"{r.action}: {r.what}", "why": r.why} for r in rows
     ]
+    return entries, total
 
 
 class ProfessionalPages(Controller):
