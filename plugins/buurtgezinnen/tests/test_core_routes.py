@@ -9,7 +9,7 @@ from typing import Any
 
 
 def _couplings(client: Any, bg: Any) -> list[dict[str, Any]]:
-    return list(bg.ok(client.get(f"{bg.BASE}/couplings/"), 200))
+    return list(bg.ok(client.get(f"{bg.BASE}/couplings/"), 200)["items"])
 
 
 def _families(client: Any, bg: Any) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -455,13 +455,13 @@ def test_a_vraaggezin_is_coupled_with_a_suggested_steungezin_from_its_page(
     assert html.unescape(
         unchosen.text.split('id="steungezin_id-fout">', 1)[1].split("</p>")[0]
     ) == ("Kies een steungezin.")
-    assert bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200) == []
+    assert bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)["items"] == []
 
     response = send_couple(
         coordinator, vraag["id"], steungezin_id=str(steun["id"]), kennismaking_on=bg.days_ago(2)
     )
     assert response.status_code == 303, response.text
-    [coupling] = bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)
+    [coupling] = bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)["items"]
     # Its own fragment (the main content): not the form's #koppelen, which the browser
     # would keep on a redirect without one.
     assert response.headers["location"] == f"{COUPLINGS}/{coupling['id']}#inhoud"
@@ -492,7 +492,7 @@ def test_coupling_refusals_are_shown_in_dutch_and_store_nothing(mp, bg, coordina
         '<p class="utrecht-paragraph">Gezin Bos heeft nog geen VOG. Een steungezin kan alleen '
         "gekoppeld worden met een geldige VOG: leg die eerst vast.</p>"
     )
-    assert bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200) == []
+    assert bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)["items"] == []
     # A kennismaking before the family signed up: 422 next to the date.
     early = send_couple(
         coordinator, vraag["id"], steungezin_id=str(steun["id"]), kennismaking_on=bg.days_ago(150)
@@ -502,7 +502,7 @@ def test_coupling_refusals_are_shown_in_dutch_and_store_nothing(mp, bg, coordina
         f"De kennismaking ({nl(ago(150))}) ligt vóór de aanmelding van Gezin Jansen "
         f"({nl(ago(100))})."
     )
-    assert bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200) == []
+    assert bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)["items"] == []
 
     stored_once = send_couple(
         coordinator, vraag["id"], steungezin_id=str(steun["id"]), kennismaking_on=bg.days_ago(1)
@@ -520,7 +520,7 @@ def test_coupling_refusals_are_shown_in_dutch_and_store_nothing(mp, bg, coordina
     )
     assert again.status_code == 409
     assert "Gezin Jansen is al gekoppeld aan een steungezin." in html.unescape(again.text)
-    assert len(bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)) == 1
+    assert len(bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)["items"]) == 1
 
 
 def test_a_steungezin_s_page_offers_no_coupling_form(mp, bg, coordinator):

@@ -66,7 +66,7 @@ def test_demo_data_goes_through_the_rules_and_stays_in_its_tenants(platform, cli
     families = bg.ok(mp.get(f"{bg.BASE}/families"), 200)["items"]
     assert sum(f["kind"] == "steungezin" for f in families) == 6
     assert sum(f["kind"] == "vraaggezin" for f in families) == 5
-    couplings = bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)
+    couplings = bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)["items"]
     assert sorted(c["phase"] for c in couplings) == ["actief", "afgesloten", "proefperiode"]
     closed = next(c for c in couplings if c["phase"] == "afgesloten")
     assert closed["end_reason"] == "doel_bereikt"

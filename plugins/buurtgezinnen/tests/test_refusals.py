@@ -13,7 +13,7 @@ def snapshot(client: Any, bg: Any) -> dict[str, Any]:
     """Everything a refusal could have touched."""
     return {
         "families": bg.ok(client.get(f"{bg.BASE}/families"), 200)["items"],
-        "couplings": bg.ok(client.get(f"{bg.BASE}/couplings/"), 200),
+        "couplings": bg.ok(client.get(f"{bg.BASE}/couplings/"), 200)["items"],
         "households": bg.ok(client.get("/api/households"), 200)["total"],
         "people": bg.ok(client.get("/api/people"), 200)["total"],
         "requests": bg.ok(client.get("/api/requests"), 200)["total"],

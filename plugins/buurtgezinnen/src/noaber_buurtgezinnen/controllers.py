@@ -240,16 +240,25 @@ class CouplingController(Controller):
     path = f"{BASE}/couplings"
     tags = ["buurtgezinnen"]
 
-    @get("/", sync_to_thread=True, summary="Couplings")
+    @get("/", sync_to_thread=True, summary="Couplings, in the order they were made")
     def list_couplings(
         self,
         db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
         phase: FromQuery[Phase | None] = None,
         family_id: FromQuery[int | None] = None,
-    ) -> list[CouplingOut]:
-        couplings = services.list_couplings(db_session, phase, family_id)
+    ) -> Page[CouplingOut]:
+        couplings, total = paginate(
+            db_session, services.list_couplings_statement(phase, family_id), page, page_size
+        )
         note_couplings(db_session, [c.id for c in couplings if c.id is not None])
-        return [services.coupling_out(db_session, c) for c in couplings]
+        return Page[CouplingOut](
+            items=services.couplings_out(db_session, couplings),
+            total=total,
+            page=page,
+            page_size=page_size,
+        )
 
     @post("/", sync_to_thread=True, summary="Couple a vraaggezin and a steungezin (kennismaking)")
     def create(

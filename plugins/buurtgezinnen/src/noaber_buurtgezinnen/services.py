@@ -7,7 +7,7 @@ the request's transaction is rolled back on any error: nothing stored changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,7 +20,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.matching.models import Match
 from noaber.matching.schemas import MatchIn, MatchTransitionIn
-from noaber.matching.services import add_months, get_match, propose_match, transition_match
+from noaber.matching.services import add_months, propose_match, transition_match
 from noaber.people.models import (
     HelperKind,
     HelperProfile,
@@ -772,53 +772,83 @@ def get_coupling(session: Session, coupling_id: int) -> Coupling:
     return coupling
 
 
+def _names(session: Session, family_ids: Iterable[int]) -> dict[int, str]:
+    """The household name of each family: one query for all."""
+    wanted = set(family_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        sa_select(col(Family.id), col(Household.name))
+        .join(Household, col(Household.id) == Family.household_id)
+        .where(col(Family.id).in_(wanted))
+    ).all()
+    return {int(fid): str(name) for fid, name in rows}
+
+
 def _name(session: Session, family_id: int) -> str:
-    return str(
-        session.execute(
-            select(Household.name)
-            .join(Family, col(Family.household_id) == Household.id)
-            .where(Family.id == family_id)
-        ).scalar_one()
-    )
+    return _names(session, [family_id])[family_id]
 
 
 def coupling_out(session: Session, coupling: Coupling, today: date | None = None) -> CouplingOut:
+    return couplings_out(session, [coupling], today)[0]
+
+
+def couplings_out(
+    session: Session, couplings: Sequence[Coupling], today: date | None = None
+) -> list[CouplingOut]:
+    """The couplings as the API shows them: their families' names, matches and reviews
+    read with one query each however many couplings there are."""
+    if not couplings:
+        return []
     today = today or date.today()
-    match = get_match(session, coupling.match_id)
-    reviews = session.exec(
-        select(Review).where(Review.coupling_id == coupling.id).order_by(col(Review.held_on))
-    ).all()
-    return CouplingOut(
-        id=coupling.id or 0,
-        match_id=coupling.match_id,
-        vraaggezin_id=coupling.vraaggezin_id,
-        vraaggezin=_name(session, coupling.vraaggezin_id),
-        steungezin_id=coupling.steungezin_id,
-        steungezin=_name(session, coupling.steungezin_id),
-        phase=coupling.phase,
-        next_steps=list(BUURTGEZIN.match_lifecycle.allowed(coupling.phase.value)),
-        kennismaking_on=coupling.kennismaking_on,
-        trial_started_on=coupling.trial_started_on,
-        trial_ends_on=coupling.trial_ends_on,
-        agreed_on=coupling.agreed_on,
-        agreement=coupling.agreement,
-        active_since=coupling.active_since,
-        next_review_on=coupling.next_review_on,
-        review_overdue=coupling.phase is Phase.actief
-        and coupling.next_review_on is not None
-        and coupling.next_review_on < today,
-        ended_on=coupling.ended_on,
-        end_reason=coupling.end_reason,
-        end_note=coupling.end_note,
-        score=match.score,
-        explanation=match.explanation or None,
-        reviews=[ReviewOut.model_validate(r) for r in reviews],
-    )
+    names = _names(session, [f for c in couplings for f in (c.vraaggezin_id, c.steungezin_id)])
+    match_ids = {c.match_id for c in couplings}
+    matches = {m.id: m for m in session.exec(select(Match).where(col(Match.id).in_(match_ids)))}
+    reviews: dict[int, list[Review]] = {c.id or 0: [] for c in couplings}
+    for review in session.exec(
+        select(Review)
+        .where(col(Review.coupling_id).in_(list(reviews)))
+        .order_by(col(Review.held_on), col(Review.id))
+    ):
+        reviews[review.coupling_id].append(review)
+    out = []
+    for coupling in couplings:
+        match = matches[coupling.match_id]
+        out.append(
+            CouplingOut(
+                id=coupling.id or 0,
+                match_id=coupling.match_id,
+                vraaggezin_id=coupling.vraaggezin_id,
+                vraaggezin=names[coupling.vraaggezin_id],
+                steungezin_id=coupling.steungezin_id,
+                steungezin=names[coupling.steungezin_id],
+                phase=coupling.phase,
+                next_steps=list(BUURTGEZIN.match_lifecycle.allowed(coupling.phase.value)),
+                kennismaking_on=coupling.kennismaking_on,
+                trial_started_on=coupling.trial_started_on,
+                trial_ends_on=coupling.trial_ends_on,
+                agreed_on=coupling.agreed_on,
+                agreement=coupling.agreement,
+                active_since=coupling.active_since,
+                next_review_on=coupling.next_review_on,
+                review_overdue=coupling.phase is Phase.actief
+                and coupling.next_review_on is not None
+                and coupling.next_review_on < today,
+                ended_on=coupling.ended_on,
+                end_reason=coupling.end_reason,
+                end_note=coupling.end_note,
+                score=match.score,
+                explanation=match.explanation or None,
+                reviews=[ReviewOut.model_validate(r) for r in reviews[coupling.id or 0]],
+            )
+        )
+    return out
 
 
-def list_couplings(
-    session: Session, phase: Phase | None = None, family_id: int | None = None
-) -> Sequence[Coupling]:
+def list_couplings_statement(
+    phase: Phase | None = None, family_id: int | None = None
+) -> SelectOfScalar[Coupling]:
+    """The couplings (of one phase, of one family, or all) in the order they were made."""
     stmt = select(Coupling)
     if phase is not None:
         stmt = stmt.where(Coupling.phase == phase)
@@ -826,7 +856,13 @@ def list_couplings(
         stmt = stmt.where(
             (col(Coupling.vraaggezin_id) == family_id) | (col(Coupling.steungezin_id) == family_id)
         )
-    return session.exec(stmt.order_by(col(Coupling.id))).all()
+    return stmt.order_by(col(Coupling.id))
+
+
+def list_couplings(
+    session: Session, phase: Phase | None = None, family_id: int | None = None
+) -> Sequence[Coupling]:
+    return session.exec(list_couplings_statement(phase, family_id)).all()
 
 
 def _future_review(day: date | None, field: str) -> None:

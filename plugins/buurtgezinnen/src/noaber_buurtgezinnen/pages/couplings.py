@@ -65,7 +65,7 @@ def couplings_page(request: Request[Any, Any, Any], session: Session) -> Respons
     """Every coupling, the running ones first (what is due soonest on top), then the
     ended ones (most recently ended first)."""
     _ = gettext_for(request)
-    couplings = [services.coupling_out(session, c) for c in services.list_couplings(session)]
+    couplings = services.couplings_out(session, services.list_couplings(session))
     note_couplings(session, [c.id for c in couplings])
     running = [c for c in couplings if c.phase is not Phase.afgesloten]
     running.sort(key=lambda c: (_next_date(c) or date.max, c.id))

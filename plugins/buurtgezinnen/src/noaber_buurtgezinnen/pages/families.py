@@ -176,9 +176,7 @@ def family_page(
     family = services.get_family(session, family_id)
     missing = services.missing_for_matching(session, tenant, family)
     out = services.family_out(session, tenant, family, missing)
-    couplings = [
-        services.coupling_out(session, c) for c in services.list_couplings(session, None, family_id)
-    ]
+    couplings = services.couplings_out(session, services.list_couplings(session, None, family_id))
     note_families(session, [family_id])
     note_couplings(session, [c.id for c in couplings])
     suggestions = _suggestions(session, tenant, family, out)

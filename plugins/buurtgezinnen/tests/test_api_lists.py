@@ -1,6 +1,6 @@
-"""The API's families list in pages (``page``, ``page_size``, as core's lists), each
-page read with a fixed number of queries however many families it holds, and each
-family as the API's one-family answer shows it (real database, no mocks)."""
+"""The API's families and couplings lists in pages (``page``, ``page_size``, as core's
+lists), each page read with a fixed number of queries however many rows it holds, and
+each row as the API's one-object answer shows it (real database, no mocks)."""
 
 from __future__ import annotations
 
@@ -71,4 +71,40 @@ def test_a_page_of_families_is_read_with_as_many_queries_however_many_it_holds(m
     bg.new_steungezin(mp, 40, name="Gezin Bos")
     many = statements_of(platform, mp, f"{bg.BASE}/families")
     assert len(bg.ok(mp.get(f"{bg.BASE}/families"), 200)["items"]) == 6
+    assert len(many) == len(few), many
+
+
+def test_the_couplings_are_listed_in_pages_each_as_its_own_answer(mp, bg):
+    made = []
+    for i in range(3):
+        vraag = bg.ready_vraaggezin(mp, 100, name=f"Gezin V{i}")
+        steun = bg.ready_steungezin(mp, 200, name=f"Gezin S{i}")
+        made.append(bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30)))
+    first = bg.ok(mp.get(f"{bg.BASE}/couplings/", params={"page_size": 2}), 200)
+    assert (first["total"], [c["id"] for c in first["items"]]) == (
+        3,
+        [made[0]["id"], made[1]["id"]],
+    )
+    second = bg.ok(mp.get(f"{bg.BASE}/couplings/", params={"page_size": 2, "page": 2}), 200)
+    assert [c["id"] for c in second["items"]] == [made[2]["id"]]
+    family = made[1]["vraaggezin_id"]
+    theirs = bg.ok(mp.get(f"{bg.BASE}/couplings/", params={"family_id": family}), 200)
+    assert (theirs["total"], [c["id"] for c in theirs["items"]]) == (1, [made[1]["id"]])
+    for coupling in first["items"] + second["items"]:
+        assert coupling == bg.ok(mp.get(f"{bg.BASE}/couplings/{coupling['id']}"), 200)
+    refused = mp.get(f"{bg.BASE}/couplings/", params={"page_size": 101})
+    assert refused.status_code == 422
+
+
+def test_a_page_of_couplings_is_read_with_as_many_queries_however_many_it_holds(mp, bg, platform):
+    vraag = bg.ready_vraaggezin(mp, 100)
+    steun = bg.ready_steungezin(mp, 200)
+    bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
+    few = statements_of(platform, mp, f"{bg.BASE}/couplings/")
+    for i in range(3):
+        vraag = bg.ready_vraaggezin(mp, 100, name=f"Gezin V{i}")
+        steun = bg.ready_steungezin(mp, 200, name=f"Gezin S{i}")
+        bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
+    many = statements_of(platform, mp, f"{bg.BASE}/couplings/")
+    assert len(bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)["items"]) == 4
     assert len(many) == len(few), many
