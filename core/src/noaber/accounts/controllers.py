@@ -29,6 +29,8 @@ from noaber.web.dependencies import (
     DbSession,
     MaybeTenant,
 )
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from noaber.web.params import PageNumber, PageSize
 from noaber.web.problems import problem
 from noaber.web.shared_state import RateCounter, client_address
 
@@ -447,11 +449,22 @@ class AccountController(Controller):
     tags = ["accounts"]
     opt = {ROLES: ("municipality_admin",), PURPOSE: "account administration"}
 
-    @get("/", sync_to_thread=True, summary="Accounts of the municipality")
-    def list_accounts(self, db_session: DbSession) -> list[AccountOut]:
-        rows = db_session.exec(select(Account).order_by(col(Account.id))).all()
+    @get("/", sync_to_thread=True, summary="Accounts of the municipality, oldest first")
+    def list_accounts(
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        role: FromQuery[Role | None] = None,
+    ) -> Page[AccountOut]:
+        statement = select(Account).order_by(col(Account.id))
+        if role is not None:
+            statement = statement.where(Account.role == role)
+        rows, total = paginate(db_session, statement, page, page_size)
         note_subjects(r.person_id for r in rows)  # a resident's account is their data
-        return [account_out(r) for r in rows]
+        return Page[AccountOut](
+            items=[account_out(r) for r in rows], total=total, page=page, page_size=page_size
+        )
 
     @post("/", sync_to_thread=True, summary="Create an account")
     def create(self, db_session: DbSession, data: JSONBody[AccountIn]) -> AccountOut:
