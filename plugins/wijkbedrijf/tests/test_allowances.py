@@ -29,14 +29,14 @@ def test_monthly_cap(lw, h):
     body = {"helper_id": vol, "month": "2026-03", "paid_on": "2026-04-01"}
     r = lw.post(f"{h.base}/allowances/", json=body)
     h.refused(r, 422, "amount", ["over the monthly cap of € 210,00", "at most € 210,00 more"])
-    assert lw.get(f"{h.base}/allowances/").json() == []
+    assert lw.get(f"{h.base}/allowances/").json()["items"] == []
     paid = h.ok(lw.post(f"{h.base}/allowances/", json={**body, "amount": "200.00"}))
     assert Decimal(paid["amount"]) == Decimal("200.00")
     assert Decimal(paid["hours"]) == Decimal("96.00")
     r = lw.post(f"{h.base}/allowances/", json={**body, "amount": "10.01"})
     h.refused(r, 422, "amount", ["€ 200,00 already paid", "at most € 10,00 more"])
     h.ok(lw.post(f"{h.base}/allowances/", json={**body, "amount": "10.00"}))
-    paid = lw.get(f"{h.base}/allowances/", params={"helper_id": vol}).json()
+    paid = lw.get(f"{h.base}/allowances/", params={"helper_id": vol}).json()["items"]
     assert sum(Decimal(p["amount"]) for p in paid) == Decimal("210.00")
 
 

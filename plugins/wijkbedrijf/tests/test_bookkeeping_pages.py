@@ -109,7 +109,7 @@ def worked(
 
 
 def all_invoices(lw: Any, h: Any) -> list[dict[str, Any]]:
-    return list(h.ok(lw.get(f"{h.base}/invoices/"), 200))
+    return list(h.ok(lw.get(f"{h.base}/invoices/"), 200)["items"])
 
 
 def ledger(lw: Any, h: Any) -> dict[str, Any]:
@@ -510,7 +510,7 @@ def hours_in(lw: Any, h: Any, helper: int, month: str, days: list[int], per_day:
 
 
 def paid(lw: Any, h: Any) -> list[dict[str, Any]]:
-    return list(h.ok(lw.get(f"{h.base}/allowances/"), 200))
+    return list(h.ok(lw.get(f"{h.base}/allowances/"), 200)["items"])
 
 
 def test_an_allowance_is_paid_and_listed(lw, h, coordinator, platform):

@@ -88,7 +88,7 @@ def test_attendance_outflow_and_figures(lw, h):
             )
         )
         assert rec["supervisor"] == activity["supervisor"]
-    day = lw.get(f"{base}/attendance", params={"day": "2026-03-03"}).json()
+    day = lw.get(f"{base}/attendance", params={"day": "2026-03-03"}).json()["items"]
     assert {r["participant_id"] for r in day} == {p1["id"], p2["id"]}
 
     h.ok(
@@ -245,5 +245,5 @@ def test_dagbesteding_refusals(lw, h):
         "day",
         ["to 2026-03-31"],
     )
-    assert len(lw.get(f"{base}/attendance").json()) == 1
-    assert lw.get(f"{base}/outflow").json() == []
+    assert lw.get(f"{base}/attendance").json()["total"] == 1
+    assert lw.get(f"{base}/outflow").json()["items"] == []

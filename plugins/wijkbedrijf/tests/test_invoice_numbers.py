@@ -65,7 +65,7 @@ def test_the_same_hours_are_never_invoiced_twice_at_once(platform, lw, h):
     made = [r for r in results if r is not None]
     assert made == ["WB2026-00001"]
     # the refused attempts did not use up numbers
-    assert h.ok(lw.get(f"{h.base}/invoices/"), 200)[0]["number"] == "WB2026-00001"
+    assert h.ok(lw.get(f"{h.base}/invoices/"), 200)["items"][0]["number"] == "WB2026-00001"
     other = _jobs_with_approved_hours(lw, h, 1)[0]
     assert h.ok(h.invoice(lw, job_id=other, issued_on="2026-03-11"))["number"] == "WB2026-00002"
 

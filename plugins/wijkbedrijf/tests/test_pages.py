@@ -75,7 +75,7 @@ def row_of(page: Any, row_id: str) -> str:
 
 def hours_status(lw: Any, h: Any, hours_id: int) -> dict[str, Any]:
     for status in ("ingediend", "goedgekeurd", "afgekeurd"):
-        for row in h.ok(lw.get(f"{h.base}/hours/", params={"status": status}), 200):
+        for row in h.ok(lw.get(f"{h.base}/hours/", params={"status": status}), 200)["items"]:
             if row["id"] == hours_id:
                 return dict(row)
     raise AssertionError(f"hours {hours_id} not found")
@@ -758,7 +758,7 @@ JOB_FORM = {
 
 
 def jobs_of(lw: Any, h: Any) -> list[dict[str, Any]]:
-    return list(h.ok(lw.get(f"{h.base}/jobs/"), 200))
+    return list(h.ok(lw.get(f"{h.base}/jobs/"), 200)["items"])
 
 
 def take_in(client: Any, person_id: int, **fields: str) -> Any:
@@ -895,7 +895,7 @@ def test_taking_in_a_job_is_for_the_programmes_coordinators_only(lw, h, client_f
 
 
 def invoices_of(lw: Any, h: Any, job_id: int) -> list[dict[str, Any]]:
-    return list(h.ok(lw.get(f"{h.base}/invoices/", params={"job_id": job_id}), 200))
+    return list(h.ok(lw.get(f"{h.base}/invoices/", params={"job_id": job_id}), 200)["items"])
 
 
 def approved_job(lw: Any, h: Any) -> dict[str, Any]:

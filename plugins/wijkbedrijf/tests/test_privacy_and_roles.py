@@ -46,7 +46,7 @@ def test_hours_decisions_are_for_coordinators_and_volunteers_act_on_their_own(cl
         assert volunteer.get(f"{h.base}{path}").status_code == 403
     assert volunteer.post(f"{h.base}/jobs/{job['id']}/rate", json={}).status_code == 403
     assert (
-        admin.get(f"{h.base}/hours/", params={"status": "ingediend"}).json()[0]["id"]
+        admin.get(f"{h.base}/hours/", params={"status": "ingediend"}).json()["items"][0]["id"]
         == (entry["id"])
     )
 

@@ -33,7 +33,7 @@ def test_income_based_rate_refused_outside_its_condition(lw, h):
     h.refused(r, 422, "income_pct", ["135%", "120%", "minima"])
     r = h.job(lw, resident, rate_code="minima")
     h.refused(r, 422, "income_pct", ["percentage of the social minimum"])
-    assert h.ok(lw.get(f"{h.base}/jobs/"), 200) == []
+    assert h.ok(lw.get(f"{h.base}/jobs/"), 200)["items"] == []
 
 
 def test_coordinator_rate_needs_a_recorded_reason(lw, h):

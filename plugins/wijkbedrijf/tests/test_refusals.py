@@ -21,9 +21,9 @@ def worked(lw, h):
 def snapshot(lw, h, job_id):
     return (
         lw.get(f"{h.base}/jobs/{job_id}/hours").json(),
-        lw.get(f"{h.base}/invoices/").json(),
+        lw.get(f"{h.base}/invoices/").json()["items"],
         lw.get(f"{h.base}/jobs/{job_id}/assignments").json(),
-        lw.get(f"{h.base}/allowances/").json(),
+        lw.get(f"{h.base}/allowances/").json()["items"],
     )
 
 
@@ -178,7 +178,7 @@ def test_bad_job_requests(lw, h):
     )
     h.refused(h.job(lw, 99999), 422, "person_id", ["no person"])
     h.refused(h.job(lw, resident, asked_by="professional"), 422, "professional_id", [])
-    assert lw.get(f"{h.base}/jobs/").json() == []
+    assert lw.get(f"{h.base}/jobs/").json()["items"] == []
     assert lw.get("/api/requests", params={"type": "klus"}).json()["total"] == 0
 
 
@@ -206,7 +206,7 @@ def test_tariff_missing_for_a_category(unpriced, h):
     resident = h.person(unpriced)
     r = h.job(unpriced, resident, category="samen koken")
     h.refused(r, 422, "category", ["no tariff", "samen koken"])
-    assert unpriced.get(f"{h.base}/jobs/").json() == []
+    assert unpriced.get(f"{h.base}/jobs/").json()["items"] == []
     assert h.ok(h.job(unpriced, resident, category="tuinonderhoud"))["hourly_rate"] == "9.00"
 
 

@@ -4,7 +4,6 @@ benefit allows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -148,23 +147,24 @@ def record_allowance(session: Session, tenant: TenantRuntime, data: AllowanceIn)
     return allowance
 
 
-def list_allowances(
-    session: Session, *, helper_id: int | None = None, month: str | None = None
-) -> Sequence[Allowance]:
+def page_of_allowances(
+    session: Session,
+    *,
+    page: int,
+    page_size: int,
+    helper_id: int | None = None,
+    newest_first: bool = False,
+) -> tuple[list[Allowance], int]:
+    """One page of the allowances paid (to one volunteer) by month and, within a month,
+    in the order they were paid; the earliest first or the latest first; and how many
+    there are in all."""
     stmt = select(Allowance)
     if helper_id is not None:
         stmt = stmt.where(Allowance.helper_id == helper_id)
-    if month is not None:
-        stmt = stmt.where(Allowance.month == month_bounds(month)[0])
-    return session.exec(stmt.order_by(col(Allowance.month), col(Allowance.id))).all()
-
-
-def page_of_allowances(
-    session: Session, *, page: int, page_size: int
-) -> tuple[list[Allowance], int]:
-    """One page of the allowances paid, the latest month first (the last paid first
-    within a month), and how many there are in all."""
-    stmt = select(Allowance).order_by(col(Allowance.month).desc(), col(Allowance.id).desc())
+    if newest_first:
+        stmt = stmt.order_by(col(Allowance.month).desc(), col(Allowance.id).desc())
+    else:
+        stmt = stmt.order_by(col(Allowance.month), col(Allowance.id))
     rows, total = paginate(session, stmt, page, page_size)
     return list(rows), total
 

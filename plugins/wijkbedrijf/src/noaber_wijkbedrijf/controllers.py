@@ -11,6 +11,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from noaber.matching.schemas import SuggestionsOut
 from noaber.requests.services import note_request_ids
 from noaber.web.dependencies import CurrentMailer, CurrentTenant, DbSession
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from noaber.web.params import PageNumber, PageSize
 from noaber_wijkbedrijf import allowances, dagbesteding, invoices, services
 from noaber_wijkbedrijf import figures as figures_module
 from noaber_wijkbedrijf.models import HoursStatus, PaymentStatus
@@ -59,14 +61,23 @@ class JobController(Controller):
     path = f"{BASE}/jobs"
     tags = TAGS
 
-    @get("/", sync_to_thread=True, summary="Jobs (klussen)")
+    @get("/", sync_to_thread=True, summary="Jobs (klussen), the oldest first")
     def list_jobs(
         self,
         db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
         status: FromQuery[str | None] = None,
         category: FromQuery[str | None] = None,
-    ) -> list[JobOut]:
-        return noted(db_session, services.list_jobs(db_session, status=status, category=category))
+    ) -> Page[JobOut]:
+        """A page of the jobs (whose request has the status, of the category) in the order
+        they were taken, the oldest first."""
+        jobs, total = services.page_of_jobs(
+            db_session, page=page, page_size=page_size, status=status, category=category
+        )
+        return Page[JobOut](
+            items=noted(db_session, jobs), total=total, page=page, page_size=page_size
+        )
 
     @post("/", sync_to_thread=True, summary="Take a job request (desk, phone or online)")
     def create(self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[JobIn]) -> JobOut:
@@ -262,15 +273,29 @@ class HoursController(Controller):
     path = f"{BASE}/hours"
     tags = TAGS
 
-    @get("/", sync_to_thread=True, summary="Hours registrations (e.g. waiting for approval)")
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="Hours registrations (e.g. waiting for approval) by the day worked",
+    )
     def list_hours(
         self,
         db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
         status: FromQuery[HoursStatus | None] = None,
         helper_id: FromQuery[int | None] = None,
-    ) -> list[HoursOut]:
-        rows = services.list_hours(db_session, status=status, helper_id=helper_id)
-        return noted(db_session, [HoursOut.model_validate(h) for h in rows])
+    ) -> Page[HoursOut]:
+        """A page of the registrations (with the status, of the volunteer) by the day
+        worked, then in the order they were registered."""
+        rows, total = paginate(
+            db_session,
+            services.hours_statement(status=status, helper_id=helper_id),
+            page,
+            page_size,
+        )
+        items = noted(db_session, [HoursOut.model_validate(h) for h in rows])
+        return Page[HoursOut](items=items, total=total, page=page, page_size=page_size)
 
     @post(
         "/{hours_id:int}/approve",
@@ -306,26 +331,34 @@ class InvoiceController(Controller):
     opt = {"roles": COORDINATORS}
     tags = TAGS
 
-    @get("/", sync_to_thread=True, summary="Invoices and credit notes")
+    @get("/", sync_to_thread=True, summary="Invoices and credit notes by number")
     def list_invoices(
         self,
         db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
         person_id: FromQuery[int | None] = None,
         job_id: FromQuery[int | None] = None,
         status: FromQuery[PaymentStatus | None] = None,
         period_from: From = None,
         period_to: To = None,
-    ) -> list[InvoiceOut]:
+    ) -> Page[InvoiceOut]:
+        """A page of the invoices and credit notes (of the resident, made for the job,
+        with the payment status, issued in the period) in the order of the number
+        series: by year, the first number first."""
         invoices.check_period(period_from, period_to)
-        rows = invoices.list_invoices(
+        rows, total = invoices.page_of_invoices(
             db_session,
+            page=page,
+            page_size=page_size,
             person_id=person_id,
             job_id=job_id,
             status=status,
             period_from=period_from,
             period_to=period_to,
         )
-        return noted(db_session, [invoices.invoice_out(db_session, i) for i in rows])
+        items = noted(db_session, invoices.invoices_out(db_session, rows))
+        return Page[InvoiceOut](items=items, total=total, page=page, page_size=page_size)
 
     @post("/", sync_to_thread=True, summary="Invoice a job, or a resident's month")
     def create(
@@ -406,12 +439,21 @@ class AllowanceController(Controller):
     opt = {"roles": COORDINATORS}
     tags = TAGS
 
-    @get("/", sync_to_thread=True, summary="Volunteer allowances paid")
+    @get("/", sync_to_thread=True, summary="Volunteer allowances paid, by month")
     def list_allowances(
-        self, db_session: DbSession, helper_id: FromQuery[int | None] = None
-    ) -> list[AllowanceOut]:
-        rows = allowances.list_allowances(db_session, helper_id=helper_id)
-        return noted(db_session, [AllowanceOut.model_validate(a) for a in rows])
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        helper_id: FromQuery[int | None] = None,
+    ) -> Page[AllowanceOut]:
+        """A page of the allowances paid (to the volunteer) by month, the earliest first,
+        and within a month in the order they were paid."""
+        rows, total = allowances.page_of_allowances(
+            db_session, page=page, page_size=page_size, helper_id=helper_id
+        )
+        items = noted(db_session, [AllowanceOut.model_validate(a) for a in rows])
+        return Page[AllowanceOut](items=items, total=total, page=page, page_size=page_size)
 
     @post("/", sync_to_thread=True, summary="Pay a volunteer's allowance for a month")
     def record(
@@ -427,12 +469,25 @@ class DagbestedingController(Controller):
     path = f"{BASE}"
     tags = TAGS
 
-    @get("/participants", sync_to_thread=True, summary="Dagbesteding participants")
+    @get(
+        "/participants",
+        sync_to_thread=True,
+        summary="Dagbesteding participants in the order they were added",
+    )
     def participants(
-        self, db_session: DbSession, active: FromQuery[bool | None] = None
-    ) -> list[ParticipantOut]:
-        rows = dagbesteding.list_participants(db_session, active=active)
-        return noted(db_session, [ParticipantOut.model_validate(p) for p in rows])
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        active: FromQuery[bool | None] = None,
+    ) -> Page[ParticipantOut]:
+        """A page of the participants (still taking part, or ended) in the order they
+        were added."""
+        rows, total = paginate(
+            db_session, dagbesteding.participants_statement(active=active), page, page_size
+        )
+        items = noted(db_session, [ParticipantOut.model_validate(p) for p in rows])
+        return Page[ParticipantOut](items=items, total=total, page=page, page_size=page_size)
 
     @post("/participants", sync_to_thread=True, summary="A participant starts")
     def add_participant(
@@ -452,26 +507,40 @@ class DagbestedingController(Controller):
         p = dagbesteding.end_participant(db_session, participant_id, data)
         return noted(db_session, ParticipantOut.model_validate(p))
 
-    @get("/activities", sync_to_thread=True, summary="Dagbesteding activities")
-    def activities(self, db_session: DbSession) -> list[ActivityOut]:
-        return [ActivityOut.model_validate(a) for a in dagbesteding.list_activities(db_session)]
+    @get("/activities", sync_to_thread=True, summary="Dagbesteding activities by name")
+    def activities(
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[ActivityOut]:
+        """A page of the activities by name."""
+        rows, total = paginate(db_session, dagbesteding.activities_statement(), page, page_size)
+        items = [ActivityOut.model_validate(a) for a in rows]
+        return Page[ActivityOut](items=items, total=total, page=page, page_size=page_size)
 
     @post("/activities", sync_to_thread=True, summary="Add an activity")
     def add_activity(self, db_session: DbSession, data: JSONBody[ActivityIn]) -> ActivityOut:
         return ActivityOut.model_validate(dagbesteding.add_activity(db_session, data))
 
-    @get("/attendance", sync_to_thread=True, summary="Attendance per day")
+    @get("/attendance", sync_to_thread=True, summary="Attendance by day")
     def attendance(
         self,
         db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
         day: FromQuery[date | None] = None,
         participant_id: FromQuery[int | None] = None,
         activity_id: FromQuery[int | None] = None,
-    ) -> list[AttendanceOut]:
-        rows = dagbesteding.list_attendance(
-            db_session, day=day, participant_id=participant_id, activity_id=activity_id
+    ) -> Page[AttendanceOut]:
+        """A page of the attendance (on the day, of the participant, at the activity) by
+        day, then in the order it was recorded."""
+        stmt = dagbesteding.attendance_statement(
+            day=day, participant_id=participant_id, activity_id=activity_id
         )
-        return noted(db_session, [AttendanceOut.model_validate(a) for a in rows])
+        rows, total = paginate(db_session, stmt, page, page_size)
+        items = noted(db_session, [AttendanceOut.model_validate(a) for a in rows])
+        return Page[AttendanceOut](items=items, total=total, page=page, page_size=page_size)
 
     @post("/attendance", sync_to_thread=True, summary="Record attendance for a day")
     def record_attendance(
@@ -482,12 +551,22 @@ class DagbestedingController(Controller):
             AttendanceOut.model_validate(dagbesteding.record_attendance(db_session, data)),
         )
 
-    @get("/outflow", sync_to_thread=True, summary="Outflow to training, paid or unpaid work")
-    def outflow(self, db_session: DbSession) -> list[OutflowOut]:
-        return noted(
-            db_session,
-            [OutflowOut.model_validate(o) for o in dagbesteding.list_outflow(db_session)],
-        )
+    @get(
+        "/outflow",
+        sync_to_thread=True,
+        summary="Outflow to training, paid or unpaid work, by date",
+    )
+    def outflow(
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[OutflowOut]:
+        """A page of the outflow by the day someone moved on, then in the order it was
+        recorded."""
+        rows, total = paginate(db_session, dagbesteding.outflow_statement(), page, page_size)
+        items = noted(db_session, [OutflowOut.model_validate(o) for o in rows])
+        return Page[OutflowOut](items=items, total=total, page=page, page_size=page_size)
 
     @post("/outflow", sync_to_thread=True, summary="Record someone moving on")
     def record_outflow(self, db_session: DbSession, data: JSONBody[OutflowIn]) -> OutflowOut:

@@ -3,10 +3,10 @@ and outflow of participants and volunteers to training, paid or unpaid work."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from noaber.errors import Conflict
 from noaber.people.models import HelperProfile, Person
@@ -59,13 +59,14 @@ def end_participant(session: Session, participant_id: int, data: ParticipantEndI
     return participant
 
 
-def list_participants(session: Session, *, active: bool | None = None) -> Sequence[Participant]:
+def participants_statement(*, active: bool | None = None) -> SelectOfScalar[Participant]:
+    """The participants (still taking part, or ended) in the order they were added."""
     stmt = select(Participant)
     if active is True:
         stmt = stmt.where(col(Participant.ended_on).is_(None))
     elif active is False:
         stmt = stmt.where(col(Participant.ended_on).is_not(None))
-    return session.exec(stmt.order_by(col(Participant.id))).all()
+    return stmt.order_by(col(Participant.id))
 
 
 def add_activity(session: Session, data: ActivityIn) -> Activity:
@@ -77,8 +78,9 @@ def add_activity(session: Session, data: ActivityIn) -> Activity:
     return activity
 
 
-def list_activities(session: Session) -> Sequence[Activity]:
-    return session.exec(select(Activity).order_by(col(Activity.name))).all()
+def activities_statement() -> SelectOfScalar[Activity]:
+    """The activities by name (a name is unique)."""
+    return select(Activity).order_by(col(Activity.name), col(Activity.id))
 
 
 def record_attendance(session: Session, data: AttendanceIn) -> Attendance:
@@ -126,13 +128,14 @@ def record_attendance(session: Session, data: AttendanceIn) -> Attendance:
     return attendance
 
 
-def list_attendance(
-    session: Session,
+def attendance_statement(
     *,
     day: date | None = None,
     participant_id: int | None = None,
     activity_id: int | None = None,
-) -> Sequence[Attendance]:
+) -> SelectOfScalar[Attendance]:
+    """The attendance (on a day, of a participant, at an activity) by day, then in the
+    order it was recorded."""
     stmt = select(Attendance)
     if day is not None:
         stmt = stmt.where(Attendance.day == day)
@@ -140,7 +143,7 @@ def list_attendance(
         stmt = stmt.where(Attendance.participant_id == participant_id)
     if activity_id is not None:
         stmt = stmt.where(Attendance.activity_id == activity_id)
-    return session.exec(stmt.order_by(col(Attendance.day), col(Attendance.id))).all()
+    return stmt.order_by(col(Attendance.day), col(Attendance.id))
 
 
 def record_outflow(session: Session, data: OutflowIn) -> Outflow:
@@ -168,5 +171,6 @@ def record_outflow(session: Session, data: OutflowIn) -> Outflow:
     return outflow
 
 
-def list_outflow(session: Session) -> Sequence[Outflow]:
-    return session.exec(select(Outflow).order_by(col(Outflow.on), col(Outflow.id))).all()
+def outflow_statement() -> SelectOfScalar[Outflow]:
+    """The outflow by the day someone moved on, then in the order it was recorded."""
+    return select(Outflow).order_by(col(Outflow.on), col(Outflow.id))

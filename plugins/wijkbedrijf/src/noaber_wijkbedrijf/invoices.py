@@ -283,26 +283,46 @@ def remaining(session: Session, invoice: Invoice) -> Decimal:
 
 
 def invoice_out(session: Session, invoice: Invoice) -> InvoiceOut:
-    out = InvoiceOut.model_validate(invoice)
-    out.lines = [InvoiceLineOut.model_validate(line) for line in lines_of(session, invoice.id or 0)]
-    if invoice.credits_invoice_id is not None:
-        out.credits_invoice_number = get_invoice(session, invoice.credits_invoice_id).number
-    if invoice.kind is InvoiceKind.factuur and invoice.status is PaymentStatus.open:
-        out.outstanding = remaining(session, invoice)
-    else:
-        out.outstanding = money.ZERO
+    return invoices_out(session, [invoice])[0]
+
+
+def invoices_out(session: Session, invoices: Sequence[Invoice]) -> list[InvoiceOut]:
+    """The invoices as the API shows them (with their lines, the number of the invoice a
+    credit note corrects and what is still to be paid), read with the same four
+    statements however many invoices there are."""
+    facts = facts_of(session, invoices)
+    lines: dict[int, list[InvoiceLineOut]] = {i.id or 0: [] for i in invoices}
+    if lines:
+        for line in session.exec(
+            select(InvoiceLine)
+            .where(col(InvoiceLine.invoice_id).in_(list(lines)))
+            .order_by(col(InvoiceLine.id))
+        ).all():
+            lines[line.invoice_id].append(InvoiceLineOut.model_validate(line))
+    out = []
+    for invoice in invoices:
+        shown = InvoiceOut.model_validate(invoice)
+        shown.lines = lines[invoice.id or 0]
+        if invoice.credits_invoice_id is not None:
+            shown.credits_invoice_number = facts.numbers[invoice.credits_invoice_id]
+        shown.outstanding = outstanding_of(invoice, facts)
+        out.append(shown)
     return out
 
 
-def _filtered(
-    stmt: SelectOfScalar[Invoice],
+def invoices_statement(
     *,
     person_id: int | None = None,
     job_id: int | None = None,
     status: PaymentStatus | None = None,
     period_from: date | None = None,
     period_to: date | None = None,
+    newest_first: bool = False,
 ) -> SelectOfScalar[Invoice]:
+    """The invoices and credit notes (of a resident, made for a job, with a payment
+    status, issued in the period) in the order of the number series, the oldest first
+    or the newest first."""
+    stmt = select(Invoice)
     if person_id is not None:
         stmt = stmt.where(Invoice.person_id == person_id)
     if job_id is not None:
@@ -313,27 +333,9 @@ def _filtered(
         stmt = stmt.where(col(Invoice.issued_on) >= period_from)
     if period_to is not None:
         stmt = stmt.where(col(Invoice.issued_on) <= period_to)
-    return stmt
-
-
-def list_invoices(
-    session: Session,
-    *,
-    person_id: int | None = None,
-    job_id: int | None = None,
-    status: PaymentStatus | None = None,
-    period_from: date | None = None,
-    period_to: date | None = None,
-) -> Sequence[Invoice]:
-    stmt = _filtered(
-        select(Invoice),
-        person_id=person_id,
-        job_id=job_id,
-        status=status,
-        period_from=period_from,
-        period_to=period_to,
-    )
-    return session.exec(stmt.order_by(col(Invoice.year), col(Invoice.sequence))).all()
+    if newest_first:
+        return stmt.order_by(col(Invoice.year).desc(), col(Invoice.sequence).desc())
+    return stmt.order_by(col(Invoice.year), col(Invoice.sequence))
 
 
 def page_of_invoices(
@@ -341,15 +343,22 @@ def page_of_invoices(
     *,
     page: int,
     page_size: int,
+    person_id: int | None = None,
+    job_id: int | None = None,
     status: PaymentStatus | None = None,
     period_from: date | None = None,
     period_to: date | None = None,
+    newest_first: bool = False,
 ) -> tuple[list[Invoice], int]:
-    """One page of the invoices and credit notes, the newest first (the number series'
-    order), and how many match the filters in all (issued in the period, with the status)."""
-    stmt = _filtered(
-        select(Invoice), status=status, period_from=period_from, period_to=period_to
-    ).order_by(col(Invoice.year).desc(), col(Invoice.sequence).desc())
+    """One page of :func:`invoices_statement` and how many match the filters in all."""
+    stmt = invoices_statement(
+        person_id=person_id,
+        job_id=job_id,
+        status=status,
+        period_from=period_from,
+        period_to=period_to,
+        newest_first=newest_first,
+    )
     rows, total = paginate(session, stmt, page, page_size)
     return list(rows), total
 
@@ -403,7 +412,8 @@ def facts_of(session: Session, invoices: Sequence[Invoice]) -> PageFacts:
 
 
 def outstanding_of(invoice: Invoice, facts: PageFacts) -> Decimal:
-    """What is still to be paid of an invoice on the page (as :func:`invoice_out` says)."""
+    """What is still to be paid of an invoice on the page: an open invoice's total less
+    its credit notes."""
     if invoice.kind is not InvoiceKind.factuur or invoice.status is not PaymentStatus.open:
         return money.ZERO
     return money.total([invoice.total, facts.credited.get(invoice.id or 0, money.ZERO)])
@@ -778,7 +788,7 @@ def csv_export(
     session: Session, *, period_from: date | None = None, period_to: date | None = None
 ) -> str:
     """One row per invoice and credit note, amounts with a decimal point, for bookkeeping."""
-    invoices = list_invoices(session, period_from=period_from, period_to=period_to)
+    invoices = session.exec(invoices_statement(period_from=period_from, period_to=period_to)).all()
     note_subjects(i.person_id for i in invoices)
     numbers = {i.id: i.number for i in invoices}
     hours = dict(

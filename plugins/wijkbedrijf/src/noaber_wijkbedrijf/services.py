@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from noaber.accounts.access import current_principal, require_access
 from noaber.accounts.mail import Mail, Mailer, MailNotSent
@@ -281,28 +282,36 @@ def job_out(session: Session, job: Job, request: HelpRequest | None = None) -> J
     )
 
 
-def list_jobs(
-    session: Session, *, status: str | None = None, category: str | None = None
-) -> list[JobOut]:
-    stmt = select(Job, HelpRequest).join(HelpRequest, col(HelpRequest.id) == Job.request_id)
+def page_of_jobs(
+    session: Session,
+    *,
+    page: int,
+    page_size: int,
+    status: str | None = None,
+    category: str | None = None,
+    newest_first: bool = False,
+) -> tuple[list[JobOut], int]:
+    """One page of the jobs (whose request has ``status``, of ``category``) in the order
+    they were taken, the oldest first or the newest first, and how many match in all:
+    two statements, each job read with its request."""
+    chosen: list[ColumnElement[bool]] = []
     if status:
-        stmt = stmt.where(HelpRequest.status == status)
+        chosen.append(col(HelpRequest.status) == status)
     if category:
-        stmt = stmt.where(Job.category == category)
-    return [job_out(session, j, r) for j, r in session.exec(stmt.order_by(col(Job.id))).all()]
-
-
-def page_of_jobs(session: Session, *, page: int, page_size: int) -> tuple[list[JobOut], int]:
-    """One page of the jobs, the newest first, and how many jobs there are in all."""
-    total = int(session.exec(select(func.count()).select_from(Job)).one())
-    stmt = (
+        chosen.append(col(Job.category) == category)
+    of_request = col(HelpRequest.id) == Job.request_id
+    total = session.exec(
+        select(func.count()).select_from(Job).join(HelpRequest, of_request).where(*chosen)
+    ).one()
+    rows = session.exec(
         select(Job, HelpRequest)
-        .join(HelpRequest, col(HelpRequest.id) == Job.request_id)
-        .order_by(col(Job.id).desc())
+        .join(HelpRequest, of_request)
+        .where(*chosen)
+        .order_by(col(Job.id).desc() if newest_first else col(Job.id))
         .offset((page - 1) * page_size)
         .limit(page_size)
-    )
-    return [job_out(session, j, r) for j, r in session.exec(stmt).all()], total
+    ).all()
+    return [job_out(session, j, r) for j, r in rows], total
 
 
 def set_rate(session: Session, tenant: TenantRuntime, job_id: int, data: RateIn) -> Job:
@@ -829,22 +838,32 @@ def decide_hours(session: Session, hours_id: int, approve: bool, data: DecisionI
     return entry
 
 
-def list_hours(
-    session: Session,
+def hours_statement(
     *,
     job_id: int | None = None,
     helper_id: int | None = None,
     status: HoursStatus | None = None,
-) -> Sequence[HoursEntry]:
+) -> SelectOfScalar[HoursEntry]:
+    """The hours registrations (of a job, of a volunteer, with a status) by the day
+    worked, then in the order they were registered."""
     stmt = select(HoursEntry)
     if job_id is not None:
-        get_job(session, job_id)
         stmt = stmt.where(HoursEntry.job_id == job_id)
     if helper_id is not None:
         stmt = stmt.where(HoursEntry.helper_id == helper_id)
     if status is not None:
         stmt = stmt.where(HoursEntry.status == status)
-    return session.exec(stmt.order_by(col(HoursEntry.worked_on), col(HoursEntry.id))).all()
+    return stmt.order_by(col(HoursEntry.worked_on), col(HoursEntry.id))
+
+
+def list_hours(
+    session: Session, *, job_id: int | None = None, status: HoursStatus | None = None
+) -> Sequence[HoursEntry]:
+    """All registrations of one job (404 if there is no such job), or all with a status
+    (the approval queue), in the order of :func:`hours_statement`."""
+    if job_id is not None:
+        get_job(session, job_id)
+    return session.exec(hours_statement(job_id=job_id, status=status)).all()
 
 
 # --- consistency of the request workflow --------------------------------------------------

@@ -59,7 +59,9 @@ def allowances_page(
     form to pay one, with the volunteers who have approved hours to choose from."""
     _ = gettext_for(request)
     page = page_number(request)
-    rows, total = allowances.page_of_allowances(session, page=page, page_size=ALLOWANCES_PAGE_SIZE)
+    rows, total = allowances.page_of_allowances(
+        session, page=page, page_size=ALLOWANCES_PAGE_SIZE, newest_first=True
+    )
     volunteers = allowances.volunteers_with_hours(session)
     names = helper_names(session, (a.helper_id for a in rows))
     noted(session, [*rows, *volunteers])

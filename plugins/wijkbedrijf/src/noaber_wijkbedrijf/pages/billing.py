@@ -173,6 +173,7 @@ def invoices_page(
         status=filters.status,
         period_from=filters.van,
         period_to=filters.tot,
+        newest_first=True,
     )
     facts = invoices.facts_of(session, rows)
     residents = person_names(session, (i.person_id for i in rows))

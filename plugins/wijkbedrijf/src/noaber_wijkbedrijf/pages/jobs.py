@@ -92,7 +92,9 @@ def jobs_page(request: Request[Any, Any, Any], session: Session) -> Response[Any
     requests list)."""
     _ = gettext_for(request)
     page = page_number(request)
-    jobs, total = services.page_of_jobs(session, page=page, page_size=JOBS_PAGE_SIZE)
+    jobs, total = services.page_of_jobs(
+        session, page=page, page_size=JOBS_PAGE_SIZE, newest_first=True
+    )
     pages = pages_of(total, JOBS_PAGE_SIZE)
     planning = services.assignments_of_jobs(session, [j.id for j in jobs])
     planned = {
