@@ -233,7 +233,7 @@ def test_overdue_escalations_are_flagged_and_rules_counted(af, h):
     assert top["legal_bases"] == ["Participatiewet art. 22a"]
     assert overview["rules"][1]["cases"] == 1
     assert len(overview["overdue_escalations"]) == 1
-    overdue = af.get(f"{BASE}/blockages", params={"overdue": "true"}).json()
+    overdue = af.get(f"{BASE}/blockages", params={"overdue": "true"}).json()["items"]
     assert [b["rule"] for b in overdue] == ["Kostendelersnorm"]
     assert overdue[0]["next_levels"] == ["wethouder"]
 

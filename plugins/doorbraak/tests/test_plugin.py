@@ -83,7 +83,7 @@ def test_escalation_to_a_level_that_does_not_exist(af, h):
         r, 422, "level", ["'koning' is not a level", "teamleider → programmamanager → wethouder"]
     )
     assert af.get(f"/api/doorbraak/blockages/{bid}/escalations").status_code in (404, 405)
-    assert af.get("/api/doorbraak/blockages").json()[0]["escalations"] == []
+    assert af.get("/api/doorbraak/blockages").json()["items"][0]["escalations"] == []
 
 
 def test_demo_data_tells_the_story_and_stays_in_its_tenant(platform):

@@ -38,14 +38,14 @@ def test_lessons_tagged_and_overview(lw, h):
     )
     share(lw, "les", "Oud", ["wonen"], "2024-06-01")
 
-    wonen = lw.get(LESSONS + "/", params={"tag": "wonen"}).json()
+    wonen = lw.get(LESSONS + "/", params={"tag": "wonen"}).json()["items"]
     assert [x["title"] for x in wonen] == [
         "Ervaringsdeskundige bij eerste gesprek",
         "Geen urgentie voor terugplaatsing",
         "Oud",
     ]
     assert wonen[1]["tags"] == ["jeugdzorg", "wonen"]
-    blockages = lw.get(LESSONS + "/", params={"kind": "knelpunt"}).json()
+    blockages = lw.get(LESSONS + "/", params={"kind": "knelpunt"}).json()["items"]
     assert len(blockages) == 2
 
     overview = lw.get(
@@ -86,4 +86,4 @@ def test_lesson_refusals(lw):
         },
     )
     assert r.status_code == 422
-    assert lw.get(LESSONS + "/").json() == []
+    assert lw.get(LESSONS + "/").json()["items"] == []

@@ -67,7 +67,7 @@ def share_api(lw: Any, kind: str, title: str, on: str, **extra: Any) -> dict[str
 def lessons_api(lw: Any) -> list[dict[str, Any]]:
     r = lw.get(f"{API}/lessons/")
     assert r.status_code == 200, r.text
-    found: list[dict[str, Any]] = r.json()
+    found: list[dict[str, Any]] = r.json()["items"]
     return found
 
 

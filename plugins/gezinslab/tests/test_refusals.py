@@ -167,7 +167,7 @@ def test_trajectory_for_unknown_household_or_other_request_type(lw, h):
         json={"household_id": household, "started_on": "2025-01-01", "request_id": req["id"]},
     )
     refused(r, 422, "request_id", ["not a Gezinslab request"])
-    assert lw.get(BASE + "/").json() == []
+    assert lw.get(BASE + "/").json()["items"] == []
 
 
 def test_close_before_start_and_unknown_trajectory(lw, setup):

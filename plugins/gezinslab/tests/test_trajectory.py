@@ -54,7 +54,7 @@ def test_trajectory_from_start_to_close_and_figures(lw, h):
             "due_on": "2025-05-01",
         },
     )
-    summary = lw.get(BASE + "/").json()
+    summary = lw.get(BASE + "/").json()["items"]
     assert summary[0]["team_size"] == 4
     assert summary[0]["open_actions"] == 1
 

@@ -18,6 +18,8 @@ from litestar.types import ControllerRouterHandler
 from noaber.errors import NoaberError
 from noaber.privacy.access_log import note_object
 from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
+from noaber.web.params import PageNumber, PageSize
 from noaber_doorbraak import budget as budget_module
 from noaber_doorbraak import factors as factors_module
 from noaber_doorbraak import figures as figures_module
@@ -73,13 +75,26 @@ class CaseController(Controller):
     path = "/api/doorbraak/cases"
     tags = ["doorbraak"]
 
-    @get("/", sync_to_thread=True, summary="Breakthrough cases")
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="Breakthrough cases, in the order they were opened (open_only=true: open only)",
+    )
     def list_cases(
-        self, db_session: DbSession, open_only: FromQuery[bool] = False
-    ) -> list[CaseSummary]:
-        cases = services.list_cases(db_session, open_only=open_only)
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        open_only: FromQuery[bool] = False,
+    ) -> Page[CaseSummary]:
+        """One page of the cases, the first opened first (by case id); the access log
+        names the members of the page's households."""
+        total = services.count_cases(db_session, open_only=open_only)
+        cases = services.list_cases(
+            db_session, open_only=open_only, offset=(page - 1) * page_size, limit=page_size
+        )
         privacy.note_households(db_session, [c.household_id for c in cases])
-        return cases
+        return Page[CaseSummary](items=cases, total=total, page=page, page_size=page_size)
 
     @post("/", sync_to_thread=True, summary="Open a breakthrough case for a household")
     def create(
@@ -185,13 +200,32 @@ class BlockageController(Controller):
     path = "/api/doorbraak"
     tags = ["doorbraak"]
 
-    @get("/blockages", sync_to_thread=True, summary="Blockages (overdue=true: overdue only)")
+    @get(
+        "/blockages",
+        sync_to_thread=True,
+        summary="Blockages, in the order they were recorded (overdue=true: overdue only)",
+    )
     def list_blockages(
-        self, tenant: CurrentTenant, db_session: DbSession, overdue: FromQuery[bool] = False
-    ) -> list[BlockageOut]:
-        found = services.list_blockages(db_session, settings_of(tenant), overdue=overdue)
+        self,
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        overdue: FromQuery[bool] = False,
+    ) -> Page[BlockageOut]:
+        """One page of the blockages of every case, open or closed, the first recorded
+        first (by blockage id); ``overdue=true``: only those with an escalation whose
+        decision is overdue. The access log names the families of the page's cases."""
+        total = services.count_blockages(db_session, overdue_only=overdue)
+        found = services.list_blockages(
+            db_session,
+            settings_of(tenant),
+            overdue_only=overdue,
+            offset=(page - 1) * page_size,
+            limit=page_size,
+        )
         privacy.note_cases(db_session, [b.case_id for b in found])
-        return found
+        return Page[BlockageOut](items=found, total=total, page=page, page_size=page_size)
 
     @get("/blockages/overview", sync_to_thread=True, summary="Which rules block most often")
     def overview(

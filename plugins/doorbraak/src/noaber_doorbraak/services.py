@@ -636,14 +636,6 @@ def overdue_cases(session: Session, case_ids: Sequence[int]) -> set[int]:
     return set(found)
 
 
-def list_blockages(
-    session: Session, settings: DoorbraakSettings, *, overdue: bool = False
-) -> list[BlockageOut]:
-    rows = session.exec(select(Blockage).order_by(col(Blockage.id))).all()
-    out = blockages_out(session, settings, rows)
-    return [b for b in out if b.overdue] if overdue else out
-
-
 OPEN_STATUSES = (BlockageStatus.open, BlockageStatus.geescaleerd)
 
 
@@ -655,20 +647,44 @@ def _overdue_blockage_ids() -> Any:
     )
 
 
-def _open_blockages(session: Session, overdue_only: bool) -> Any:
-    stmt = select(Blockage).where(
-        col(Blockage.status).in_(OPEN_STATUSES),
-        col(Blockage.case_id).in_(running_cases(session)),
-    )
+def _blockages(session: Session, *, open_only: bool, overdue_only: bool) -> Any:
+    """A select of the blockages: ``open_only``: the open and escalated ones of running
+    cases; ``overdue_only``: those with an escalation whose decision is overdue."""
+    stmt = select(Blockage)
+    if open_only:
+        stmt = stmt.where(
+            col(Blockage.status).in_(OPEN_STATUSES),
+            col(Blockage.case_id).in_(running_cases(session)),
+        )
     if overdue_only:
         stmt = stmt.where(col(Blockage.id).in_(_overdue_blockage_ids()))
     return stmt
 
 
-def count_open_blockages(session: Session, *, overdue_only: bool = False) -> int:
-    """How many blockages of running cases are open or escalated (``overdue_only``:
-    with an escalation whose decision is overdue)."""
-    return count_of(session, _open_blockages(session, overdue_only))
+def count_blockages(
+    session: Session, *, open_only: bool = False, overdue_only: bool = False
+) -> int:
+    """How many blockages :func:`list_blockages` (``open_only``: :func:`open_blockages`)
+    lists with these filters."""
+    return count_of(session, _blockages(session, open_only=open_only, overdue_only=overdue_only))
+
+
+def list_blockages(
+    session: Session,
+    settings: DoorbraakSettings,
+    *,
+    overdue_only: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[BlockageOut]:
+    """Every blockage, of open and closed cases alike, in the order they were recorded
+    (``overdue_only``: those with an escalation whose decision is overdue); ``offset``
+    and ``limit`` take one page. Read with a fixed number of queries."""
+    stmt = _blockages(session, open_only=False, overdue_only=overdue_only)
+    stmt = stmt.order_by(col(Blockage.id)).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return blockages_out(session, settings, session.exec(stmt).all())
 
 
 def open_blockages(
@@ -684,7 +700,7 @@ def open_blockages(
     longest noticed; ``offset`` and ``limit`` take one page. Each with its family."""
     overdue_first = when((col(Blockage.id).in_(_overdue_blockage_ids()), 0), else_=1)
     stmt = (
-        _open_blockages(session, overdue_only)
+        _blockages(session, open_only=True, overdue_only=overdue_only)
         .order_by(overdue_first, col(Blockage.noticed_on), col(Blockage.id))
         .offset(offset)
     )

@@ -13,6 +13,8 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
+from noaber.web.params import PageNumber, PageSize
 from noaber_gezinslab import figures as figures_module
 from noaber_gezinslab import services
 from noaber_gezinslab.models import LessonKind, TrajectoryStatus
@@ -56,13 +58,26 @@ class TrajectoryController(Controller):
     path = "/api/gezinslab/trajectories"
     tags = ["gezinslab"]
 
-    @get("/", sync_to_thread=True, summary="List family trajectories")
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="Family trajectories, in the order they were started in the system",
+    )
     def list_trajectories(
-        self, db_session: DbSession, status: FromQuery[TrajectoryStatus | None] = None
-    ) -> list[TrajectorySummary]:
-        found = services.list_trajectories(db_session, status=status)
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        status: FromQuery[TrajectoryStatus | None] = None,
+    ) -> Page[TrajectorySummary]:
+        """One page of the trajectories (of ``status``), the first started first (by
+        trajectory id); the access log names the members of the page's families."""
+        total = services.count_trajectories(db_session, status=status)
+        found = services.list_trajectories(
+            db_session, status=status, offset=(page - 1) * page_size, limit=page_size
+        )
         note_trajectories(db_session, [t.id for t in found])
-        return found
+        return Page[TrajectorySummary](items=found, total=total, page=page, page_size=page_size)
 
     @post("/", sync_to_thread=True, summary="Start a trajectory for a household")
     def start(self, db_session: DbSession, data: JSONBody[TrajectoryIn]) -> TrajectoryOut:
@@ -181,20 +196,42 @@ class LessonController(Controller):
     path = "/api/gezinslab/lessons"
     tags = ["gezinslab"]
 
-    @get("/", sync_to_thread=True, summary="Lessons and system blockages, newest first")
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="Lessons and system blockages, the latest noticed first",
+    )
     def list_lessons(
         self,
         db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
         kind: FromQuery[LessonKind | None] = None,
         tag: FromQuery[str | None] = None,
         period_from: From = None,
         period_to: To = None,
-    ) -> list[LessonOut]:
+    ) -> Page[LessonOut]:
+        """One page of the lessons (of ``kind``, with ``tag``, noticed in the period), the
+        latest noticed first and of those the latest shared first (by lesson id), as the
+        learning network's page lists them. The access log names the families of the
+        page's lessons that come from a trajectory."""
+        filters: dict[str, Any] = {
+            "kind": kind,
+            "tag": tag,
+            "period_from": period_from,
+            "period_to": period_to,
+        }
+        total = services.count_lessons(db_session, **filters)
         rows = services.list_lessons(
-            db_session, kind=kind, tag=tag, period_from=period_from, period_to=period_to
+            db_session, **filters, offset=(page - 1) * page_size, limit=page_size
         )
         note_trajectories(db_session, [r.trajectory_id for r in rows])
-        return [services.lesson_out(r) for r in rows]
+        return Page[LessonOut](
+            items=[services.lesson_out(r) for r in rows],
+            total=total,
+            page=page,
+            page_size=page_size,
+        )
 
     @post("/", sync_to_thread=True, summary="Share a lesson or a system blockage")
     def add_lesson(self, db_session: DbSession, data: JSONBody[LessonIn]) -> LessonOut:

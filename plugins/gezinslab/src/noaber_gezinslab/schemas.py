@@ -13,7 +13,9 @@ from noaber_gezinslab.zrm import ZrmDomain, check_score
 
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Tag = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+TAG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+"""What a lesson's tag is: small letters, digits, hyphens and underscores."""
+Tag = Annotated[str, Field(min_length=1, max_length=60, pattern=TAG_PATTERN)]
 
 
 class _In(BaseModel):

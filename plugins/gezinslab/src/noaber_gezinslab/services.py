@@ -6,16 +6,19 @@ A refused write raises before anything is added to the session: nothing stored c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Text, cast, false
 from sqlmodel import Session, col, func, select
 
 from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.people.models import HelperProfile, Household, Organisation, Professional, utcnow
 from noaber.requests.models import HelpRequest
 from noaber.tenancy.context import require_tenant
+from noaber.web.pagination import count_of
 from noaber_gezinslab import costs
 from noaber_gezinslab.models import (
     Action,
@@ -30,6 +33,7 @@ from noaber_gezinslab.models import (
     TrajectoryStatus,
 )
 from noaber_gezinslab.schemas import (
+    TAG_PATTERN,
     ActionDoneIn,
     ActionIn,
     ActionOut,
@@ -636,6 +640,51 @@ def lesson_out(lesson: Lesson) -> LessonOut:
     return LessonOut.model_validate(lesson, from_attributes=True)
 
 
+NEWEST_LESSONS_FIRST = (col(Lesson.noticed_on).desc(), col(Lesson.id).desc())
+"""The order of the lessons: the latest noticed first, then the latest shared."""
+
+
+def _lessons(
+    *,
+    kind: LessonKind | None,
+    tag: str | None,
+    period_from: date | None,
+    period_to: date | None,
+) -> Any:
+    """A select of the lessons of ``kind``, with ``tag`` (as typed: any case, spaces
+    around it; empty: any tag), noticed in the period."""
+    stmt = select(Lesson)
+    if kind is not None:
+        stmt = stmt.where(Lesson.kind == kind)
+    if tag:
+        wanted = tag.strip().lower()
+        if re.fullmatch(TAG_PATTERN, wanted) is None:
+            # No stored tag can be it (every tag matched the pattern when it was stored).
+            return stmt.where(false())
+        # The tags are a JSON list of strings the pattern allows (nothing JSON escapes),
+        # so the stored text holds the tag in quotes exactly when the list holds it: one
+        # condition for SQLite and PostgreSQL alike.
+        stmt = stmt.where(cast(Lesson.tags, Text).contains(f'"{wanted}"', autoescape=True))
+    if period_from is not None:
+        stmt = stmt.where(col(Lesson.noticed_on) >= period_from)
+    if period_to is not None:
+        stmt = stmt.where(col(Lesson.noticed_on) <= period_to)
+    return stmt
+
+
+def count_lessons(
+    session: Session,
+    *,
+    kind: LessonKind | None = None,
+    tag: str | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> int:
+    """How many lessons :func:`list_lessons` lists with these filters."""
+    filters = _lessons(kind=kind, tag=tag, period_from=period_from, period_to=period_to)
+    return count_of(session, filters)
+
+
 def list_lessons(
     session: Session,
     *,
@@ -643,39 +692,15 @@ def list_lessons(
     tag: str | None = None,
     period_from: date | None = None,
     period_to: date | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[Lesson]:
-    stmt = select(Lesson)
-    if kind is not None:
-        stmt = stmt.where(Lesson.kind == kind)
-    if period_from is not None:
-        stmt = stmt.where(col(Lesson.noticed_on) >= period_from)
-    if period_to is not None:
-        stmt = stmt.where(col(Lesson.noticed_on) <= period_to)
-    rows = session.exec(stmt.order_by(col(Lesson.noticed_on).desc(), col(Lesson.id))).all()
-    # Tags live in a JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
-    wanted = tag.strip().lower() if tag else None
-    return [r for r in rows if wanted is None or wanted in r.tags]
-
-
-NEWEST_LESSONS_FIRST = (col(Lesson.noticed_on).desc(), col(Lesson.id).desc())
-"""The order of the lessons list's pages: the latest noticed first, then the latest shared."""
-
-
-def count_lessons(session: Session, *, kind: LessonKind | None = None) -> int:
-    stmt = select(func.count()).select_from(Lesson)
-    if kind is not None:
-        stmt = stmt.where(Lesson.kind == kind)
-    return int(session.exec(stmt).one())
-
-
-def page_of_lessons(
-    session: Session, *, kind: LessonKind | None = None, offset: int = 0, limit: int = 25
-) -> list[Lesson]:
-    """One page of the lessons (of ``kind``), :data:`NEWEST_LESSONS_FIRST`."""
-    stmt = select(Lesson)
-    if kind is not None:
-        stmt = stmt.where(Lesson.kind == kind)
-    stmt = stmt.order_by(*NEWEST_LESSONS_FIRST).offset(offset).limit(limit)
+    """The lessons of ``kind``, with ``tag``, noticed in the period,
+    :data:`NEWEST_LESSONS_FIRST`; ``offset`` and ``limit`` take one page of them."""
+    stmt = _lessons(kind=kind, tag=tag, period_from=period_from, period_to=period_to)
+    stmt = stmt.order_by(*NEWEST_LESSONS_FIRST).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return list(session.exec(stmt).all())
 
 

@@ -69,8 +69,8 @@ def blockages_page(
         period_from = period_to = None
 
     overdue_only = show == OVERDUE
-    open_total = services.count_open_blockages(session)
-    overdue_total = services.count_open_blockages(session, overdue_only=True)
+    open_total = services.count_blockages(session, open_only=True)
+    overdue_total = services.count_blockages(session, open_only=True, overdue_only=True)
     total = overdue_total if overdue_only else open_total
     page, pages = page_number(request, total, PAGE_SIZE)
     rows = services.open_blockages(

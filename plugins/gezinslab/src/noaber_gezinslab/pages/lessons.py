@@ -88,9 +88,7 @@ def lessons_page(request: Request[Any, Any, Any], session: Session) -> Response[
     kind, filter_form = kind_of(request)
     page = page_number(request)
     total = services.count_lessons(session, kind=kind)
-    rows = services.page_of_lessons(
-        session, kind=kind, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
-    )
+    rows = services.list_lessons(session, kind=kind, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     families: dict[int, str] = {}
     if sees_trajectories(request):
         families = {
