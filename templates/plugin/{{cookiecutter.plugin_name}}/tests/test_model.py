@@ -26,7 +26,13 @@ def test_create_and_list_items(client):
     assert created.status_code == 201, created.text
     assert created.json()["title"] == "Eerste"
     listed = client.get(URL, headers={"host": ENABLED})
-    assert [item["title"] for item in listed.json()] == ["Eerste"]
+    assert [item["title"] for item in listed.json()["items"]] == ["Eerste"]
+    assert listed.json()["total"] == 1
+    client.post(URL, json={"title": "Tweede"}, headers={"host": ENABLED})
+    second = client.get(URL, params={"page_size": 1, "page": 2}, headers={"host": ENABLED})
+    assert [item["title"] for item in second.json()["items"]] == ["Tweede"]
+    too_big = client.get(URL, params={"page_size": 101}, headers={"host": ENABLED})
+    assert too_big.status_code in (400, 422)
     assert client.get(URL, headers={"host": NOT_ENABLED}).status_code == 404
 
 
@@ -44,7 +50,7 @@ def test_demo_data_only_for_municipalities_that_enable_it(programme_platform):
     seed_demo(programme_platform)
     with TestClient(create_app(programme_platform)) as raw:
         client = StaffClient(raw, programme_platform)
-        assert client.get(URL, headers={"host": ENABLED}).json()
+        assert client.get(URL, headers={"host": ENABLED}).json()["items"]
         assert client.get(URL, headers={"host": NOT_ENABLED}).status_code == 404
 
 
@@ -65,7 +71,7 @@ def test_items_follow_the_workflow(client):
 def test_one_municipality_never_sees_another_ones_items(client):
     item = client.post(URL, json={"title": "Alleen Proefstad"}, headers={"host": ENABLED}).json()
     neighbour = {"host": "buurstad.localhost"}
-    assert client.get(URL, headers=neighbour).json() == []
+    assert client.get(URL, headers=neighbour).json()["items"] == []
     moved = client.post(f"{URL}/{item['id']}/state", json={"state": "closed"}, headers=neighbour)
     assert moved.status_code == 404
-    assert client.get(URL, headers={"host": ENABLED}).json()[0]["state"] == "open"
+    assert client.get(URL, headers={"host": ENABLED}).json()["items"][0]["state"] == "open"

@@ -16,6 +16,8 @@ from sqlmodel import func, select
 
 from noaber.errors import Conflict, NotFound
 from noaber.web.dependencies import CurrentTenant, DbSession
+from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from noaber.web.params import PageNumber, PageSize
 from {{ cookiecutter.__package }}.models import (
     {{ cookiecutter.__class }}Item,
     {{ cookiecutter.__class }}ItemIn,
@@ -55,10 +57,23 @@ class {{ cookiecutter.__class }}Controller(Controller):
         }
 {%- if cookiecutter.with_model %}
 
-    @get("/items", sync_to_thread=True, summary="Items of this municipality")
-    def list_items(self, db_session: DbSession) -> list[{{ cookiecutter.__class }}ItemOut]:
-        rows = db_session.exec(select({{ cookiecutter.__class }}Item).order_by({{ cookiecutter.__class }}Item.id)).all()  # type: ignore[arg-type]
-        return [{{ cookiecutter.__class }}ItemOut.model_validate(row, from_attributes=True) for row in rows]
+    @get("/items", sync_to_thread=True, summary="Items of this municipality, oldest first")
+    def list_items(
+        self,
+        db_session: DbSession,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[{{ cookiecutter.__class }}ItemOut]:
+        # Every list of the API answers a page (core's tests/test_api_lists.py): a
+        # municipality's rows grow for years.
+        rows, total = paginate(
+            db_session,
+            select({{ cookiecutter.__class }}Item).order_by({{ cookiecutter.__class }}Item.id),  # type: ignore[arg-type]
+            page,
+            page_size,
+        )
+        items = [{{ cookiecutter.__class }}ItemOut.model_validate(row, from_attributes=True) for row in rows]
+        return Page[{{ cookiecutter.__class }}ItemOut](items=items, total=total, page=page, page_size=page_size)
 
     @post("/items", sync_to_thread=True, summary="Add an item")
     def create_item(
