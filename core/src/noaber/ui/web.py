@@ -81,6 +81,28 @@ async def in_thread(fn: Callable[[], T]) -> T:
     return await anyio.to_thread.run_sync(fn)
 
 
+PAGE_PARAMETER = "pagina"
+LAST_PAGE = 100_000
+"""The highest page number a list page takes (as the API's ``page``)."""
+
+
+def page_number(request: Request[Any, Any, Any], parameter: str = PAGE_PARAMETER) -> int:
+    """The list page asked for (``?pagina=``): the first for anything but a number from 1
+    to :data:`LAST_PAGE` (a very long number is no page either: it would neither convert
+    nor fit the database's OFFSET)."""
+    raw = request.query_params.get(parameter, "1")
+    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(LAST_PAGE)):
+        number = int(raw)
+        if 0 < number <= LAST_PAGE:
+            return number
+    return 1
+
+
+def pages_of(total: int, page_size: int) -> int:
+    """How many pages ``total`` rows make, ``page_size`` a page (at least one)."""
+    return max(1, (total + page_size - 1) // page_size)
+
+
 def redirect(path: str) -> Redirect:
     return Redirect(path, status_code=303)
 

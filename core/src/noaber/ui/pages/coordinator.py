@@ -67,7 +67,7 @@ from noaber.ui.queries import (
 )
 from noaber.ui.schemas import IntakeForm, NoteForm, TransitionForm
 from noaber.ui.templating import gettext_for, nav_items, render
-from noaber.ui.web import COORDINATION, in_thread, redirect, roles
+from noaber.ui.web import COORDINATION, in_thread, page_number, pages_of, redirect, roles
 from noaber.web.dependencies import CurrentTenant, DbSession
 
 PAGE_SIZE = 25
@@ -124,8 +124,7 @@ class CoordinatorPages(Controller):
     ) -> Response[Any]:
         _ = gettext_for(request)
         status = request.query_params.get("status") or None
-        page_raw = request.query_params.get("pagina", "1")
-        page = int(page_raw) if page_raw.isdigit() and int(page_raw) > 0 else 1
+        page = page_number(request)
         rows, total = list_requests(
             db_session, page=page, page_size=PAGE_SIZE, status=status, sort="-created_at"
         )
@@ -142,7 +141,7 @@ class CoordinatorPages(Controller):
                 "who": who_asks(db_session, rows),
                 "total": total,
                 "page": page,
-                "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+                "pages": pages_of(total, PAGE_SIZE),
                 "status": status or "",
                 "statuses": statuses,
                 "types": request_types_of(tenant.plugins).types,

@@ -37,7 +37,7 @@ from noaber.ui.pages.public import FIELD_MESSAGES, SERVICE_MESSAGES
 from noaber.ui.queries import HOURS_KEY, hours_entries
 from noaber.ui.schemas import AvailabilityForm, HoursForm, ReferralForm
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import in_thread, redirect, roles
+from noaber.ui.web import in_thread, page_number, pages_of, redirect, roles
 from noaber.web.dependencies import CurrentTenant, DbSession
 
 HELPER_ROLES = ("volunteer", "municipality_admin", "coordinator")
@@ -304,8 +304,7 @@ class ResidentPages(Controller):
     def access_log(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
         _ = gettext_for(request)
         viewer = viewer_of(request)
-        page_raw = request.query_params.get("pagina", "1")
-        page = int(page_raw) if page_raw.isdigit() and 0 < int(page_raw) <= 100_000 else 1
+        page = page_number(request)
         found = access_entries(db_session, viewer, page)
         entries, total = found if found is not None else (None, 0)
         return render(
@@ -317,7 +316,7 @@ class ResidentPages(Controller):
                 "linked": viewer.person_id is not None,
                 "total": total,
                 "page": page,
-                "pages": max(1, (total + ACCESS_PAGE_SIZE - 1) // ACCESS_PAGE_SIZE),
+                "pages": pages_of(total, ACCESS_PAGE_SIZE),
             },
         )
 

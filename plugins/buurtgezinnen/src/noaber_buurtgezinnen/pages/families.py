@@ -16,7 +16,7 @@ from noaber.platform import TenantRuntime
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
 from noaber.ui.i18n import nl_date, translate
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import in_thread
+from noaber.ui.web import in_thread, page_number, pages_of
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_buurtgezinnen import services
 from noaber_buurtgezinnen.models import Family, FamilyKind
@@ -102,8 +102,7 @@ def families_page(
     _ = gettext_for(request)
     raw = request.query_params.get(KIND_FILTER) or ""
     kind = FamilyKind(raw) if raw in FamilyKind.__members__ else None
-    page_raw = request.query_params.get(PAGE_PARAM, "1")
-    page = int(page_raw) if page_raw.isdigit() and int(page_raw) > 0 else 1
+    page = page_number(request, PAGE_PARAM)
     found, total = services.family_rows(session, tenant, kind, page=page, page_size=PAGE_SIZE)
     rows = [
         {
@@ -123,7 +122,7 @@ def families_page(
             "rows": rows,
             "total": total,
             "page": page,
-            "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+            "pages": pages_of(total, PAGE_SIZE),
             "page_param": PAGE_PARAM,
             "kind": kind.value if kind else "",
             "filter_name": KIND_FILTER,

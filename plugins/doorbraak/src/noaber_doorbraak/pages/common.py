@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 from litestar import Request
 
 from noaber.ui.identity import viewer_of
+from noaber.ui.web import page_number as ui_page_number
+from noaber.ui.web import pages_of
 
 ROLES = ("municipality_admin", "coordinator")
 ROOT = "/doorbraak"
@@ -61,10 +63,8 @@ def amount_of(text: str) -> str:
 def page_number(request: Request[Any, Any, Any], total: int, size: int) -> tuple[int, int]:
     """The page a list shows (``?pagina=``) and how many it has: a page past the last
     shows the last, what is no page number the first (as core's lists)."""
-    pages = max(1, (total + size - 1) // size)
-    raw = request.query_params.get(PAGE_PARAMETER, "1")
-    page = min(int(raw), pages) if raw.isdigit() and len(raw) < 10 and int(raw) > 0 else 1
-    return page, pages
+    pages = pages_of(total, size)
+    return min(ui_page_number(request, PAGE_PARAMETER), pages), pages
 
 
 def query(params: Mapping[str, str | int | None]) -> str:

@@ -13,6 +13,8 @@ from pydantic import BaseModel
 
 from noaber.ui.forms import FormState, as_list
 from noaber.ui.identity import viewer_of
+from noaber.ui.web import page_number as ui_page_number
+from noaber.ui.web import pages_of
 from noaber.web.dependencies import provide_tenant
 from noaber_gezinslab import costs
 from noaber_gezinslab.models import MeasurementKind, TrajectoryStatus
@@ -158,12 +160,11 @@ def share_lesson_url(trajectory_id: int) -> str:
 
 def page_number(request: Request[Any, Any, Any]) -> int:
     """The list page asked for (``?pagina=``); the first for anything but a number from 1."""
-    raw = request.query_params.get(PAGE_PARAM, "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return ui_page_number(request, PAGE_PARAM)
 
 
 def pages_for(total: int) -> int:
-    return max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    return pages_of(total, PAGE_SIZE)
 
 
 def sees_trajectories(request: Request[Any, Any, Any]) -> bool:

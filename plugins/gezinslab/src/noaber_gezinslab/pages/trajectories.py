@@ -30,6 +30,8 @@ from noaber_gezinslab.pages.common import (
     actor_of,
     domain_options,
     form_input,
+    page_number,
+    pages_for,
     trajectory_url,
 )
 from noaber_gezinslab.privacy import note_trajectories
@@ -43,8 +45,7 @@ def trajectories_page(request: Request[Any, Any, Any], session: Session) -> Resp
     _ = gettext_for(request)
     raw = request.query_params.get(STATUS_FILTER) or ""
     status = TrajectoryStatus(raw) if raw in TrajectoryStatus.__members__ else None
-    page_raw = request.query_params.get(PAGE_PARAM, "1")
-    page = int(page_raw) if page_raw.isdigit() and int(page_raw) > 0 else 1
+    page = page_number(request)
     total = services.count_trajectories(session, status=status)
     rows = services.list_trajectories(
         session,
@@ -62,7 +63,7 @@ def trajectories_page(request: Request[Any, Any, Any], session: Session) -> Resp
             "rows": rows,
             "total": total,
             "page": page,
-            "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+            "pages": pages_for(total),
             "page_param": PAGE_PARAM,
             "status": status.value if status else "",
             "filter_name": STATUS_FILTER,

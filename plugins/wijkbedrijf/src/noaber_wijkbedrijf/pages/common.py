@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from noaber.people.models import HelperProfile, Person
 from noaber.ui.identity import viewer_of
+from noaber.ui.web import page_number as ui_page_number
 from noaber_wijkbedrijf.services import LOCAL, as_utc
 
 ROLES = ("municipality_admin", "coordinator")
@@ -52,12 +53,7 @@ DONE_WHAT = (
 
 def page_number(request: Request[Any, Any, Any]) -> int:
     """The ``?pagina=`` asked for; the first page for anything but a positive number."""
-    raw = request.query_params.get(PAGE, "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 10**6 else 1
-
-
-def pages_of(total: int, page_size: int) -> int:
-    return max(1, (total + page_size - 1) // page_size)
+    return ui_page_number(request, PAGE)
 
 
 def amount_text(typed: str) -> str | None:
