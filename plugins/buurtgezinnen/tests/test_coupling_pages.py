@@ -537,3 +537,31 @@ def test_a_steungezin_s_page_offers_no_coupling_form(mp, bg, coordinator):
         follow_redirects=False,
     )
     assert refused.status_code == 404
+
+
+def test_the_ended_couplings_are_listed_in_pages_the_running_ones_all(
+    mp, bg, coordinator, platform, monkeypatch
+):
+    from noaber_buurtgezinnen.pages import couplings as couplings_pages
+
+    monkeypatch.setattr(couplings_pages, "ENDED_PAGE_SIZE", 1)
+    running, ended, _families = two_couplings(mp, bg)
+    vraag = bg.ready_vraaggezin(mp, 300, name="Gezin Kok")
+    steun = bg.ready_steungezin(mp, 400, name="Gezin Bos")
+    later = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=40))
+    bg.ok(bg.step(mp, later["id"], "afgesloten", 5, reason="geen_klik"), 201)
+
+    first = coordinator.get(COUPLINGS)
+    assert first.status_code == 200
+    assert f"koppeling-{running['id']}" in first.text  # every running coupling
+    assert f"koppeling-{later['id']}" in first.text  # the last ended first
+    assert f"koppeling-{ended['id']}" not in first.text
+    assert "Beëindigde koppelingen (2)" in first.text
+    nav = first.text.split('id="paginas"', 1)[1].split("</nav>", 1)[0]
+    assert "Pagina 1 van 2" in nav
+    assert f'href="{COUPLINGS}?pagina=2#kop-beeindigd"' in nav
+    second = coordinator.get(COUPLINGS, params={"pagina": "2"})
+    assert f"koppeling-{ended['id']}" in second.text
+    assert f"koppeling-{running['id']}" in second.text
+    beyond = coordinator.get(COUPLINGS, params={"pagina": "7"})
+    assert "Op deze pagina staan geen beëindigde koppelingen." in beyond.text

@@ -45,7 +45,7 @@ from noaber.requests.models import AskedBy, HelpRequest
 from noaber.requests.schemas import RequestIn, TransitionIn
 from noaber.requests.services import create_request, get_request, transition_request
 from noaber.tenancy.context import require_tenant
-from noaber.web.pagination import count_of
+from noaber.web.pagination import count_of, paginate
 from noaber_buurtgezinnen.matching import (
     NO_PROPOSAL,
     intake_answers_missing,
@@ -857,6 +857,25 @@ def list_couplings_statement(
             (col(Coupling.vraaggezin_id) == family_id) | (col(Coupling.steungezin_id) == family_id)
         )
     return stmt.order_by(col(Coupling.id))
+
+
+def running_couplings(session: Session) -> Sequence[Coupling]:
+    """Every coupling not ended yet."""
+    return session.exec(
+        select(Coupling).where(Coupling.phase != Phase.afgesloten).order_by(col(Coupling.id))
+    ).all()
+
+
+def ended_couplings(
+    session: Session, *, page: int, page_size: int
+) -> tuple[Sequence[Coupling], int]:
+    """A page of the ended couplings, the most recently ended first, and their total."""
+    statement = (
+        select(Coupling)
+        .where(Coupling.phase == Phase.afgesloten)
+        .order_by(col(Coupling.ended_on).desc(), col(Coupling.id).desc())
+    )
+    return paginate(session, statement, page, page_size)
 
 
 def list_couplings(

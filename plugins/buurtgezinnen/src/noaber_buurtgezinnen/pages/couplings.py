@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import in_thread
+from noaber.ui.web import in_thread, page_number, pages_of
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_buurtgezinnen import services
 from noaber_buurtgezinnen.models import EndReason, Phase
@@ -61,16 +61,22 @@ COUPLING_FORMS = {
 coupling with a reason (``services.step``); core's coupling page takes the other steps."""
 
 
+ENDED_PAGE_SIZE = 25
+
+
 def couplings_page(request: Request[Any, Any, Any], session: Session) -> Response[Any]:
-    """Every coupling, the running ones first (what is due soonest on top), then the
-    ended ones (most recently ended first)."""
+    """The running couplings (what is due soonest on top; a steungezin supports a few
+    families at a time, so they fit one page), then a page of the ended ones (most
+    recently ended first, ``?pagina=``: they add up over the years)."""
     _ = gettext_for(request)
-    couplings = services.couplings_out(session, services.list_couplings(session))
-    note_couplings(session, [c.id for c in couplings])
-    running = [c for c in couplings if c.phase is not Phase.afgesloten]
+    page = page_number(request)
+    running = services.couplings_out(session, services.running_couplings(session))
     running.sort(key=lambda c: (_next_date(c) or date.max, c.id))
-    ended = [c for c in couplings if c.phase is Phase.afgesloten]
-    ended.sort(key=lambda c: (c.ended_on or date.min, c.id), reverse=True)
+    ended_rows, ended_total = services.ended_couplings(
+        session, page=page, page_size=ENDED_PAGE_SIZE
+    )
+    ended = services.couplings_out(session, ended_rows)
+    note_couplings(session, [c.id for c in running + ended])
     return render(
         request,
         "buurtgezinnen/couplings.html",
@@ -78,6 +84,9 @@ def couplings_page(request: Request[Any, Any, Any], session: Session) -> Respons
             "page_title": _("Buurtgezinnen: couplings"),
             "running": running,
             "ended": ended,
+            "ended_total": ended_total,
+            "page": page,
+            "pages": pages_of(ended_total, ENDED_PAGE_SIZE),
             "end_reasons": _end_reasons(_),
             "today": date.today(),
             **_links(request),
