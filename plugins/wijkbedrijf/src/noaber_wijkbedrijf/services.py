@@ -314,9 +314,39 @@ def page_of_jobs(
     return [job_out(session, j, r) for j, r in rows], total
 
 
+def rate_fixed(session: Session, job: Job, status: str | None = None) -> Refusal | None:
+    """Why the job's rate may no longer change (``status``: the job's, when known), or
+    None: a cancelled job, or a closed one with all its approved hours invoiced. A closed
+    job whose invoice was credited has billable hours again, to invoice at another rate."""
+    status = status or request_of(session, job).status
+    if status == "geannuleerd":
+        return Refusal(
+            f"job {job.id} was cancelled; its rate no longer changes",
+            UserMessage("This klus was cancelled; its rate can no longer be changed."),
+        )
+    if status == "afgerond":
+        from noaber_wijkbedrijf.invoices import billable_hours
+
+        if not billable_hours(session, job_id=job.id):
+            return Refusal(
+                f"job {job.id} is closed and all its approved hours are invoiced; credit an "
+                "invoice first to invoice its hours at another rate",
+                UserMessage(
+                    "This klus is closed and all its hours are invoiced; its rate can no "
+                    "longer be changed. Credit an invoice first to invoice its hours at "
+                    "another rate."
+                ),
+            )
+    return None
+
+
 def set_rate(session: Session, tenant: TenantRuntime, job_id: int, data: RateIn) -> Job:
-    """A coordinator changes the rate; invoices already issued keep their own rates."""
+    """A coordinator changes the rate; invoices already issued keep their own rates. Not
+    on a job whose rate is fixed (:func:`rate_fixed`): 409."""
     job = get_job(session, job_id)
+    fixed = rate_fixed(session, job)
+    if fixed is not None:
+        raise Conflict(fixed.detail, user_message=fixed.user_message)
     rate, code = choose_rate(settings_of(tenant), job.category, data)
     previous = job.hourly_rate
     job.hourly_rate, job.rate_code = rate, code

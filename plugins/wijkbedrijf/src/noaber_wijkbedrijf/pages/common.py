@@ -48,6 +48,7 @@ DONE_WHAT = (
     "betaald",
     "gecrediteerd",
     "terugbetaald",
+    "tarief-gewijzigd",
 )
 
 

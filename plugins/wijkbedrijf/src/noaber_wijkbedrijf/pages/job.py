@@ -1,5 +1,6 @@
 """One job's page: its assignments, hours, confirmations and invoices, and its forms
-to plan or withdraw a volunteer, mark it done or cancel it, and resend a confirmation."""
+to plan or withdraw a volunteer, mark it done or cancel it, change its rate, and resend
+a confirmation."""
 
 from __future__ import annotations
 
@@ -47,12 +48,19 @@ from noaber_wijkbedrijf.pages.common import (
     local,
     person_names,
 )
+from noaber_wijkbedrijf.pages.rates import (
+    RATE_SERVICE_MESSAGES,
+    rate_options,
+    rate_values,
+    read_rate,
+)
 from noaber_wijkbedrijf.schemas import (
     FIRST_DAY,
     LAST_DAY,
     AssignmentIn,
     DecisionIn,
     NotificationOut,
+    RateIn,
 )
 from noaber_wijkbedrijf.services import LOCAL
 from noaber_wijkbedrijf.subjects import noted
@@ -184,6 +192,11 @@ def job_page(
         # A volunteer chosen before is kept, also when no longer suggested.
         chosen = int(plan.values["helper_id"]) if str(plan.values["helper_id"]).isdigit() else 0
         choices += list(helper_names(session, [chosen]).items())
+    rate_form = None
+    if services.rate_fixed(session, job, out.status) is None:
+        rate_form = form_of("tarief")
+        if failed is None or failed[0] != "tarief":
+            rate_form.values = rate_values(out)
     resent = request.query_params.get(RESENT)
     done = request.query_params.get(DONE)
     context = {
@@ -209,6 +222,8 @@ def job_page(
         "suggested_any": bool(choices),
         "done_form": form_of("uitgevoerd") if out.status == "ingepland" else None,
         "cancel_form": form_of("annuleren") if plannable else None,
+        "rate_form": rate_form,
+        "rates": rate_options(tenant, _) if rate_form is not None else [],
         "hours": [
             {
                 "entry": e,
@@ -463,6 +478,35 @@ class JobPages(JobForms, Controller):
             lambda form: self._decision(request, form),
             work,
             messages=REASON_MESSAGES,
+        )
+
+    @post("/klussen/{job_id:int}/tarief", name="wijkbedrijf-rate")
+    async def rate(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: CurrentTenant,
+        db_session: DbSession,
+        job_id: FromPath[int],
+    ) -> Response[Any]:
+        """Change the job's rate (``services.set_rate``, as ``POST
+        /api/wijkbedrijf/jobs/{id}/rate``): the full rate or a reduced rate whose conditions
+        hold; invoices already made keep theirs. Refused (409) on a job cancelled, or
+        closed with all its hours invoiced."""
+
+        def work(data: RateIn) -> str:
+            job = services.set_rate(db_session, tenant, job_id, data)
+            noted(db_session, services.job_out(db_session, job))
+            return f"{job_url(job_id)}?{DONE}=tarief-gewijzigd"
+
+        return await self._job_form(
+            request,
+            db_session,
+            tenant,
+            job_id,
+            "tarief",
+            lambda form: read_rate(request, form),
+            work,
+            messages=RATE_SERVICE_MESSAGES,
         )
 
     @post(

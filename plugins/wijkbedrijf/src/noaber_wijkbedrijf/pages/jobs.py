@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Self
 
 from litestar import Controller, Request, Response, get, post
@@ -27,7 +27,6 @@ from noaber.ui.web import in_thread, pages_of
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_wijkbedrijf import services
 from noaber_wijkbedrijf.models import ACTIVE_ASSIGNMENT
-from noaber_wijkbedrijf.money import euro
 from noaber_wijkbedrijf.pages.common import (
     BASE,
     DONE,
@@ -39,6 +38,12 @@ from noaber_wijkbedrijf.pages.common import (
     page_number,
     period,
     person_names,
+)
+from noaber_wijkbedrijf.pages.rates import (
+    RATE_FIELDS,
+    RATE_MESSAGES,
+    RATE_SERVICE_MESSAGES,
+    rate_options,
 )
 from noaber_wijkbedrijf.schemas import JobIn
 from noaber_wijkbedrijf.subjects import noted
@@ -57,9 +62,7 @@ JOB_FIELDS = (
     "house_number",
     "postcode",
     "city",
-    "rate_code",
-    "income_pct",
-    "rate_reason",
+    *RATE_FIELDS,
 )
 JOB_MESSAGES = {
     "person_id": "Choose the resident.",
@@ -68,14 +71,13 @@ JOB_MESSAGES = {
     "wished_from": "Enter a date, for example 03-03-2026.",
     "wished_until": "Enter a date, for example 03-03-2026.",
     "postcode": "Enter a postcode, for example 8926 AB.",
-    "income_pct": "Enter a whole percentage, for example 110.",
+    **RATE_MESSAGES,
 }
 """The new job's fields with a message of their own (the others take core's)."""
 JOB_SERVICE_MESSAGES = {
     **JOB_MESSAGES,
     "category": "Choose one of the categories.",
-    "rate_code": "Choose one of the reduced rates.",
-    "rate_reason": "Give the reason for this rate.",
+    **RATE_SERVICE_MESSAGES,
 }
 """The service's fields on the form, for a refusal without a message of its own."""
 CHANNEL_NAMES = {"balie": "At the desk", "telefoon": "By phone", "online": "Online"}
@@ -140,15 +142,6 @@ class JobForm(JobIn):
     @model_validator(mode="after")
     def _window(self) -> Self:
         return self
-
-
-def rate_options(tenant: TenantRuntime, _: Callable[[str], str]) -> list[tuple[str, str]]:
-    settings = services.settings_of(tenant)
-    full = settings.hourly_rate
-    found = [("", _("Full rate") + (f" ({euro(full)})" if full is not None else ""))]
-    for rate in settings.reduced_rates:
-        found.append((rate.code, f"{rate.code}: {rate.condition} ({euro(rate.hourly_rate)})"))
-    return found
 
 
 def new_job_page(
@@ -223,7 +216,7 @@ def read_job(request: Request[Any, Any, Any], form: FormState) -> JobIn | None:
     """The new job's input, or None with the errors on ``form``."""
     _ = gettext_for(request)
     form.values = {n: str(form.values.get(n) or "").strip() for n in JOB_FIELDS}
-    optional = ("professional_id", "rate_code", "income_pct", "rate_reason")
+    optional = ("professional_id", *RATE_FIELDS)
     data: dict[str, Any] = {**form.values, **blank_to_none(form.values, optional)}
     if data["estimated_hours"]:
         data["estimated_hours"] = data["estimated_hours"].replace(",", ".")
