@@ -609,6 +609,30 @@ class StaffClient:
         return self.request("POST", url, **kwargs)
 
 
+def statements_of(
+    platform: Platform, client: Any, path: str, **params: Any
+) -> tuple[list[str], Any]:
+    """The SQL statements one ``GET path`` runs, and its answer (which must be 200). A
+    first ``GET`` goes before, so that what it caches is not counted: for tests that a
+    page or list reads as many statements however many rows it shows."""
+    from sqlalchemy import event
+
+    query = params or None  # None keeps a query string written in ``path``
+    client.get(path, params=query)
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(platform.engine, "before_cursor_execute", note)
+    try:
+        answer = client.get(path, params=query)
+        assert answer.status_code == 200, answer.text
+    finally:
+        event.remove(platform.engine, "before_cursor_execute", note)
+    return seen, answer
+
+
 # The live route table, for tests generated from it (cross-tenant matrix, access-log
 # subjects): routes added later are covered without editing those tests.
 

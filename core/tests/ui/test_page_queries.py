@@ -5,29 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import select
 
 from noaber import testing
 from noaber.people.models import HelperProfile
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
-
-
-def statements_of(platform: Any, client: Any, path: str) -> tuple[list[str], Any]:
-    client.get(path)  # what a first request caches is not counted
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(platform.engine, "before_cursor_execute", note)
-    try:
-        page = client.get(path)
-        assert page.status_code == 200, page.text
-    finally:
-        event.remove(platform.engine, "before_cursor_execute", note)
-    return seen, page
+from noaber.testing import statements_of
 
 
 def helper_reads(statements: list[str]) -> list[str]:

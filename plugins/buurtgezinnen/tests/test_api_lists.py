@@ -4,24 +4,7 @@ each row as the API's one-object answer shows it (real database, no mocks)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event
-
-
-def statements_of(platform: Any, client: Any, path: str) -> list[str]:
-    client.get(path)  # what a first request caches is not counted
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(platform.engine, "before_cursor_execute", note)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(platform.engine, "before_cursor_execute", note)
-    return seen
+from noaber.testing import statements_of
 
 
 def test_the_families_are_listed_in_pages_with_the_total(mp, bg):
@@ -64,12 +47,12 @@ def test_a_page_of_families_is_read_with_as_many_queries_however_many_it_holds(m
     vraag = bg.ready_vraaggezin(mp, 100)
     steun = bg.ready_steungezin(mp, 200)
     bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
-    few = statements_of(platform, mp, f"{bg.BASE}/families")
+    few, _ = statements_of(platform, mp, f"{bg.BASE}/families")
     bg.ready_vraaggezin(mp, 100, name="Gezin Smit")
     bg.new_vraaggezin(mp, 40, name="Gezin Kok")
     bg.ready_steungezin(mp, 200, name="Gezin Bakker")
     bg.new_steungezin(mp, 40, name="Gezin Bos")
-    many = statements_of(platform, mp, f"{bg.BASE}/families")
+    many, _ = statements_of(platform, mp, f"{bg.BASE}/families")
     assert len(bg.ok(mp.get(f"{bg.BASE}/families"), 200)["items"]) == 6
     assert len(many) == len(few), many
 
@@ -100,11 +83,11 @@ def test_a_page_of_couplings_is_read_with_as_many_queries_however_many_it_holds(
     vraag = bg.ready_vraaggezin(mp, 100)
     steun = bg.ready_steungezin(mp, 200)
     bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
-    few = statements_of(platform, mp, f"{bg.BASE}/couplings/")
+    few, _ = statements_of(platform, mp, f"{bg.BASE}/couplings/")
     for i in range(3):
         vraag = bg.ready_vraaggezin(mp, 100, name=f"Gezin V{i}")
         steun = bg.ready_steungezin(mp, 200, name=f"Gezin S{i}")
         bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
-    many = statements_of(platform, mp, f"{bg.BASE}/couplings/")
+    many, _ = statements_of(platform, mp, f"{bg.BASE}/couplings/")
     assert len(bg.ok(mp.get(f"{bg.BASE}/couplings/"), 200)["items"]) == 4
     assert len(many) == len(few), many

@@ -7,12 +7,12 @@ import html
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import col, select
 
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import statements_of
 from noaber_buurtgezinnen.pages import BASE, families
 
 
@@ -94,35 +94,20 @@ def test_the_families_list_is_paginated_and_keeps_its_filter(
     assert f'href="{BASE}?soort=">Naar de eerste pagina</a>' in beyond.text
 
 
-def statements_of(platform: Any, client: Any, path: str) -> list[str]:
-    client.get(path)  # what a first request caches is not counted
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(platform.engine, "before_cursor_execute", note)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(platform.engine, "before_cursor_execute", note)
-    return seen
-
-
 def test_the_families_list_reads_its_rows_in_one_query_however_many_families(
     mp, bg, coordinator, platform
 ):
     vraag = bg.ready_vraaggezin(mp, 100)
     steun = bg.ready_steungezin(mp, 200)
     bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
-    few = statements_of(platform, coordinator, BASE)
+    few, _ = statements_of(platform, coordinator, BASE)
     more = [
         bg.ready_vraaggezin(mp, 100, name="Gezin Smit"),
         bg.new_vraaggezin(mp, 40, name="Gezin Kok"),
         bg.ready_steungezin(mp, 200, name="Gezin Bakker"),
         bg.new_steungezin(mp, 40, name="Gezin Bos"),
     ]
-    many = statements_of(platform, coordinator, BASE)
+    many, _ = statements_of(platform, coordinator, BASE)
     assert len(many) == len(few), many
     family_reads = [s for s in many if "FROM buurtgezinnen_family" in s]
     assert len(family_reads) <= 3, family_reads  # the rows, the total, the access log

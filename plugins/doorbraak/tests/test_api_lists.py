@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import select
 
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import statements_of
 
 API = "/api/doorbraak"
 CASES = f"{API}/cases/"
@@ -24,21 +24,6 @@ OPENED = (TODAY - timedelta(days=60)).isoformat()
 def ok(response: Any) -> Any:
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def statements_of(platform: Any, client: Any, path: str, **params: Any) -> list[str]:
-    client.get(path, params=params)  # what a first request caches is not counted
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(platform.engine, "before_cursor_execute", note)
-    try:
-        assert client.get(path, params=params).status_code == 200
-    finally:
-        event.remove(platform.engine, "before_cursor_execute", note)
-    return seen
 
 
 def named(platform: Any, response: Any) -> set[int]:
@@ -163,12 +148,12 @@ def test_a_page_size_beyond_the_maximum_is_refused_with_problem_details(af):
 
 def test_a_page_of_cases_is_read_with_as_many_queries_however_many_it_holds(af, h, platform):
     blockage(af, new_case(af, h, "Gezin Smit")["id"])
-    few = statements_of(platform, af, CASES)
+    few, _ = statements_of(platform, af, CASES)
     for name in ("Bos", "Kok", "Bakker", "Visser"):
         case_id = new_case(af, h, f"Gezin {name}")["id"]
         blockage(af, case_id)
         blockage(af, case_id, "Wachttijd schuldhulp")
-    many = statements_of(platform, af, CASES)
+    many, _ = statements_of(platform, af, CASES)
     listed = ok(af.get(CASES))["items"]
     assert len(listed) == 5
     assert sum(c["open_blockages"] for c in listed) == 9
@@ -178,14 +163,14 @@ def test_a_page_of_cases_is_read_with_as_many_queries_however_many_it_holds(af, 
 def test_a_page_of_blockages_is_read_with_as_many_queries_however_many_it_holds(af, h, platform):
     late = blockage(af, new_case(af, h, "Gezin Smit")["id"])
     escalate(af, late, TODAY - timedelta(days=1))
-    few = statements_of(platform, af, BLOCKAGES)
-    few_overdue = statements_of(platform, af, BLOCKAGES, overdue="true")
+    few, _ = statements_of(platform, af, BLOCKAGES)
+    few_overdue, _ = statements_of(platform, af, BLOCKAGES, overdue="true")
     for name in ("Bos", "Kok", "Bakker"):
         case_id = new_case(af, h, f"Gezin {name}")["id"]
         for rule in ("Kostendelersnorm", "Wachttijd schuldhulp"):
             escalate(af, blockage(af, case_id, rule), TODAY - timedelta(days=1))
-    many = statements_of(platform, af, BLOCKAGES)
-    many_overdue = statements_of(platform, af, BLOCKAGES, overdue="true")
+    many, _ = statements_of(platform, af, BLOCKAGES)
+    many_overdue, _ = statements_of(platform, af, BLOCKAGES, overdue="true")
     listed = ok(af.get(BLOCKAGES, params={"overdue": "true"}))["items"]
     assert len(listed) == 7
     assert all(len(b["escalations"]) == 1 for b in listed)

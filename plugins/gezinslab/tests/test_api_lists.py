@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import col, select
 
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import statements_of
 
 API = "/api/gezinslab"
 TRAJECTORIES = f"{API}/trajectories/"
@@ -22,21 +22,6 @@ LESSONS = f"{API}/lessons/"
 def ok(response: Any) -> Any:
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def statements_of(platform: Any, client: Any, path: str, **params: Any) -> list[str]:
-    client.get(path, params=params)  # what a first request caches is not counted
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(platform.engine, "before_cursor_execute", note)
-    try:
-        assert client.get(path, params=params).status_code == 200
-    finally:
-        event.remove(platform.engine, "before_cursor_execute", note)
-    return seen
 
 
 def named(platform: Any, response: Any) -> set[int]:
@@ -157,12 +142,12 @@ def test_a_page_size_beyond_the_maximum_is_refused_with_problem_details(lw):
 
 def test_a_page_of_trajectories_is_read_with_as_many_queries_however_many_it_holds(lw, h, platform):
     h.add_member(lw, trajectory(lw, h, "Gezin Visser")["id"], "vrijwilliger", "Oma Visser")
-    few = statements_of(platform, lw, TRAJECTORIES)
+    few, _ = statements_of(platform, lw, TRAJECTORIES)
     for name in ("Bakker", "Postma", "Dijkstra", "De Jong"):
         tid = trajectory(lw, h, f"Gezin {name}")["id"]
         h.add_member(lw, tid, "vrijwilliger", f"Oma {name}")
         h.add_member(lw, tid, "professional", "Wijkcoach")
-    many = statements_of(platform, lw, TRAJECTORIES)
+    many, _ = statements_of(platform, lw, TRAJECTORIES)
     listed = ok(lw.get(TRAJECTORIES))["items"]
     assert [t["team_size"] for t in listed] == [1, 2, 2, 2, 2]
     assert len(many) == len(few), many
@@ -170,14 +155,14 @@ def test_a_page_of_trajectories_is_read_with_as_many_queries_however_many_it_hol
 
 def test_a_page_of_lessons_is_read_with_as_many_queries_however_many_it_holds(lw, h, platform):
     share(lw, "Eerste", "2025-01-10", tags=["wonen"], trajectory_id=trajectory(lw, h, "A")["id"])
-    few = statements_of(platform, lw, LESSONS)
-    few_tagged = statements_of(platform, lw, LESSONS, tag="wonen")
+    few, _ = statements_of(platform, lw, LESSONS)
+    few_tagged, _ = statements_of(platform, lw, LESSONS, tag="wonen")
     for name in ("Bakker", "Postma", "Dijkstra", "De Jong"):
         tid = trajectory(lw, h, f"Gezin {name}")["id"]
         share(lw, f"Les {name}", "2025-02-01", tags=["wonen"], trajectory_id=tid)
         share(lw, f"Knelpunt {name}", "2025-02-02", kind="knelpunt", trajectory_id=tid)
-    many = statements_of(platform, lw, LESSONS)
-    many_tagged = statements_of(platform, lw, LESSONS, tag="wonen")
+    many, _ = statements_of(platform, lw, LESSONS)
+    many_tagged, _ = statements_of(platform, lw, LESSONS, tag="wonen")
     assert ok(lw.get(LESSONS, params={"tag": "wonen"}))["total"] == 5
     assert len(many) == len(few), many
     assert len(many_tagged) == len(few_tagged), many_tagged

@@ -9,11 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import select
 
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import statements_of
 
 LISTS = (
     "/jobs/",
@@ -266,31 +266,16 @@ def test_a_page_size_beyond_the_maximum_is_refused_with_problem_details(lw, h):
         assert (full["page_size"], full["total"]) == (100, 0)
 
 
-def statements_of(platform: Any, client: Any, path: str) -> list[str]:
-    assert client.get(path).status_code == 200  # what a first request caches is not counted
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(platform.engine, "before_cursor_execute", note)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(platform.engine, "before_cursor_execute", note)
-    return seen
-
-
 def test_a_page_is_read_with_as_many_statements_however_many_rows_it_holds(platform, lw, h):
     made = seed(lw, h, 1)
     credit = {"reason": "Minder", "amount": "1.00", "issued_on": "2026-03-11"}
     h.ok(lw.post(f"{h.base}/invoices/{made['invoices'][0]['id']}/credit", json=credit))
-    few = {path: statements_of(platform, lw, f"{h.base}{path}") for path in LISTS}
+    few = {path: statements_of(platform, lw, f"{h.base}{path}")[0] for path in LISTS}
     seed(lw, h, 4, first=1)
     for path in LISTS:
         answer = h.ok(lw.get(f"{h.base}{path}"), 200)
         assert len(answer["items"]) >= 5, path
-        many = statements_of(platform, lw, f"{h.base}{path}")
+        many, _ = statements_of(platform, lw, f"{h.base}{path}")
         assert len(many) == len(few[path]), (path, few[path], many)
 
 

@@ -11,11 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import statements_of
 from noaber.ui.i18n import translations_for
 from noaber_wijkbedrijf.pages import (
     ALLOWANCE_MESSAGES,
@@ -281,33 +281,18 @@ def test_the_overview_is_paged_the_newest_first_with_the_filter_kept(
     assert "Op deze pagina staan geen facturen." in beyond.text
 
 
-def statements_of(platform: Any, client: Any, path: str) -> list[str]:
-    client.get(path)  # what a first request caches is not counted
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(platform.engine, "before_cursor_execute", note)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(platform.engine, "before_cursor_execute", note)
-    return seen
-
-
 def test_the_overview_reads_a_page_in_the_same_statements_however_many_invoices(
     lw, h, coordinator, platform
 ):
     data = ledger(lw, h)
-    few = statements_of(platform, coordinator, INVOICES)
+    few, _ = statements_of(platform, coordinator, INVOICES)
     volunteer = data["volunteer"]["helper"]
     for n, name in enumerate(("Anneke", "Cor", "Durk")):
         job = worked(lw, h, h.person(lw, name, "Bakker"), volunteer, f"2026-05-{n * 7 + 4:02d}")
         bill = h.ok(h.invoice(lw, job_id=job["id"]))
         credit = {"reason": "Fout", "amount": "1.00"}  # in part: the hours stay invoiced
         h.ok(lw.post(f"{h.base}/invoices/{bill['id']}/credit", json=credit))
-    many = statements_of(platform, coordinator, INVOICES)
+    many, _ = statements_of(platform, coordinator, INVOICES)
     assert len(listed(coordinator.get(INVOICES))) == 9
     assert len(many) == len(few), "\n\n".join(s for s in many if s not in few)
 
