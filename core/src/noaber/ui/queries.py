@@ -84,11 +84,19 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def core_work_items(session: Session, tenant: TenantRuntime) -> list[WorkItem]:
+def core_work_items(
+    session: Session, tenant: TenantRuntime, may_use: Callable[[str], bool] = lambda _: True
+) -> list[WorkItem]:
+    """Core's work-list items: requests and couplings of the request types whose
+    programme ``may_use`` allows (and of the types without a programme), so a programme's
+    coordinator neither sees nor logs as seen another programme's requests, which its
+    pages refuse (404)."""
     types = request_types_of(tenant.plugins)
-    new = {t.name: {t.workflow.initial} for t in types}
-    intake = {t.name: {s for s in t.workflow.statuses if "intake" in s} for t in types}
-    waiting = {t.name: {s for s in t.workflow.statuses if "wacht" in s} for t in types}
+    shown = [t for t in types if t.programme is None or may_use(t.programme)]
+    hidden = {t.name for t in types} - {t.name for t in shown}
+    new = {t.name: {t.workflow.initial} for t in shown}
+    intake = {t.name: {s for s in t.workflow.statuses if "intake" in s} for t in shown}
+    waiting = {t.name: {s for s in t.workflow.statuses if "wacht" in s} for t in shown}
     items: list[WorkItem] = []
     for section, statuses in (("new", new), ("intake", intake), ("waiting", waiting)):
         rows = requests_in(session, statuses)
@@ -108,10 +116,12 @@ def core_work_items(session: Session, tenant: TenantRuntime) -> list[WorkItem]:
             )
     # Reviews: couplings that run (a status counting against the helper's load that
     # is not the initial one) get a review every six months after their last change.
-    running = {t.name: set(t.load_statuses) - {t.match_lifecycle.initial} for t in types}
+    running = {t.name: set(t.load_statuses) - {t.match_lifecycle.initial} for t in shown}
     horizon = date.today() + timedelta(days=30)
     for match, request in session.exec(
-        select(Match, HelpRequest).join(HelpRequest, col(HelpRequest.id) == Match.request_id)
+        select(Match, HelpRequest)
+        .join(HelpRequest, col(HelpRequest.id) == Match.request_id)
+        .where(col(HelpRequest.type).not_in(sorted(hidden)))
     ).all():
         if match.status not in running.get(request.type, set()):
             continue
@@ -123,7 +133,12 @@ def core_work_items(session: Session, tenant: TenantRuntime) -> list[WorkItem]:
                 )
             )
     crisis = session.exec(
-        select(HelpRequest).where(col(HelpRequest.urgency).in_([Urgency.crisis])).limit(LIST_LIMIT)
+        select(HelpRequest)
+        .where(
+            col(HelpRequest.urgency).in_([Urgency.crisis]),
+            col(HelpRequest.type).not_in(sorted(hidden)),
+        )
+        .limit(LIST_LIMIT)
     ).all()
     closed = {
         t.name: {s for s, targets in t.workflow.transitions.items() if not targets} for t in types
@@ -149,7 +164,9 @@ def work_list(
     contributed: list[WorkItem] = []
     tenant.hook.ui_work_items(tenant=tenant, session=session, register=contributed.append)
     replaced = {(item.section, item.replaces or item.href) for item in contributed}
-    items = [i for i in core_work_items(session, tenant) if (i.section, i.href) not in replaced]
+    items = [
+        i for i in core_work_items(session, tenant, may_use) if (i.section, i.href) not in replaced
+    ]
     sections: dict[str, list[WorkItem]] = {name: [] for name in SECTION_ORDER}
     for item in items + contributed:
         if item.programme is None or may_use(item.programme):
