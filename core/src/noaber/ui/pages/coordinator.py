@@ -360,7 +360,19 @@ class CoordinatorPages(Controller):
         note_requests(
             db_session, [help_request], helper_ids=[s.helper.id for s in found.suggestions]
         )
-        return render(request, "staff/suggestions.html", {"r": help_request, "found": found})
+        # htmx loads the list into the request page; the page's link to it (for a
+        # browser without JavaScript) opens it as a page of its own, in the layout.
+        part = bool(request.headers.get("hx-request"))
+        return render(
+            request,
+            "staff/suggestions.html" if part else "staff/suggestions_page.html",
+            {
+                "r": help_request,
+                "found": found,
+                "page_title": gettext_for(request)("Suggested helpers"),
+            },
+            headers={"Vary": "HX-Request"},
+        )
 
     @post("/aanvragen/{request_id:int}/status", name="ui-request-status")
     async def request_status(
