@@ -26,6 +26,7 @@ from sqlmodel import col, select
 from noaber.demo.seed import seed_demo
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import NO_SUBJECT
 
 from .conftest import ServerProcess, server_env
 
@@ -36,16 +37,6 @@ pytestmark = pytest.mark.slow
 # left out of the assertion. Remove an entry when it is fixed.
 KNOWN: dict[str, str] = {}
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-NO_SUBJECT = {
-    "POST /api/households": "a household may be created empty: its members are named when added",
-    "POST /api/helpers": "a helper may be created without a person (a display name only)",
-    "POST /api/auth/logout": "the actor's own session ends",
-    "POST /api/auth/password-reset": "asks a mail for an address; names no one (no enumeration)",
-    "POST /api/organisations": "a partner organisation: name and kind",
-    "POST /api/gezinslab/lessons": "a lesson or system blockage, without personal data",
-    "POST /api/wijkbedrijf/activities": "a dagbesteding activity",
-}
-"""Accepted writes that may have no person to name, and why."""
 
 
 @pytest.fixture

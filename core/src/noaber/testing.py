@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -288,13 +289,22 @@ class HostClient:
     municipalities never mix them) and sends the session's CSRF token with every
     unsafe request unless ``auto_csrf`` is off or the test sets the header itself."""
 
-    def __init__(self, client: Any, host: str, identity: Identity | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        host: str,
+        identity: Identity | None = None,
+        platform: Platform | None = None,
+    ) -> None:
         self._client = client
         self.host = host
         self.identity = identity
         self.cookies: dict[str, str] = {}
         self.csrf_token: str | None = None
         self.auto_csrf = True
+        self.platform = platform
+        """With a platform, every write it accepts is checked for its access-log
+        entry's data subject (:func:`check_write_logged`), in every test."""
 
     @property
     def app(self) -> Any:
@@ -316,6 +326,8 @@ class HostClient:
         response = self._client.request(method, url, headers=headers, **kwargs)
         self._client.cookies.clear()
         self._remember(response)
+        if self.platform is not None and method.upper() in UNSAFE_METHODS:
+            check_write_logged(self.platform, self.host, url, response)
         return response
 
     def _remember(self, response: Any) -> None:
@@ -351,6 +363,56 @@ class HostClient:
 
     def delete(self, url: str, **kwargs: Any) -> Any:
         return self.request("DELETE", url, **kwargs)
+
+
+NO_SUBJECT = {
+    "POST /api/households": "a household may be created empty: its members are named when added",
+    "POST /api/helpers": "a helper may be created without a person (a display name only)",
+    "POST /api/auth/logout": "the actor's own session ends",
+    "POST /api/auth/password-reset": "asks a mail for an address; names no one (no enumeration)",
+    "POST /api/organisations": "a partner organisation: name and kind",
+    "POST /api/gezinslab/lessons": "a lesson or system blockage, without personal data",
+    "POST /api/wijkbedrijf/activities": "a dagbesteding activity",
+}
+"""Accepted writes (``"METHOD /route/{template}"``) that may name no data subject, and
+why. Every other accepted write of a tenant route names at least one."""
+
+
+def write_accepted(url: str, status: int) -> bool:
+    """Whether a write was carried out: an API answer below 400; a page's redirect
+    (post/redirect/get), as a form shown again with its errors answers 200 or 4xx."""
+    if urlsplit(url).path.startswith("/api/"):
+        return status < 400
+    return 300 <= status < 400
+
+
+def check_write_logged(platform: Platform, host: str, url: str, response: Any) -> None:
+    """Fail when an accepted write of personal data left no access-log entry naming a
+    data subject. Run by :class:`HostClient` for every write, so each test that makes a
+    write checks its log too: the whole suite is the list of valid writes. A route
+    without an entry (``opt={"access_log": False}``, no tenant) answers no trace id."""
+    trace = response.headers.get("x-trace-id")
+    if trace is None or not write_accepted(url, response.status_code):
+        return
+    from noaber.tenancy.archive import tenant_transaction
+    from noaber.web.tenancy import request_host
+
+    scope: Any = {"headers": [(b"host", host.encode())]}
+    tenant = platform.tenant_for_host(request_host(scope))
+    assert tenant is not None, f"{host} answered a trace id but serves no tenant"
+    with tenant_transaction(platform.admin_engine, tenant.slug) as conn:
+        rows = conn.execute(
+            text("SELECT route, subject_person_id FROM access_log WHERE trace_id = :t"),
+            {"t": trace},
+        ).all()
+    assert rows, f"{url}: write answered {response.status_code} without an access-log entry"
+    routes = {route for route, _ in rows}
+    if any(subject is not None for _, subject in rows) or routes & set(NO_SUBJECT):
+        return
+    raise AssertionError(
+        f"{sorted(routes)} ({url}) answered {response.status_code}: its access-log "
+        "entries name no data subject (note_subjects), nor is it in NO_SUBJECT"
+    )
 
 
 def _cookie_deleted(morsel: Any) -> bool:
@@ -463,7 +525,7 @@ def client_for(platform: Platform) -> Iterator[Callable[..., HostClient]]:
             scope: Any = {"headers": [(b"host", host.encode())]}
             tenant = platform.tenant_for_host(request_host(scope))
             if anonymous or tenant is None:
-                return HostClient(client, host)
+                return HostClient(client, host, platform=platform)
             scoped = tuple(programmes or ([programme] if programme else ()))
             key = (tenant.slug, role, scoped, person_id, helper_id, professional_id)
             identity = identities.get(key)
@@ -478,7 +540,7 @@ def client_for(platform: Platform) -> Iterator[Callable[..., HostClient]]:
                     professional_id=professional_id,
                 )
                 identities[key] = identity
-            host_client = HostClient(client, host, identity)
+            host_client = HostClient(client, host, identity, platform)
             login_directly(client, platform, tenant.slug, identity, host_client)
             return host_client
 
@@ -506,7 +568,7 @@ def logged_in_client(
     scope: Any = {"headers": [(b"host", host.encode())]}
     tenant = platform.tenant_for_host(request_host(scope))
     if tenant is None:
-        return HostClient(client, host)
+        return HostClient(client, host, platform=platform)
     identity = create_test_account(
         platform,
         tenant.slug,
@@ -516,7 +578,7 @@ def logged_in_client(
         helper_id=helper_id,
         professional_id=professional_id,
     )
-    host_client = HostClient(client, host, identity)
+    host_client = HostClient(client, host, identity, platform)
     login_directly(client, platform, tenant.slug, identity, host_client)
     return host_client
 
