@@ -31,6 +31,7 @@ from noaber.ui.i18n import (
     translations,
 )
 from noaber.ui.identity import Viewer, viewer_of
+from noaber.ui.notation import nl_number
 from noaber.web.dependencies import TENANT_SCOPE_KEY
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -102,13 +103,6 @@ def environment(pm: pluggy.PluginManager, locale: str) -> Environment:
         env.filters["nl_number"] = nl_number
         per_locale[(locale, catalogues)] = env
     return env
-
-
-def nl_number(value: Any, digits: int = 0) -> str:
-    if value is None:
-        return "\u2013"
-    text = f"{float(value):,.{digits}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def nav_items(tenant: TenantRuntime, viewer: Viewer, section: str = "main") -> list[NavItem]:

@@ -32,6 +32,7 @@ from noaber.ui.forms import (
     validate,
 )
 from noaber.ui.identity import Viewer, viewer_of
+from noaber.ui.notation import typed_decimal
 from noaber.ui.pages.common import URGENCY_NAMES, options, request_type_options, slot_options
 from noaber.ui.pages.public import FIELD_MESSAGES, SERVICE_MESSAGES
 from noaber.ui.queries import HOURS_KEY, hours_entries
@@ -151,7 +152,7 @@ class VolunteerPages(Controller):
         data = validate(
             HoursForm,
             {
-                k: (v.replace(",", ".") if k == "hours" and isinstance(v, str) else v) or None
+                k: (typed_decimal(v) if k == "hours" and isinstance(v, str) else v) or None
                 for k, v in values.items()
             },
             form,

@@ -4,7 +4,6 @@ parameters their links keep."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -13,6 +12,7 @@ from urllib.parse import urlencode
 from litestar import Request
 
 from noaber.ui.identity import viewer_of
+from noaber.ui.notation import typed_decimal
 from noaber.ui.web import page_number as ui_page_number
 from noaber.ui.web import pages_of
 
@@ -45,19 +45,9 @@ def actor_of(request: Request[Any, Any, Any]) -> str:
     return viewer_of(request).name or "coordinator"
 
 
-THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
-
-
 def amount_of(text: str) -> str:
-    """Euros as typed on a Dutch form (``€ 1.250,50``, ``4.200``, ``1250,5``) in the
-    notation the service's model reads (``1250.50``); what is no amount stays as it is,
-    for the model to refuse."""
-    value = text.strip().removeprefix("€").strip().replace(" ", "").replace("\xa0", "")
-    if "," in value:
-        return value.replace(".", "").replace(",", ".")
-    if THOUSANDS.match(value):
-        return value.replace(".", "")
-    return value
+    """Euros as typed on a Dutch form, as the service's model reads them."""
+    return typed_decimal(text)
 
 
 def page_number(request: Request[Any, Any, Any], total: int, size: int) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from noaber.ui.forms import FormState, as_list
 from noaber.ui.identity import viewer_of
+from noaber.ui.notation import typed_decimal
 from noaber.ui.web import page_number as ui_page_number
 from noaber.ui.web import pages_of
 from noaber.web.dependencies import provide_tenant
@@ -238,5 +239,5 @@ def form_input(
         else:
             value = values.get(input_name)
             if isinstance(value, str) and value.strip():
-                data[field] = value.replace(",", ".") if field in DECIMAL_FIELDS else value
+                data[field] = typed_decimal(value) if field in DECIMAL_FIELDS else value
     return data

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from noaber.people.models import HelperProfile, Person
 from noaber.ui.identity import viewer_of
+from noaber.ui.notation import typed_decimal
 from noaber.ui.web import page_number as ui_page_number
 from noaber_wijkbedrijf.services import LOCAL, as_utc
 
@@ -58,13 +59,8 @@ def page_number(request: Request[Any, Any, Any]) -> int:
 
 
 def amount_text(typed: str) -> str | None:
-    """An amount as typed the Dutch way (``€ 1.234,50``, ``4,50``) in the notation a
-    Decimal reads (``1234.50``); a point alone is a decimal point (``2.25``). None when
-    nothing was typed."""
-    amount = typed.replace("€", "").replace(" ", "").strip()
-    if "," in amount:
-        amount = amount.replace(".", "").replace(",", ".")
-    return amount or None
+    """An amount as typed the Dutch way, as a Decimal reads it; None when nothing was typed."""
+    return typed_decimal(typed) or None
 
 
 MONTH_FORMS = (
