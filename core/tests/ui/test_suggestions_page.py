@@ -31,3 +31,21 @@ def test_the_suggestions_link_opens_a_whole_page(client_for):
     assert part.status_code == 200
     assert part.text.lstrip().startswith('<div id="suggesties-inhoud">')
     assert "<html" not in part.text
+
+
+def test_helpers_left_out_are_explained_in_dutch_not_by_filter_name(client_for):
+    """With no helper registered, every requirement leaves none out; with one paused
+    helper, 'active' leaves one out and the page says so in words."""
+    coordinator = client_for("meppel")
+    person = coordinator.post("/api/people", json={"given_name": "Fenna", "family_name": "Test"})
+    request_id = new_request(coordinator, "intake", "zoeken", person_id=person.json()["id"])
+    helper = coordinator.post(
+        "/api/helpers",
+        json={"kind": "volunteer", "display_name": "Hidde", "status": "paused"},
+    )
+    assert helper.status_code == 201, helper.text
+
+    page = coordinator.get(f"/aanvragen/{request_id}/suggesties").text
+    assert "1 helper voldoet niet aan: De helper is actief, niet gepauzeerd." in page
+    assert "active:" not in page  # the filter's name is code, not for coordinators
+    assert "capacity" not in page

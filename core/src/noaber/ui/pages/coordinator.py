@@ -14,6 +14,7 @@ from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.matching.models import Match
 from noaber.matching.schemas import MatchIn, MatchTransitionIn
 from noaber.matching.services import (
+    criteria_for,
     get_match,
     propose_match,
     suggestions,
@@ -369,6 +370,8 @@ class CoordinatorPages(Controller):
             {
                 "r": help_request,
                 "found": found,
+                # Why helpers were left out, in words (the filters' names are code).
+                "requirements": {f.name: f.description for f in criteria_for(tenant).filters},
                 "page_title": gettext_for(request)("Suggested helpers"),
             },
             headers={"Vary": "HX-Request"},
