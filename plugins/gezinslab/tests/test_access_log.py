@@ -4,6 +4,8 @@ name nobody."""
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import col, select
 
 from noaber.people.models import HouseholdMember
@@ -92,3 +94,139 @@ def test_the_family_s_members_are_named_for_every_trajectory_route(platform, lw,
     assert named(lw.get(f"{BASE}/lessons/")) == family
     # Aggregates name nobody.
     assert named(lw.get(f"{BASE}/figures")) == set()
+
+
+PAGES = "/gezinslab/trajecten"
+TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+
+def _form(client, page: str, action: str, **fields) -> dict:
+    """The fields of the form on ``page`` that posts to ``action``, with its token."""
+    shown = client.get(page)
+    assert shown.status_code == 200, shown.text
+    found = TOKEN.search(shown.text.split(f'action="{action}', 1)[1])
+    assert found is not None
+    return {"form_token": found.group(1), **fields}
+
+
+def test_every_form_of_the_pages_names_the_family_a_repeated_and_a_refused_one_too(
+    platform, lw, h, client_for
+):
+    coordinator = client_for("leeuwarden", role="coordinator", programme="gezinslab")
+    visser = h.make_household(lw, "Gezin Visser", children=2)
+    bakker = h.make_household(lw, "Gezin Bakker", children=1)
+    h.start(lw, bakker)  # another family's trajectory: never named below
+    family = _members(platform, visser)
+    assert len(family) == 3
+
+    def named(response, status: int = 303) -> set[int]:
+        assert response.status_code == status, response.text
+        return _subjects(platform, response)
+
+    new = f"{PAGES}/nieuw"
+    form = _form(
+        coordinator,
+        new,
+        new,
+        household_id=str(visser),
+        started_on="2025-02-03",
+        domains=["financien"],
+        goal="Rust in huis",
+    )
+    started = coordinator.post(new, data=form, follow_redirects=False)
+    assert named(started) == family
+    # A double submit stores nothing but is sent to the family's trajectory: named too.
+    again = coordinator.post(new, data=form, follow_redirects=False)
+    assert again.headers["location"] == started.headers["location"]
+    assert named(again) == family
+    page = started.headers["location"]
+    tid = int(page.rsplit("/", 1)[1])
+
+    def send(path: str, **fields) -> set[int]:
+        action = f"{page}/{path}"
+        sent = coordinator.post(
+            action, data=_form(coordinator, page, action, **fields), follow_redirects=False
+        )
+        assert sent.headers.get("location") == page, sent.text
+        return named(sent)
+
+    assert (
+        send(
+            "team",
+            member_kind="vrijwilliger",
+            member_name="Wim Dijkstra",
+            contribution="Gaat mee naar de schuldhulp",
+            joined_on="2025-02-03",
+        )
+        == family
+    )
+    goal_form = _form(coordinator, page, f"{page}/doelen", text="Elke week sporten")
+    for _ in range(2):  # the second stores nothing and is sent where the first went
+        sent = coordinator.post(f"{page}/doelen", data=goal_form, follow_redirects=False)
+        assert sent.headers["location"] == page
+        assert named(sent) == family
+    assert (
+        send("metingen", kind="baseline", measured_on="2025-02-10", score_financien="2") == family
+    )
+    body = lw.get(f"{BASE}/trajectories/{tid}").json()
+    [member] = body["team"]
+    assert (
+        send(
+            "acties", description="Afspraak maken", owner_id=str(member["id"]), due_on="2025-06-01"
+        )
+        == family
+    )
+    action_id = lw.get(f"{BASE}/trajectories/{tid}").json()["actions"][0]["id"]
+    assert send(f"acties/{action_id}/gedaan", done_on="2025-03-01") == family
+    goal_id = body["goals"][0]["id"]
+    assert send(f"doelen/{goal_id}/bereikt", reached_on="2025-04-01") == family
+    assert (
+        send(
+            "vermeden-kosten",
+            cost_kind="uithuisplaatsing",
+            cost_description="Kinderen thuis",
+            avoided_on="2025-05-01",
+            quantity="1",
+            periods="1",
+        )
+        == family
+    )
+    # A write the service refuses is logged with the family it concerned.
+    second = h.measure(lw, tid, "baseline", "2025-02-11", {"financien": 3})
+    assert named(second, 409) == family
+    unknown = lw.post(
+        f"{BASE}/trajectories/{tid}/goals/{goal_id + 1000}/reached",
+        json={"reached_on": "2025-04-01"},
+    )
+    assert named(unknown, 404) == family
+
+    assert send("afsluiten", closed_on="2025-10-06", closing_note="Klaar") == family
+
+    # A lesson from the trajectory names the family, a repeated submit too; one from no
+    # trajectory holds no personal data and names nobody.
+    lessons = "/gezinslab/lessen/nieuw"
+    form = _form(
+        coordinator,
+        lessons,
+        lessons,
+        kind="les",
+        title="Samen eten",
+        text="Werkt.",
+        noticed_on="2025-05-05",
+        author="Team",
+        trajectory_id=str(tid),
+    )
+    shared = coordinator.post(lessons, data=form, follow_redirects=False)
+    assert named(shared) == family
+    assert named(coordinator.post(lessons, data=form, follow_redirects=False)) == family
+    alone = lw.post(
+        f"{BASE}/lessons/",
+        json={
+            "kind": "les",
+            "title": "Zonder gezin",
+            "text": "Algemeen.",
+            "noticed_on": "2025-05-05",
+            "author": "Team",
+        },
+    )
+    assert named(alone, 201) == set()

@@ -1,7 +1,9 @@
 """REST endpoints under ``/api/gezinslab``. Handlers translate HTTP to service calls and
 name the families whose data they show or change (:func:`.privacy.note_trajectories`),
 so the access log has an entry for each member; figures and the ZRM scale are
-aggregates and name nobody.
+aggregates and name nobody. A write names the family before it is carried out, so a
+refused write (no such goal, a second baseline, a closed trajectory) is logged with the
+family too.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Annotated, Any
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from noaber.people.services import note_subjects_of
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
 from noaber.web.params import PageNumber, PageSize
@@ -81,8 +84,8 @@ class TrajectoryController(Controller):
 
     @post("/", sync_to_thread=True, summary="Start a trajectory for a household")
     def start(self, db_session: DbSession, data: JSONBody[TrajectoryIn]) -> TrajectoryOut:
+        note_subjects_of(db_session, household_ids=[data.household_id])
         trajectory = services.start_trajectory(db_session, data)
-        note_trajectories(db_session, [trajectory.id])
         return services.trajectory_out(db_session, trajectory)
 
     @get("/{trajectory_id:int}", sync_to_thread=True, summary="One trajectory, with progress")
@@ -95,8 +98,8 @@ class TrajectoryController(Controller):
     def add_goal(
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[GoalIn]
     ) -> GoalOut:
-        goal = services.add_goal(db_session, trajectory_id, data)
         note_trajectories(db_session, [trajectory_id])
+        goal = services.add_goal(db_session, trajectory_id, data)
         return GoalOut.model_validate(goal, from_attributes=True)
 
     @post(
@@ -111,8 +114,8 @@ class TrajectoryController(Controller):
         goal_id: FromPath[int],
         data: JSONBody[GoalReachedIn],
     ) -> GoalOut:
-        goal = services.goal_reached(db_session, trajectory_id, goal_id, data)
         note_trajectories(db_session, [trajectory_id])
+        goal = services.goal_reached(db_session, trajectory_id, goal_id, data)
         return GoalOut.model_validate(goal, from_attributes=True)
 
     @post(
@@ -123,8 +126,8 @@ class TrajectoryController(Controller):
     def add_measurement(
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[MeasurementIn]
     ) -> TrajectoryOut:
-        services.add_measurement(db_session, trajectory_id, data)
         note_trajectories(db_session, [trajectory_id])
+        services.add_measurement(db_session, trajectory_id, data)
         return services.trajectory_out(
             db_session, services.get_trajectory(db_session, trajectory_id)
         )
@@ -139,16 +142,16 @@ class TrajectoryController(Controller):
     def add_member(
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[TeamMemberIn]
     ) -> TeamMemberOut:
-        member = services.add_team_member(db_session, trajectory_id, data)
         note_trajectories(db_session, [trajectory_id])
+        member = services.add_team_member(db_session, trajectory_id, data)
         return TeamMemberOut.model_validate(member, from_attributes=True)
 
     @post("/{trajectory_id:int}/actions", sync_to_thread=True, summary="Add an action")
     def add_action(
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[ActionIn]
     ) -> ActionOut:
-        action = services.add_action(db_session, trajectory_id, data)
         note_trajectories(db_session, [trajectory_id])
+        action = services.add_action(db_session, trajectory_id, data)
         return action
 
     @post(
@@ -163,8 +166,8 @@ class TrajectoryController(Controller):
         action_id: FromPath[int],
         data: JSONBody[ActionDoneIn],
     ) -> ActionOut:
-        action = services.complete_action(db_session, trajectory_id, action_id, data)
         note_trajectories(db_session, [trajectory_id])
+        action = services.complete_action(db_session, trajectory_id, action_id, data)
         return action
 
     @post(
@@ -179,16 +182,16 @@ class TrajectoryController(Controller):
         trajectory_id: FromPath[int],
         data: JSONBody[AvoidedCostIn],
     ) -> AvoidedCostOut:
-        entry = services.add_avoided_cost(db_session, _settings(tenant), trajectory_id, data)
         note_trajectories(db_session, [trajectory_id])
+        entry = services.add_avoided_cost(db_session, _settings(tenant), trajectory_id, data)
         return services.avoided_cost_out(entry)
 
     @post("/{trajectory_id:int}/close", sync_to_thread=True, summary="Close the trajectory")
     def close(
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[CloseIn]
     ) -> TrajectoryOut:
-        trajectory = services.close_trajectory(db_session, trajectory_id, data)
         note_trajectories(db_session, [trajectory_id])
+        trajectory = services.close_trajectory(db_session, trajectory_id, data)
         return services.trajectory_out(db_session, trajectory)
 
 
@@ -235,8 +238,8 @@ class LessonController(Controller):
 
     @post("/", sync_to_thread=True, summary="Share a lesson or a system blockage")
     def add_lesson(self, db_session: DbSession, data: JSONBody[LessonIn]) -> LessonOut:
+        note_trajectories(db_session, [data.trajectory_id])  # none: no personal data
         lesson = services.add_lesson(db_session, data)
-        note_trajectories(db_session, [lesson.trajectory_id])
         return services.lesson_out(lesson)
 
     @get("/overview", sync_to_thread=True, summary="Periodic overview for policy makers")

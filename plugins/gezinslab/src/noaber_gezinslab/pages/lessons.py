@@ -227,10 +227,14 @@ class LessonPages(Controller):
         def work() -> str:
             assert isinstance(data, LessonIn)
             lesson = services.add_lesson(db_session, data)
-            note_trajectories(db_session, [lesson.trajectory_id])
             page = services.lessons_before(db_session, lesson) // PAGE_SIZE + 1
             return f"{LESSONS}?{PAGE_PARAM}={page}#les-{lesson.id}"
 
+        # The family of the trajectory it comes from, before the write (a repeated or a
+        # refused submit too); a lesson without one holds no personal data, names nobody.
+        assert isinstance(data, LessonIn)
+        trajectory_id = data.trajectory_id
+        await in_thread(lambda: note_trajectories(db_session, [trajectory_id]))
         return await store_form(
             request, db_session, form, work, page, service_messages=LESSON_SERVICE_MESSAGES
         )

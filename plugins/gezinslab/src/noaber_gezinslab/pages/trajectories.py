@@ -161,9 +161,13 @@ class TrajectoriesPages(Controller):
         def work() -> str:
             assert isinstance(data, TrajectoryIn)
             trajectory = services.start_trajectory(db_session, data)
-            note_trajectories(db_session, [trajectory.id])
             return trajectory_url(trajectory.id or 0)
 
+        # The household's members before the write, as the API does: a repeated submit
+        # (sent to the first one's trajectory) and a refused one concern them too.
+        assert isinstance(data, TrajectoryIn)
+        household_id = data.household_id
+        await in_thread(lambda: note_subjects_of(db_session, household_ids=[household_id]))
         return await store_form(
             request, db_session, form, work, page, service_messages=SERVICE_MESSAGES
         )

@@ -206,9 +206,11 @@ class TrajectoryPages(Controller):
 
         def work() -> str:
             store(data)
-            note_trajectories(session, [trajectory_id])
             return trajectory_url(trajectory_id)
 
+        # The family before the write: a repeated submit (sent where the first went) and
+        # a refused one change or show the family's trajectory too.
+        await in_thread(lambda: note_trajectories(session, [trajectory_id]))
         return await store_form(
             request, session, form, work, page, service_messages=SERVICE_MESSAGES
         )
