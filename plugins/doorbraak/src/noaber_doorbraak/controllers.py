@@ -100,10 +100,10 @@ class CaseController(Controller):
     def create(
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[CaseIn]
     ) -> CaseOut:
+        privacy.note_households(db_session, [data.household_id])  # a refusal too
         case = services.create_case(db_session, tenant.plugins, data)
         assert case.id is not None
         note_object("doorbraak_case", case.id)
-        privacy.note_households(db_session, [case.household_id])
         return services.case_out(db_session, tenant.plugins, settings_of(tenant), case)
 
     @get("/{case_id:int}", sync_to_thread=True, summary="One case: goal, map, plan, blockages")
@@ -120,6 +120,7 @@ class CaseController(Controller):
         case_id: FromPath[int],
         data: JSONBody[GoalIn],
     ) -> CaseOut:
+        privacy.note_cases(db_session, [case_id])
         services.set_goal(db_session, case_id, data)
         return _case(tenant, db_session, case_id)
 
@@ -127,16 +128,16 @@ class CaseController(Controller):
     def add_agency(
         self, db_session: DbSession, case_id: FromPath[int], data: JSONBody[AgencyIn]
     ) -> AgencyOut:
-        agency = services.add_agency(db_session, case_id, data)
         privacy.note_cases(db_session, [case_id])
+        agency = services.add_agency(db_session, case_id, data)
         return AgencyOut.model_validate(agency)
 
     @post("/{case_id:int}/actions", sync_to_thread=True, summary="Add an action to the plan")
     def add_action(
         self, db_session: DbSession, case_id: FromPath[int], data: JSONBody[ActionIn]
     ) -> ActionOut:
-        action = services.add_action(db_session, case_id, data)
         privacy.note_cases(db_session, [case_id])
+        action = services.add_action(db_session, case_id, data)
         return ActionOut.model_validate(action)
 
     @post(
@@ -151,8 +152,8 @@ class CaseController(Controller):
         action_id: FromPath[int],
         data: JSONBody[ActionDoneIn],
     ) -> ActionOut:
-        action = services.complete_action(db_session, case_id, action_id, data)
         privacy.note_cases(db_session, [case_id])
+        action = services.complete_action(db_session, case_id, action_id, data)
         return ActionOut.model_validate(action)
 
     @post("/{case_id:int}/blockages", sync_to_thread=True, summary="Record a blockage")
@@ -163,8 +164,8 @@ class CaseController(Controller):
         case_id: FromPath[int],
         data: JSONBody[BlockageIn],
     ) -> BlockageOut:
-        blockage = services.add_blockage(db_session, case_id, data)
         privacy.note_cases(db_session, [case_id])
+        blockage = services.add_blockage(db_session, case_id, data)
         return services.blockages_out(db_session, settings_of(tenant), [blockage])[0]
 
     @post("/{case_id:int}/spending", sync_to_thread=True, summary="Ask for maatwerk budget")
@@ -176,8 +177,8 @@ class CaseController(Controller):
         data: JSONBody[SpendingIn],
     ) -> SpendingOut:
         settings = settings_of(tenant)
-        spending = budget_module.request_spending(db_session, settings, case_id, data)
         privacy.note_cases(db_session, [case_id])
+        spending = budget_module.request_spending(db_session, settings, case_id, data)
         return services.spending_out(spending, settings)
 
     @post(
@@ -192,6 +193,7 @@ class CaseController(Controller):
         case_id: FromPath[int],
         data: JSONBody[CloseIn],
     ) -> CaseOut:
+        privacy.note_cases(db_session, [case_id])
         services.close_case(db_session, tenant.plugins, case_id, data)
         return _case(tenant, db_session, case_id)
 
@@ -245,8 +247,8 @@ class BlockageController(Controller):
         blockage_id: FromPath[int],
         data: JSONBody[EscalationIn],
     ) -> EscalationOut:
+        privacy.note_blockages(db_session, [blockage_id])
         escalation = services.escalate(db_session, settings_of(tenant), blockage_id, data)
-        privacy.note_cases(db_session, [services.get_blockage(db_session, blockage_id).case_id])
         return services.escalation_out(escalation)
 
     @post(
@@ -261,11 +263,10 @@ class BlockageController(Controller):
         escalation_id: FromPath[int],
         data: JSONBody[DecisionIn],
     ) -> EscalationOut:
+        privacy.note_escalations(db_session, [escalation_id])
         escalation = services.decide_escalation(
             db_session, settings_of(tenant), escalation_id, data
         )
-        blockage = services.get_blockage(db_session, escalation.blockage_id)
-        privacy.note_cases(db_session, [blockage.case_id])
         return services.escalation_out(escalation)
 
 
@@ -286,8 +287,8 @@ class BudgetController(Controller):
         data: JSONBody[SpendingDecisionIn],
     ) -> SpendingOut:
         settings = settings_of(tenant)
+        privacy.note_spending(db_session, [spending_id])
         spending = budget_module.decide_spending(db_session, settings, spending_id, data)
-        privacy.note_cases(db_session, [spending.case_id])
         return services.spending_out(spending, settings)
 
     @get("/budget", sync_to_thread=True, summary="Maatwerk budget of a year and decision times")

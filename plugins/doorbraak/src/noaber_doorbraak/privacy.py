@@ -1,6 +1,7 @@
 """Privacy for the doorbraakaanpak: data-subject export and erasure (the cases of every
 household the person belongs to, with their map, plan, blockages, escalations, spending
-and GP referrals) and naming the persons a request showed for the access log."""
+and GP referrals) and naming the persons a request showed or changed for the access log
+(``note_*``: the members of the family's household, for a case and everything of it)."""
 
 from __future__ import annotations
 
@@ -62,6 +63,33 @@ def note_cases(session: Session, case_ids: Iterable[int]) -> None:
     if ids:
         households = session.exec(select(Case.household_id).where(col(Case.id).in_(ids))).all()
         note_households(session, households)
+
+
+def note_blockages(session: Session, blockage_ids: Iterable[int]) -> None:
+    """Name every member of the households of these blockages' cases."""
+    ids = sorted(set(blockage_ids))
+    if ids:
+        cases = session.exec(select(Blockage.case_id).where(col(Blockage.id).in_(ids))).all()
+        note_cases(session, cases)
+
+
+def note_escalations(session: Session, escalation_ids: Iterable[int]) -> None:
+    """Name every member of the households of these escalations' cases (through their
+    blockages)."""
+    ids = sorted(set(escalation_ids))
+    if ids:
+        blockages = session.exec(
+            select(Escalation.blockage_id).where(col(Escalation.id).in_(ids))
+        ).all()
+        note_blockages(session, blockages)
+
+
+def note_spending(session: Session, spending_ids: Iterable[int]) -> None:
+    """Name every member of the households of these maatwerk requests' cases."""
+    ids = sorted(set(spending_ids))
+    if ids:
+        cases = session.exec(select(Spending.case_id).where(col(Spending.id).in_(ids))).all()
+        note_cases(session, cases)
 
 
 def _cases(session: Session, person_id: int) -> list[Case]:

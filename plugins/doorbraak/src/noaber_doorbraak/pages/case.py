@@ -15,7 +15,8 @@ than one already asked) shows its user message with status 409; nothing is store
 (the transaction is rolled back). Each form carries a one-time token, so a double submit
 stores once and is sent where the first went. After success: 303 back to the case page.
 The page and its forms name the family's members in the access log
-(:func:`~noaber_doorbraak.privacy.note_households`, ``note_cases``), as the API does.
+(:func:`~noaber_doorbraak.privacy.note_households`, ``note_cases``), as the API does; a
+form names them before it stores, so its refusal or repeated submit names them too.
 """
 
 from __future__ import annotations
@@ -340,6 +341,9 @@ class CasePages(Controller):
         form_def = FORMS[name]
         _ = gettext_for(request)
         form = await posted_form(request)
+        # The family is named before anything is stored, so a refused form and a double
+        # submit (sent where the first went, without storing) name it too.
+        await in_thread(lambda: privacy.note_cases(session, [case_id]))
 
         def page(status: int, refused: Sequence[str] = ()) -> Response[Any]:
             return case_page(
@@ -368,7 +372,6 @@ class CasePages(Controller):
         def work() -> str:
             services.get_case(session, case_id)  # 404 for a case that is not there
             store(data)
-            privacy.note_cases(session, [case_id])
             return case_url(case_id)
 
         return await store_form(
