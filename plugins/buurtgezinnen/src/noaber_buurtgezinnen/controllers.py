@@ -6,7 +6,8 @@ else is for the programme's staff.
 
 Handlers that show or change data of families name the members of those families'
 households in the access log (``noaber_buurtgezinnen.privacy.note_families``), so a
-resident's "who accessed my file" lists them.
+resident's "who accessed my file" lists them. A write to a family or coupling that
+exists names them before the write, so a refused write is logged with them too.
 """
 
 from __future__ import annotations
@@ -162,8 +163,8 @@ class FamilyController(Controller):
         family_id: FromPath[int],
         data: JSONBody[VisitIn],
     ) -> VisitOut:
-        visit = services.add_visit(db_session, tenant, family_id, data)
         note_families(db_session, [family_id])
+        visit = services.add_visit(db_session, tenant, family_id, data)
         return VisitOut.model_validate(visit)
 
     @post(
@@ -178,8 +179,9 @@ class FamilyController(Controller):
         family_id: FromPath[int],
         data: JSONBody[IntakeIn],
     ) -> FamilyOut:
+        note_families(db_session, [family_id])
         family = services.record_intake(db_session, family_id, data)
-        return _family_out(db_session, tenant, family)
+        return services.family_out(db_session, tenant, family)
 
     @post(
         "/families/{family_id:int}/intake/complete",
@@ -193,8 +195,9 @@ class FamilyController(Controller):
         family_id: FromPath[int],
         data: JSONBody[IntakeDoneIn],
     ) -> FamilyOut:
+        note_families(db_session, [family_id])
         family = services.complete_intake(db_session, tenant, family_id, data)
-        return _family_out(db_session, tenant, family)
+        return services.family_out(db_session, tenant, family)
 
     @post("/families/{family_id:int}/vog", sync_to_thread=True, summary="Record a steungezin's VOG")
     def vog(
@@ -204,8 +207,9 @@ class FamilyController(Controller):
         family_id: FromPath[int],
         data: JSONBody[VogIn],
     ) -> FamilyOut:
+        note_families(db_session, [family_id])
         family = services.record_vog(db_session, tenant, family_id, data)
-        return _family_out(db_session, tenant, family)
+        return services.family_out(db_session, tenant, family)
 
     @post(
         "/families/{family_id:int}/competence",
@@ -219,8 +223,9 @@ class FamilyController(Controller):
         family_id: FromPath[int],
         data: JSONBody[CompetenceIn],
     ) -> FamilyOut:
+        note_families(db_session, [family_id])
         family = services.record_competence(db_session, family_id, data)
-        return _family_out(db_session, tenant, family)
+        return services.family_out(db_session, tenant, family)
 
     @get(
         "/families/{family_id:int}/suggestions",
@@ -264,8 +269,9 @@ class CouplingController(Controller):
     def create(
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[CouplingIn]
     ) -> CouplingOut:
+        note_families(db_session, [data.vraaggezin_id, data.steungezin_id])
         coupling = services.create_coupling(db_session, tenant, data)
-        return _coupling_out(db_session, coupling)
+        return services.coupling_out(db_session, coupling)
 
     @get("/{coupling_id:int}", sync_to_thread=True, summary="One coupling")
     def get_one(self, db_session: DbSession, coupling_id: FromPath[int]) -> CouplingOut:
@@ -283,8 +289,9 @@ class CouplingController(Controller):
         coupling_id: FromPath[int],
         data: JSONBody[CouplingStepIn],
     ) -> CouplingOut:
+        note_couplings(db_session, [coupling_id])
         coupling = services.step(db_session, tenant, coupling_id, data)
-        return _coupling_out(db_session, coupling)
+        return services.coupling_out(db_session, coupling)
 
     @post("/{coupling_id:int}/reviews", sync_to_thread=True, summary="Record a review")
     def review(
@@ -294,8 +301,9 @@ class CouplingController(Controller):
         coupling_id: FromPath[int],
         data: JSONBody[ReviewIn],
     ) -> CouplingOut:
+        note_couplings(db_session, [coupling_id])
         coupling = services.add_review(db_session, tenant, coupling_id, data)
-        return _coupling_out(db_session, coupling)
+        return services.coupling_out(db_session, coupling)
 
 
 class OverviewController(Controller):

@@ -151,9 +151,14 @@ def ui_work_items(
 def request_transitioned(session: Session, request: HelpRequest, target: str) -> None:
     if request.type != REQUEST_TYPE or target != "gekoppeld":
         return
+    from noaber_buurtgezinnen.privacy import note_couplings
     from noaber_buurtgezinnen.services import couple_proposed_match
 
-    couple_proposed_match(session, request)
+    coupling = couple_proposed_match(session, request)
+    if coupling is not None and coupling.id is not None:
+        # The coupling is the plugin's own write: name both families, whichever core
+        # route (API or page) moved the request.
+        note_couplings(session, [coupling.id])
 
 
 @hookimpl
@@ -166,8 +171,12 @@ def match_transitioned(
     reason: str | None,
     actor: str,
 ) -> None:
+    from noaber_buurtgezinnen.privacy import note_matches
     from noaber_buurtgezinnen.services import follow_match
 
+    # The coupling follows the match: name both families before, so a refused move is
+    # logged with them too, whichever core route (API or page) moved the match.
+    note_matches(session, [match.id])
     follow_match(session, tenant, match, previous, target, reason, actor)
 
 

@@ -68,6 +68,20 @@ def note_couplings(session: Session, coupling_ids: Iterable[int]) -> None:
     note_families(session, [f for row in rows for f in row])
 
 
+def note_matches(session: Session, match_ids: Iterable[int | None]) -> None:
+    """Name the members of both families of the couplings made from these core matches
+    (a coupling moved through core's match routes); nothing for other programmes'."""
+    ids = {i for i in match_ids if i is not None}
+    if not ids or access_log.current_request() is None:
+        return
+    rows = session.exec(
+        select(Coupling.vraaggezin_id, Coupling.steungezin_id).where(
+            col(Coupling.match_id).in_(ids)
+        )
+    ).all()
+    note_families(session, [f for row in rows for f in row])
+
+
 def _families(session: Session, person_id: int) -> list[Family]:
     households = select(HouseholdMember.household_id).where(HouseholdMember.person_id == person_id)
     helpers = select(HelperProfile.id).where(HelperProfile.person_id == person_id)

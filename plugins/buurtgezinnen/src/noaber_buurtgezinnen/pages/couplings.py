@@ -212,9 +212,11 @@ class CouplingPages(Controller):
 
         def work() -> str:
             store(data)
-            note_couplings(session, [coupling_id])
             return coupling_url(coupling_id)
 
+        # Before the write: a refused one, and a repeated submit that is only sent where
+        # the first went (``work`` does not run again), are logged with both families too.
+        await in_thread(lambda: note_couplings(session, [coupling_id]))
         return await store_form(
             request, session, form, work, page, service_messages=form_def.service_messages()
         )

@@ -291,9 +291,13 @@ class FamilyPages(Controller):
             if family.kind not in form_def.kinds:  # the page offers no such form
                 raise NotFound(f"family {family_id} is a {family.kind.value}")
             stored = store(data)
-            note_families(session, [family_id])
             return stored if isinstance(stored, str) else family_url(family_id)
 
+        # Before the write: a refused one, and a repeated submit that is only sent where
+        # the first went (``work`` does not run again), are logged with the family too
+        # (and with the steungezin a coupling form chose).
+        families = [family_id, data.steungezin_id if isinstance(data, CouplingIn) else None]
+        await in_thread(lambda: note_families(session, families))
         return await store_form(
             request, session, form, work, page, service_messages=SERVICE_MESSAGES
         )
@@ -396,7 +400,6 @@ class FamilyPages(Controller):
 
         def store(data: Any) -> str:
             coupling = services.create_coupling(db_session, tenant, data)
-            note_couplings(db_session, [coupling.id or 0])
             # A fragment of its own: the browser would keep the form's #koppelen otherwise.
             return coupling_url(coupling.id or 0) + MAIN
 
