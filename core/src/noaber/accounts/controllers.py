@@ -469,11 +469,14 @@ class AccountController(Controller):
     @post("/", sync_to_thread=True, summary="Create an account")
     def create(self, db_session: DbSession, data: JSONBody[AccountIn]) -> AccountOut:
         account = services.create_account(db_session, **data.model_dump())
+        note_object("account", account.id or 0)  # the entry is about the new account
+        note_subjects([account.person_id])  # and a resident's account is their data
         return account_out(account)
 
     @post("/{account_id:int}/disable", sync_to_thread=True, status_code=200, summary="Disable")
     def disable(self, db_session: DbSession, account_id: FromPath[int]) -> AccountOut:
         account = services.get_account(db_session, account_id)
+        note_subjects([account.person_id])
         services.disable_account(account)
         return account_out(account)
 
@@ -492,6 +495,7 @@ class AccountController(Controller):
         account_id: FromPath[int],
     ) -> dict[str, str]:
         account = services.get_account(db_session, account_id)
+        note_subjects([account.person_id])
         assert tenant is not None
         token = services.issue_password_reset(
             db_session, account, platform.settings.password_reset_minutes

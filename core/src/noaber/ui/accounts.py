@@ -34,3 +34,10 @@ def note_subjects(person_ids: Iterable[int | None]) -> None:
     access_log = module("noaber.privacy.access_log")
     if access_log is not None:
         access_log.note_subjects([p for p in person_ids if p is not None])
+
+
+def noted_subjects() -> list[int]:
+    """The persons this request has named in the access log so far."""
+    access_log = module("noaber.privacy.access_log")
+    noted = access_log.noted() if access_log is not None else None
+    return sorted(noted.subjects) if noted is not None else []

@@ -10,6 +10,7 @@ without it the claim is kept in this process.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import threading
@@ -239,7 +240,10 @@ async def submit_once(
     ``store`` (in a worker thread; it returns where to go next) and redirects there; a
     repeated submit is sent to the first one's result, or told it is being handled. A
     refused store (any :class:`~noaber.errors.NoaberError`, which the caller turns into
-    its form page) releases the token, so the corrected form can be sent again."""
+    its form page) releases the token, so the corrected form can be sent again. A
+    repeated submit names the first one's data subjects in its access-log entry: the
+    persons see both submits of a form about them under "who saw my data"."""
+    from noaber.ui import accounts
     from noaber.ui.templating import render
     from noaber.ui.web import in_thread, redirect
 
@@ -251,11 +255,15 @@ async def submit_once(
         except NoaberError:
             await tokens.release(form.token)
             raise
-        await tokens.record(form.token, url)
+        result = {"url": url, "subjects": accounts.noted_subjects()}
+        await tokens.record(form.token, json.dumps(result))
         return redirect(url)
     if previous == PENDING:
         return render(request, "public/already_sent.html", status_code=409)
-    return redirect(previous)
+    # A bare address: recorded by a version before the subjects were kept with it.
+    first: dict[str, Any] = json.loads(previous) if previous.startswith("{") else {"url": previous}
+    accounts.note_subjects(first.get("subjects", []))
+    return redirect(str(first["url"]))
 
 
 async def posted_form(request: Request[Any, Any, Any]) -> FormState:

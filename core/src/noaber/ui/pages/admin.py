@@ -87,6 +87,7 @@ class AdminPages(Controller):
             raise NotFound("no accounts in this installation")
         account = services.get_account(db_session, account_id)
         accounts.note_object("account", account_id)
+        accounts.note_subjects([account.person_id])
         services.remove_totp(account)
         return redirect(f"/beheer/gebruikers?hersteld={account_id}")
 

@@ -249,6 +249,7 @@ class CoordinatorPages(Controller):
                     actor=actor,
                 ),
             )
+            note_requests(db_session, [created])
             return f"/aanvragen/{created.id}"
 
         return await store_form(
@@ -400,6 +401,7 @@ class CoordinatorPages(Controller):
         def work() -> None:
             help_request = get_request(db_session, request_id)
             check_programme(request, tenant, help_request)
+            note_requests(db_session, [help_request])
             transition_request(
                 db_session,
                 tenant.plugins,
@@ -468,6 +470,7 @@ class CoordinatorPages(Controller):
         def work() -> None:
             help_request = get_request(db_session, request_id)
             check_programme(request, tenant, help_request)
+            note_requests(db_session, [help_request])
             add_request_entry(
                 db_session, request_id, TimelineIn(kind=data.kind, text=data.text, actor=actor)
             )
@@ -524,6 +527,7 @@ class CoordinatorPages(Controller):
         def work() -> int:
             help_request = get_request(db_session, request_id)
             check_programme(request, tenant, help_request)
+            note_requests(db_session, [help_request], helper_ids=[int(helper_raw)])
             match = propose_match(
                 db_session,
                 tenant,
@@ -657,7 +661,9 @@ class CoordinatorPages(Controller):
 
         def work() -> None:
             match = get_match(db_session, match_id)
-            check_programme(request, tenant, get_request(db_session, match.request_id))
+            help_request = get_request(db_session, match.request_id)
+            check_programme(request, tenant, help_request)
+            note_requests(db_session, [help_request], helper_ids=[match.helper_id])
             transition_match(
                 db_session,
                 tenant,

@@ -16,6 +16,7 @@ from noaber.platform import TenantRuntime
 from noaber.requests.models import AskedBy
 from noaber.requests.schemas import RequestIn
 from noaber.requests.services import create_request
+from noaber.ui import accounts
 from noaber.ui.forms import (
     FormState,
     as_list,
@@ -221,6 +222,7 @@ def ask_for_help(session: Session, tenant: TenantRuntime, data: AskForHelpForm) 
             actor="resident (web form)",
         ),
     )
+    accounts.note_subjects([person.id])
     return "/hulp-vragen/ontvangen"
 
 
@@ -249,4 +251,5 @@ def sign_up(session: Session, tenant: TenantRuntime, data: SignUpForm) -> str:
             status=HelperStatus.paused,
         ),
     )
+    accounts.note_subjects([person.id])
     return "/vrijwilliger-worden/ontvangen"
