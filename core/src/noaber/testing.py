@@ -385,8 +385,7 @@ NO_SUBJECT = {
     "POST /api/auth/totp": "the actor signs in with the second factor",
     "POST /api/auth/password-reset/confirm": "the actor sets a new password with a mailed link",
     "POST /api/doorbraak/factors/import": "neighbourhood figures of the factorenmodel, no persons",
-    "POST /api/doorbraak/referrers/{organisation_id}/tokens": "an organisation's FHIR "
-    "credential",
+    "POST /api/doorbraak/referrers/{organisation_id}/tokens": "an organisation's FHIR credential",
     "POST /api/doorbraak/referrers/{organisation_id}/tokens/{token_id}/revoke": "an "
     "organisation's FHIR credential",
     "POST /api/professionals": "a professional at work, not a data subject",
