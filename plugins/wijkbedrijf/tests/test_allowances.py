@@ -7,7 +7,8 @@ from decimal import Decimal
 
 def _volunteer_with_hours(client, h, days, per_day="24", month="03"):
     resident = h.person(client)
-    vol = h.volunteer(client, "Harmen")
+    # an allowance is paid to a person: the volunteer is one (named in the access log)
+    vol = h.volunteer(client, "Harmen", person_id=h.person(client, "Harmen", "Dijkstra"))
     job = h.ok(
         h.job(client, resident, wished_from=f"2026-{month}-02", wished_until=f"2026-{month}-06")
     )

@@ -41,7 +41,8 @@ def seed(lw: Any, h: Any, n: int, first: int = 0) -> dict[str, list[Any]]:
     base = h.base
     for i in range(first, first + n):
         resident = keep("residents", h.person(lw, f"Bewoner{i}"))
-        volunteer = keep("volunteers", h.volunteer(lw, f"Vrijwilliger {i}"))
+        helper = h.person(lw, f"Vrijwilliger{i}")  # paid an allowance: a person
+        volunteer = keep("volunteers", h.volunteer(lw, f"Vrijwilliger {i}", person_id=helper))
         job = keep("jobs", h.ok(h.job(lw, resident)))
         planned = keep("assignments", h.confirmed(lw, job["id"], volunteer))
         keep("hours", h.approved(lw, job["id"], planned["id"], "2"))

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 def test_attendance_outflow_and_figures(lw, h):
     base = h.base
+    # volunteers are persons: one is paid an allowance, the other moves on to a training
+    vol_a = h.volunteer(lw, "Sjoerd", person_id=h.person(lw, "Sjoerd", "Hoekstra"))
+    anna = h.person(lw, "Anna", "Bakker")
+    vol_b = h.volunteer(lw, "Anna", skills=["samen koken"], person_id=anna)
     # jobs: one paid at the full rate, one at the income-based rate, one cancelled
-    vol_a = h.volunteer(lw, "Sjoerd")
-    vol_b = h.volunteer(lw, "Anna", skills=["samen koken"])
     full = h.ok(h.job(lw, h.person(lw, "Grietje")))
     reduced = h.ok(
         h.job(lw, h.person(lw, "Hiltje"), "samen koken", rate_code="minima", income_pct=90)

@@ -10,7 +10,7 @@ import pytest
 @pytest.fixture
 def worked(lw, h):
     resident = h.person(lw)
-    vol = h.volunteer(lw, "Klaas")
+    vol = h.volunteer(lw, "Klaas", person_id=h.person(lw, "Klaas", "Bosma"))
     job = h.ok(h.job(lw, resident))
     a = h.confirmed(lw, job["id"], vol)
     entry = h.approved(lw, job["id"], a["id"], "2")

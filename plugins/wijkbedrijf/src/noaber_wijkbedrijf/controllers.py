@@ -45,7 +45,16 @@ from noaber_wijkbedrijf.schemas import (
     RateIn,
     RefundIn,
 )
-from noaber_wijkbedrijf.subjects import noted
+from noaber_wijkbedrijf.subjects import (
+    note_assignment,
+    note_helpers,
+    note_hours,
+    note_invoice,
+    note_job,
+    note_notification,
+    note_participant,
+    noted,
+)
 
 BASE = "/api/wijkbedrijf"
 TAGS = ["wijkbedrijf"]
@@ -102,6 +111,7 @@ class JobController(Controller):
         job_id: FromPath[int],
         data: JSONBody[RateIn],
     ) -> JobOut:
+        note_job(db_session, job_id)
         return noted(
             db_session,
             services.job_out(db_session, services.set_rate(db_session, tenant, job_id, data)),
@@ -143,6 +153,8 @@ class JobController(Controller):
         job_id: FromPath[int],
         data: JSONBody[AssignmentIn],
     ) -> AssignmentOut:
+        note_job(db_session, job_id)
+        note_helpers(db_session, [data.helper_id])
         return noted(
             db_session,
             services.assignment_out(db_session, services.assign(db_session, tenant, job_id, data)),
@@ -156,6 +168,7 @@ class JobController(Controller):
         job_id: FromPath[int],
         data: JSONBody[DecisionIn],
     ) -> JobOut:
+        note_job(db_session, job_id)
         return noted(
             db_session,
             services.job_out(db_session, services.mark_done(db_session, tenant, job_id, data)),
@@ -169,6 +182,7 @@ class JobController(Controller):
         job_id: FromPath[int],
         data: JSONBody[DecisionIn],
     ) -> JobOut:
+        note_job(db_session, job_id)
         return noted(
             db_session,
             services.job_out(db_session, services.cancel_job(db_session, tenant, job_id, data)),
@@ -190,6 +204,7 @@ class JobController(Controller):
     def register_hours(
         self, db_session: DbSession, job_id: FromPath[int], data: JSONBody[HoursIn]
     ) -> HoursOut:
+        note_job(db_session, job_id)
         return noted(
             db_session, HoursOut.model_validate(services.register_hours(db_session, job_id, data))
         )
@@ -227,6 +242,7 @@ class AssignmentController(Controller):
         assignment_id: FromPath[int],
         data: JSONBody[DecisionIn],
     ) -> ConfirmedOut:
+        note_assignment(db_session, assignment_id)
         a, notification = services.confirm(db_session, tenant, assignment_id, data)
         # The planning is stored before the resident is mailed; a refusing mail server
         # only marks the notification 'mislukt'.
@@ -254,6 +270,7 @@ class AssignmentController(Controller):
         assignment_id: FromPath[int],
         data: JSONBody[DecisionIn],
     ) -> AssignmentOut:
+        note_assignment(db_session, assignment_id)
         a = services.decline(db_session, tenant, assignment_id, data)
         return noted(db_session, services.assignment_out(db_session, a))
 
@@ -265,6 +282,7 @@ class AssignmentController(Controller):
         assignment_id: FromPath[int],
         data: JSONBody[DecisionIn],
     ) -> AssignmentOut:
+        note_assignment(db_session, assignment_id)
         a = services.withdraw(db_session, tenant, assignment_id, data)
         return noted(db_session, services.assignment_out(db_session, a))
 
@@ -306,6 +324,7 @@ class HoursController(Controller):
     def approve(
         self, db_session: DbSession, hours_id: FromPath[int], data: JSONBody[DecisionIn]
     ) -> HoursOut:
+        note_hours(db_session, hours_id)
         return noted(
             db_session,
             HoursOut.model_validate(services.decide_hours(db_session, hours_id, True, data)),
@@ -320,6 +339,7 @@ class HoursController(Controller):
     def reject(
         self, db_session: DbSession, hours_id: FromPath[int], data: JSONBody[DecisionIn]
     ) -> HoursOut:
+        note_hours(db_session, hours_id)
         return noted(
             db_session,
             HoursOut.model_validate(services.decide_hours(db_session, hours_id, False, data)),
@@ -364,6 +384,8 @@ class InvoiceController(Controller):
     def create(
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[InvoiceIn]
     ) -> InvoiceOut:
+        if data.job_id is not None:
+            note_job(db_session, data.job_id)
         invoice = invoices.create_invoice(db_session, tenant, data)
         return noted(db_session, invoices.invoice_out(db_session, invoice))
 
@@ -393,6 +415,7 @@ class InvoiceController(Controller):
         invoice_id: FromPath[int],
         data: JSONBody[CreditIn],
     ) -> InvoiceOut:
+        note_invoice(db_session, invoice_id)
         note = invoices.credit(db_session, tenant, invoice_id, data)
         return noted(db_session, invoices.invoice_out(db_session, note))
 
@@ -404,6 +427,7 @@ class InvoiceController(Controller):
         invoice_id: FromPath[int],
         data: JSONBody[PaymentIn],
     ) -> InvoiceOut:
+        note_invoice(db_session, invoice_id)
         return noted(
             db_session,
             invoices.invoice_out(db_session, invoices.pay(db_session, tenant, invoice_id, data)),
@@ -417,6 +441,7 @@ class InvoiceController(Controller):
     def refund(
         self, db_session: DbSession, invoice_id: FromPath[int], data: JSONBody[RefundIn]
     ) -> InvoiceOut:
+        note_invoice(db_session, invoice_id)
         return noted(
             db_session,
             invoices.invoice_out(db_session, invoices.refund(db_session, invoice_id, data)),
@@ -459,6 +484,7 @@ class AllowanceController(Controller):
     def record(
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[AllowanceIn]
     ) -> AllowanceOut:
+        note_helpers(db_session, [data.helper_id])
         return noted(
             db_session,
             AllowanceOut.model_validate(allowances.record_allowance(db_session, tenant, data)),
@@ -504,6 +530,7 @@ class DagbestedingController(Controller):
     def end_participant(
         self, db_session: DbSession, participant_id: FromPath[int], data: JSONBody[ParticipantEndIn]
     ) -> ParticipantOut:
+        note_participant(db_session, participant_id)
         p = dagbesteding.end_participant(db_session, participant_id, data)
         return noted(db_session, ParticipantOut.model_validate(p))
 
@@ -546,6 +573,7 @@ class DagbestedingController(Controller):
     def record_attendance(
         self, db_session: DbSession, data: JSONBody[AttendanceIn]
     ) -> AttendanceOut:
+        note_participant(db_session, data.participant_id)
         return noted(
             db_session,
             AttendanceOut.model_validate(dagbesteding.record_attendance(db_session, data)),
@@ -570,6 +598,8 @@ class DagbestedingController(Controller):
 
     @post("/outflow", sync_to_thread=True, summary="Record someone moving on")
     def record_outflow(self, db_session: DbSession, data: JSONBody[OutflowIn]) -> OutflowOut:
+        note_participant(db_session, data.participant_id)
+        note_helpers(db_session, [data.helper_id])
         return noted(
             db_session, OutflowOut.model_validate(dagbesteding.record_outflow(db_session, data))
         )
@@ -599,6 +629,7 @@ class NotificationController(Controller):
         mailer: CurrentMailer,
         notification_id: FromPath[int],
     ) -> NotificationOut:
+        note_notification(db_session, notification_id)
         notification = services.resendable(db_session, notification_id)
         retry = services.settings_of(tenant).mail_retry_minutes
         services.send_confirmation(db_session, mailer, notification, retry)

@@ -32,7 +32,7 @@ from noaber_wijkbedrijf.pages.common import (
     previous_month,
 )
 from noaber_wijkbedrijf.schemas import AllowanceIn
-from noaber_wijkbedrijf.subjects import noted
+from noaber_wijkbedrijf.subjects import note_helpers, noted
 
 ALLOWANCES_PAGE_SIZE = 50
 FIELDS = ("helper_id", "month", "amount", "paid_on")
@@ -168,6 +168,10 @@ class AllowancePages(Controller):
             noted(db_session, paid)
             return f"{ALLOWANCES}?{DONE}=betaald#vergoeding-{paid.id}"
 
+        # Before storing: a refused payment, or a repeated submit sent to the first
+        # one's result, names the volunteer too.
+        volunteer = data.helper_id
+        await in_thread(lambda: note_helpers(db_session, [volunteer]))
         return await store_form(
             request, db_session, form, work, page, service_messages=ALLOWANCE_MESSAGES
         )

@@ -35,7 +35,7 @@ from noaber_wijkbedrijf.pages.common import (
     previous_month,
 )
 from noaber_wijkbedrijf.schemas import FIRST_DAY, LAST_DAY, InvoiceIn
-from noaber_wijkbedrijf.subjects import noted
+from noaber_wijkbedrijf.subjects import note_persons, noted
 
 INVOICES_PAGE_SIZE = 50
 EXPORT = "/api/wijkbedrijf/invoices/export.csv"
@@ -293,6 +293,10 @@ class InvoicesPages(Controller):
             noted(db_session, bill)
             return f"{INVOICES}?{DONE}=gefactureerd#factuur-{bill.id}"
 
+        # Before storing: a refused invoice, or a repeated submit sent to the first
+        # one's result, names the resident too.
+        resident = data.person_id
+        await in_thread(lambda: note_persons(db_session, [resident]))
         return await store_form(
             request, db_session, form, work, page, service_messages=MONTH_MESSAGES
         )

@@ -26,7 +26,7 @@ from noaber_wijkbedrijf.pages.common import (
     person_names,
 )
 from noaber_wijkbedrijf.schemas import DecisionIn
-from noaber_wijkbedrijf.subjects import noted
+from noaber_wijkbedrijf.subjects import note_hours, noted
 
 DECIDED = "besluit"
 """The hours list's query parameter after a decision: ``goedgekeurd`` or ``afgekeurd``."""
@@ -139,6 +139,9 @@ class HoursPages(Controller):
             noted(session, [entry, services.get_job(session, entry.job_id)])
             return f"{HOURS}?{DECIDED}={entry.status.value}"
 
+        # Before storing: a refused decision, or a repeated submit sent to the first
+        # one's result, names the resident and the volunteer too.
+        await in_thread(lambda: note_hours(session, hours_id))
         return await store_form(
             request, session, form, work, page, service_messages=SERVICE_MESSAGES
         )

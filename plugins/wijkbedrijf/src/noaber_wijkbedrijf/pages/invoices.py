@@ -17,7 +17,7 @@ from noaber_wijkbedrijf import invoices
 from noaber_wijkbedrijf.pages.common import BASE, DONE, actor_of, amount_text, job_url
 from noaber_wijkbedrijf.pages.job import JobForms
 from noaber_wijkbedrijf.schemas import CreditIn, InvoiceIn, PaymentIn, RefundIn
-from noaber_wijkbedrijf.subjects import noted
+from noaber_wijkbedrijf.subjects import note_invoice, noted
 
 # English message ids (the catalogue translates them): next to the form's fields, and for
 # a service's refusal that says nothing itself.
@@ -97,6 +97,7 @@ class InvoicePages(JobForms, Controller):
             read,
             work,
             messages=PAYMENT_MESSAGES,
+            concerns=lambda _data: note_invoice(db_session, invoice_id),
         )
 
     @post("/klussen/{job_id:int}/facturen/{invoice_id:int}/crediteren", name="wijkbedrijf-credit")
@@ -141,6 +142,7 @@ class InvoicePages(JobForms, Controller):
             read,
             work,
             messages=CREDIT_MESSAGES,
+            concerns=lambda _data: note_invoice(db_session, invoice_id),
         )
 
     @post(
@@ -186,4 +188,5 @@ class InvoicePages(JobForms, Controller):
             read,
             work,
             messages=REFUND_MESSAGES,
+            concerns=lambda _data: note_invoice(db_session, invoice_id),
         )

@@ -63,7 +63,7 @@ from noaber_wijkbedrijf.schemas import (
     RateIn,
 )
 from noaber_wijkbedrijf.services import LOCAL
-from noaber_wijkbedrijf.subjects import noted
+from noaber_wijkbedrijf.subjects import note_assignment, note_helpers, note_job, noted
 
 RESENT = "bevestiging"
 """The job page's query parameter after a resend: the confirmation's new delivery."""
@@ -304,11 +304,15 @@ class JobForms:
         *,
         messages: Mapping[str, str] | None = None,
         renamed: Mapping[str, str] | None = None,
+        concerns: Callable[[Any], None] | None = None,
     ) -> Response[Any]:
         """A form of the job's page: ``read`` validates the posted values (None: the
         errors are on the form), ``work`` stores through the service and returns where
         to go; refusals show the page again with the form's errors (422) or the
-        service's refusal above the form (409), nothing stored."""
+        service's refusal above the form (409), nothing stored. Before storing, the
+        job's resident is noted in the access log, and whoever else ``concerns`` notes
+        for the input (a volunteer): also when the store is refused, or a repeated
+        submit is sent to the first one's result without storing again."""
         form = await posted_form(request)
 
         def page(status: int, refused: Sequence[str] = ()) -> Response[Any]:
@@ -323,6 +327,13 @@ class JobForms:
         data = read(form)
         if data is None:
             return await in_thread(lambda: page(422))
+
+        def concerned() -> None:
+            note_job(session, job_id)
+            if concerns is not None:
+                concerns(data)
+
+        await in_thread(concerned)
         return await store_form(
             request, session, form, lambda: work(data), page, service_messages=messages
         )
@@ -394,6 +405,7 @@ class JobPages(JobForms, Controller):
             work,
             messages=PLANNING_MESSAGES,
             renamed=PLANNING_FIELDS,
+            concerns=lambda data: note_helpers(db_session, [data.helper_id]),
         )
 
     @post(
@@ -426,6 +438,7 @@ class JobPages(JobForms, Controller):
             lambda form: self._decision(request, form),
             work,
             messages=REASON_MESSAGES,
+            concerns=lambda _data: note_assignment(db_session, assignment_id),
         )
 
     @post("/klussen/{job_id:int}/uitgevoerd", name="wijkbedrijf-done")
@@ -538,6 +551,7 @@ class JobPages(JobForms, Controller):
 
         if form.expired:
             return await in_thread(lambda: page(400, form.general))
+        await in_thread(lambda: note_job(db_session, job_id))
 
         def work() -> str:
             notification = services.resendable(db_session, notification_id)

@@ -46,7 +46,7 @@ from noaber_wijkbedrijf.pages.rates import (
     rate_options,
 )
 from noaber_wijkbedrijf.schemas import JobIn
-from noaber_wijkbedrijf.subjects import noted
+from noaber_wijkbedrijf.subjects import note_persons, noted
 
 JOB_FIELDS = (
     "person_id",
@@ -268,6 +268,10 @@ class JobsPages(Controller):
             noted(db_session, job)
             return f"{job_url(job.id or 0)}?{DONE}=aangemeld"
 
+        # Before storing: a refused job, or a repeated submit sent to the first one's
+        # job, names the resident too.
+        resident = data.person_id
+        await in_thread(lambda: note_persons(db_session, [resident]))
         return await store_form(
             request, db_session, form, work, page, service_messages=JOB_SERVICE_MESSAGES
         )
