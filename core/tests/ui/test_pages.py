@@ -14,6 +14,7 @@ from sqlmodel import func, select
 from noaber.people.models import HelperProfile
 from noaber.people.schemas import PersonIn
 from noaber.people.services import create_person
+from noaber.privacy.models import AccessLogEntry
 from noaber.requests.models import HelpRequest
 from noaber.requests.schemas import RequestIn
 from noaber.requests.services import create_request
@@ -61,6 +62,16 @@ def test_ask_for_help_stores_once_per_token(platform, client_for):
     assert first.status_code == second.status_code == 303
     assert first.headers["location"] == second.headers["location"] == "/hulp-vragen/ontvangen"
     assert count(platform, HelpRequest) == 1
+    # Both submits name the new resident in the access log; the second stored nothing
+    # but was sent where the first went.
+    with tenant_scope("meppel"), platform.sessions() as session:
+        person_id = session.exec(select(HelpRequest.person_id)).one()
+        for response in (first, second):
+            trace = response.headers["x-trace-id"]
+            named = session.exec(
+                select(AccessLogEntry.subject_person_id).where(AccessLogEntry.trace_id == trace)
+            ).all()
+            assert {p for p in named if p is not None} == {person_id}
     # A new form (new token) is a new request.
     form["form_token"] = ask_form(client)
     assert client.post("/hulp-vragen", data=form, follow_redirects=False).status_code == 303
