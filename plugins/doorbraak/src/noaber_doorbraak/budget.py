@@ -25,6 +25,7 @@ from noaber.errors import Conflict, NotFound, UserMessage
 from noaber.people.models import utcnow
 from noaber.people.services import field_error
 from noaber.tenancy.context import require_tenant
+from noaber.ui.notation import nl_money
 from noaber_doorbraak.models import Budget, Spending, SpendingStatus
 from noaber_doorbraak.schemas import BudgetOut, SpendingDecisionIn, SpendingIn
 from noaber_doorbraak.services import decision_hours, open_case
@@ -39,12 +40,6 @@ def cents(amount: Decimal) -> int:
 
 def euros(amount_cents: int) -> Decimal:
     return (Decimal(amount_cents) / 100).quantize(CENT)
-
-
-def euro_text(amount: Decimal) -> str:
-    """An amount as the interface writes it (``€ 1.250,50``), for user messages."""
-    text = f"{amount.quantize(CENT):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"€\xa0{text}"
 
 
 def spent_cents(session: Session, year: int) -> int:
@@ -105,9 +100,9 @@ def request_spending(
             user_message=UserMessage(
                 "The amount (%(amount)s) is more than what remains of the maatwerk budget of "
                 "%(year)s (%(left)s).",
-                amount=euro_text(data.amount),
+                amount=nl_money(data.amount),
                 year=str(at.year),
-                left=euro_text(left),
+                left=nl_money(left),
             ),
         )
     spending = Spending(
@@ -183,9 +178,9 @@ def decide_spending(
             user_message=UserMessage(
                 "Granting %(amount)s would overdraw the maatwerk budget of %(year)s: "
                 "%(left)s remains.",
-                amount=euro_text(spending.amount),
+                amount=nl_money(spending.amount),
                 year=str(spending.budget_year),
-                left=euro_text(left),
+                left=nl_money(left),
             ),
             remaining=str(left),
             amount=str(spending.amount),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from noaber.ui.notation import nl_money
+
 CENT = Decimal("0.01")
 
 
@@ -45,12 +47,6 @@ def number_nl(value: Decimal) -> str:
     return _plain(value).replace(".", ",")
 
 
-def money_nl(value: Decimal) -> str:
-    """An amount in Dutch money notation, exact to the cent: ``€ 1.234,00``."""
-    text = f"{cents(value):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"€ {text}"
-
-
 def assumption_nl(
     unit_amount: Decimal, unit: str, source: str, quantity: Decimal, periods: Decimal
 ) -> str:
@@ -59,4 +55,4 @@ def assumption_nl(
     factors = number_nl(quantity)
     if periods != 1:
         factors += f" x {number_nl(periods)}"
-    return f"{factors} x {money_nl(unit_amount)} {unit} (bron: {source})"
+    return f"{factors} x {nl_money(unit_amount)} {unit} (bron: {source})"

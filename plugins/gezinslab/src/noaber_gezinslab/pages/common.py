@@ -13,11 +13,10 @@ from pydantic import BaseModel
 
 from noaber.ui.forms import FormState, as_list
 from noaber.ui.identity import viewer_of
-from noaber.ui.notation import typed_decimal
+from noaber.ui.notation import nl_money, typed_decimal
 from noaber.ui.web import page_number as ui_page_number
 from noaber.ui.web import pages_of
 from noaber.web.dependencies import provide_tenant
-from noaber_gezinslab import costs
 from noaber_gezinslab.models import MeasurementKind, TrajectoryStatus
 from noaber_gezinslab.schemas import (
     ActionDoneIn,
@@ -187,8 +186,7 @@ def cost_options(settings: GezinslabSettings | None) -> list[tuple[str, str]]:
     """The municipality's catalogue of avoided costs: each kind with its amount and unit."""
     unit_costs = settings.unit_costs if settings is not None else {}
     return [
-        (kind, f"{kind}: {costs.money_nl(u.amount)} {u.unit}")
-        for kind, u in sorted(unit_costs.items())
+        (kind, f"{kind}: {nl_money(u.amount)} {u.unit}") for kind, u in sorted(unit_costs.items())
     ]
 
 

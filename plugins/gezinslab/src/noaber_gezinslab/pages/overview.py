@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from noaber.ui.forms import FormState
 from noaber.ui.i18n import nl_date
+from noaber.ui.notation import nl_money
 from noaber.ui.templating import gettext_for, render
 from noaber.web.dependencies import DbSession
 from noaber_gezinslab import costs, services
@@ -117,7 +118,7 @@ def overview_page(request: Request[Any, Any, Any], session: Session) -> Response
         "overview_url": OVERVIEW,
         "lessons_url": LESSONS,
         "years": [(year, *year_of(year)) for year in (today.year, today.year - 1)],
-        "money": costs.money_nl,
+        "money": nl_money,
         "start": None,
         "end": None,
     }

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from noaber.people.models import HelperProfile, HelperStatus, Organisation, Professional
 from noaber.privacy import access_log
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
+from noaber.ui.notation import nl_money
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread
 from noaber.web.dependencies import DbSession
@@ -142,7 +143,7 @@ def trajectory_page(
             "member_kinds": [(k, _(v)) for k, v in MEMBER_NAMES.items()],
             "links": team_choices(session) if out.status is TrajectoryStatus.actief else {},
             "cost_kinds": cost_options(settings_for(request)),
-            "money": costs.money_nl,
+            "money": nl_money,
             "assumptions": {
                 c.id: costs.assumption_nl(c.unit_amount, c.unit, c.source, c.quantity, c.periods)
                 for c in out.avoided_costs
