@@ -14,7 +14,6 @@ from pydantic import BaseModel
 from noaber.ui.forms import FormState, as_list
 from noaber.ui.identity import viewer_of
 from noaber.ui.notation import nl_money, typed_decimal
-from noaber.ui.web import page_number as ui_page_number
 from noaber.ui.web import pages_of
 from noaber.web.dependencies import provide_tenant
 from noaber_gezinslab.models import MeasurementKind, TrajectoryStatus
@@ -156,11 +155,6 @@ TRAJECTORY_PARAM = "traject"
 def share_lesson_url(trajectory_id: int) -> str:
     """The lesson form, with the trajectory it comes from chosen."""
     return f"{NEW_LESSON}?{TRAJECTORY_PARAM}={trajectory_id}"
-
-
-def page_number(request: Request[Any, Any, Any]) -> int:
-    """The list page asked for (``?pagina=``); the first for anything but a number from 1."""
-    return ui_page_number(request, PAGE_PARAM)
 
 
 def pages_for(total: int) -> int:

@@ -20,7 +20,7 @@ from noaber.ui.forms import FormState, new_form_token, posted_form, split_tags, 
 from noaber.ui.i18n import nl_date
 from noaber.ui.pages.common import ids_from_query
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import in_thread
+from noaber.ui.web import in_thread, page_number
 from noaber.web.dependencies import DbSession
 from noaber_gezinslab import services
 from noaber_gezinslab.models import LessonKind
@@ -32,7 +32,6 @@ from noaber_gezinslab.pages.common import (
     PAGE_SIZE,
     TRAJECTORY_PARAM,
     actor_of,
-    page_number,
     pages_for,
     sees_trajectories,
     trajectory_url,

@@ -14,7 +14,7 @@ from noaber.people.models import Household
 from noaber.people.services import note_subjects_of
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import in_thread
+from noaber.ui.web import in_thread, page_number
 from noaber.web.dependencies import DbSession
 from noaber_gezinslab import services
 from noaber_gezinslab.models import TrajectoryStatus
@@ -30,7 +30,6 @@ from noaber_gezinslab.pages.common import (
     actor_of,
     domain_options,
     form_input,
-    page_number,
     pages_for,
     trajectory_url,
 )

@@ -13,7 +13,7 @@ from noaber.people.models import HelperProfile
 from noaber.platform import TenantRuntime
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import in_thread, pages_of
+from noaber.ui.web import in_thread, page_number, pages_of
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_wijkbedrijf import allowances, invoices, money, services
 from noaber_wijkbedrijf.pages.common import (
@@ -28,7 +28,6 @@ from noaber_wijkbedrijf.pages.common import (
     hours_text,
     month_shown,
     month_text,
-    page_number,
     previous_month,
 )
 from noaber_wijkbedrijf.schemas import AllowanceIn

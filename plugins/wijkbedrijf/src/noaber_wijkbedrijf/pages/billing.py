@@ -17,7 +17,7 @@ from sqlmodel import Session
 from noaber.privacy.access_log import note_subjects
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import in_thread, pages_of
+from noaber.ui.web import in_thread, page_number, pages_of
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_wijkbedrijf import invoices, money
 from noaber_wijkbedrijf.models import Invoice, InvoiceKind, PaymentStatus
@@ -30,7 +30,6 @@ from noaber_wijkbedrijf.pages.common import (
     actor_of,
     month_shown,
     month_text,
-    page_number,
     person_names,
     previous_month,
 )

@@ -15,7 +15,6 @@ from sqlmodel import Session, col, select
 from noaber.people.models import HelperProfile, Person
 from noaber.ui.identity import viewer_of
 from noaber.ui.notation import typed_decimal
-from noaber.ui.web import page_number as ui_page_number
 from noaber_wijkbedrijf.services import LOCAL, as_utc
 
 ROLES = ("municipality_admin", "coordinator")
@@ -51,11 +50,6 @@ DONE_WHAT = (
     "terugbetaald",
     "tarief-gewijzigd",
 )
-
-
-def page_number(request: Request[Any, Any, Any]) -> int:
-    """The ``?pagina=`` asked for; the first page for anything but a positive number."""
-    return ui_page_number(request, PAGE)
 
 
 def amount_text(typed: str) -> str | None:

@@ -23,7 +23,7 @@ from noaber.ui.forms import (
 )
 from noaber.ui.pages.common import ASKED_BY_NAMES, options
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import in_thread, pages_of
+from noaber.ui.web import in_thread, page_number, pages_of
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_wijkbedrijf import services
 from noaber_wijkbedrijf.models import ACTIVE_ASSIGNMENT
@@ -35,7 +35,6 @@ from noaber_wijkbedrijf.pages.common import (
     actor_of,
     helper_names,
     job_url,
-    page_number,
     period,
     person_names,
 )
