@@ -11,7 +11,7 @@ each submit; redirects are not followed. It fails on:
 * an answer 5xx;
 * an HTML answer (200 or 4xx) to a form with visible fields without a visible Dutch
   error message (a field's message, the form's summary, an error page's text) or
-  without ``<html lang="nl"``;
+  without ``<html lang="nl"``; an empty field told only that its value "is not valid";
 * the script tag appearing unescaped, in the answer or in the page a redirect leads to;
 * a refused submit (no redirect) that changed anything stored in the municipality's
   tables (logs left out), and an empty submit that was accepted (a redirect) unless
@@ -95,6 +95,10 @@ ENGLISH = re.compile(
     re.IGNORECASE,
 )
 """Words of an English message; none of them is a Dutch word."""
+
+VAGUE = "Deze waarde is niet geldig."
+"""Core's last-resort message (``forms.MESSAGES["invalid"]``): it does not say what is
+missing, so an empty field must never get it."""
 
 
 class Messages(HTMLParser):
@@ -324,6 +328,8 @@ class Role:
         for message in messages:
             if ENGLISH.search(message):
                 fail(f"{where}: {status} an English message: {message[:120]!r}")
+        if kind == "empty" and any(VAGUE in message for message in messages):
+            fail(f"{where}: {status} an empty field gets the vague {VAGUE!r}")
 
 
 @pytest.fixture
@@ -372,3 +378,34 @@ def test_bad_input_in_every_form_gets_a_dutch_message_and_stores_nothing(
         if left:
             print("\n".join(["Failed:", *left]))
     assert [f for f in failures if f not in KNOWN] == []
+
+
+def _field_messages(html: str) -> dict[str, str]:
+    """Each field's message (``<p id="<field>-fout">``) on a page."""
+    return dict(re.findall(r'id="([\w-]+)-fout"[^>]*>([^<]*)<', html))
+
+
+def _post_form(client, page: str, action: str, how) -> Any:
+    form = next(
+        f
+        for f in forms_of(client.get(page).text)
+        if f.method == "post" and (f.action or page).split("#")[0] == action
+    )
+    data: dict[str, list[str]] = defaultdict(list)
+    for name, value in how(form):
+        data[name].append(value)
+    return client.post(action, data=dict(data), follow_redirects=False)
+
+
+def test_an_empty_kind_of_help_asks_to_choose_one(platform, client_for):
+    """The kind of help left empty on the intake and referral forms says to choose one
+    of the options, not only that the value "is not valid"."""
+    seed_demo(platform)
+    coordinator = client_for(SLUG)
+    intake = _post_form(coordinator, "/aanvragen/nieuw", "/aanvragen/nieuw", empty_data)
+    assert intake.status_code == 422
+    assert _field_messages(intake.text)["type"] == "Kies een van de mogelijkheden."
+    professional = client_for(SLUG, role="professional", professional_id=1)
+    referral = _post_form(professional, "/verwijzen", "/verwijzen", empty_data)
+    assert referral.status_code == 422
+    assert _field_messages(referral.text)["type"] == "Kies een van de mogelijkheden."

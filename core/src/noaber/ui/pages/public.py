@@ -40,6 +40,8 @@ FIELD_MESSAGES = {
     "consent": "Please agree, otherwise we cannot handle your request.",
     "given_name": "Please fill in your first name.",
     "description": "Please describe what you would like help with.",
+    # The kind of help is a select: empty (None) it said only "This value is not valid."
+    "type": "Choose one of the options.",
 }
 SERVICE_MESSAGES = {"postcode": "This postcode does not lie in our municipality."}
 
