@@ -38,6 +38,7 @@ from sqlalchemy import Table, select
 
 from noaber.demo.seed import seed_demo
 from noaber.tenancy.archive import tenant_tables, tenant_transaction
+from noaber.testing import ids_by_table
 from noaber.ui.pages.login import LANDING
 
 from .crawl import (
@@ -409,3 +410,29 @@ def test_an_empty_kind_of_help_asks_to_choose_one(platform, client_for):
     referral = _post_form(professional, "/verwijzen", "/verwijzen", empty_data)
     assert referral.status_code == 422
     assert _field_messages(referral.text)["type"] == "Kies een van de mogelijkheden."
+
+
+def test_a_note_of_a_kind_not_offered_asks_for_the_kind(platform, client_for):
+    """A written note with a kind the form does not offer is refused with a message about
+    the kind, not "Schrijf een notitie." under the note just written; nothing is stored."""
+    seed_demo(platform)
+    client = client_for(SLUG)
+    request_id = ids_by_table(platform, SLUG, limit=1)["help_request"][0]
+    with tenant_transaction(platform.admin_engine, SLUG) as conn:
+        tables = [t for t in tenant_tables(conn) if not NOT_STORED.search(t.name)]
+    stored = _stored(tables)
+    before = stored(platform)
+    url = f"/aanvragen/{request_id}/notities"
+    for headers in ({}, {"hx-request": "true"}):
+        answer = client.post(
+            url,
+            data={"kind": NOT_AN_OPTION, "text": "Moeder gebeld."},
+            headers=headers,
+            follow_redirects=False,
+        )
+        assert answer.status_code == 422
+        assert _field_messages(answer.text)["text"] == "Kies een notitie of een contactmoment."
+        assert "Moeder gebeld." in answer.text  # what was typed is kept
+    empty = client.post(url, data={"kind": NOT_AN_OPTION, "text": " "}, follow_redirects=False)
+    assert _field_messages(empty.text)["text"] == "Schrijf een notitie."
+    assert stored(platform) == before

@@ -448,9 +448,15 @@ class CoordinatorPages(Controller):
         form = FormState(values=values)
         data = validate(NoteForm, values, form, _)
         if not isinstance(data, NoteForm):
-            # An empty note, or what validate says is wrong (a text that is too long).
+            # An empty note, or what validate says is wrong: a text that is too long, a
+            # kind that is not offered (it said "write a note" under a note written).
             message = (
-                form.errors.get("text") if str(values.get("text") or "").strip() else None
+                (
+                    form.errors.get("text")
+                    or (form.errors.get("kind") and _("Choose a note or a contact moment."))
+                )
+                if str(values.get("text") or "").strip()
+                else None
             ) or _("Please write a note.")
             typed = {"note_text": str(values.get("text") or ""), "note_kind": values.get("kind")}
             if request.headers.get("hx-request"):
