@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, text
 
 from noaber.demo.seed import seed_demo
 from noaber.tenancy.archive import tenant_tables, tenant_transaction
@@ -436,3 +436,41 @@ def test_a_note_of_a_kind_not_offered_asks_for_the_kind(platform, client_for):
     empty = client.post(url, data={"kind": NOT_AN_OPTION, "text": " "}, follow_redirects=False)
     assert _field_messages(empty.text)["text"] == "Schrijf een notitie."
     assert stored(platform) == before
+
+
+def _page_with_form(client, pages: list[str], action: str) -> str:
+    """The first of ``pages`` that shows a form posting to the page's path + ``action``."""
+    for page in pages:
+        if any(f.action == page + action for f in forms_of(client.get(page).text)):
+            return page
+    raise AssertionError(f"none of {pages} shows a form to {action}")
+
+
+def test_a_status_that_does_not_exist_asks_to_choose_one(platform, client_for):
+    """A status change to a status the workflow does not have is bad input (422, "Kies een
+    nieuwe status."), not "De status is inmiddels ... Laad de pagina opnieuw" (409), which
+    says someone else moved it meanwhile; nothing is stored. A real status that cannot be
+    reached from here still answers 409."""
+    seed_demo(platform)
+    client = client_for(SLUG)
+    ids = ids_by_table(platform, SLUG, limit=40)
+    request = _page_with_form(client, [f"/aanvragen/{i}" for i in ids["help_request"]], "/status")
+    coupling = _page_with_form(client, [f"/koppelingen/{i}" for i in ids["match"]], "/status")
+    with tenant_transaction(platform.admin_engine, SLUG) as conn:
+        tables = [t for t in tenant_tables(conn) if not NOT_STORED.search(t.name)]
+    stored = _stored(tables)
+    before = stored(platform)
+    for url in (request, coupling):
+        answer = client.post(f"{url}/status", data={"to": NOT_AN_OPTION}, follow_redirects=False)
+        assert answer.status_code == 422, url
+        assert _field_messages(answer.text)["to"] == "Kies een nieuwe status.", url
+    assert stored(platform) == before
+    # its own status: a status of the workflow, not a move from itself
+    with tenant_transaction(platform.admin_engine, SLUG) as conn:
+        (current,) = conn.execute(
+            text("SELECT status FROM help_request WHERE id = :id"),
+            {"id": int(request.rsplit("/", 1)[1])},
+        ).one()
+    unreachable = client.post(f"{request}/status", data={"to": current}, follow_redirects=False)
+    assert unreachable.status_code == 409
+    assert "inmiddels" in _field_messages(unreachable.text)["to"]

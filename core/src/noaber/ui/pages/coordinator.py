@@ -36,7 +36,7 @@ from noaber.requests.services import (
     note_requests,
     transition_request,
 )
-from noaber.requests.types import REASON_REQUIRED, request_types_of
+from noaber.requests.types import REASON_REQUIRED, Workflow, request_types_of
 from noaber.ui.accounts import note_subjects
 from noaber.ui.forms import (
     FormState,
@@ -85,6 +85,21 @@ def _status_fallback(exc: InvalidInput | Conflict) -> UserMessage:
     """The generic message of a refused status change that carries none of its own (a
     422 from a status change is a missing reason)."""
     return REASON_REQUIRED if isinstance(exc, InvalidInput) else NOT_NOW
+
+
+NO_STATUS = UserMessage("Choose a new status.")
+
+
+def check_status_exists(workflow: Workflow, target: str, what: str) -> None:
+    """A target that is no status of the workflow at all is bad input (422, "choose a
+    status"), not a move someone else made impossible meanwhile (409, "the status is now
+    X; reload the page"), which the workflow's own check says."""
+    if target not in workflow.statuses:
+        raise InvalidInput(
+            f"{what}: {target!r} is no status",
+            user_message=NO_STATUS,
+            errors=[{"field": "to", "source": "body", "message": "no such status"}],
+        )
 
 
 def check_programme(
@@ -402,6 +417,8 @@ class CoordinatorPages(Controller):
             help_request = get_request(db_session, request_id)
             check_programme(request, tenant, help_request)
             note_requests(db_session, [help_request])
+            workflow = request_types_of(tenant.plugins).require(help_request.type).workflow
+            check_status_exists(workflow, data.to, f"request {request_id}")
             transition_request(
                 db_session,
                 tenant.plugins,
@@ -670,6 +687,8 @@ class CoordinatorPages(Controller):
             help_request = get_request(db_session, match.request_id)
             check_programme(request, tenant, help_request)
             note_requests(db_session, [help_request], helper_ids=[match.helper_id])
+            rtype = request_types_of(tenant.plugins).require(help_request.type)
+            check_status_exists(rtype.match_lifecycle, data.to, f"match {match_id}")
             transition_match(
                 db_session,
                 tenant,
