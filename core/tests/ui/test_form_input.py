@@ -474,3 +474,32 @@ def test_a_status_that_does_not_exist_asks_to_choose_one(platform, client_for):
     unreachable = client.post(f"{request}/status", data={"to": current}, follow_redirects=False)
     assert unreachable.status_code == 409
     assert "inmiddels" in _field_messages(unreachable.text)["to"]
+
+
+def test_a_status_change_after_the_last_step_says_why_it_was_refused(platform, client_for):
+    """A status change sent from a page that is out of date, after someone else closed
+    the request or ended the coupling: the page has no status form any more, and the
+    refusal used to be shown only inside that form, so the answer said nothing. The
+    message now stands above "Deze hulpvraag is afgesloten." and nothing is stored."""
+    seed_demo(platform)
+    client = client_for(SLUG)
+    ids = ids_by_table(platform, SLUG, limit=100)
+    with tenant_transaction(platform.admin_engine, SLUG) as conn:
+        tables = [t for t in tenant_tables(conn) if not NOT_STORED.search(t.name)]
+    stored = _stored(tables)
+    for kind, table in (("aanvragen", "help_request"), ("koppelingen", "match")):
+        closed = next(
+            page
+            for page in (f"/{kind}/{i}" for i in ids[table])
+            if not any(f.action == f"{page}/status" for f in forms_of(client.get(page).text))
+        )
+        with tenant_transaction(platform.admin_engine, SLUG) as conn:
+            (status,) = conn.execute(
+                text(f"SELECT status FROM {table} WHERE id = :id"),
+                {"id": int(closed.rsplit("/", 1)[1])},
+            ).one()
+        before = stored(platform)
+        answer = client.post(f"{closed}/status", data={"to": status}, follow_redirects=False)
+        assert answer.status_code == 409, closed
+        assert "inmiddels" in _field_messages(answer.text)["to"], closed
+        assert stored(platform) == before
