@@ -421,17 +421,12 @@ def check_write_logged(platform: Platform, host: str, url: str, response: Any) -
     trace = response.headers.get("x-trace-id")
     if trace is None or not write_accepted(url, response):
         return
-    from noaber.tenancy.archive import tenant_transaction
     from noaber.web.tenancy import request_host
 
     scope: Any = {"headers": [(b"host", host.encode())]}
     tenant = platform.tenant_for_host(request_host(scope))
     assert tenant is not None, f"{host} answered a trace id but serves no tenant"
-    with tenant_transaction(platform.admin_engine, tenant.slug) as conn:
-        rows = conn.execute(
-            text("SELECT route, subject_person_id FROM access_log WHERE trace_id = :t"),
-            {"t": trace},
-        ).all()
+    rows = _logged(platform, tenant.slug, trace)
     assert rows, f"{url}: write answered {response.status_code} without an access-log entry"
     routes = {route for route, _ in rows}
     if any(subject is not None for _, subject in rows) or routes & set(NO_SUBJECT):
@@ -440,6 +435,25 @@ def check_write_logged(platform: Platform, host: str, url: str, response: Any) -
         f"{sorted(routes)} ({url}) answered {response.status_code}: its access-log "
         "entries name no data subject (note_subjects), nor is it in NO_SUBJECT"
     )
+
+
+def _logged(platform: Platform, slug: str, trace: str) -> list[tuple[str, int | None]]:
+    """``(route, subject_person_id)`` of the access-log entries of one request."""
+    from noaber.tenancy.archive import tenant_transaction
+
+    with tenant_transaction(platform.admin_engine, slug) as conn:
+        rows = conn.execute(
+            text("SELECT route, subject_person_id FROM access_log WHERE trace_id = :t"),
+            {"t": trace},
+        ).all()
+    return [(str(route), subject) for route, subject in rows]
+
+
+def logged_subjects(platform: Platform, slug: str, response: Any) -> set[int]:
+    """The data subjects the access-log entries of the request that gave ``response``
+    name (by its ``x-trace-id`` header)."""
+    rows = _logged(platform, slug, response.headers["x-trace-id"])
+    return {subject for _, subject in rows if subject is not None}
 
 
 def _cookie_deleted(morsel: Any) -> bool:

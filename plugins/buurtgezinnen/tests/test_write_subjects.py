@@ -12,8 +12,8 @@ import pytest
 from sqlmodel import col, select
 
 from noaber.people.models import HouseholdMember
-from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import logged_subjects
 from noaber_buurtgezinnen.pages import BASE, COUPLINGS
 
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
@@ -39,16 +39,7 @@ def members(platform: Any, *families: dict[str, Any]) -> set[int]:
 
 
 def subjects(platform: Any, response: Any) -> set[int]:
-    """The data subjects the response's access-log entries name."""
-    with tenant_scope("meppel"), platform.sessions() as session:
-        found = set(
-            session.exec(
-                select(AccessLogEntry.subject_person_id).where(
-                    AccessLogEntry.trace_id == response.headers["x-trace-id"]
-                )
-            )
-        )
-    return {s for s in found if s is not None}
+    return logged_subjects(platform, "meppel", response)
 
 
 def send(client: Any, page: str, action: str, **fields: Any) -> tuple[Any, dict[str, Any]]:

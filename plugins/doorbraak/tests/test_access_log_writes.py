@@ -11,8 +11,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from noaber.people.models import HouseholdMember
-from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import logged_subjects
 
 API = "/api/doorbraak"
 PAGES = "/doorbraak/casussen"
@@ -20,14 +20,7 @@ TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 def subjects_of(platform: Any, response: Any) -> set[int]:
-    """The data subjects the access-log entries of one request name (an entry for a new
-    row, such as the case created, names no one)."""
-    trace = response.headers["x-trace-id"]
-    with tenant_scope("amersfoort"), platform.sessions() as session:
-        found = session.exec(
-            select(AccessLogEntry.subject_person_id).where(AccessLogEntry.trace_id == trace)
-        )
-        return {person for person in found if person is not None}
+    return logged_subjects(platform, "amersfoort", response)
 
 
 def members_of(platform: Any, household_id: int) -> set[int]:

@@ -5,26 +5,19 @@ name nobody."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlmodel import col, select
 
 from noaber.people.models import HouseholdMember
-from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import logged_subjects
 
 BASE = "/api/gezinslab"
 
 
-def _subjects(platform, response) -> set[int]:
-    trace = response.headers["x-trace-id"]
-    with tenant_scope("leeuwarden"), platform.sessions.begin() as session:
-        return {
-            p
-            for p in session.exec(
-                select(AccessLogEntry.subject_person_id).where(AccessLogEntry.trace_id == trace)
-            )
-            if p is not None
-        }
+def _subjects(platform: Any, response: Any) -> set[int]:
+    return logged_subjects(platform, "leeuwarden", response)
 
 
 def _members(platform, household_id: int) -> set[int]:

@@ -10,10 +10,8 @@ import re
 from typing import Any
 
 import pytest
-from sqlmodel import select
 
-from noaber.privacy.models import AccessLogEntry
-from noaber.tenancy.context import tenant_scope
+from noaber.testing import logged_subjects
 from noaber_wijkbedrijf.pages import HOURS, INVOICES, JOBS
 
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
@@ -27,14 +25,7 @@ def coordinator(client_for: Any) -> Any:
 
 
 def subjects_of(platform: Any, response: Any) -> set[int]:
-    """The persons the access log names for the request that answered ``response``."""
-    trace = response.headers["x-trace-id"]
-    with tenant_scope("leeuwarden"), platform.sessions() as session:
-        return {
-            e.subject_person_id
-            for e in session.exec(select(AccessLogEntry).where(AccessLogEntry.trace_id == trace))
-            if e.subject_person_id is not None
-        }
+    return logged_subjects(platform, "leeuwarden", response)
 
 
 def form_token(page: Any, action: str) -> str:
