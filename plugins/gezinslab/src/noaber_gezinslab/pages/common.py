@@ -78,6 +78,11 @@ FIELD_MESSAGES = {
     "avoided_on": "Enter the date on which the cost was avoided.",
     "quantity": "Enter how many units, for example 2 or 1,5.",
     "periods": "Enter how many years were avoided, for example 1,5; 1 for a one-off cost.",
+    # Lists of ids: a value that is no number said "Enter a whole number." under a list.
+    "helper_id": "Choose a helper from the list.",
+    "professional_id": "Choose a professional from the list.",
+    "organisation_id": "Choose an organisation from the list.",
+    "request_id": "Choose a request from the list.",
 }
 SERVICE_MESSAGES = {
     "reached_on": "This date is not possible for the goal.",
