@@ -12,6 +12,7 @@ each submit; redirects are not followed. It fails on:
 * an HTML answer (200 or 4xx) to a form with visible fields without a visible Dutch
   error message (a field's message, the form's summary, an error page's text) or
   without ``<html lang="nl"``; an empty field told only that its value "is not valid";
+  a list (select) told to "enter a whole number";
 * the script tag appearing unescaped, in the answer or in the page a redirect leads to;
 * a refused submit (no redirect) that changed anything stored in the municipality's
   tables (logs left out), and an empty submit that was accepted (a redirect) unless
@@ -96,6 +97,10 @@ ENGLISH = re.compile(
     re.IGNORECASE,
 )
 """Words of an English message; none of them is a Dutch word."""
+
+TYPE_A_NUMBER = "Vul een heel getal in."
+"""Core's message for a number that is not one: a list (a select of ids) that gets it
+tells the person to type where they can only choose."""
 
 VAGUE = "Deze waarde is niet geldig."
 """Core's last-resort message (``forms.MESSAGES["invalid"]``): it does not say what is
@@ -331,6 +336,15 @@ class Role:
                 fail(f"{where}: {status} an English message: {message[:120]!r}")
         if kind == "empty" and any(VAGUE in message for message in messages):
             fail(f"{where}: {status} an empty field gets the vague {VAGUE!r}")
+        said = _field_messages(answer.text)
+        for control in form.visible:
+            if control.type != "select":
+                continue
+            for field_id, message in said.items():
+                if re.fullmatch(rf"{re.escape(control.name)}(-\w+)?", field_id) and (
+                    message == TYPE_A_NUMBER
+                ):
+                    fail(f"{where}: {status} the list {control.name!r} says {message!r}")
 
 
 @pytest.fixture

@@ -42,6 +42,10 @@ FIELD_MESSAGES = {
     "description": "Please describe what you would like help with.",
     # The kind of help is a select: empty (None) it said only "This value is not valid."
     "type": "Choose one of the options.",
+    # Lists of ids on the intake form: a value that is no number said "Enter a whole
+    # number." under a list one can only choose from.
+    "household_id": "Choose one of the options.",
+    "professional_id": "Choose one of the options.",
 }
 SERVICE_MESSAGES = {"postcode": "This postcode does not lie in our municipality."}
 
