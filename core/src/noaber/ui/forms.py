@@ -35,6 +35,7 @@ PENDING = "pending"
 MESSAGES = {
     "missing": "Please fill in this field.",
     "string_too_short": "Please fill in this field.",
+    "string_type": "Please fill in this field.",  # a required text sent empty (None)
     "string_too_long": "This text is too long.",
     "string_pattern_mismatch": "This value does not have the right form.",
     "int_parsing": "Enter a whole number.",
