@@ -37,6 +37,10 @@ OBJECT_TYPE = "object_type"
 """Route ``opt`` key: the kind of object a route without an id in its path touches."""
 
 ACTION = "access_action"
+NAMES_NO_ONE = "names_no_one"
+"""Route option: why the route's writes concern no person, so their entries name no data
+subject (``opt={NAMES_NO_ONE: "an organisation's API tokens"}``). The test client checks
+every other accepted write for one (``noaber.testing.check_write_logged``)."""
 """Route ``opt`` key: the action to log when the HTTP method does not say it (``login``)."""
 
 TRACE_HEADER = b"x-trace-id"

@@ -75,7 +75,15 @@ class {{ cookiecutter.__class }}Controller(Controller):
         items = [{{ cookiecutter.__class }}ItemOut.model_validate(row, from_attributes=True) for row in rows]
         return Page[{{ cookiecutter.__class }}ItemOut](items=items, total=total, page=page, page_size=page_size)
 
-    @post("/items", sync_to_thread=True, summary="Add an item")
+    # An item holds no personal data, so its writes name no data subject. A route whose
+    # rows concern a person names them instead, before the write:
+    # noaber.privacy.access_log.note_subjects([person_id]) (see docs/privacy.md).
+    @post(
+        "/items",
+        sync_to_thread=True,
+        summary="Add an item",
+        opt={"names_no_one": "an item: a title and a state"},
+    )
     def create_item(
         self, data: JSONBody[{{ cookiecutter.__class }}ItemIn], db_session: DbSession, tenant: CurrentTenant
     ) -> {{ cookiecutter.__class }}ItemOut:
@@ -89,7 +97,11 @@ class {{ cookiecutter.__class }}Controller(Controller):
         return {{ cookiecutter.__class }}ItemOut.model_validate(item, from_attributes=True)
 
     @post(
-        "/items/{item_id:int}/state", sync_to_thread=True, status_code=200, summary="Move an item"
+        "/items/{item_id:int}/state",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Move an item",
+        opt={"names_no_one": "an item: a title and a state"},
     )
     def move_item(
         self,
