@@ -41,13 +41,14 @@ from noaber.ui.forms import (
     store_form,
     validate,
 )
+from noaber.ui.notation import typed_decimal
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber_doorbraak import budget, privacy, services
 from noaber_doorbraak.controllers import settings_of
 from noaber_doorbraak.models import Escalation, Outcome, Party, SpendingStatus
-from noaber_doorbraak.pages.common import BASE, actor_of, amount_of, case_url
+from noaber_doorbraak.pages.common import BASE, actor_of, case_url
 from noaber_doorbraak.schemas import (
     ActionDoneIn,
     ActionIn,
@@ -309,7 +310,7 @@ def _input(form: PageForm, values: Mapping[str, Any], actor: str) -> dict[str, A
     for field in form.model.model_fields:
         value = values.get(form.rename.get(field, field))
         if isinstance(value, str) and value.strip():
-            data[field] = amount_of(value) if field in form.amounts else value
+            data[field] = typed_decimal(value) if field in form.amounts else value
     if form.actor is not None and form.actor not in data:
         data[form.actor] = actor
     return data

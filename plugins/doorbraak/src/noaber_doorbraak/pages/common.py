@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from litestar import Request
 
 from noaber.ui.identity import viewer_of
-from noaber.ui.notation import typed_decimal
 from noaber.ui.web import page_number as ui_page_number
 from noaber.ui.web import pages_of
 
@@ -43,11 +42,6 @@ def case_url(case_id: int) -> str:
 
 def actor_of(request: Request[Any, Any, Any]) -> str:
     return viewer_of(request).name or "coordinator"
-
-
-def amount_of(text: str) -> str:
-    """Euros as typed on a Dutch form, as the service's model reads them."""
-    return typed_decimal(text)
 
 
 def page_number(request: Request[Any, Any, Any], total: int, size: int) -> tuple[int, int]:
