@@ -16,6 +16,7 @@ install; migrations and platform commands use the server's admin URL
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -471,6 +472,24 @@ def logged_subjects(platform: Platform, slug: str, response: Any) -> set[int]:
     name (by its ``x-trace-id`` header)."""
     rows = _logged(platform, slug, response.headers["x-trace-id"])
     return {subject for _, subject in rows if subject is not None}
+
+
+_FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+
+def form_token(page: Any, action: str | None = None, status: int = 200) -> str:
+    """The one-time token (:mod:`noaber.ui.forms`) of the form on ``page`` that posts to
+    ``action`` (exactly that path, with or without a query string), or of its first
+    form; fails when the page answered another status or has no such form."""
+    assert page.status_code == status, page.text
+    text_after = page.text
+    if action is not None:
+        found_form = re.search(f'action="{re.escape(action)}["?]', page.text)
+        assert found_form is not None, f"no form posting to {action}"
+        text_after = page.text[found_form.end() :]
+    found = _FORM_TOKEN.search(text_after)
+    assert found is not None, f"no form token after the form posting to {action}"
+    return found.group(1)
 
 
 def _cookie_deleted(morsel: Any) -> bool:

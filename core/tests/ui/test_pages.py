@@ -19,6 +19,7 @@ from noaber.requests.models import HelpRequest
 from noaber.requests.schemas import RequestIn
 from noaber.requests.services import create_request
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import form_token
 from noaber.ui import catalog
 from noaber.ui.accounts import available as accounts_available
 from noaber.ui.contrib import ReportTable
@@ -27,8 +28,6 @@ from noaber.ui.identity import Viewer
 from noaber.ui.templating import contrast, environment, text_on
 
 from . import sample_ui_plugin
-
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 def count(platform, model, slug="meppel"):
@@ -41,9 +40,7 @@ def postcode(platform, slug="meppel"):
 
 
 def ask_form(client):
-    page = client.get("/hulp-vragen")
-    assert page.status_code == 200
-    return TOKEN.search(page.text).group(1)
+    return form_token(client.get("/hulp-vragen"), "/hulp-vragen")
 
 
 def test_ask_for_help_stores_once_per_token(platform, client_for):
@@ -124,8 +121,7 @@ def test_a_postcode_outside_the_municipality_is_refused_and_nothing_is_stored(pl
 
 def test_volunteer_sign_up_creates_a_paused_helper(platform, client_for):
     client = client_for("meppel")
-    page = client.get("/vrijwilliger-worden?soort=support_family")
-    token = TOKEN.search(page.text).group(1)
+    token = form_token(client.get("/vrijwilliger-worden?soort=support_family"))
     form = {
         "form_token": token,
         "kind": "support_family",
