@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
-from noaber.testing import statements_of
+from noaber.testing import form_token, statements_of
 from noaber.ui.i18n import translations_for
 from noaber_wijkbedrijf.pages import (
     ALLOWANCE_MESSAGES,
@@ -29,23 +29,12 @@ from noaber_wijkbedrijf.pages import (
     STATUS_NAMES,
 )
 
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 MONTH = f"{INVOICES}/maand"
 
 
 @pytest.fixture
 def coordinator(client_for: Any) -> Any:
     return client_for("leeuwarden", role="coordinator", programme="wijkbedrijf")
-
-
-def form_token(page: Any, action: str) -> str:
-    """The one-time token of the page's form that posts to ``action``."""
-    assert page.status_code == 200, page.text
-    after = page.text.split(f'action="{action}"', 1)
-    assert len(after) == 2, f"no form posting to {action}"
-    found = TOKEN.search(after[1])
-    assert found is not None
-    return found.group(1)
 
 
 def send(client: Any, page_url: str, action: str, **fields: str) -> Any:

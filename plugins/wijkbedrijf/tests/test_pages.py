@@ -5,7 +5,6 @@ the plugin's services (real SQLite, a real SMTP server, no mocks)."""
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from sqlmodel import select
 
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import form_token
 from noaber.ui.i18n import translations_for
 from noaber_wijkbedrijf.pages import (
     CHANNEL_NAMES,
@@ -27,22 +27,10 @@ from noaber_wijkbedrijf.pages import (
     SERVICE_MESSAGES,
 )
 
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
-
 
 @pytest.fixture
 def coordinator(client_for: Any) -> Any:
     return client_for("leeuwarden", role="coordinator", programme="wijkbedrijf")
-
-
-def form_token(page: Any, action: str) -> str:
-    """The one-time token of the page's form that posts to ``action``."""
-    assert page.status_code == 200, page.text
-    after = page.text.split(f'action="{action}"', 1)
-    assert len(after) == 2, f"no form posting to {action}"
-    found = TOKEN.search(after[1])
-    assert found is not None
-    return found.group(1)
 
 
 def approve_url(hours_id: int) -> str:

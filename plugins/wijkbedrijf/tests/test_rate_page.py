@@ -6,7 +6,6 @@ invoiced (real database, no mocks)."""
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 import pytest
@@ -14,9 +13,8 @@ from sqlmodel import select
 
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import form_token
 from noaber_wijkbedrijf.pages import JOBS
-
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -30,15 +28,6 @@ def page_of(job_id: int) -> str:
 
 def rate_url(job_id: int) -> str:
     return f"{JOBS}/{job_id}/tarief"
-
-
-def form_token(page: Any, action: str) -> str:
-    assert page.status_code == 200, page.text
-    after = page.text.split(f'action="{action}"', 1)
-    assert len(after) == 2, f"no form posting to {action}"
-    found = TOKEN.search(after[1])
-    assert found is not None
-    return found.group(1)
 
 
 def change_rate(client: Any, job_id: int, **fields: str) -> Any:

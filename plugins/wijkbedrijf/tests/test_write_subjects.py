@@ -6,15 +6,13 @@ check of ``noaber.testing`` only asserts that *someone* is named)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
-from noaber.testing import logged_subjects
+from noaber.testing import form_token, logged_subjects
 from noaber_wijkbedrijf.pages import HOURS, INVOICES, JOBS
 
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 NEW_JOB = f"{JOBS}/nieuw"
 MONTH = f"{INVOICES}/maand"
 
@@ -26,15 +24,6 @@ def coordinator(client_for: Any) -> Any:
 
 def subjects_of(platform: Any, response: Any) -> set[int]:
     return logged_subjects(platform, "leeuwarden", response)
-
-
-def form_token(page: Any, action: str) -> str:
-    assert page.status_code == 200, page.text
-    after = page.text.split(f'action="{action}"', 1)
-    assert len(after) == 2, f"no form posting to {action}"
-    found = TOKEN.search(after[1])
-    assert found is not None
-    return found.group(1)
 
 
 def twice(client: Any, url: str, fields: dict[str, str]) -> tuple[Any, Any]:
