@@ -115,3 +115,23 @@ def test_a_new_person_is_the_subject_of_its_one_create_entry(platform, client_fo
     assert [(e.action, e.object_type, e.subject_person_id) for e in entries] == [
         ("create", "person", made.json()["id"])
     ]
+
+
+def test_a_write_naming_no_one_passes_the_check_only_when_its_route_says_why(platform, client_for):
+    # The test client's own check (noaber.testing.check_write_logged) accepts this write
+    # because its route declares NAMES_NO_ONE; an app whose routes say nothing refuses it.
+    from litestar import Litestar
+
+    from noaber.testing import check_write_logged, routes_naming_no_one
+
+    admin = client_for("meppel")
+    created = admin.post(
+        "/api/organisations/", json={"name": "Obs De Tamboerijn", "kind": "school"}
+    )
+    assert created.status_code == 201, created.text
+    assert "POST /api/organisations" in routes_naming_no_one(admin.app)
+    check_write_logged(platform, admin.host, "/api/organisations/", created, admin.app)
+    with pytest.raises(AssertionError, match="NAMES_NO_ONE"):
+        check_write_logged(
+            platform, admin.host, "/api/organisations/", created, Litestar(route_handlers=[])
+        )

@@ -16,11 +16,20 @@ from noaber.accounts.mail import Mail, Mailer, MailNotSent
 from noaber.accounts.models import Account, PlatformAdmin
 from noaber.accounts.roles import TENANT_ROLES, Principal, Role
 from noaber.accounts.sessions import clock, new_session_data, rotate
-from noaber.accounts.web import MFA_OPTIONAL, PRINCIPAL_KEY, PUBLIC, ROLES
+from noaber.accounts.web import (
+    MFA_OPTIONAL,
+    OWN_SECOND_FACTOR,
+    OWN_SESSION_ENDS,
+    PRINCIPAL_KEY,
+    PUBLIC,
+    ROLES,
+    SIGNS_IN,
+    STAFF_ACCOUNT,
+)
 from noaber.errors import NotFound, ServiceUnavailable, Unauthorized
 from noaber.platform import Platform
 from noaber.privacy.access_log import note_object, note_subjects
-from noaber.privacy.web import ACTION, OBJECT_TYPE, PURPOSE
+from noaber.privacy.web import ACTION, NAMES_NO_ONE, OBJECT_TYPE, PURPOSE
 from noaber.web.dependencies import (
     PLATFORM_ROUTE,
     CurrentMailer,
@@ -122,7 +131,12 @@ class AuthController(Controller):
     tags = ["accounts"]
     opt = {PLATFORM_ROUTE: True, **AUTH_OPT}
 
-    @post("/login", opt={PUBLIC: True, ACTION: "login"}, status_code=200, summary="Log in")
+    @post(
+        "/login",
+        opt={PUBLIC: True, ACTION: "login", NAMES_NO_ONE: SIGNS_IN},
+        status_code=200,
+        summary="Log in",
+    )
     async def login(
         self,
         request: Request[Any, Any, Any],
@@ -182,7 +196,7 @@ class AuthController(Controller):
         "/totp",
         sync_to_thread=True,
         status_code=200,
-        opt={ROLES: EVERYONE, MFA_OPTIONAL: True},
+        opt={ROLES: EVERYONE, MFA_OPTIONAL: True, NAMES_NO_ONE: SIGNS_IN},
         summary="Confirm the login with a one-time code",
     )
     def totp(
@@ -199,7 +213,7 @@ class AuthController(Controller):
     @post(
         "/totp/enrol",
         sync_to_thread=True,
-        opt={ROLES: EVERYONE, MFA_OPTIONAL: True},
+        opt={ROLES: EVERYONE, MFA_OPTIONAL: True, NAMES_NO_ONE: OWN_SECOND_FACTOR},
         summary="Start setting up an authenticator app",
     )
     def totp_enrol(self, request: Request[Any, Any, Any], db_session: DbSession) -> dict[str, str]:
@@ -211,7 +225,7 @@ class AuthController(Controller):
         "/totp/confirm",
         sync_to_thread=True,
         status_code=200,
-        opt={ROLES: EVERYONE, MFA_OPTIONAL: True},
+        opt={ROLES: EVERYONE, MFA_OPTIONAL: True, NAMES_NO_ONE: OWN_SECOND_FACTOR},
         summary="Finish setting up an authenticator app with its first code",
     )
     def totp_confirm(
@@ -234,7 +248,7 @@ class AuthController(Controller):
     @post(
         "/logout",
         sync_to_thread=True,
-        opt={ROLES: EVERYONE, MFA_OPTIONAL: True},
+        opt={ROLES: EVERYONE, MFA_OPTIONAL: True, NAMES_NO_ONE: OWN_SESSION_ENDS},
         status_code=200,
         summary="Log out (everywhere: end every session of the account)",
     )
@@ -274,7 +288,10 @@ class AuthController(Controller):
     @post(
         "/password-reset",
         sync_to_thread=True,
-        opt={PUBLIC: True},
+        opt={
+            PUBLIC: True,
+            NAMES_NO_ONE: "asks a mail for an address; names no one (no enumeration)",
+        },
         status_code=202,
         summary="Mail a single-use password-reset link",
     )
@@ -305,7 +322,7 @@ class AuthController(Controller):
     @post(
         "/password-reset/confirm",
         sync_to_thread=True,
-        opt={PUBLIC: True},
+        opt={PUBLIC: True, NAMES_NO_ONE: "the actor sets a new password with a mailed link"},
         status_code=200,
         summary="Set a new password with a reset link's token",
     )
@@ -466,14 +483,25 @@ class AccountController(Controller):
             items=[account_out(r) for r in rows], total=total, page=page, page_size=page_size
         )
 
-    @post("/", sync_to_thread=True, summary="Create an account")
+    @post(
+        "/",
+        sync_to_thread=True,
+        opt={NAMES_NO_ONE: STAFF_ACCOUNT},
+        summary="Create an account",
+    )
     def create(self, db_session: DbSession, data: JSONBody[AccountIn]) -> AccountOut:
+        note_subjects([data.person_id])  # a resident's account is their data
         account = services.create_account(db_session, **data.model_dump())
         note_object("account", account.id or 0)  # the entry is about the new account
-        note_subjects([account.person_id])  # and a resident's account is their data
         return account_out(account)
 
-    @post("/{account_id:int}/disable", sync_to_thread=True, status_code=200, summary="Disable")
+    @post(
+        "/{account_id:int}/disable",
+        sync_to_thread=True,
+        status_code=200,
+        opt={NAMES_NO_ONE: STAFF_ACCOUNT},
+        summary="Disable",
+    )
     def disable(self, db_session: DbSession, account_id: FromPath[int]) -> AccountOut:
         account = services.get_account(db_session, account_id)
         note_subjects([account.person_id])

@@ -56,6 +56,15 @@ CSRF_EXEMPT = "csrf_exempt"
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
+# Why the accounts' own routes name no data subject in the access log (their NAMES_NO_ONE
+# route option): the entry's actor or object is the account itself.
+SIGNS_IN = "the actor signs in: the entry's actor and object are the account"
+OWN_SECOND_FACTOR = "the actor's own second factor"
+OWN_SESSION_ENDS = "the actor's own session ends"
+STAFF_ACCOUNT = (
+    "a staff account: the account is the entry's object (a resident's account names its person)"
+)
+
 
 def principal_of_account(account: Account) -> Principal:
     role = Role(account.role)

@@ -27,6 +27,7 @@ from noaber.people.schemas import (
     ProfessionalOut,
 )
 from noaber.privacy import access_log
+from noaber.privacy.web import NAMES_NO_ONE
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, read_page
 from noaber.web.params import PageNumber, PageSize
@@ -107,7 +108,12 @@ class HouseholdController(Controller):
             sort=sort,
         )
 
-    @post("/", sync_to_thread=True, summary="Register a household with its members")
+    @post(
+        "/",
+        sync_to_thread=True,
+        opt={NAMES_NO_ONE: "a household may be created empty: its members are named when added"},
+        summary="Register a household with its members",
+    )
     def create_household(
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[HouseholdIn]
     ) -> HouseholdOut:
@@ -176,7 +182,12 @@ class OrganisationController(Controller):
             db_session, page=page, page_size=page_size, kind=kind, name=name, sort=sort
         )
 
-    @post("/", sync_to_thread=True, summary="Register an organisation")
+    @post(
+        "/",
+        sync_to_thread=True,
+        opt={NAMES_NO_ONE: "a partner organisation: name and kind"},
+        summary="Register an organisation",
+    )
     def create_organisation(
         self, db_session: DbSession, data: JSONBody[OrganisationIn]
     ) -> OrganisationOut:
@@ -214,7 +225,12 @@ class ProfessionalController(Controller):
             sort=sort,
         )
 
-    @post("/", sync_to_thread=True, summary="Register a professional")
+    @post(
+        "/",
+        sync_to_thread=True,
+        opt={NAMES_NO_ONE: "a professional at work, not a data subject"},
+        summary="Register a professional",
+    )
     def create_professional(
         self, db_session: DbSession, data: JSONBody[ProfessionalIn]
     ) -> ProfessionalOut:
@@ -258,11 +274,17 @@ class HelperController(Controller):
             sort=sort,
         )
 
-    @post("/", sync_to_thread=True, summary="Register a helper profile")
+    @post(
+        "/",
+        sync_to_thread=True,
+        opt={NAMES_NO_ONE: "a helper may be created without a person (a display name only)"},
+        summary="Register a helper profile",
+    )
     def create_helper(self, db_session: DbSession, data: JSONBody[HelperIn]) -> HelperOut:
-        helper = services.create_helper(db_session, data)
-        services.note_subjects_of(db_session, helper_ids=[helper.id])
-        return HelperOut.model_validate(helper)
+        services.note_subjects_of(
+            db_session, person_ids=[data.person_id], household_ids=[data.household_id]
+        )
+        return HelperOut.model_validate(services.create_helper(db_session, data))
 
     @get("/{helper_id:int}", sync_to_thread=True, summary="One helper profile")
     def get_helper(self, db_session: DbSession, helper_id: FromPath[int]) -> HelperOut:
@@ -270,13 +292,17 @@ class HelperController(Controller):
         services.note_subjects_of(db_session, helper_ids=[helper_id])
         return HelperOut.model_validate(helper)
 
-    @patch("/{helper_id:int}", sync_to_thread=True, summary="Change a helper profile (e.g. pause)")
+    @patch(
+        "/{helper_id:int}",
+        sync_to_thread=True,
+        opt={NAMES_NO_ONE: "a helper may have no person (a display name only)"},
+        summary="Change a helper profile (e.g. pause)",
+    )
     def update_helper(
         self, db_session: DbSession, helper_id: FromPath[int], data: JSONBody[HelperPatch]
     ) -> HelperOut:
-        helper = services.update_helper(db_session, helper_id, data)
         services.note_subjects_of(db_session, helper_ids=[helper_id])
-        return HelperOut.model_validate(helper)
+        return HelperOut.model_validate(services.update_helper(db_session, helper_id, data))
 
 
 CONTROLLERS = [

@@ -39,6 +39,13 @@ def roles(*names: str) -> dict[str, Any]:
     return {"roles": tuple(names)}
 
 
+def names_no_one(reason: str) -> dict[str, Any]:
+    """Route option: why the route's writes name no data subject in the access log
+    (``noaber.privacy.web.NAMES_NO_ONE``; spelled here, as the interface also runs
+    without the privacy layer)."""
+    return {"names_no_one": reason}
+
+
 def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """Interface routes: a signed-in viewer needs one of the route's ``roles``."""
     if handler.opt.get("public"):

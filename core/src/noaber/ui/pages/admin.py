@@ -23,7 +23,7 @@ from noaber.ui.identity import Viewer, viewer_of
 from noaber.ui.pages.common import ROLE_NAMES
 from noaber.ui.queries import all_reports
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import COORDINATION, redirect, roles
+from noaber.ui.web import COORDINATION, names_no_one, redirect, roles
 from noaber.web.dependencies import CurrentTenant, DbSession
 
 
@@ -76,7 +76,14 @@ class AdminPages(Controller):
     @post(
         "/gebruikers/{account_id:int}/tweestapsverificatie",
         sync_to_thread=True,
-        opt={"purpose": "account administration", "object_type": "account"},
+        opt={
+            "purpose": "account administration",
+            "object_type": "account",
+            **names_no_one(
+                "a staff account's second factor removed (a lost phone): the account is the "
+                "entry's object (a resident's account names its person)"
+            ),
+        },
         name="ui-user-totp-reset",
     )
     def reset_totp(self, db_session: DbSession, account_id: FromPath[int]) -> Response[Any]:

@@ -13,7 +13,7 @@ from noaber.ui import accounts
 from noaber.ui.contrib import ALL_ROLES
 from noaber.ui.forms import FormState, read_form
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import PUBLIC, in_thread, redirect
+from noaber.ui.web import PUBLIC, in_thread, names_no_one, redirect
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber.web.shared_state import RateCounter, client_address
 
@@ -104,7 +104,12 @@ class LoginPages(Controller):
 
     @post(
         "/inloggen",
-        opt={**PUBLIC, "csrf_exempt": True, "action": "login"},
+        opt={
+            **PUBLIC,
+            "csrf_exempt": True,
+            "action": "login",
+            **names_no_one("the actor signs in: the entry's actor and object are the account"),
+        },
         name="ui-login-submit",
     )
     async def login(
@@ -200,7 +205,15 @@ class LoginPages(Controller):
             return self._page(request, form, step="code", status=401)
         return redirect(safe_next(values.get("next")) or LANDING.get(account.role, "/"))
 
-    @post("/uitloggen", opt={ROLES: TENANT_ROLES, MFA_OPTIONAL: True}, name="ui-logout")
+    @post(
+        "/uitloggen",
+        opt={
+            ROLES: TENANT_ROLES,
+            MFA_OPTIONAL: True,
+            **names_no_one("the actor's own session ends"),
+        },
+        name="ui-logout",
+    )
     async def logout(self, request: Request[Any, Any, Any]) -> Response[Any]:
         request.clear_session()
         return redirect("/")

@@ -30,7 +30,7 @@ from noaber.ui.pages.login import (
 )
 from noaber.ui.qr import qr_svg
 from noaber.ui.templating import gettext_for, render
-from noaber.ui.web import in_thread, redirect
+from noaber.ui.web import in_thread, names_no_one, redirect
 from noaber.web.dependencies import DbSession
 
 SETTINGS_PATH = "/instellingen/tweestapsverificatie"
@@ -39,6 +39,7 @@ PENDING_KEY = "totp_pending"
 
 # Access log: these pages touch the account only (no personal data of residents).
 ACCOUNT_OPT = {"purpose": "authentication", "object_type": "account"}
+OWN_SECOND_FACTOR = names_no_one("the actor's own second factor")
 
 
 def _note_account(account: Any) -> None:
@@ -118,7 +119,11 @@ class TwoFactorPages(Controller):
             heading=_("Set up two-step verification"),
         )
 
-    @post(ENROL_PATH, opt={MFA_OPTIONAL: True, "access_action": "update"}, name="ui-totp-confirm")
+    @post(
+        ENROL_PATH,
+        opt={MFA_OPTIONAL: True, "access_action": "update", **OWN_SECOND_FACTOR},
+        name="ui-totp-confirm",
+    )
     async def enrol(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
         _ = gettext_for(request)
         services, sessions, _models, _log = _layer()
@@ -231,7 +236,11 @@ class TwoFactorPages(Controller):
             heading=_("Set up a new authenticator app"),
         )
 
-    @post(SETTINGS_PATH + "/bevestigen", opt={"access_action": "update"}, name="ui-totp-replace")
+    @post(
+        SETTINGS_PATH + "/bevestigen",
+        opt={"access_action": "update", **OWN_SECOND_FACTOR},
+        name="ui-totp-replace",
+    )
     async def replace(
         self, request: Request[Any, Any, Any], db_session: DbSession
     ) -> Response[Any]:
