@@ -1,17 +1,17 @@
 """Every Gezinslab route that shows or changes a family's trajectory names each member of
-the household in the access log, so they find it under "who saw my data"; aggregates
-name nobody."""
+the household in the access log, so they find it under "who saw my data"; one that shows
+or changes the team names the volunteers in it (not the professionals at work);
+aggregates name nobody."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlmodel import col, select
 
 from noaber.people.models import HouseholdMember
 from noaber.tenancy.context import tenant_scope
-from noaber.testing import logged_subjects
+from noaber.testing import form_token, logged_subjects
 
 BASE = "/api/gezinslab"
 
@@ -90,16 +90,12 @@ def test_the_family_s_members_are_named_for_every_trajectory_route(platform, lw,
 
 
 PAGES = "/gezinslab/trajecten"
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 def _form(client, page: str, action: str, **fields) -> dict:
-    """The fields of the form on ``page`` that posts to ``action``, with its token."""
-    shown = client.get(page)
-    assert shown.status_code == 200, shown.text
-    found = TOKEN.search(shown.text.split(f'action="{action}', 1)[1])
-    assert found is not None
-    return {"form_token": found.group(1), **fields}
+    """The fields of the form on ``page`` whose action is ``action`` (with the anchor the
+    page gives it), with its token."""
+    return {"form_token": form_token(client.get(page), action), **fields}
 
 
 def test_every_form_of_the_pages_names_the_family_a_repeated_and_a_refused_one_too(
@@ -136,16 +132,19 @@ def test_every_form_of_the_pages_names_the_family_a_repeated_and_a_refused_one_t
     tid = int(page.rsplit("/", 1)[1])
 
     def send(path: str, **fields) -> set[int]:
+        """Send the page's form whose action is ``path`` (with its anchor)."""
         action = f"{page}/{path}"
         sent = coordinator.post(
-            action, data=_form(coordinator, page, action, **fields), follow_redirects=False
+            action.split("#")[0],
+            data=_form(coordinator, page, action, **fields),
+            follow_redirects=False,
         )
         assert sent.headers.get("location") == page, sent.text
         return named(sent)
 
     assert (
         send(
-            "team",
+            "team#team",
             member_kind="vrijwilliger",
             member_name="Wim Dijkstra",
             contribution="Gaat mee naar de schuldhulp",
@@ -153,29 +152,33 @@ def test_every_form_of_the_pages_names_the_family_a_repeated_and_a_refused_one_t
         )
         == family
     )
-    goal_form = _form(coordinator, page, f"{page}/doelen", text="Elke week sporten")
+    goal_form = _form(coordinator, page, f"{page}/doelen#doelen", text="Elke week sporten")
     for _ in range(2):  # the second stores nothing and is sent where the first went
         sent = coordinator.post(f"{page}/doelen", data=goal_form, follow_redirects=False)
         assert sent.headers["location"] == page
         assert named(sent) == family
     assert (
-        send("metingen", kind="baseline", measured_on="2025-02-10", score_financien="2") == family
+        send("metingen#zrm", kind="baseline", measured_on="2025-02-10", score_financien="2")
+        == family
     )
     body = lw.get(f"{BASE}/trajectories/{tid}").json()
     [member] = body["team"]
     assert (
         send(
-            "acties", description="Afspraak maken", owner_id=str(member["id"]), due_on="2025-06-01"
+            "acties#acties",
+            description="Afspraak maken",
+            owner_id=str(member["id"]),
+            due_on="2025-06-01",
         )
         == family
     )
     action_id = lw.get(f"{BASE}/trajectories/{tid}").json()["actions"][0]["id"]
-    assert send(f"acties/{action_id}/gedaan", done_on="2025-03-01") == family
+    assert send(f"acties/{action_id}/gedaan#actie-{action_id}", done_on="2025-03-01") == family
     goal_id = body["goals"][0]["id"]
-    assert send(f"doelen/{goal_id}/bereikt", reached_on="2025-04-01") == family
+    assert send(f"doelen/{goal_id}/bereikt#doel-{goal_id}", reached_on="2025-04-01") == family
     assert (
         send(
-            "vermeden-kosten",
+            "vermeden-kosten#kosten",
             cost_kind="uithuisplaatsing",
             cost_description="Kinderen thuis",
             avoided_on="2025-05-01",
@@ -223,3 +226,128 @@ def test_every_form_of_the_pages_names_the_family_a_repeated_and_a_refused_one_t
         },
     )
     assert named(alone, 201) == set()
+
+
+def _volunteer(lw, name: str) -> dict[str, int]:
+    """A volunteer in the helper pool, with the person behind them."""
+    given, family = name.split(" ", 1)
+    person = lw.post("/api/people", json={"given_name": given, "family_name": family})
+    assert person.status_code == 201, person.text
+    helper = lw.post(
+        "/api/helpers",
+        json={"kind": "volunteer", "display_name": name, "person_id": person.json()["id"]},
+    )
+    assert helper.status_code == 201, helper.text
+    return {"id": helper.json()["id"], "person": person.json()["id"]}
+
+
+def test_the_team_s_volunteers_are_named_where_the_team_is_shown_or_changed(platform, lw, h):
+    visser = h.make_household(lw, "Gezin Visser", children=1)
+    family = _members(platform, visser)
+    tid = h.start(lw, visser)["id"]
+    sandra = _volunteer(lw, "Sandra de Boer")
+    other = _volunteer(lw, "Kees Smit")  # in the pool, not in this team: never named
+    org = lw.post("/api/organisations", json={"name": "Sociaal team", "kind": "school"})
+    assert org.status_code == 201, org.text
+    pro = lw.post(
+        "/api/professionals", json={"organisation_id": org.json()["id"], "name": "Anna Wit"}
+    )
+    assert pro.status_code == 201, pro.text
+
+    def named(response, status: int = 200) -> set[int]:
+        assert response.status_code == status, response.text
+        return _subjects(platform, response)
+
+    def member(**fields):
+        body = {"contribution": "helpt mee", "joined_on": "2025-02-03", **fields}
+        return lw.post(f"{BASE}/trajectories/{tid}/team", json=body)
+
+    with_sandra = family | {sandra["person"]}
+    added = member(kind="vrijwilliger", name="Sandra de Boer", helper_id=sandra["id"])
+    assert named(added, 201) == with_sandra
+    # A professional at work is not a data subject: the family only.
+    professional = member(kind="professional", name="Anna Wit", professional_id=pro.json()["id"])
+    assert named(professional, 201) == family
+    # A refused addition names the volunteer it concerned too.
+    refused = member(
+        kind="vrijwilliger", name="Sandra de Boer", helper_id=sandra["id"], organisation_id=999999
+    )
+    assert named(refused, 422) == with_sandra
+
+    assert named(lw.get(f"{BASE}/trajectories/{tid}/team")) == with_sandra
+    assert named(lw.get(f"{BASE}/trajectories/{tid}")) == with_sandra
+    assert named(lw.get(f"{BASE}/trajectories/")) == family  # team sizes, no names
+
+    def action(owner: int):
+        return lw.post(
+            f"{BASE}/trajectories/{tid}/actions",
+            json={"description": "Afspraak maken", "owner_id": owner, "due_on": "2025-06-01"},
+        )
+
+    hers = action(added.json()["id"])
+    assert named(hers, 201) == with_sandra  # the answer names its owner
+    assert named(action(professional.json()["id"]), 201) == family
+    done = lw.post(
+        f"{BASE}/trajectories/{tid}/actions/{hers.json()['id']}/done",
+        json={"done_on": "2025-03-01"},
+    )
+    assert named(done, 201) == with_sandra
+    measured = h.measure(lw, tid, "baseline", "2025-02-10", {"financien": 2})
+    assert named(measured, 201) == with_sandra  # the answer shows the team
+    closed = lw.post(f"{BASE}/trajectories/{tid}/close", json={"closed_on": "2025-10-06"})
+    assert named(closed, 201) == with_sandra
+    assert other["person"] not in _subjects(platform, lw.get(f"{BASE}/trajectories/{tid}"))
+
+
+def test_the_pages_name_the_volunteer_added_to_the_team_and_shown_in_it(
+    platform, lw, h, client_for
+):
+    coordinator = client_for("leeuwarden", role="coordinator", programme="gezinslab")
+    visser = h.make_household(lw, "Gezin Visser", children=1)
+    family = _members(platform, visser)
+    tid = h.start(lw, visser)["id"]
+    sandra = _volunteer(lw, "Sandra de Boer")
+    with_sandra = family | {sandra["person"]}
+    page = f"{PAGES}/{tid}"
+
+    def send(path: str, **fields) -> set[int]:
+        """Send the page's form whose action is ``path`` (with its anchor)."""
+        action = f"{page}/{path}"
+        sent = coordinator.post(
+            action.split("#")[0],
+            data=_form(coordinator, page, action, **fields),
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text
+        assert sent.headers["location"] == page
+        return _subjects(platform, sent)
+
+    assert (
+        send(
+            "team#team",
+            member_kind="vrijwilliger",
+            member_name="Sandra de Boer",
+            contribution="Gaat mee naar de schuldhulp",
+            joined_on="2025-02-03",
+            helper_id=str(sandra["id"]),
+        )
+        == with_sandra
+    )
+    [member] = lw.get(f"{BASE}/trajectories/{tid}/team").json()
+    assert (
+        send(
+            "acties#acties",
+            description="Afspraak maken",
+            owner_id=str(member["id"]),
+            due_on="2025-06-01",
+        )
+        == with_sandra
+    )
+    action_id = lw.get(f"{BASE}/trajectories/{tid}").json()["actions"][0]["id"]
+    assert send(f"acties/{action_id}/gedaan#actie-{action_id}", done_on="2025-03-01") == with_sandra
+    assert send("afsluiten", closed_on="2025-10-06", closing_note="Klaar") == family
+    # A closed trajectory's page offers no helper pool, but shows the team.
+    shown = coordinator.get(page)
+    assert shown.status_code == 200, shown.text
+    assert "Sandra de Boer" in shown.text
+    assert _subjects(platform, shown) == with_sandra

@@ -16,6 +16,7 @@ from sqlmodel import col, func, select
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import form_token
 from noaber.ui.i18n import translations_for
 from noaber_gezinslab.models import Lesson
 from noaber_gezinslab.pages import (
@@ -34,7 +35,6 @@ from noaber_gezinslab.pages import (
     REVERSED,
 )
 
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 API = "/api/gezinslab"
 SLUG = "leeuwarden"
 
@@ -123,13 +123,8 @@ def lesson_count(platform: Any) -> int:
 
 def share(client: Any, **fields: Any) -> Any:
     """Open the form and send it with the page's one-time token."""
-    form = client.get(NEW_LESSON)
-    assert form.status_code == 200, form.text
-    token = TOKEN.search(form.text)
-    assert token is not None
-    return client.post(
-        NEW_LESSON, data={"form_token": token.group(1), **fields}, follow_redirects=False
-    )
+    token = form_token(client.get(NEW_LESSON), NEW_LESSON)
+    return client.post(NEW_LESSON, data={"form_token": token, **fields}, follow_redirects=False)
 
 
 # --- translations and navigation -------------------------------------------------------------
@@ -413,11 +408,8 @@ def test_an_expired_form_and_a_double_submit_store_once(platform, coordinator):
     assert "Het formulier was verlopen." in html.unescape(page.text)
     assert lesson_count(platform) == 0
 
-    form = coordinator.get(NEW_LESSON)
-    token = TOKEN.search(form.text)
-    assert token is not None
     data = {
-        "form_token": token.group(1),
+        "form_token": form_token(coordinator.get(NEW_LESSON), NEW_LESSON),
         "kind": "les",
         "title": "Twee keer geklikt",
         "text": "Eén keer bewaard.",

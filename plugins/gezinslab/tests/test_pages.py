@@ -16,6 +16,7 @@ import noaber_gezinslab
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import form_token
 from noaber.ui.catalog import check_plugin
 from noaber.ui.i18n import translations_for
 from noaber_gezinslab.pages import (
@@ -30,7 +31,6 @@ from noaber_gezinslab.pages import (
 )
 from noaber_gezinslab.plugin import LOCALE
 
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 API = "/api/gezinslab/trajectories"
 
 
@@ -53,20 +53,32 @@ def page_of(tid: int) -> str:
     return f"{BASE}/{tid}"
 
 
-def form_token(page: Any, action: str) -> str:
-    """The one-time token of the page's form that posts to ``action``."""
-    assert page.status_code == 200, page.text
-    after = page.text.split(f'action="{action}', 1)
-    assert len(after) == 2, f"no form posting to {action}"
-    found = TOKEN.search(after[1])
-    assert found is not None
-    return found.group(1)
+ANCHORS = (
+    (r"doelen/(\d+)/bereikt", r"doel-\1"),
+    (r"acties/(\d+)/gedaan", r"actie-\1"),
+    ("doelen", "doelen"),
+    ("metingen", "zrm"),
+    ("team", "team"),
+    ("acties", "acties"),
+    ("vermeden-kosten", "kosten"),
+)
+"""The section of the trajectory page each form (a path under the page) returns to."""
+
+
+def action_of(tid: int, form: str) -> str:
+    """The action of the trajectory page's ``form`` as the page writes it: the path, with
+    the anchor of the form's section (a refused form is shown there)."""
+    for pattern, anchor in ANCHORS:
+        found = re.fullmatch(pattern, form)
+        if found is not None:
+            return f"{page_of(tid)}/{form}#{found.expand(anchor)}"
+    return f"{page_of(tid)}/{form}"
 
 
 def send(client: Any, tid: int, form: str, **fields: Any) -> Any:
     """Open the trajectory page and send one of its forms with the page's token."""
     action = f"{page_of(tid)}/{form}"
-    token = form_token(client.get(page_of(tid)), action)
+    token = form_token(client.get(page_of(tid)), action_of(tid, form))
     return client.post(action, data={"form_token": token, **fields}, follow_redirects=False)
 
 
@@ -321,7 +333,7 @@ def test_refusals_of_the_service_are_shown_in_dutch_with_409(lw, h, coordinator,
 
     # A page opened before the trajectory was closed: its goal form is refused.
     action = f"{page_of(tid)}/doelen"
-    token = form_token(coordinator.get(page_of(tid)), action)
+    token = form_token(coordinator.get(page_of(tid)), action_of(tid, "doelen"))
     closed = lw.post(f"{API}/{tid}/close", json={"closed_on": "2025-07-01"})
     assert closed.status_code == 201, closed.text
     page = coordinator.post(
@@ -345,14 +357,14 @@ def test_refusals_of_the_service_are_shown_in_dutch_with_409(lw, h, coordinator,
 def test_a_double_submit_of_one_form_stores_once(lw, coordinator, started):
     tid = started["id"]
     action = f"{page_of(tid)}/doelen"
-    token = form_token(coordinator.get(page_of(tid)), action)
+    token = form_token(coordinator.get(page_of(tid)), action_of(tid, "doelen"))
     form = {"form_token": token, "text": "Samen eten op zondag"}
     stored(coordinator.post(action, data=form, follow_redirects=False), tid)
     stored(coordinator.post(action, data=form, follow_redirects=False), tid)  # where the first went
     texts = [g["text"] for g in api(lw, tid)["goals"]]
     assert texts.count("Samen eten op zondag") == 1
     # A refused submit frees its token: the corrected form can be sent with it.
-    token = form_token(coordinator.get(page_of(tid)), action)
+    token = form_token(coordinator.get(page_of(tid)), action_of(tid, "doelen"))
     bad = coordinator.post(action, data={"form_token": token, "text": ""}, follow_redirects=False)
     assert bad.status_code == 422
     good = coordinator.post(
@@ -509,7 +521,7 @@ def test_a_team_member_with_wrong_input_or_on_a_closed_trajectory_is_refused(
     assert api(lw, tid)["team"] == before
 
     action = f"{page_of(tid)}/team"
-    token = form_token(coordinator.get(page_of(tid)), action)
+    token = form_token(coordinator.get(page_of(tid)), action_of(tid, "team"))
     assert lw.post(f"{API}/{tid}/close", json={"closed_on": "2025-07-01"}).status_code == 201
     page = coordinator.post(
         action,

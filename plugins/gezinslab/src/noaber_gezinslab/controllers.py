@@ -1,9 +1,10 @@
 """REST endpoints under ``/api/gezinslab``. Handlers translate HTTP to service calls and
 name the families whose data they show or change (:func:`.privacy.note_trajectories`),
-so the access log has an entry for each member; figures and the ZRM scale are
-aggregates and name nobody. A write names the family before it is carried out, so a
-refused write (no such goal, a second baseline, a closed trajectory) is logged with the
-family too.
+so the access log has an entry for each member, and the volunteers (helpers) of a team
+they show or change, with the persons behind them (professionals at work are not data
+subjects); figures and the ZRM scale are aggregates and name nobody. A write names the
+family before it is carried out, so a refused write (no such goal, a second baseline, a
+closed trajectory) is logged with the family too.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from noaber.people.services import note_subjects_of
+from noaber.privacy.web import NAMES_NO_ONE
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
 from noaber.web.params import PageNumber, PageSize
 from noaber_gezinslab import figures as figures_module
 from noaber_gezinslab import services
 from noaber_gezinslab.models import LessonKind, TrajectoryStatus
-from noaber_gezinslab.privacy import note_trajectories
+from noaber_gezinslab.privacy import note_team, note_trajectories
 from noaber_gezinslab.schemas import (
     ActionDoneIn,
     ActionIn,
@@ -55,6 +57,12 @@ RequiredTo = Annotated[date, QueryParameter(name="to", description="Last day of 
 
 def _settings(tenant: CurrentTenant) -> GezinslabSettings | None:
     return settings_of(tenant.municipality.plugin_settings)
+
+
+def _with_team(db_session: DbSession, out: TrajectoryOut) -> TrajectoryOut:
+    """``out``, its team's volunteers named in the access log (from the team it holds)."""
+    note_subjects_of(db_session, helper_ids=[m.helper_id for m in out.team])
+    return out
 
 
 class TrajectoryController(Controller):
@@ -92,7 +100,7 @@ class TrajectoryController(Controller):
     def get_one(self, db_session: DbSession, trajectory_id: FromPath[int]) -> TrajectoryOut:
         trajectory = services.get_trajectory(db_session, trajectory_id)
         note_trajectories(db_session, [trajectory_id])
-        return services.trajectory_out(db_session, trajectory)
+        return _with_team(db_session, services.trajectory_out(db_session, trajectory))
 
     @post("/{trajectory_id:int}/goals", sync_to_thread=True, summary="Add a goal")
     def add_goal(
@@ -128,14 +136,16 @@ class TrajectoryController(Controller):
     ) -> TrajectoryOut:
         note_trajectories(db_session, [trajectory_id])
         services.add_measurement(db_session, trajectory_id, data)
-        return services.trajectory_out(
-            db_session, services.get_trajectory(db_session, trajectory_id)
+        return _with_team(
+            db_session,
+            services.trajectory_out(db_session, services.get_trajectory(db_session, trajectory_id)),
         )
 
     @get("/{trajectory_id:int}/team", sync_to_thread=True, summary="The team around the family")
     def team(self, db_session: DbSession, trajectory_id: FromPath[int]) -> list[TeamMemberOut]:
         team = services.team_of(db_session, trajectory_id)
         note_trajectories(db_session, [trajectory_id])
+        note_subjects_of(db_session, helper_ids=[m.helper_id for m in team])
         return [TeamMemberOut.model_validate(m, from_attributes=True) for m in team]
 
     @post("/{trajectory_id:int}/team", sync_to_thread=True, summary="Add a team member")
@@ -143,6 +153,7 @@ class TrajectoryController(Controller):
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[TeamMemberIn]
     ) -> TeamMemberOut:
         note_trajectories(db_session, [trajectory_id])
+        note_subjects_of(db_session, helper_ids=[data.helper_id])
         member = services.add_team_member(db_session, trajectory_id, data)
         return TeamMemberOut.model_validate(member, from_attributes=True)
 
@@ -151,6 +162,7 @@ class TrajectoryController(Controller):
         self, db_session: DbSession, trajectory_id: FromPath[int], data: JSONBody[ActionIn]
     ) -> ActionOut:
         note_trajectories(db_session, [trajectory_id])
+        note_team(db_session, member_ids=[data.owner_id])  # the answer names the owner
         action = services.add_action(db_session, trajectory_id, data)
         return action
 
@@ -167,6 +179,7 @@ class TrajectoryController(Controller):
         data: JSONBody[ActionDoneIn],
     ) -> ActionOut:
         note_trajectories(db_session, [trajectory_id])
+        note_team(db_session, action_ids=[action_id])  # the answer names the owner
         action = services.complete_action(db_session, trajectory_id, action_id, data)
         return action
 
@@ -192,7 +205,7 @@ class TrajectoryController(Controller):
     ) -> TrajectoryOut:
         note_trajectories(db_session, [trajectory_id])
         trajectory = services.close_trajectory(db_session, trajectory_id, data)
-        return services.trajectory_out(db_session, trajectory)
+        return _with_team(db_session, services.trajectory_out(db_session, trajectory))
 
 
 class LessonController(Controller):
@@ -236,9 +249,15 @@ class LessonController(Controller):
             page_size=page_size,
         )
 
-    @post("/", sync_to_thread=True, summary="Share a lesson or a system blockage")
+    @post(
+        "/",
+        sync_to_thread=True,
+        summary="Share a lesson or a system blockage",
+        opt={NAMES_NO_ONE: "a lesson or system blockage, without personal data"},
+    )
     def add_lesson(self, db_session: DbSession, data: JSONBody[LessonIn]) -> LessonOut:
-        note_trajectories(db_session, [data.trajectory_id])  # none: no personal data
+        # A lesson from a trajectory names its family; one without holds no personal data.
+        note_trajectories(db_session, [data.trajectory_id])
         lesson = services.add_lesson(db_session, data)
         return services.lesson_out(lesson)
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, or_, select
 
 from noaber.people.models import HouseholdMember
+from noaber.people.services import note_subjects_of
 from noaber.privacy import access_log
 from noaber.privacy.subject import ERASED
 from noaber_gezinslab.models import (
@@ -51,6 +52,30 @@ def note_trajectories(session: Session, trajectory_ids: Iterable[int | None]) ->
             )
         ).all()
     )
+
+
+def note_team(
+    session: Session,
+    *,
+    member_ids: Iterable[int | None] = (),
+    action_ids: Iterable[int | None] = (),
+) -> None:
+    """Name the volunteers (helpers) of these team members and of these actions' owners,
+    with the persons behind them, as data subjects of this request, before a write that
+    concerns them: what a volunteer does for the family is about them too. Professionals
+    and organisations at work are not data subjects."""
+    members = {m for m in member_ids if m is not None}
+    actions = {a for a in action_ids if a is not None}
+    if not (members or actions) or access_log.current_request() is None:
+        return
+    owners = select(Action.owner_id).where(col(Action.id).in_(actions))
+    helpers = session.exec(
+        select(TeamMember.helper_id).where(
+            col(TeamMember.helper_id).is_not(None),
+            or_(col(TeamMember.id).in_(members), col(TeamMember.id).in_(owners)),
+        )
+    ).all()
+    note_subjects_of(session, helper_ids=helpers)
 
 
 def _trajectories(session: Session, person_id: int) -> list[Trajectory]:

@@ -17,7 +17,8 @@ sent where the first went. After success: 303 back to the trajectory.
 Core mounts these routes like every route of the plugin (``route_handlers``): 404 for a
 municipality that does not enable the Gezinslab, 403 for an account scoped to other
 programmes. The pages name the members of the households they show in the access log
-(:func:`~noaber_gezinslab.privacy.note_trajectories`), as the API does.
+(:func:`~noaber_gezinslab.privacy.note_trajectories`), and the volunteers of the teams
+they show or change, as the API does.
 """
 
 from __future__ import annotations

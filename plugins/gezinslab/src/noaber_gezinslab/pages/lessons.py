@@ -16,6 +16,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from sqlmodel import Session
 
+from noaber.privacy.web import NAMES_NO_ONE
 from noaber.ui.forms import FormState, new_form_token, posted_form, split_tags, store_form, validate
 from noaber.ui.i18n import nl_date
 from noaber.ui.pages.common import ids_from_query
@@ -207,7 +208,11 @@ class LessonPages(Controller):
         form = FormState(values=values, token=new_form_token())
         return new_lesson_page(request, db_session, form)
 
-    @post("/nieuw", name="gezinslab-share-lesson")
+    @post(
+        "/nieuw",
+        name="gezinslab-share-lesson",
+        opt={NAMES_NO_ONE: "a lesson or system blockage, without personal data"},
+    )
     async def share(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
         _ = gettext_for(request)
         form = await posted_form(request)

@@ -14,6 +14,7 @@ from litestar.params import FromPath
 from sqlmodel import Session, col, select
 
 from noaber.people.models import HelperProfile, HelperStatus, Organisation, Professional
+from noaber.people.services import note_subjects_of
 from noaber.privacy import access_log
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
 from noaber.ui.notation import nl_money
@@ -40,7 +41,7 @@ from noaber_gezinslab.pages.common import (
     share_lesson_url,
     trajectory_url,
 )
-from noaber_gezinslab.privacy import note_trajectories
+from noaber_gezinslab.privacy import note_team, note_trajectories
 from noaber_gezinslab.zrm import DOMAIN_LABELS, SCORE_LABELS
 
 
@@ -102,6 +103,7 @@ def trajectory_page(
     trajectory = services.get_trajectory(session, trajectory_id)
     out = services.trajectory_out(session, trajectory)
     note_trajectories(session, [trajectory_id])
+    note_subjects_of(session, helper_ids=[m.helper_id for m in out.team])  # the team's volunteers
     defaults = _defaults(any(m.kind is MeasurementKind.baseline for m in out.measurements))
     forms: dict[str, FormState] = {
         name: FormState(values=dict(defaults[name]), token=new_form_token())
@@ -173,7 +175,10 @@ class TrajectoryPages(Controller):
         name: str,
         store: Callable[[Any], object],
         row: int | None = None,
+        concerns: Callable[[Any], None] | None = None,
     ) -> Response[Any]:
+        """Validate and store form ``name``; ``concerns`` names in the access log whom
+        else the write concerns besides the family (a team member's volunteer)."""
         form_def = FORMS[name]
         key = name if row is None else f"{name}-{row}"
         _ = gettext_for(request)
@@ -211,7 +216,12 @@ class TrajectoryPages(Controller):
 
         # The family before the write: a repeated submit (sent where the first went) and
         # a refused one change or show the family's trajectory too.
-        await in_thread(lambda: note_trajectories(session, [trajectory_id]))
+        def note() -> None:
+            note_trajectories(session, [trajectory_id])
+            if concerns is not None:
+                concerns(data)
+
+        await in_thread(note)
         return await store_form(
             request, session, form, work, page, service_messages=SERVICE_MESSAGES
         )
@@ -267,6 +277,7 @@ class TrajectoryPages(Controller):
             trajectory_id,
             "action",
             lambda data: services.add_action(db_session, trajectory_id, data),
+            concerns=lambda data: note_team(db_session, member_ids=[data.owner_id]),
         )
 
     @post("/{trajectory_id:int}/acties/{action_id:int}/gedaan", name="gezinslab-action-done")
@@ -284,6 +295,7 @@ class TrajectoryPages(Controller):
             "done",
             lambda data: services.complete_action(db_session, trajectory_id, action_id, data),
             row=action_id,
+            concerns=lambda _data: note_team(db_session, action_ids=[action_id]),
         )
 
     @post("/{trajectory_id:int}/team", name="gezinslab-team-member")
@@ -296,6 +308,7 @@ class TrajectoryPages(Controller):
             trajectory_id,
             "member",
             lambda data: services.add_team_member(db_session, trajectory_id, data),
+            concerns=lambda data: note_subjects_of(db_session, helper_ids=[data.helper_id]),
         )
 
     @post("/{trajectory_id:int}/afsluiten", name="gezinslab-close")
