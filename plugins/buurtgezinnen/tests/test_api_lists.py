@@ -4,7 +4,11 @@ each row as the API's one-object answer shows it (real database, no mocks)."""
 
 from __future__ import annotations
 
-from noaber.testing import statements_of
+from sqlmodel import col, select
+
+from noaber.people.models import HouseholdMember
+from noaber.tenancy.context import tenant_scope
+from noaber.testing import logged_subjects, statements_of
 
 
 def test_the_families_are_listed_in_pages_with_the_total(mp, bg):
@@ -55,6 +59,37 @@ def test_a_page_of_families_is_read_with_as_many_queries_however_many_it_holds(m
     many, _ = statements_of(platform, mp, f"{bg.BASE}/families")
     assert len(bg.ok(mp.get(f"{bg.BASE}/families"), 200)["items"]) == 6
     assert len(many) == len(few), many
+    # The members are read once: for the answer, and named in the access log from that.
+    members = [s for s in many if "household_member" in s]
+    assert len(members) == 1, members
+
+
+def test_a_page_of_families_names_every_member_of_the_families_it_shows(mp, bg, platform):
+    shown = [
+        bg.new_vraaggezin(mp, 40, name="Gezin Kok"),
+        bg.ready_steungezin(mp, 200, name="Gezin Bakker"),
+        bg.new_vraaggezin(mp, 30, name="Gezin Smit"),
+    ]
+    with tenant_scope("meppel"), platform.sessions() as session:
+        households = {
+            f["household_id"]: set(
+                session.exec(
+                    select(HouseholdMember.person_id).where(
+                        col(HouseholdMember.household_id) == f["household_id"]
+                    )
+                )
+            )
+            for f in shown
+        }
+    assert all(households.values())
+    everyone = set().union(*households.values())
+    answer = mp.get(f"{bg.BASE}/families")
+    assert [f["id"] for f in bg.ok(answer, 200)["items"]] == [f["id"] for f in shown]
+    assert logged_subjects(platform, "meppel", answer) == everyone
+    first_two = mp.get(f"{bg.BASE}/families", params={"page_size": 2})
+    assert logged_subjects(platform, "meppel", first_two) == (
+        households[shown[0]["household_id"]] | households[shown[1]["household_id"]]
+    )
 
 
 def test_the_couplings_are_listed_in_pages_each_as_its_own_answer(mp, bg):

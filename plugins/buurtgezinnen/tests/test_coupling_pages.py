@@ -4,7 +4,6 @@ coupling's page (history, reviews), over the plugin's services (real database, n
 from __future__ import annotations
 
 import html
-import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlmodel import col, select
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import form_token
 from noaber_buurtgezinnen.pages import BASE, COUPLINGS
 
 
@@ -165,22 +165,14 @@ def test_other_programmes_and_municipalities_have_no_coupling_pages(mp, bg, clie
 
 # --- the coupling page's forms: a review, ending the coupling ------------------------------
 
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
-
-
-def form_token(page: Any, action: str, status: int = 200) -> str:
-    assert page.status_code == status, page.text
-    after = page.text.split(f'action="{action}', 1)
-    assert len(after) == 2, f"no form posting to {action}"
-    found = TOKEN.search(after[1])
-    assert found is not None
-    return found.group(1)
+SECTIONS = {"evaluaties": "evaluaties", "beeindigen": "stappen"}
+"""The section of the coupling page each form returns to (the anchor of its action)."""
 
 
 def send(client: Any, coupling_id: int, form: str, **fields: Any) -> Any:
     """Open the coupling page and send one of its forms with the page's token."""
     action = f"{COUPLINGS}/{coupling_id}/{form}"
-    token = form_token(client.get(f"{COUPLINGS}/{coupling_id}"), action)
+    token = form_token(client.get(f"{COUPLINGS}/{coupling_id}"), f"{action}#{SECTIONS[form]}")
     return client.post(action, data={"form_token": token, **fields}, follow_redirects=False)
 
 
@@ -383,7 +375,7 @@ def test_a_coupling_ends_with_a_reason_in_its_trial_period(mp, bg, coordinator, 
     assert bg.ok(mp.get(f"{bg.BASE}/couplings/{cid}"), 200)["phase"] == "proefperiode"
 
     action = f"{COUPLINGS}/{cid}/beeindigen"
-    token = form_token(coordinator.get(f"{COUPLINGS}/{cid}"), action)
+    token = form_token(coordinator.get(f"{COUPLINGS}/{cid}"), f"{action}#stappen")
     form = {
         "form_token": token,
         "ended_on": bg.days_ago(3),
@@ -434,7 +426,7 @@ def test_every_end_reason_has_a_dutch_label(platform):
 
 def send_couple(client: Any, family_id: int, **fields: Any) -> Any:
     action = f"{BASE}/{family_id}/koppelen"
-    token = form_token(client.get(f"{BASE}/{family_id}"), action)
+    token = form_token(client.get(f"{BASE}/{family_id}"), f"{action}#koppelen")
     return client.post(action, data={"form_token": token, **fields}, follow_redirects=False)
 
 
@@ -481,7 +473,7 @@ def test_coupling_refusals_are_shown_in_dutch_and_store_nothing(mp, bg, coordina
     other = bg.ready_steungezin(mp, 200, name="Gezin Visser")
     no_vog = bg.new_steungezin(mp, 200, name="Gezin Bos")
     action = f"{BASE}/{vraag['id']}/koppelen"
-    stale = form_token(coordinator.get(f"{BASE}/{vraag['id']}"), action)
+    stale = form_token(coordinator.get(f"{BASE}/{vraag['id']}"), f"{action}#koppelen")
 
     # A steungezin without a VOG (not suggested; the form was altered): 409 in Dutch.
     refused = send_couple(

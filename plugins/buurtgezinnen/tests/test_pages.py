@@ -4,7 +4,6 @@ VOG and competence forms, over the plugin's services (real SQLite, no mocks)."""
 from __future__ import annotations
 
 import html
-import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,11 +13,10 @@ from sqlmodel import col, func, select
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import form_token
 from noaber.ui.i18n import translations_for
 from noaber_buurtgezinnen.models import Visit
 from noaber_buurtgezinnen.pages import BASE, FIELD_MESSAGES, NAV_LABEL, SERVICE_MESSAGES
-
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -30,20 +28,26 @@ def page_of(family_id: int) -> str:
     return f"{BASE}/{family_id}"
 
 
-def form_token(page: Any, action: str, status: int = 200) -> str:
-    """The one-time token of the page's form that posts to ``action``."""
-    assert page.status_code == status, page.text
-    after = page.text.split(f'action="{action}', 1)
-    assert len(after) == 2, f"no form posting to {action}"
-    found = TOKEN.search(after[1])
-    assert found is not None
-    return found.group(1)
+SECTIONS = {
+    "bezoeken": "bezoeken",
+    "intakevragen": "intake",
+    "intake-afronden": "afronden",
+    "vog": "vog",
+    "competentiecheck": "competentie",
+    "koppelen": "koppelen",
+}
+"""The section of the family page each form returns to (the anchor of its action)."""
+
+
+def action_of(family_id: int, form: str) -> str:
+    """The action of the family page's ``form`` as the page writes it, with its anchor."""
+    return f"{page_of(family_id)}/{form}#{SECTIONS[form]}"
 
 
 def send(client: Any, family_id: int, form: str, **fields: str) -> Any:
     """Open the family page and send one of its forms with the page's token."""
     action = f"{page_of(family_id)}/{form}"
-    token = form_token(client.get(page_of(family_id)), action)
+    token = form_token(client.get(page_of(family_id)), action_of(family_id, form))
     return client.post(action, data={"form_token": token, **fields}, follow_redirects=False)
 
 
@@ -230,7 +234,7 @@ def test_a_double_submit_of_one_form_stores_once(mp, bg, coordinator, platform):
     steun = bg.new_steungezin(mp, 60)
     fid = steun["id"]
     action = f"{page_of(fid)}/bezoeken"
-    token = form_token(coordinator.get(page_of(fid)), action)
+    token = form_token(coordinator.get(page_of(fid)), action_of(fid, "bezoeken"))
     form = {"form_token": token, "visited_on": bg.days_ago(10)}
     first = coordinator.post(action, data=form, follow_redirects=False)
     second = coordinator.post(action, data=form, follow_redirects=False)
@@ -241,7 +245,7 @@ def test_a_double_submit_of_one_form_stores_once(mp, bg, coordinator, platform):
     stored(send(coordinator, fid, "bezoeken", visited_on=bg.days_ago(5)), fid)
     assert visits(platform, fid) == 2
     # A refused submit releases its token: the corrected form can be sent with it.
-    token = form_token(coordinator.get(page_of(fid)), action)
+    token = form_token(coordinator.get(page_of(fid)), action_of(fid, "bezoeken"))
     bad = coordinator.post(
         action, data={"form_token": token, "visited_on": bg.days_ago(-3)}, follow_redirects=False
     )
@@ -269,7 +273,10 @@ def test_a_form_without_a_valid_token_is_shown_again_and_stores_nothing(
         assert visits(platform, fid) == sent  # nothing stored
         resent = coordinator.post(
             action,
-            data={"form_token": form_token(page, action, 400), "visited_on": bg.days_ago(10)},
+            data={
+                "form_token": form_token(page, action_of(fid, "bezoeken"), 400),
+                "visited_on": bg.days_ago(10),
+            },
             follow_redirects=False,
         )
         stored(resent, fid)  # the page's fresh token works
@@ -288,7 +295,10 @@ def test_the_forms_work_with_the_csrf_token_as_a_form_field(mp, bg, coordinator,
     try:
         forged = coordinator.post(
             action,
-            data={"form_token": form_token(page, action), "visited_on": bg.days_ago(3)},
+            data={
+                "form_token": form_token(page, action_of(fid, "bezoeken")),
+                "visited_on": bg.days_ago(3),
+            },
             follow_redirects=False,
         )
         assert forged.status_code == 403
@@ -296,7 +306,7 @@ def test_the_forms_work_with_the_csrf_token_as_a_form_field(mp, bg, coordinator,
         sent = coordinator.post(
             action,
             data={
-                "form_token": form_token(coordinator.get(page_of(fid)), action),
+                "form_token": form_token(coordinator.get(page_of(fid)), action_of(fid, "bezoeken")),
                 "visited_on": bg.days_ago(3),
                 "_csrf_token": coordinator.csrf_token,
             },

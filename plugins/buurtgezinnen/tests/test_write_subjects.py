@@ -5,7 +5,6 @@ core's match route. The generic check of ``noaber.testing`` only asks for "someo
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -13,10 +12,8 @@ from sqlmodel import col, select
 
 from noaber.people.models import HouseholdMember
 from noaber.tenancy.context import tenant_scope
-from noaber.testing import logged_subjects
+from noaber.testing import form_token, logged_subjects
 from noaber_buurtgezinnen.pages import BASE, COUPLINGS
-
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -43,15 +40,10 @@ def subjects(platform: Any, response: Any) -> set[int]:
 
 
 def send(client: Any, page: str, action: str, **fields: Any) -> tuple[Any, dict[str, Any]]:
-    """Open ``page`` and send its form posting to ``action``; also the form sent."""
-    opened = client.get(page)
-    assert opened.status_code == 200, opened.text
-    after = opened.text.split(f'action="{action}', 1)
-    assert len(after) == 2, f"no form posting to {action}"
-    token = TOKEN.search(after[1])
-    assert token is not None
-    form = {"form_token": token.group(1), **fields}
-    return client.post(action, data=form, follow_redirects=False), form
+    """Open ``page`` and send its form whose action is ``action`` (as the page writes it,
+    with the anchor of its section); also the form sent."""
+    form = {"form_token": form_token(client.get(page), action), **fields}
+    return client.post(action.split("#")[0], data=form, follow_redirects=False), form
 
 
 def test_the_api_s_writes_name_the_family_s_members(mp, bg, platform):
@@ -138,7 +130,9 @@ def test_the_family_page_s_forms_name_the_family_s_members_once_and_again(
     expected = members(platform, steun)
     action = f"{BASE}/{fid}/bezoeken"
 
-    first, form = send(coordinator, f"{BASE}/{fid}", action, visited_on=bg.days_ago(10))
+    first, form = send(
+        coordinator, f"{BASE}/{fid}", f"{action}#bezoeken", visited_on=bg.days_ago(10)
+    )
     assert first.status_code == 303, first.text
     assert subjects(platform, first) == expected
     # The same form sent again stores nothing and is sent where the first went: logged
@@ -146,10 +140,12 @@ def test_the_family_page_s_forms_name_the_family_s_members_once_and_again(
     again = coordinator.post(action, data=form, follow_redirects=False)
     assert again.status_code == 303, again.text
     assert subjects(platform, again) == expected
-    refused, _ = send(coordinator, f"{BASE}/{fid}", action, visited_on=bg.days_ago(-3))
+    refused, _ = send(
+        coordinator, f"{BASE}/{fid}", f"{action}#bezoeken", visited_on=bg.days_ago(-3)
+    )
     assert refused.status_code == 422
     assert subjects(platform, refused) == expected
-    vog, _ = send(coordinator, f"{BASE}/{fid}", f"{BASE}/{fid}/vog", issued_on=bg.days_ago(5))
+    vog, _ = send(coordinator, f"{BASE}/{fid}", f"{BASE}/{fid}/vog#vog", issued_on=bg.days_ago(5))
     assert vog.status_code == 303, vog.text
     assert subjects(platform, vog) == expected
 
@@ -161,7 +157,7 @@ def test_coupling_from_the_family_page_names_both_families(mp, bg, coordinator, 
     coupled, form = send(
         coordinator,
         f"{BASE}/{vraag['id']}",
-        action,
+        f"{action}#koppelen",
         steungezin_id=str(steun["id"]),
         kennismaking_on=bg.days_ago(2),
     )
@@ -186,7 +182,7 @@ def test_the_coupling_page_s_forms_name_both_families(mp, bg, coordinator, platf
     review, _ = send(
         coordinator,
         page,
-        f"{page}/evaluaties",
+        f"{page}/evaluaties#evaluaties",
         held_on=bg.days_ago(7),
         vraaggezin_continues="true",
         steungezin_continues="true",
@@ -195,10 +191,12 @@ def test_the_coupling_page_s_forms_name_both_families(mp, bg, coordinator, platf
     assert subjects(platform, review) == both
 
     action = f"{page}/beeindigen"
-    missing, _ = send(coordinator, page, action, ended_on=bg.days_ago(3))
+    missing, _ = send(coordinator, page, f"{action}#stappen", ended_on=bg.days_ago(3))
     assert missing.status_code == 422  # no reason
     assert subjects(platform, missing) == both
-    ended, form = send(coordinator, page, action, ended_on=bg.days_ago(3), reason="doel_bereikt")
+    ended, form = send(
+        coordinator, page, f"{action}#stappen", ended_on=bg.days_ago(3), reason="doel_bereikt"
+    )
     assert ended.status_code == 303, ended.text
     assert subjects(platform, ended) == both
     again = coordinator.post(action, data=form, follow_redirects=False)

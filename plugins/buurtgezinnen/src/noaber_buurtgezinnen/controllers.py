@@ -141,7 +141,7 @@ class FamilyController(Controller):
         families, total = paginate(
             db_session, services.list_families_statement(kind), page, page_size
         )
-        note_families(db_session, [f.id for f in families])
+        # families_out names the families' members from what it reads for the answer.
         return Page[FamilyOut](
             items=services.families_out(db_session, tenant, families),
             total=total,
