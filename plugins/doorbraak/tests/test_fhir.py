@@ -9,8 +9,10 @@ import json
 import pytest
 from sqlmodel import select
 
+from noaber.people.models import HouseholdMember
 from noaber.tenancy.context import tenant_scope
-from noaber_doorbraak.models import ReferrerToken
+from noaber.testing import logged_subjects, routes_naming_no_one
+from noaber_doorbraak.models import Referral, ReferrerToken
 
 URL = "/api/doorbraak/fhir/ServiceRequest"
 
@@ -200,3 +202,39 @@ def test_token_routes_are_for_admins_and_coordinators_only(platform):
 
     assert ReferrerController.opt == {"roles": ("municipality_admin", "coordinator")}
     assert ReferralController.opt == {"public": True, "csrf_exempt": True}
+
+
+def test_the_access_log_names_the_patient_of_a_referral_and_no_one_for_a_refusal(
+    platform, af, fhir, h, gp
+):
+    """The patient is named for the referral that stores them and for a repeat (which
+    reads their case); a refused referral stores nothing, and no person was looked up
+    before the refusal, so its entry names no one."""
+    _, token = gp
+    first = send(fhir, token, h.service_request("ZD-LOG"))
+    assert first.status_code == 201, first.text
+    with tenant_scope("amersfoort"), platform.sessions() as session:
+        case_id = session.exec(select(Referral.case_id)).one()
+        household = af.get(f"/api/doorbraak/cases/{case_id}").json()["household_id"]
+        (patient,) = session.exec(
+            select(HouseholdMember.person_id).where(HouseholdMember.household_id == household)
+        ).all()
+    assert logged_subjects(platform, "amersfoort", first) == {patient}
+    again = send(fhir, token, h.service_request("ZD-LOG"))
+    assert again.status_code == 200, again.text
+    assert logged_subjects(platform, "amersfoort", again) == {patient}
+    before = counts(af)
+    outside = send(fhir, token, h.service_request("ZD-LOG-2", postcode="8926 AB"))
+    outcome(outside, 422, "outside this municipality")
+    assert logged_subjects(platform, "amersfoort", outside) == set()
+    assert counts(af) == before
+
+
+def test_factor_import_and_credential_routes_say_they_name_no_one(af):
+    """Their writes concern no person: neighbourhood figures and an organisation's token."""
+    assert routes_naming_no_one(af.app) >= {
+        "POST /api/doorbraak/factors/import",
+        "POST /api/doorbraak/referrers/{organisation_id}/tokens",
+        "POST /api/doorbraak/referrers/{organisation_id}/tokens/{token_id}/revoke",
+    }
+    assert not {r for r in routes_naming_no_one(af.app) if "/fhir" in r}

@@ -17,6 +17,7 @@ from litestar.types import ControllerRouterHandler
 
 from noaber.errors import NoaberError
 from noaber.privacy.access_log import note_object
+from noaber.privacy.web import NAMES_NO_ONE
 from noaber.web.dependencies import CurrentTenant, DbSession
 from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page
 from noaber.web.params import PageNumber, PageSize
@@ -58,6 +59,9 @@ from noaber_doorbraak.settings import DoorbraakSettings
 From = Annotated[date | None, QueryParameter(name="from", description="First day of the period.")]
 To = Annotated[date | None, QueryParameter(name="to", description="Last day of the period.")]
 TOKEN_ROLES = ("municipality_admin", "coordinator")
+# Why these routes' writes name no data subject in the access log.
+NO_PERSONS_FACTORS = {NAMES_NO_ONE: "neighbourhood figures of the factorenmodel, no persons"}
+NO_PERSONS_CREDENTIAL = {NAMES_NO_ONE: "an organisation's FHIR credential"}
 
 
 def settings_of(tenant: CurrentTenant) -> DoorbraakSettings:
@@ -319,6 +323,7 @@ class NeighbourhoodController(Controller):
         sync_to_thread=True,
         summary="Import factorenmodel indicators from CSV (all or nothing)",
         description="Columns: " + ", ".join(factors_module.COLUMNS) + ". Comma or semicolon.",
+        opt=NO_PERSONS_FACTORS,
     )
     def import_factors(self, db_session: DbSession, body: RawBody) -> ImportResult:
         return factors_module.import_csv(db_session, body)
@@ -340,7 +345,12 @@ class ReferrerController(Controller):
     tags = ["doorbraak"]
     opt = {"roles": TOKEN_ROLES}
 
-    @post("/", sync_to_thread=True, summary="Issue a FHIR credential to a referring organisation")
+    @post(
+        "/",
+        sync_to_thread=True,
+        summary="Issue a FHIR credential to a referring organisation",
+        opt=NO_PERSONS_CREDENTIAL,
+    )
     def issue(
         self, db_session: DbSession, organisation_id: FromPath[int], data: JSONBody[TokenIn]
     ) -> TokenOut:
@@ -354,6 +364,7 @@ class ReferrerController(Controller):
         "/{token_id:int}/revoke",
         sync_to_thread=True,
         summary="Revoke a credential",
+        opt=NO_PERSONS_CREDENTIAL,
     )
     def revoke(
         self, db_session: DbSession, organisation_id: FromPath[int], token_id: FromPath[int]
