@@ -126,7 +126,7 @@ def test_login_bookkeeping_on_an_account_keeps_the_cached_principals(platform, c
     worker's cache (with Redis it would be broadcast on each login)."""
     from sqlalchemy import event
 
-    from noaber.tenancy.models import utcnow
+    from noaber.clock import utcnow
 
     coordinator = client_for(SLUG, role="coordinator")
     assert coordinator.get("/api/people/").status_code == 200  # principal now cached

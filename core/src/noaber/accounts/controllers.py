@@ -26,6 +26,7 @@ from noaber.accounts.web import (
     SIGNS_IN,
     STAFF_ACCOUNT,
 )
+from noaber.clock import utcnow
 from noaber.errors import NotFound, ServiceUnavailable, Unauthorized
 from noaber.platform import Platform
 from noaber.privacy.access_log import note_object, note_subjects
@@ -189,7 +190,7 @@ class AuthController(Controller):
         )
         rotate(request, session_data)
         if isinstance(account, Account):
-            account.last_login_at = services.utcnow()
+            account.last_login_at = utcnow()
         return Response(_session_out(request, account).model_dump())
 
     @post(
@@ -374,7 +375,7 @@ class OidcController(Controller):
         account = oidc.account_for(db_session, claims)
         assert account.id is not None
         note_object("account", account.id)
-        account.last_login_at = services.utcnow()
+        account.last_login_at = utcnow()
         rotate(
             request,
             new_session_data(

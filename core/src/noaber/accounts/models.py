@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from noaber.clock import utcnow
 from noaber.db.base import TenantOwned
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Account(TenantOwned, table=True):

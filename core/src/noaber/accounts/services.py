@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from noaber.accounts import passwords
 from noaber.accounts.models import Account, PasswordReset, PlatformAdmin
 from noaber.accounts.roles import ALL_PROGRAMMES, MFA_ROLES, TENANT_ROLES, Role
+from noaber.clock import utcnow
 from noaber.errors import Conflict, InvalidInput, NotFound
 from noaber.tenancy.context import require_tenant
 
@@ -25,10 +26,6 @@ MAX_FAILURES = 5
 """Failed logins in a row before an account is locked for a while."""
 LOCK_MINUTES = 15
 TOTP_ISSUER = "Noaber"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _aware(value: datetime | None) -> datetime | None:

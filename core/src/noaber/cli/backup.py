@@ -22,6 +22,7 @@ import click
 from sqlalchemy import Connection, Engine, MetaData, Table, func, insert, select
 
 from noaber.cli.base import build_platform, fails_cleanly
+from noaber.clock import utcnow
 from noaber.errors import Conflict, InvalidInput
 from noaber.plugins import PluginCatalog
 from noaber.tenancy.archive import (
@@ -35,7 +36,6 @@ from noaber.tenancy.archive import (
     export_tenant,
     import_tenant,
 )
-from noaber.tenancy.models import utcnow
 
 FORMAT = "noaber-install-backup/1"
 VERSION_TABLE = "alembic_version"

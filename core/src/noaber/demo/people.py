@@ -8,11 +8,12 @@ and the seed, so two runs give the same demo.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pluggy
 from sqlmodel import col, select
 
+from noaber.clock import dutch_today
 from noaber.demo.context import DemoContext
 from noaber.matching import services as matching
 from noaber.matching.columns import PARTS
@@ -77,7 +78,7 @@ def seed(demo: DemoContext) -> None:
         return
     place = demo.municipality.config.name
     slug = demo.slug
-    today = date.today()
+    today = dutch_today()
 
     def postcode(i: int) -> tuple[int, str]:
         hood = hoods[i % len(hoods)]

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
+from noaber.clock import utcnow
 from noaber.db.base import TenantOwned
-from noaber.people.models import utcnow
 
 
 class Match(TenantOwned, table=True):

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from noaber.clock import dutch_today, utcnow
 from noaber.errors import Conflict, NotFound, UserMessage
 from noaber.matching import engine as eng
 from noaber.matching.columns import (
@@ -43,7 +44,7 @@ from noaber.matching.schemas import (
     SuggestionsOut,
     WhyOut,
 )
-from noaber.people.models import HelperProfile, HelperStatus, utcnow
+from noaber.people.models import HelperProfile, HelperStatus
 from noaber.people.services import children_ages, get_helper
 from noaber.platform import TenantRuntime
 from noaber.requests.models import HelpRequest, TimelineKind
@@ -110,7 +111,7 @@ def helper_columns(session: Session, tenant: TenantRuntime) -> HelperColumns:
     engine = session.get_bind()
     assert isinstance(engine, Engine)
     helper_token, match_token = _helper_token(session), _match_token(session)
-    today = date.today()
+    today = dutch_today()
     with _lock:
         cached = _cache.get(engine, {}).get(tenant.slug)
     if cached is not None and cached.helper_token == helper_token and cached.day == today:
@@ -338,7 +339,7 @@ def _prepare(
     request = get_request(session, request_id)
     rtype = request_types_of(tenant.plugins).require(request.type)
     helpers = helper_columns(session, tenant)
-    batch = build_request_batch([request_row(session, request, rtype)], helpers, date.today())
+    batch = build_request_batch([request_row(session, request, rtype)], helpers, dutch_today())
     helpers, batch = with_plugin_columns(session, tenant, helpers, batch)
     return request, helpers, batch, criteria_for(tenant)
 
@@ -437,7 +438,7 @@ def batch_suggestions(
         rows.extend(request_row(session, r, t, ()) for r in open_requests if r.id not in live)
     helpers = helper_columns(session, tenant)
     criteria = criteria_for(tenant)
-    batch = build_request_batch(rows, helpers, date.today())
+    batch = build_request_batch(rows, helpers, dutch_today())
     helpers, batch = with_plugin_columns(session, tenant, helpers, batch)
     assignments = eng.assign(criteria, batch, helpers) if rows and len(helpers) else []
     summaries = _summaries(session, [int(helpers.ids[a.helper_position]) for a in assignments])

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy import Enum as SqlEnum
 from sqlmodel import Field
 
+from noaber.clock import utcnow as utcnow  # re-exported: plugins written against it
 from noaber.db.base import TenantOwned, tenant_list_index
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class MemberRole(StrEnum):

@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from noaber.clock import dutch_today
 from noaber.matching.columns import SLOTS
 from noaber.municipalities.config import Email
 from noaber.people.models import HelperKind, HelperStatus, MemberRole, OrganisationKind
@@ -65,7 +66,7 @@ class _Out(BaseModel):
 
 
 def check_birth(birth_date: date | None, birth_year: int | None) -> None:
-    if birth_date is not None and birth_date > date.today():
+    if birth_date is not None and birth_date > dutch_today():
         raise ValueError("birth_date lies in the future")
     if birth_date is not None and birth_year is not None and birth_date.year != birth_year:
         raise ValueError("birth_year does not agree with birth_date")
@@ -267,7 +268,7 @@ class HelperIn(_In):
             and self.vog_valid_until < self.vog_issued_on
         ):
             raise ValueError("vog_valid_until lies before vog_issued_on")
-        if self.vog_issued_on and self.vog_issued_on > date.today():
+        if self.vog_issued_on and self.vog_issued_on > dutch_today():
             raise ValueError("vog_issued_on lies in the future")
         return self
 

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from noaber.clock import dutch_today, utcnow
 from noaber.db.direct import Query, tenant_param
 from noaber.errors import InvalidInput, NotFound, UserMessage
 from noaber.people.models import (
@@ -22,7 +23,6 @@ from noaber.people.models import (
     Organisation,
     Person,
     Professional,
-    utcnow,
 )
 from noaber.people.schemas import (
     HelperIn,
@@ -63,7 +63,7 @@ def field_error(
 def age_on(
     birth_date: date | None, birth_year: int | None, today: date | None = None
 ) -> int | None:
-    today = today or date.today()
+    today = today or dutch_today()
     if birth_date is not None:
         before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
         return today.year - birth_date.year - int(before_birthday)

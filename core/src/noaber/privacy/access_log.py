@@ -35,8 +35,9 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from noaber.accounts.roles import Principal
+from noaber.clock import utcnow
 from noaber.db.direct import insert_rows
-from noaber.privacy.models import AccessLogEntry, utcnow
+from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import require_tenant
 
 if TYPE_CHECKING:

@@ -16,12 +16,13 @@ from noaber.accounts.access import current_principal, visible_ids
 from noaber.accounts.models import Account
 from noaber.accounts.roles import Principal, Role
 from noaber.accounts.web import ROLES
+from noaber.clock import utcnow
 from noaber.errors import Conflict, Forbidden, InvalidInput, NotFound
 from noaber.matching.models import Match
 from noaber.people.models import HouseholdMember, Organisation, Person
 from noaber.people.services import note_subjects_of
 from noaber.privacy import access_log, own_log, subject
-from noaber.privacy.models import CaseShare, Consent, utcnow
+from noaber.privacy.models import CaseShare, Consent
 from noaber.privacy.own_log import MyAccessOut
 from noaber.privacy.web import OBJECT_TYPE, PURPOSE
 from noaber.requests.models import HelpRequest

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
+from noaber.clock import utcnow
 from noaber.db.base import TenantOwned
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class AccessLogEntry(TenantOwned, table=True):

@@ -10,8 +10,8 @@ from sqlalchemy import JSON, Column
 from sqlalchemy import Enum as SqlEnum
 from sqlmodel import Field
 
+from noaber.clock import utcnow
 from noaber.db.base import TenantOwned, tenant_list_index
-from noaber.people.models import utcnow
 
 
 class AskedBy(StrEnum):

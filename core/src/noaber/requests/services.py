@@ -9,8 +9,9 @@ import pluggy
 from sqlalchemy import bindparam, case
 from sqlmodel import Session, col, select
 
+from noaber.clock import utcnow
 from noaber.errors import Conflict, NotFound, Refusal, UserMessage
-from noaber.people.models import HelperProfile, Household, Person, Professional, utcnow
+from noaber.people.models import HelperProfile, Household, Person, Professional
 from noaber.people.services import check_neighbourhood, field_error, note_subjects_of
 from noaber.privacy import access_log
 from noaber.requests.models import AskedBy, HelpRequest, TimelineEntry, TimelineKind, Urgency

@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from noaber.accounts.roles import system_principal
+from noaber.clock import utcnow
 from noaber.errors import NoaberError, NotFound
-from noaber.people.models import utcnow
 from noaber.tasks import PeriodicTask, TaskContext
 from noaber.tasks.locks import CycleLock, cycle_lock
 from noaber.tenancy.context import tenant_scope

@@ -28,9 +28,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, MetaData, Table, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
+from noaber.clock import utcnow
 from noaber.db.rls import TENANT_COLUMN
 from noaber.errors import Conflict, InvalidInput, NotFound
-from noaber.tenancy.models import Offboarding, utcnow
+from noaber.tenancy.models import Offboarding
 
 FORMAT = "noaber-tenant-export/1"
 REGISTRY_TABLE = "tenant"

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy import Enum as SqlEnum
 from sqlmodel import Field, SQLModel
 
+from noaber.clock import utcnow
 from noaber.db.base import TenantOwned
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class TenantStatus(StrEnum):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from noaber.clock import dutch_today
 from noaber.errors import UserMessage
 
 STAFF_ROLES: tuple[str, ...] = ("municipality_admin", "coordinator", "professional")
@@ -61,7 +62,7 @@ class WorkItem:
 
     @property
     def overdue(self) -> bool:
-        return self.due is not None and self.due < date.today()
+        return self.due is not None and self.due < dutch_today()
 
 
 @dataclass(frozen=True)

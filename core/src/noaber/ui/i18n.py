@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from noaber.clock import dutch_time
 from noaber.errors import UserMessage
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -82,9 +83,13 @@ def translations_for(pm: pluggy.PluginManager, locale: str) -> Translations:
 
 
 def nl_date(value: Any) -> str:
+    """``07-12-2026`` for a date, ``07-12-2026 23:30`` for a moment, on the Dutch clock
+    (moments are stored in UTC); a dash for nothing."""
     if value is None:
         return "\u2013"
-    return str(value.strftime("%d-%m-%Y %H:%M" if hasattr(value, "hour") else "%d-%m-%Y"))
+    if isinstance(value, datetime):
+        return dutch_time(value).strftime("%d-%m-%Y %H:%M")
+    return str(value.strftime("%d-%m-%Y"))
 
 
 def _ui_value(value: object) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from noaber.clock import dutch_today
 from noaber.matching.models import Match
 from noaber.matching.services import add_months
 from noaber.people.models import HelperProfile, Household, Person
@@ -117,7 +118,7 @@ def core_work_items(
     # Reviews: couplings that run (a status counting against the helper's load that
     # is not the initial one) get a review every six months after their last change.
     running = {t.name: set(t.load_statuses) - {t.match_lifecycle.initial} for t in shown}
-    horizon = date.today() + timedelta(days=30)
+    horizon = dutch_today() + timedelta(days=30)
     for match, request in session.exec(
         select(Match, HelpRequest)
         .join(HelpRequest, col(HelpRequest.id) == Match.request_id)

@@ -3,13 +3,13 @@ shared cases) and residents (my requests, who accessed my data)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from noaber.clock import dutch_today
 from noaber.errors import InvalidInput, NotFound
 from noaber.matching.models import Match
 from noaber.people.models import HelperProfile, HouseholdMember, MemberRole, Professional
@@ -125,7 +125,7 @@ class VolunteerPages(Controller):
                 "running": running,
                 "hours": hours_entries(session, match_ids=[m.id for m, _r in rows if m.id]),
                 "form": form
-                or FormState(values={"on": date.today().isoformat()}, token=new_form_token()),
+                or FormState(values={"on": dutch_today().isoformat()}, token=new_form_token()),
                 "query": helper_query(request, helper),
             },
             status_code=status,
@@ -162,7 +162,7 @@ class VolunteerPages(Controller):
         helper = await in_thread(lambda: helper_for(request, db_session))
         if helper is None:
             raise NotFound("no helper profile")
-        if isinstance(data, HoursForm) and data.on > date.today():
+        if isinstance(data, HoursForm) and data.on > dutch_today():
             form.errors["on"] = _("The date cannot lie in the future.")
         if not isinstance(data, HoursForm) or not form.ok:
             return await in_thread(lambda: self._jobs(request, tenant, db_session, form, 422))
