@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from noaber.testing import logged_subjects
+
 
 def _volunteer_with_hours(client, h, days, per_day="24", month="03"):
     resident = h.person(client)
@@ -29,13 +31,13 @@ def test_monthly_cap(lw, h):
     vol = _volunteer_with_hours(lw, h, [2, 3, 4, 5])
     body = {"helper_id": vol, "month": "2026-03", "paid_on": "2026-04-01"}
     r = lw.post(f"{h.base}/allowances/", json=body)
-    h.refused(r, 422, "amount", ["over the monthly cap of € 210,00", "at most € 210,00 more"])
+    h.refused(r, 422, "amount", ["over the monthly cap of €\xa0210,00", "at most €\xa0210,00 more"])
     assert lw.get(f"{h.base}/allowances/").json()["items"] == []
     paid = h.ok(lw.post(f"{h.base}/allowances/", json={**body, "amount": "200.00"}))
     assert Decimal(paid["amount"]) == Decimal("200.00")
     assert Decimal(paid["hours"]) == Decimal("96.00")
     r = lw.post(f"{h.base}/allowances/", json={**body, "amount": "10.01"})
-    h.refused(r, 422, "amount", ["€ 200,00 already paid", "at most € 10,00 more"])
+    h.refused(r, 422, "amount", ["€\xa0200,00 already paid", "at most €\xa010,00 more"])
     h.ok(lw.post(f"{h.base}/allowances/", json={**body, "amount": "10.00"}))
     paid = lw.get(f"{h.base}/allowances/", params={"helper_id": vol}).json()["items"]
     assert sum(Decimal(p["amount"]) for p in paid) == Decimal("210.00")
@@ -67,13 +69,13 @@ def test_yearly_cap(leeuwarden_with, h):
         client.post(f"{h.base}/allowances/", json=body),
         422,
         "amount",
-        ["yearly cap of € 300,00", "at most € 90,00 more"],
+        ["yearly cap of €\xa0300,00", "at most €\xa090,00 more"],
     )
     h.ok(client.post(f"{h.base}/allowances/", json={**body, "amount": "90.00"}))
 
 
 def test_no_allowance_without_approved_hours(lw, h):
-    vol = h.volunteer(lw, "Zonder uren")
+    vol = h.volunteer(lw, "Zonder uren", person_id=h.person(lw, "Zonder", "Uren"))
     r = lw.post(
         f"{h.base}/allowances/",
         json={"helper_id": vol, "month": "2026-03", "paid_on": "2026-04-01"},
@@ -89,3 +91,18 @@ def test_no_allowance_without_approved_hours(lw, h):
         json={"helper_id": vol, "month": "2026-13", "paid_on": "2026-04-01"},
     )
     assert r.status_code == 422
+
+
+def test_an_allowance_is_paid_to_a_person_only(platform, lw, h):
+    """An allowance is money paid to someone, within caps that hold per person: a
+    volunteer who is no person (only a name) is refused, and nothing is stored."""
+    resident = h.person(lw)
+    vol = h.volunteer(lw, "Alleen een naam")
+    job = h.ok(h.job(lw, resident))
+    a = h.confirmed(lw, job["id"], vol)
+    h.approved(lw, job["id"], a["id"], "3")  # € 7,50 earned in March
+    body = {"helper_id": vol, "month": "2026-03", "paid_on": "2026-04-01"}
+    r = lw.post(f"{h.base}/allowances/", json=body)
+    h.refused(r, 422, "helper_id", ["linked to no person", "paid to a person"])
+    assert logged_subjects(platform, "leeuwarden", r) == set()
+    assert lw.get(f"{h.base}/allowances/").json()["items"] == []

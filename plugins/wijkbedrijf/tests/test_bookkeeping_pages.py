@@ -157,9 +157,9 @@ def test_the_overview_shows_every_invoice_and_credit_note_the_newest_first(
     assert "10-03-2026" in row
     assert "Grietje de Vries" in row
     assert f'href="{JOBS}/{first_job}">Klus {first_job}</a>' in row
-    assert "€ 22,50" in row
+    assert "€\xa022,50" in row
     assert "Openstaand" in row
-    assert "nog te betalen: € 18,00" in row  # 22,50 less the credit note's 4,50
+    assert "nog te betalen: €\xa018,00" in row  # 22,50 less the credit note's 4,50
     row = row_of(page, f"factuur-{b['id']}")
     assert "Bauke Visser" in row
     assert f'href="{JOBS}/{second_job}"' in row
@@ -169,14 +169,14 @@ def test_the_overview_shows_every_invoice_and_credit_note_the_newest_first(
     assert f"Creditnota {c['number']} (pdf)" in row
     assert f"correctie op {a['number']}" in row
     assert f'href="{JOBS}/{first_job}"' in row
-    assert "-€ 4,50" in row
+    assert "€\xa0-4,50" in row
     assert "Verrekend" in row
 
     totals = html.unescape(page.text.split('id="totalen"', 1)[1].split("</dl>", 1)[0])
-    assert "<dt>Gefactureerd</dt><dd>€ 40,50</dd>" in totals
-    assert "<dt>Gecrediteerd</dt><dd>-€ 4,50</dd>" in totals
-    assert "<dt>Samen</dt><dd>€ 36,00</dd>" in totals
-    assert "<dt>Nog te betalen</dt><dd>€ 18,00</dd>" in totals
+    assert "<dt>Gefactureerd</dt><dd>€\xa040,50</dd>" in totals
+    assert "<dt>Gecrediteerd</dt><dd>€\xa0-4,50</dd>" in totals
+    assert "<dt>Samen</dt><dd>€\xa036,00</dd>" in totals
+    assert "<dt>Nog te betalen</dt><dd>€\xa018,00</dd>" in totals
     # The residents shown are named in the access log; the volunteer is not shown.
     assert subjects_of(platform, page) == {data["grietje"], data["bauke"]}
     assert 'id="paginas"' not in page.text  # one page
@@ -192,7 +192,7 @@ def test_the_overview_filters_by_status_and_period(lw, h, coordinator):
     both = coordinator.get(INVOICES, params={"van": "2026-04-11", "tot": "2026-04-30"})
     assert listed(both) == [c["id"]]
     assert 'value="2026-04-11"' in both.text  # the filter as chosen
-    assert "<dt>Samen</dt><dd>-€ 4,50</dd>" in html.unescape(both.text)
+    assert "<dt>Samen</dt><dd>€\xa0-4,50</dd>" in html.unescape(both.text)
     none = coordinator.get(INVOICES, params={"status": "terugbetaald"})
     assert none.status_code == 200
     assert "Geen factuur of creditnota past bij het filter." in none.text
@@ -252,7 +252,7 @@ def test_the_overview_is_paged_the_newest_first_with_the_filter_kept(
     pager = html.unescape(first.text.split('id="paginas"', 1)[1].split("</nav>", 1)[0])
     assert f'href="{INVOICES}?van=2026-03-01&pagina=2"' in pager
     assert "Vorige" not in pager
-    assert "<dt>Samen</dt><dd>€ 13,50</dd>" in html.unescape(first.text)  # this page only
+    assert "<dt>Samen</dt><dd>€\xa013,50</dd>" in html.unescape(first.text)  # this page only
     assert subjects_of(platform, first) == {data["grietje"], data["bauke"]}
 
     second = coordinator.get(INVOICES, params={"van": "2026-03-01", "pagina": "2"})
@@ -260,7 +260,7 @@ def test_the_overview_is_paged_the_newest_first_with_the_filter_kept(
     pager = html.unescape(second.text.split('id="paginas"', 1)[1].split("</nav>", 1)[0])
     assert f'href="{INVOICES}?van=2026-03-01&pagina=1"' in pager
     assert "pagina=3" not in pager
-    assert "<dt>Gefactureerd</dt><dd>€ 22,50</dd>" in html.unescape(second.text)
+    assert "<dt>Gefactureerd</dt><dd>€\xa022,50</dd>" in html.unescape(second.text)
     assert subjects_of(platform, second) == {data["grietje"]}  # only who is on the page
 
     for wrong in ("0", "-1", "x"):
@@ -398,7 +398,7 @@ def test_the_refund_of_a_credit_note_on_a_paid_invoice_is_registered(lw, h, coor
     field = f"factuur-{note['id']}-terugbetaald"
     page = coordinator.get(url)
     row = row_of(page, f"factuur-{note['id']}")
-    assert "De factuur was al betaald: € 22,50 moet aan de bewoner worden terugbetaald." in row
+    assert "De factuur was al betaald: €\xa022,50 moet aan de bewoner worden terugbetaald." in row
     assert f'action="{action}"' in row
     assert "terugbetaling" not in row_of(page, f"factuur-{bill['id']}")  # only credit notes
 
@@ -497,7 +497,7 @@ def test_an_allowance_is_paid_and_listed(lw, h, coordinator, platform):
         f'<a class="utrecht-link" href="{ALLOWANCES}" aria-current="page">'
         "Vrijwilligersvergoedingen</a>" in page.text
     )
-    assert "€ 2,50 per goedgekeurd uur, hoogstens € 210,00 per maand." in page.text
+    assert "€\xa02,50 per goedgekeurd uur, hoogstens €\xa0210,00 per maand." in page.text
     choice = page.text.split('id="helper_id"', 1)[1].split("</select>", 1)[0]
     assert f'<option value="{volunteer["helper"]}">Sjoerd Hoekstra</option>' in choice
     assert "Nog geen vergoeding uitbetaald." in page.text
@@ -523,9 +523,9 @@ def test_an_allowance_is_paid_and_listed(lw, h, coordinator, platform):
     after = coordinator.get(response.headers["location"])
     assert "De vergoeding is uitbetaald." in after.text
     row = row_of(after, f"vergoeding-{allowance['id']}")
-    for text in ("Sjoerd Hoekstra", "03-2026", ">10<", "€ 25,00", "01-04-2026"):
+    for text in ("Sjoerd Hoekstra", "03-2026", ">10<", "€\xa025,00", "01-04-2026"):
         assert text in row, text
-    assert "Uitbetaald op deze pagina: € 25,00" in after.text
+    assert "Uitbetaald op deze pagina: €\xa025,00" in after.text
     assert volunteer["person"] in subjects_of(platform, after)
 
 
@@ -553,8 +553,8 @@ def test_wrong_allowance_input_is_refused_next_to_the_field_and_nothing_is_store
     )  # fmt: skip
     assert over.status_code == 422
     assert error_of(over, "amount") == (
-        "Meer dan het maandmaximum van € 210,00: voor 03-2026 is al € 0,00 uitbetaald, "
-        "er kan nog hoogstens € 210,00 bij."
+        "Meer dan het maandmaximum van €\xa0210,00: voor 03-2026 is al €\xa00,00 uitbetaald, "
+        "er kan nog hoogstens €\xa0210,00 bij."
     )
     early = send(
         coordinator, ALLOWANCES, ALLOWANCES, helper_id=helper, month="03-2026", amount="10",
@@ -584,10 +584,31 @@ def test_wrong_allowance_input_is_refused_next_to_the_field_and_nothing_is_store
         paid_on="2026-04-02",
     )  # fmt: skip
     assert more.status_code == 422
-    assert "voor 03-2026 is al € 210,00 uitbetaald, er kan nog hoogstens € 0,00 bij" in (
+    assert "voor 03-2026 is al €\xa0210,00 uitbetaald, er kan nog hoogstens €\xa00,00 bij" in (
         error_of(more, "amount")
     )
     assert [a["amount"] for a in paid(lw, h)] == ["210.00"]
+
+
+def test_a_volunteer_who_is_no_person_is_not_paid_an_allowance(lw, h, coordinator):
+    volunteer = sjoerd(lw, h)
+    hours_in(lw, h, volunteer["helper"], "03", [2], "4")
+    helper = h.volunteer(lw, "Alleen een naam")
+    hours_in(lw, h, helper, "03", [3], "4")  # € 10,00 earned
+    page = coordinator.get(ALLOWANCES)
+    choice = page.text.split('id="helper_id"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{volunteer["helper"]}"' in choice
+    assert f'value="{helper}"' not in choice  # not offered
+    sent = send(
+        coordinator, ALLOWANCES, ALLOWANCES, helper_id=str(helper), month="03-2026", amount="",
+        paid_on="2026-04-01",
+    )  # fmt: skip
+    assert sent.status_code == 422
+    assert error_of(sent, "helper_id") == (
+        "Alleen een naam is niet aan een persoon gekoppeld: een vergoeding wordt alleen aan "
+        "een persoon uitbetaald."
+    )
+    assert paid(lw, h) == []
 
 
 def test_an_allowance_is_not_paid_twice_for_the_same_month(lw, h, coordinator):
@@ -599,7 +620,7 @@ def test_an_allowance_is_not_paid_twice_for_the_same_month(lw, h, coordinator):
     twice = send(coordinator, ALLOWANCES, ALLOWANCES, **fields)
     assert twice.status_code == 422
     assert error_of(twice, "amount") == (
-        "De vergoeding voor 04-2026 is al uitbetaald: € 25,00, alles wat de goedgekeurde uren "
+        "De vergoeding voor 04-2026 is al uitbetaald: €\xa025,00, alles wat de goedgekeurde uren "
         "toelaten."
     )
     chosen = twice.text.split('id="helper_id"', 1)[1].split("</select>", 1)[0]
@@ -614,15 +635,15 @@ def test_an_allowance_over_the_yearly_maximum_is_refused(leeuwarden_with, h):
     hours_in(client, h, volunteer["helper"], "03", [2, 3, 4, 5], "24")
     hours_in(client, h, volunteer["helper"], "04", [6, 7, 8, 9], "24")
     page = client.get(ALLOWANCES)
-    assert "Hoogstens € 300,00 per kalenderjaar." in page.text
+    assert "Hoogstens €\xa0300,00 per kalenderjaar." in page.text
     march = {"helper_id": helper, "month": "03-2026", "amount": "210", "paid_on": "2026-04-01"}
     assert send(client, ALLOWANCES, ALLOWANCES, **march).status_code == 303
     april = {"helper_id": helper, "month": "04-2026", "amount": "90,01", "paid_on": "2026-05-01"}
     over = send(client, ALLOWANCES, ALLOWANCES, **april)
     assert over.status_code == 422
     assert error_of(over, "amount") == (
-        "Meer dan het jaarmaximum van € 300,00: in 2026 is al € 210,00 uitbetaald, er kan nog "
-        "hoogstens € 90,00 bij."
+        "Meer dan het jaarmaximum van €\xa0300,00: in 2026 is al €\xa0210,00 uitbetaald, er kan nog "
+        "hoogstens €\xa090,00 bij."
     )
     assert 'value="90,01"' in over.text
     assert [a["amount"] for a in paid(client, h)] == ["210.00"]

@@ -56,9 +56,9 @@ def test_job_from_request_to_paid_invoice(lw, h):
     assert pdf.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Factuur WB2026-00001" in text
-    assert "€ 42,75" in text
-    assert "€ 27,00" in text
-    assert "€ 15,75" in text
+    assert "€\xa042,75" in text
+    assert "€\xa027,00" in text
+    assert "€\xa015,75" in text
     assert "Openstaand" in text
 
     paid = h.ok(

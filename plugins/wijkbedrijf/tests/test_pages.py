@@ -301,7 +301,7 @@ def test_the_job_page_links_its_invoice(lw, h, coordinator):
     row = row_of(page, f"factuur-{invoice['id']}")
     assert f'href="/api/wijkbedrijf/invoices/{invoice["id"]}/pdf"' in row
     assert f"Factuur {invoice['number']} (pdf)" in row
-    assert "€ 22,50" in row  # 2,5 hours at € 9
+    assert "€\xa022,50" in row  # 2,5 hours at € 9
     assert "open" in row
     assert coordinator.get(f"/api/wijkbedrijf/invoices/{invoice['id']}/pdf").status_code == 200
 
@@ -805,7 +805,9 @@ def test_the_resident_chosen_for_a_new_job_is_named_in_the_access_log(lw, h, coo
 def test_a_reduced_rate_needs_its_condition(lw, h, coordinator):
     grietje = h.person(lw)
     page = coordinator.get(NEW_JOB, params={"bewoner": grietje})
-    assert "minima: Inkomen tot 120% van het sociaal minimum (€ 4,50)" in html.unescape(page.text)
+    assert "minima: Inkomen tot 120% van het sociaal minimum (€\xa04,50)" in html.unescape(
+        page.text
+    )
 
     above = take_in(coordinator, grietje, rate_code="minima", income_pct="130")
     assert above.status_code == 422
@@ -905,8 +907,8 @@ def test_a_job_s_approved_hours_are_invoiced_from_its_page(lw, h, coordinator, p
     assert "De factuur is gemaakt." in page.text
     row = row_of(page, f"factuur-{bill['id']}")
     assert f'href="/api/wijkbedrijf/invoices/{bill["id"]}/pdf"' in row
-    assert "€ 22,50" in row
-    assert "nog te betalen: € 22,50" in row
+    assert "€\xa022,50" in row
+    assert "nog te betalen: €\xa022,50" in row
     assert f"{url}/factureren" not in page.text  # nothing left to invoice
 
 
@@ -970,7 +972,7 @@ def test_an_invoice_is_credited_in_part_and_in_full(lw, h, coordinator):
     too_much = send(coordinator, url, action, reason="Te veel", amount="30")
     assert too_much.status_code == 422
     assert error_of(too_much, f"{field}-bedrag") == (
-        f"€ 30,00 is meer dan wat er van factuur {bill['number']} over is (€ 22,50)."
+        f"€\xa030,00 is meer dan wat er van factuur {bill['number']} over is (€\xa022,50)."
     )
     assert len(invoices_of(lw, h, job["id"])) == 1
 
@@ -981,8 +983,8 @@ def test_an_invoice_is_credited_in_part_and_in_full(lw, h, coordinator):
     assert original["status"] == "open"
     page = coordinator.get(f"{url}?gedaan=gecrediteerd")
     assert "De creditnota is gemaakt." in page.text
-    assert "-€ 4,50" in row_of(page, f"factuur-{note['id']}")
-    assert "nog te betalen: € 18,00" in row_of(page, f"factuur-{bill['id']}")
+    assert "€\xa0-4,50" in row_of(page, f"factuur-{note['id']}")
+    assert "nog te betalen: €\xa018,00" in row_of(page, f"factuur-{bill['id']}")
 
     point = send(coordinator, url, action, reason="Kwartier te veel", amount="2.25")
     redirected(point, f"{url}?gedaan=gecrediteerd#facturen")  # a decimal point, not thousands

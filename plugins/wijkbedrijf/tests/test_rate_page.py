@@ -84,13 +84,13 @@ def test_the_rate_is_changed_on_the_job_page_and_on_the_timeline(lw, h, coordina
     page = coordinator.get(page_of(job["id"]))
     assert "Tarief wijzigen" in page.text
     section = html.unescape(page.text.split('id="tarief"', 1)[1].split("</section>", 1)[0])
-    assert "minima: Inkomen tot 120% van het sociaal minimum (€ 4,50)" in section
-    assert '<option value="" selected>Volledig tarief (€ 9,00)' in section  # as it stands
+    assert "minima: Inkomen tot 120% van het sociaal minimum (€\xa04,50)" in section
+    assert '<option value="" selected>Volledig tarief (€\xa09,00)' in section  # as it stands
 
     response = change_rate(coordinator, job["id"], rate_code="minima", income_pct="110")
     redirected(response, f"{page_of(job['id'])}?gedaan=tarief-gewijzigd")
     assert stored(lw, h, job["id"]) == ("4.50", "minima", 110, None)
-    assert rate_notes(lw, job) == ["tarief € 9,00 → € 4,50 per uur"]
+    assert rate_notes(lw, job) == ["tarief €\xa09,00 → €\xa04,50 per uur"]
     assert subjects_of(platform, response) == {job["person_id"]}
     # the invoice already made keeps its own rate
     kept = h.ok(lw.get(f"{h.base}/invoices/{first['id']}"), 200)
@@ -113,9 +113,9 @@ def test_the_rate_is_changed_on_the_job_page_and_on_the_timeline(lw, h, coordina
     redirected(full, f"{page_of(job['id'])}?gedaan=tarief-gewijzigd")
     assert stored(lw, h, job["id"]) == ("9.00", None, None, None)
     assert rate_notes(lw, job) == [  # the newest first
-        "tarief € 0,00 → € 9,00 per uur",
-        "tarief € 4,50 → € 0,00 per uur (coordinator: Schuldhulptraject loopt)",
-        "tarief € 9,00 → € 4,50 per uur",
+        "tarief €\xa00,00 → €\xa09,00 per uur",
+        "tarief €\xa04,50 → €\xa00,00 per uur (coordinator: Schuldhulptraject loopt)",
+        "tarief €\xa09,00 → €\xa04,50 per uur",
     ]
 
 
@@ -164,7 +164,7 @@ def test_a_double_submit_changes_the_rate_once(lw, h, coordinator):
     second = coordinator.post(rate_url(job["id"]), data=fields, follow_redirects=False)
     redirected(first, f"{page_of(job['id'])}?gedaan=tarief-gewijzigd")
     redirected(second, f"{page_of(job['id'])}?gedaan=tarief-gewijzigd")
-    assert rate_notes(lw, job) == ["tarief € 9,00 → € 4,50 per uur"]
+    assert rate_notes(lw, job) == ["tarief €\xa09,00 → €\xa04,50 per uur"]
 
 
 def test_a_cancelled_job_s_rate_is_not_changed(lw, h, coordinator):

@@ -80,7 +80,7 @@ def test_full_credit_note_and_a_corrected_invoice(lw, h):
     pdf = lw.get(f"{h.base}/invoices/{note['id']}/pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Creditnota WB2026-00002" in text
-    assert "-€ 18,00" in text
+    assert "€\xa0-18,00" in text
     assert "WB2026-00001" in text
     # paying a credited invoice, or crediting it twice, is refused
     h.refused(
@@ -105,7 +105,7 @@ def test_partial_credit_note(lw, h):
     inv = h.ok(h.invoice(lw, job_id=job["id"], issued_on="2026-03-10"))
     url = f"{h.base}/invoices/{inv['id']}/credit"
     h.refused(
-        lw.post(url, json={"reason": "te veel", "amount": "30.00"}), 422, "amount", ["€ 27,00"]
+        lw.post(url, json={"reason": "te veel", "amount": "30.00"}), 422, "amount", ["€\xa027,00"]
     )
     h.refused(lw.post(url, json={"reason": "nul", "amount": "0"}), 422, "amount", [])
     note = h.ok(lw.post(url, json={"reason": "Half uur minder gewerkt", "amount": "4.50"}))
@@ -114,7 +114,7 @@ def test_partial_credit_note(lw, h):
     assert after["status"] == "open"
     assert Decimal(after["outstanding"]) == Decimal("22.50")
     h.refused(
-        lw.post(url, json={"reason": "rest+1", "amount": "22.51"}), 422, "amount", ["€ 22,50"]
+        lw.post(url, json={"reason": "rest+1", "amount": "22.51"}), 422, "amount", ["€\xa022,50"]
     )
 
 
@@ -150,7 +150,7 @@ def test_credit_on_a_paid_invoice_is_a_refund_tracked_to_the_bookkeeping(lw, h):
     )
     pdf = lw.get(f"{h.base}/invoices/{note['id']}/pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "Wij betalen u € 4,50 terug" in text
+    assert "Wij betalen u €\xa04,50 terug" in text
 
     refunded = h.ok(lw.post(url, json={"refunded_on": "2026-03-25"}))
     assert (refunded["status"], refunded["paid_on"]) == ("terugbetaald", "2026-03-25")

@@ -187,13 +187,18 @@ def test_allowance_over_the_cap(lw, h, worked):
     before = snapshot(lw, h, worked["job"]["id"])
     body = {"helper_id": worked["vol"], "month": "2026-03", "paid_on": "2026-04-01"}
     h.refused(
-        lw.post(f"{h.base}/allowances/", json={**body, "amount": "5.01"}), 422, "amount", ["€ 5,00"]
+        lw.post(f"{h.base}/allowances/", json={**body, "amount": "5.01"}),
+        422,
+        "amount",
+        ["€\xa05,00"],
     )
     assert snapshot(lw, h, worked["job"]["id"]) == before
     paid = h.ok(lw.post(f"{h.base}/allowances/", json=body))
     assert Decimal(paid["amount"]) == Decimal("5.00")
     # everything earned is paid: a second payment for March is refused
-    h.refused(lw.post(f"{h.base}/allowances/", json=body), 422, "amount", ["€ 5,00 already paid"])
+    h.refused(
+        lw.post(f"{h.base}/allowances/", json=body), 422, "amount", ["€\xa05,00 already paid"]
+    )
 
 
 @pytest.fixture

@@ -90,6 +90,29 @@ def test_the_api_writes_name_the_resident_and_the_volunteer(platform, lw, h):
     assert subjects_of(platform, allowance) == {p["volunteer"]}
 
 
+def test_a_refused_create_names_the_person_of_its_body(platform, lw, h):
+    """The job and participant creates name the person before the write: a refused one
+    (nothing stored) names them too."""
+    resident = h.person(lw)
+    refused = h.job(lw, resident, category="geen-categorie")
+    assert refused.status_code == 422, refused.text
+    assert subjects_of(platform, refused) == {resident}
+    assert h.ok(lw.get(f"{h.base}/jobs/"), 200)["items"] == []
+    unknown = h.job(lw, 999999)
+    assert unknown.status_code in (404, 422), unknown.text
+    assert subjects_of(platform, unknown) == set()  # an id of no person names nobody
+
+    wiebe = h.person(lw, "Wiebe", "Postma")
+    body = {"person_id": wiebe, "started_on": "2026-02-01", "supervisor": "Marrit"}
+    started = lw.post(f"{h.base}/participants", json=body)
+    assert started.status_code == 201, started.text
+    assert subjects_of(platform, started) == {wiebe}
+    again = lw.post(f"{h.base}/participants", json=body)  # takes part already
+    assert again.status_code == 409, again.text
+    assert subjects_of(platform, again) == {wiebe}
+    assert h.ok(lw.get(f"{h.base}/participants"), 200)["total"] == 1
+
+
 def test_the_planning_of_a_volunteer_without_a_person_names_the_resident(platform, lw, h):
     resident = h.person(lw)
     job = h.ok(h.job(lw, resident))

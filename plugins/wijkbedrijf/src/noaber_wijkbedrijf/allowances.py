@@ -14,6 +14,7 @@ from noaber.people.models import HelperProfile
 from noaber.people.services import field_error
 from noaber.platform import TenantRuntime
 from noaber.tenancy.context import require_tenant
+from noaber.ui.notation import nl_money
 from noaber.web.pagination import paginate
 from noaber_wijkbedrijf import money
 from noaber_wijkbedrijf.invoices import month_bounds
@@ -48,6 +49,17 @@ def approved_hours(session: Session, helper_id: int, first: date, last: date) ->
 def record_allowance(session: Session, tenant: TenantRuntime, data: AllowanceIn) -> Allowance:
     settings = settings_of(tenant)
     helper = lock_helper(session, data.helper_id)
+    if helper.person_id is None:
+        # An allowance is money paid to someone (within what their benefit allows, the
+        # caps are per person): it is tied to the person, who the access log names.
+        raise field_error(
+            "helper_id",
+            f"volunteer {helper.id} is linked to no person: an allowance is paid to a person",
+            user_message=UserMessage(
+                "%(name)s is not linked to a person: an allowance is only paid to a person.",
+                name=helper.display_name,
+            ),
+        )
     first, last = month_bounds(data.month)
     shown = first.strftime("%m-%Y")  # the month as the pages write it
     if data.paid_on < first:
@@ -67,7 +79,7 @@ def record_allowance(session: Session, tenant: TenantRuntime, data: AllowanceIn)
         raise field_error(
             "amount",
             f"nothing to pay: {hours} approved hours in {data.month} at "
-            f"{money.euro(settings.allowance_per_hour)} per hour",
+            f"{nl_money(settings.allowance_per_hour)} per hour",
             user_message=UserMessage(
                 "%(name)s has no approved hours in %(month)s: there is nothing to pay.",
                 name=helper.display_name,
@@ -80,39 +92,39 @@ def record_allowance(session: Session, tenant: TenantRuntime, data: AllowanceIn)
     if already + amount > earned:
         raise field_error(
             "amount",
-            f"{money.euro(amount)} is more than the {hours} approved hours of {data.month} allow "
-            f"({money.euro(earned)} at {money.euro(settings.allowance_per_hour)} per hour, "
-            f"{money.euro(already)} already paid)",
+            f"{nl_money(amount)} is more than the {hours} approved hours of {data.month} allow "
+            f"({nl_money(earned)} at {nl_money(settings.allowance_per_hour)} per hour, "
+            f"{nl_money(already)} already paid)",
             user_message=UserMessage(
                 "The allowance for %(month)s was already paid: %(paid)s, all that its "
                 "approved hours allow.",
                 month=shown,
-                paid=money.euro(already),
+                paid=nl_money(already),
             )
             if already >= earned
             else UserMessage(
                 "%(amount)s is more than the approved hours of %(month)s allow: %(earned)s "
                 "(%(per_hour)s an hour), of which %(paid)s is already paid.",
-                amount=money.euro(amount),
+                amount=nl_money(amount),
                 month=shown,
-                earned=money.euro(earned),
-                per_hour=money.euro(settings.allowance_per_hour),
-                paid=money.euro(already),
+                earned=nl_money(earned),
+                per_hour=nl_money(settings.allowance_per_hour),
+                paid=nl_money(already),
             ),
         )
     cap = settings.allowance_monthly_cap
     if already + amount > cap:
         raise field_error(
             "amount",
-            f"over the monthly cap of {money.euro(cap)}: {money.euro(already)} already paid for "
-            f"{data.month}, at most {money.euro(max(cap - already, money.ZERO))} more",
+            f"over the monthly cap of {nl_money(cap)}: {nl_money(already)} already paid for "
+            f"{data.month}, at most {nl_money(max(cap - already, money.ZERO))} more",
             user_message=UserMessage(
                 "More than the monthly maximum of %(cap)s: %(paid)s is already paid for "
                 "%(month)s, at most %(left)s more.",
-                cap=money.euro(cap),
-                paid=money.euro(already),
+                cap=nl_money(cap),
+                paid=nl_money(already),
                 month=shown,
-                left=money.euro(max(cap - already, money.ZERO)),
+                left=nl_money(max(cap - already, money.ZERO)),
             ),
         )
     if settings.allowance_yearly_cap is not None:
@@ -121,16 +133,16 @@ def record_allowance(session: Session, tenant: TenantRuntime, data: AllowanceIn)
             left = max(settings.allowance_yearly_cap - year_paid, money.ZERO)
             raise field_error(
                 "amount",
-                f"over the yearly cap of {money.euro(settings.allowance_yearly_cap)}: "
-                f"{money.euro(year_paid)} already paid in {first.year}, at most "
-                f"{money.euro(left)} more",
+                f"over the yearly cap of {nl_money(settings.allowance_yearly_cap)}: "
+                f"{nl_money(year_paid)} already paid in {first.year}, at most "
+                f"{nl_money(left)} more",
                 user_message=UserMessage(
                     "More than the yearly maximum of %(cap)s: %(paid)s is already paid in "
                     "%(year)s, at most %(left)s more.",
-                    cap=money.euro(settings.allowance_yearly_cap),
-                    paid=money.euro(year_paid),
+                    cap=nl_money(settings.allowance_yearly_cap),
+                    paid=nl_money(year_paid),
                     year=str(first.year),
-                    left=money.euro(left),
+                    left=nl_money(left),
                 ),
             )
     allowance = Allowance(
@@ -170,13 +182,13 @@ def page_of_allowances(
 
 
 def volunteers_with_hours(session: Session, limit: int = 500) -> list[HelperProfile]:
-    """The volunteers with approved hours (at most ``limit``, by name): those an
-    allowance may be paid to."""
+    """The volunteers who are a person and have approved hours (at most ``limit``, by
+    name): those an allowance may be paid to."""
     worked = select(HoursEntry.helper_id).where(HoursEntry.status == HoursStatus.goedgekeurd)
     return list(
         session.exec(
             select(HelperProfile)
-            .where(col(HelperProfile.id).in_(worked))
+            .where(col(HelperProfile.id).in_(worked), col(HelperProfile.person_id).is_not(None))
             .order_by(col(HelperProfile.display_name), col(HelperProfile.id))
             .limit(limit)
         ).all()

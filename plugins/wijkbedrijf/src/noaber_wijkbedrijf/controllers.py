@@ -9,6 +9,8 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from noaber.matching.schemas import SuggestionsOut
+from noaber.people.services import note_subjects_of
+from noaber.privacy.web import NAMES_NO_ONE
 from noaber.requests.services import note_request_ids
 from noaber.web.dependencies import CurrentMailer, CurrentTenant, DbSession
 from noaber.web.pagination import DEFAULT_PAGE_SIZE, Page, paginate
@@ -47,12 +49,12 @@ from noaber_wijkbedrijf.schemas import (
 )
 from noaber_wijkbedrijf.subjects import (
     note_assignment,
-    note_helpers,
     note_hours,
     note_invoice,
     note_job,
     note_notification,
     note_participant,
+    note_persons,
     noted,
 )
 
@@ -90,6 +92,8 @@ class JobController(Controller):
 
     @post("/", sync_to_thread=True, summary="Take a job request (desk, phone or online)")
     def create(self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[JobIn]) -> JobOut:
+        # Before the write: a refused job names the resident too.
+        note_persons(db_session, [data.person_id])
         return noted(
             db_session, services.job_out(db_session, services.create_job(db_session, tenant, data))
         )
@@ -154,7 +158,7 @@ class JobController(Controller):
         data: JSONBody[AssignmentIn],
     ) -> AssignmentOut:
         note_job(db_session, job_id)
-        note_helpers(db_session, [data.helper_id])
+        note_subjects_of(db_session, helper_ids=[data.helper_id])
         return noted(
             db_session,
             services.assignment_out(db_session, services.assign(db_session, tenant, job_id, data)),
@@ -484,7 +488,7 @@ class AllowanceController(Controller):
     def record(
         self, tenant: CurrentTenant, db_session: DbSession, data: JSONBody[AllowanceIn]
     ) -> AllowanceOut:
-        note_helpers(db_session, [data.helper_id])
+        note_subjects_of(db_session, helper_ids=[data.helper_id])
         return noted(
             db_session,
             AllowanceOut.model_validate(allowances.record_allowance(db_session, tenant, data)),
@@ -519,6 +523,8 @@ class DagbestedingController(Controller):
     def add_participant(
         self, db_session: DbSession, data: JSONBody[ParticipantIn]
     ) -> ParticipantOut:
+        # Before the write: a refused start (already taking part) names the person too.
+        note_persons(db_session, [data.person_id])
         return noted(
             db_session,
             ParticipantOut.model_validate(dagbesteding.add_participant(db_session, data)),
@@ -546,7 +552,12 @@ class DagbestedingController(Controller):
         items = [ActivityOut.model_validate(a) for a in rows]
         return Page[ActivityOut](items=items, total=total, page=page, page_size=page_size)
 
-    @post("/activities", sync_to_thread=True, summary="Add an activity")
+    @post(
+        "/activities",
+        sync_to_thread=True,
+        opt={NAMES_NO_ONE: "a dagbesteding activity: a name, no persons"},
+        summary="Add an activity",
+    )
     def add_activity(self, db_session: DbSession, data: JSONBody[ActivityIn]) -> ActivityOut:
         return ActivityOut.model_validate(dagbesteding.add_activity(db_session, data))
 
@@ -599,7 +610,7 @@ class DagbestedingController(Controller):
     @post("/outflow", sync_to_thread=True, summary="Record someone moving on")
     def record_outflow(self, db_session: DbSession, data: JSONBody[OutflowIn]) -> OutflowOut:
         note_participant(db_session, data.participant_id)
-        note_helpers(db_session, [data.helper_id])
+        note_subjects_of(db_session, helper_ids=[data.helper_id])
         return noted(
             db_session, OutflowOut.model_validate(dagbesteding.record_outflow(db_session, data))
         )

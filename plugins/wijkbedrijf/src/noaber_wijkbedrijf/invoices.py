@@ -30,6 +30,7 @@ from noaber.requests import services as requests
 from noaber.requests.models import HelpRequest
 from noaber.requests.schemas import TransitionIn
 from noaber.tenancy.context import require_tenant
+from noaber.ui.notation import nl_money
 from noaber.web.pagination import paginate
 from noaber_wijkbedrijf import money
 from noaber_wijkbedrijf.models import (
@@ -496,13 +497,13 @@ def credit(session: Session, tenant: TenantRuntime, invoice_id: int, data: Credi
     if amount > left:
         raise field_error(
             "amount",
-            f"{money.euro(amount)} is more than what is left of invoice {original.number} "
-            f"({money.euro(left)})",
+            f"{nl_money(amount)} is more than what is left of invoice {original.number} "
+            f"({nl_money(left)})",
             user_message=UserMessage(
                 "%(amount)s is more than what is left of invoice %(number)s (%(left)s).",
-                amount=money.euro(amount),
+                amount=nl_money(amount),
                 number=original.number,
-                left=money.euro(left),
+                left=nl_money(left),
             ),
         )
     if issued_on < original.issued_on:
@@ -725,8 +726,8 @@ def pdf(session: Session, tenant: TenantRuntime, invoice: Invoice) -> bytes:
     doc.ln()
     doc.set_font("Helvetica", "", 10)
     for row in out.lines:
-        rate = money.euro(row.hourly_rate) + (f" ({row.rate_code})" if row.rate_code else "")
-        cells = (row.description, f"{row.hours}".replace(".", ","), rate, money.euro(row.amount))
+        rate = nl_money(row.hourly_rate) + (f" ({row.rate_code})" if row.rate_code else "")
+        cells = (row.description, f"{row.hours}".replace(".", ","), rate, nl_money(row.amount))
         for w, cell in zip(widths, cells, strict=True):
             # shrink a long description to fit its column rather than cut it off
             size = 10.0
@@ -740,16 +741,16 @@ def pdf(session: Session, tenant: TenantRuntime, invoice: Invoice) -> bytes:
     doc.set_font("Helvetica", "B", 11)
     doc.cell(sum(widths[:3]), 8, "Totaal", border="T")
     doc.cell(
-        widths[3], 8, _latin(money.euro(invoice.total)), border="T", new_x="LMARGIN", new_y="NEXT"
+        widths[3], 8, _latin(nl_money(invoice.total)), border="T", new_x="LMARGIN", new_y="NEXT"
     )
     doc.set_font("Helvetica", "", 10)
     status = {
-        PaymentStatus.open: f"Openstaand: {money.euro(out.outstanding)}",
+        PaymentStatus.open: f"Openstaand: {nl_money(out.outstanding)}",
         PaymentStatus.betaald: f"Betaald op {invoice.paid_on.strftime('%d-%m-%Y') if invoice.paid_on else ''}",
         PaymentStatus.gecrediteerd: "Gecrediteerd: u hoeft deze factuur niet te betalen",
         PaymentStatus.verrekend: "Verrekend met de oorspronkelijke factuur",
         PaymentStatus.terug_te_betalen: (
-            f"Wij betalen u {money.euro(-invoice.total)} terug (de factuur was al betaald)"
+            f"Wij betalen u {nl_money(-invoice.total)} terug (de factuur was al betaald)"
         ),
         PaymentStatus.terugbetaald: (
             f"Terugbetaald op {invoice.paid_on.strftime('%d-%m-%Y') if invoice.paid_on else ''}"
@@ -760,7 +761,7 @@ def pdf(session: Session, tenant: TenantRuntime, invoice: Invoice) -> bytes:
         doc.cell(
             0,
             6,
-            _latin(f"Waarvan tegen verlaagd tarief: {money.euro(invoice.reduced_total)}"),
+            _latin(f"Waarvan tegen verlaagd tarief: {nl_money(invoice.reduced_total)}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )

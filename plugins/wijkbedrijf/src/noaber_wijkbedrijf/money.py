@@ -21,16 +21,3 @@ def times(hours: Decimal, rate: Decimal) -> Decimal:
 
 def total(amounts: Iterable[Decimal]) -> Decimal:
     return cents(sum(amounts, ZERO))
-
-
-def euro(value: Decimal) -> str:
-    """``€ 1.234,50`` (Dutch notation) for documents residents read."""
-    q = cents(value)
-    sign = "-" if q < 0 else ""
-    whole, frac = f"{abs(q):.2f}".split(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return f"{sign}€ {'.'.join(groups)},{frac}"

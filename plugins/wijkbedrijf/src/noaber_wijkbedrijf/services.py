@@ -30,6 +30,7 @@ from noaber.requests import services as requests
 from noaber.requests.models import HelpRequest, TimelineKind
 from noaber.requests.schemas import RequestIn, TransitionIn
 from noaber.tenancy.context import require_tenant
+from noaber.ui.notation import nl_money
 from noaber_wijkbedrijf.models import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -40,7 +41,6 @@ from noaber_wijkbedrijf.models import (
     Job,
     Notification,
 )
-from noaber_wijkbedrijf.money import euro
 from noaber_wijkbedrijf.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -356,7 +356,7 @@ def set_rate(session: Session, tenant: TenantRuntime, job_id: int, data: RateIn)
     requests.add_timeline(
         session,
         kind=TimelineKind.note,
-        text=f"tarief {euro(previous)} → {euro(rate)} per uur"
+        text=f"tarief {nl_money(previous)} → {nl_money(rate)} per uur"
         + (f" ({code}: {data.rate_reason})" if code and data.rate_reason else ""),
         actor=data.actor,
         request_id=job.request_id,

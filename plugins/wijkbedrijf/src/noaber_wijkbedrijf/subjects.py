@@ -103,16 +103,6 @@ def note_hours(session: Session, hours_id: int) -> None:
     )
 
 
-def note_helpers(session: Session, helper_ids: Iterable[int | None]) -> None:
-    """The persons of the volunteers (a helper without a person names nobody)."""
-    wanted = sorted({h for h in helper_ids if h is not None})
-    if wanted:
-        _note_rows(
-            session,
-            select(HelperProfile.person_id).where(col(HelperProfile.id).in_(wanted)),
-        )
-
-
 def note_participant(session: Session, participant_id: int | None) -> None:
     """The person taking part in the dagbesteding."""
     if participant_id is not None:

@@ -10,8 +10,10 @@ from litestar import Controller, Request, Response, get, post
 from sqlmodel import Session, select
 
 from noaber.people.models import HelperProfile
+from noaber.people.services import note_subjects_of
 from noaber.platform import TenantRuntime
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
+from noaber.ui.notation import nl_money
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread, page_number, pages_of
 from noaber.web.dependencies import CurrentTenant, DbSession
@@ -31,7 +33,7 @@ from noaber_wijkbedrijf.pages.common import (
     previous_month,
 )
 from noaber_wijkbedrijf.schemas import AllowanceIn
-from noaber_wijkbedrijf.subjects import note_helpers, noted
+from noaber_wijkbedrijf.subjects import noted
 
 ALLOWANCES_PAGE_SIZE = 50
 FIELDS = ("helper_id", "month", "amount", "paid_on")
@@ -89,20 +91,20 @@ def allowances_page(
                     "volunteer": names.get(a.helper_id, ""),
                     "month": month_shown(a.month),
                     "hours": hours_text(a.hours),
-                    "amount": money.euro(a.amount),
+                    "amount": nl_money(a.amount),
                 }
                 for a in rows
             ],
-            "page_sum": money.euro(money.total(a.amount for a in rows)),
+            "page_sum": nl_money(money.total(a.amount for a in rows)),
             "total": total,
             "page": page,
             "pages": pages_of(total, ALLOWANCES_PAGE_SIZE),
             "page_param": PAGE,
             "form": form,
             "volunteers": [("", _("Choose a volunteer")), *choices],
-            "per_hour": money.euro(settings.allowance_per_hour),
-            "monthly_cap": money.euro(settings.allowance_monthly_cap),
-            "yearly_cap": money.euro(settings.allowance_yearly_cap)
+            "per_hour": nl_money(settings.allowance_per_hour),
+            "monthly_cap": nl_money(settings.allowance_monthly_cap),
+            "yearly_cap": nl_money(settings.allowance_yearly_cap)
             if settings.allowance_yearly_cap is not None
             else None,
             "done": done == "betaald",
@@ -170,7 +172,7 @@ class AllowancePages(Controller):
         # Before storing: a refused payment, or a repeated submit sent to the first
         # one's result, names the volunteer too.
         volunteer = data.helper_id
-        await in_thread(lambda: note_helpers(db_session, [volunteer]))
+        await in_thread(lambda: note_subjects_of(db_session, helper_ids=[volunteer]))
         return await store_form(
             request, db_session, form, work, page, service_messages=ALLOWANCE_MESSAGES
         )

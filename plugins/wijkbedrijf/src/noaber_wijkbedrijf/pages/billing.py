@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from noaber.privacy.access_log import note_subjects
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
+from noaber.ui.notation import nl_money
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread, page_number, pages_of
 from noaber.web.dependencies import CurrentTenant, DbSession
@@ -184,9 +185,9 @@ def invoices_page(
             "resident": residents.get(i.person_id, ""),
             "jobs": facts.jobs.get(i.id or 0, []),
             "month": month_shown(i.period) if i.period else None,
-            "total": money.euro(i.total),
+            "total": nl_money(i.total),
             "outstanding": outstanding,
-            "outstanding_text": money.euro(outstanding),
+            "outstanding_text": nl_money(outstanding),
             "corrects": facts.numbers.get(i.credits_invoice_id or 0),
         }
         for i in rows
@@ -229,10 +230,10 @@ def sums_of(rows: Sequence[Invoice], facts: invoices.PageFacts) -> dict[str, str
     credited = money.total(i.total for i in rows if i.kind is InvoiceKind.creditnota)
     owed: Decimal = money.total(invoices.outstanding_of(i, facts) for i in rows)
     return {
-        "billed": money.euro(billed),
-        "credited": money.euro(credited),
-        "net": money.euro(billed + credited),
-        "outstanding": money.euro(owed),
+        "billed": nl_money(billed),
+        "credited": nl_money(credited),
+        "net": nl_money(billed + credited),
+        "outstanding": nl_money(owed),
     }
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from noaber.errors import NotFound
+from noaber.people.services import note_subjects_of
 from noaber.platform import TenantRuntime
 from noaber.requests.services import note_request_ids
 from noaber.ui.forms import (
@@ -24,6 +25,7 @@ from noaber.ui.forms import (
     store_form,
     validate,
 )
+from noaber.ui.notation import nl_money
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread
 from noaber.web.dependencies import CurrentMailer, CurrentTenant, DbSession
@@ -35,7 +37,6 @@ from noaber_wijkbedrijf.models import (
     Job,
     PaymentStatus,
 )
-from noaber_wijkbedrijf.money import euro
 from noaber_wijkbedrijf.pages.common import (
     BASE,
     DONE,
@@ -63,7 +64,7 @@ from noaber_wijkbedrijf.schemas import (
     RateIn,
 )
 from noaber_wijkbedrijf.services import LOCAL
-from noaber_wijkbedrijf.subjects import note_assignment, note_helpers, note_job, noted
+from noaber_wijkbedrijf.subjects import note_assignment, note_job, noted
 
 RESENT = "bevestiging"
 """The job page's query parameter after a resend: the confirmation's new delivery."""
@@ -203,7 +204,7 @@ def job_page(
         "page_title": _("Job %(id)s: %(category)s") % {"id": job_id, "category": job.category},
         "job": out,
         "resident": resident,
-        "rate": euro(out.hourly_rate),
+        "rate": nl_money(out.hourly_rate),
         "estimated": hours_text(out.estimated_hours),
         "assignments": [
             {
@@ -246,8 +247,8 @@ def job_page(
         "invoices": [
             {
                 "invoice": i,
-                "total": euro(i.total),
-                "outstanding": euro(i.outstanding),
+                "total": nl_money(i.total),
+                "outstanding": nl_money(i.outstanding),
                 "pay": form_of(f"betaling-{i.id}")
                 if i.kind is InvoiceKind.factuur and i.status is PaymentStatus.open
                 else None,
@@ -255,7 +256,7 @@ def job_page(
                 if i.kind is InvoiceKind.factuur
                 and i.status in (PaymentStatus.open, PaymentStatus.betaald)
                 else None,
-                "refund_amount": euro(-i.total),
+                "refund_amount": nl_money(-i.total),
                 "refund": form_of(f"terugbetaling-{i.id}")
                 if i.kind is InvoiceKind.creditnota and i.status is PaymentStatus.terug_te_betalen
                 else None,
@@ -405,7 +406,7 @@ class JobPages(JobForms, Controller):
             work,
             messages=PLANNING_MESSAGES,
             renamed=PLANNING_FIELDS,
-            concerns=lambda data: note_helpers(db_session, [data.helper_id]),
+            concerns=lambda data: note_subjects_of(db_session, helper_ids=[data.helper_id]),
         )
 
     @post(

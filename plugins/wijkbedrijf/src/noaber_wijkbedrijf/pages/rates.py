@@ -10,9 +10,9 @@ from litestar import Request
 
 from noaber.platform import TenantRuntime
 from noaber.ui.forms import FormState, blank_to_none, validate
+from noaber.ui.notation import nl_money
 from noaber.ui.templating import gettext_for
 from noaber_wijkbedrijf import services
-from noaber_wijkbedrijf.money import euro
 from noaber_wijkbedrijf.pages.common import actor_of
 from noaber_wijkbedrijf.schemas import JobOut, RateIn
 
@@ -32,9 +32,9 @@ def rate_options(tenant: TenantRuntime, _: Callable[[str], str]) -> list[tuple[s
     """The full rate (no code) and the municipality's reduced rates, with their amounts."""
     settings = services.settings_of(tenant)
     full = settings.hourly_rate
-    found = [("", _("Full rate") + (f" ({euro(full)})" if full is not None else ""))]
+    found = [("", _("Full rate") + (f" ({nl_money(full)})" if full is not None else ""))]
     for rate in settings.reduced_rates:
-        found.append((rate.code, f"{rate.code}: {rate.condition} ({euro(rate.hourly_rate)})"))
+        found.append((rate.code, f"{rate.code}: {rate.condition} ({nl_money(rate.hourly_rate)})"))
     return found
 
 
