@@ -464,12 +464,12 @@ _FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 def form_token(page: Any, action: str | None = None, status: int = 200) -> str:
     """The one-time token (:mod:`noaber.ui.forms`) of the form on ``page`` that posts to
-    ``action`` (exactly that path, with or without a query string), or of its first
+    ``action`` (exactly that path, with or without a query string or fragment), or of its first
     form; fails when the page answered another status or has no such form."""
     assert page.status_code == status, page.text
     text_after = page.text
     if action is not None:
-        found_form = re.search(f'action="{re.escape(action)}["?]', page.text)
+        found_form = re.search(f'action="{re.escape(action)}["?#]', page.text)
         assert found_form is not None, f"no form posting to {action}"
         text_after = page.text[found_form.end() :]
     found = _FORM_TOKEN.search(text_after)

@@ -5,18 +5,16 @@ only asserts that a write names someone."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlmodel import col, select
 
 from noaber.people.models import HouseholdMember
 from noaber.tenancy.context import tenant_scope
-from noaber.testing import logged_subjects
+from noaber.testing import form_token, logged_subjects
 
 API = "/api/doorbraak"
 PAGES = "/doorbraak/casussen"
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 def subjects_of(platform: Any, response: Any) -> set[int]:
@@ -146,11 +144,7 @@ def test_every_form_of_the_case_page_names_the_family(platform, af, h, client_fo
     page_url = f"{PAGES}/{cid}"
 
     def token(action: str) -> str:
-        page = coordinator.get(page_url)
-        assert page.status_code == 200, page.text
-        found = TOKEN.search(page.text.split(f'action="{action}', 1)[1])
-        assert found is not None
-        return found.group(1)
+        return form_token(coordinator.get(page_url), action)
 
     def post(action: str, fields: dict[str, str], status: int = 303) -> Any:
         r = coordinator.post(action, data=fields, follow_redirects=False)

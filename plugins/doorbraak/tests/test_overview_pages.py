@@ -20,6 +20,7 @@ from noaber.accounts.roles import system_principal
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import form_token
 from noaber.ui.i18n import translations_for
 from noaber_doorbraak import budget, pages
 from noaber_doorbraak.controllers import settings_of
@@ -38,7 +39,6 @@ from noaber_doorbraak.schemas import SpendingIn
 
 API = "/api/doorbraak"
 SLUG = "amersfoort"
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -525,12 +525,11 @@ def test_the_agency_form_offers_the_municipalitys_organisations(af, lw, h, coord
     assert "Geen organisatie" in choice
 
     def send(**fields: Any) -> Any:
-        token = TOKEN.search(coordinator.get(url).text.split(f'action="{url}/instanties', 1)[1])
-        assert token is not None
+        token = form_token(coordinator.get(url), f"{url}/instanties")
         base = {"agency_name": "Schuldhulp", "involvement": "Budgetbeheer", "yearly_cost": "4200"}
         return coordinator.post(
             f"{url}/instanties",
-            data={"form_token": token.group(1), **base, **fields},
+            data={"form_token": token, **base, **fields},
             follow_redirects=False,
         )
 

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
+from noaber.testing import form_token
 from noaber.ui.i18n import translations_for
 from noaber_doorbraak import pages
 from noaber_doorbraak.models import Spending, SpendingStatus
@@ -29,7 +30,6 @@ from noaber_doorbraak.pages import (
 )
 
 API = "/api/doorbraak"
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 OPENED = date(2026, 1, 12)  # the day conftest's open_case opens a case
 
 
@@ -40,16 +40,6 @@ def coordinator(client_for: Any) -> Any:
 
 def page_of(case_id: int) -> str:
     return f"{BASE}/{case_id}"
-
-
-def form_token(page: Any, action: str) -> str:
-    """The one-time token of the page's form that posts to ``action``."""
-    assert page.status_code == 200, page.text
-    after = page.text.split(f'action="{action}', 1)
-    assert len(after) == 2, f"no form posting to {action}"
-    found = TOKEN.search(after[1])
-    assert found is not None
-    return found.group(1)
 
 
 def send(client: Any, case_id: int, form: str, **fields: Any) -> Any:
@@ -925,7 +915,9 @@ def test_a_maatwerk_decision_someone_made_first_or_of_another_case_is_refused(af
     assert case_api(af, cid)["spending"][0]["status"] == "afgewezen"
     # Another case's request through this case's page: not found, nothing decided.
     action = f"{page_of(cid)}/maatwerk/{theirs}/besluit"
-    token = form_token(coordinator.get(page_of(other)), f"{page_of(other)}/maatwerk/{theirs}")
+    token = form_token(
+        coordinator.get(page_of(other)), f"{page_of(other)}/maatwerk/{theirs}/besluit"
+    )
     page = coordinator.post(
         action,
         data={"form_token": token, "approve": "true", "spending_decided_by": "PM"},
