@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from noaber.clock import dutch_today
 from noaber.people.services import age_on
 from noaber.web.pagination import MAX_PAGE_SIZE
 
@@ -96,7 +97,7 @@ def test_person_future_birth_date_refused_and_patch_checks_consistency(client_fo
 def test_household_members_roles_children_ages_and_neighbourhood(client_for):
     meppel = client_for("meppel")
     parent = meppel.post("/api/people/", json={"given_name": "Sanne", "postcode": "7944"}).json()
-    today = date.today()
+    today = dutch_today()
     created = meppel.post(
         "/api/households/",
         json={

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from noaber.clock import dutch_today
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.accounts import available as accounts_available
 
@@ -52,7 +53,7 @@ def seed(platform: Any) -> dict[str, int]:
 
     tenant = platform.tenants[SLUG]
     postcode = tenant.municipality.config.neighbourhoods[0].postcodes[0]
-    today = date.today()
+    today = dutch_today()
 
     def ago(n: int) -> date:
         return today - timedelta(days=n)
@@ -202,19 +203,19 @@ def test_a_coordinator_couples_and_records_a_review_by_keyboard(
     page.keyboard.press("Space")
     assert page.locator(f"input[name=steungezin_id][value='{ids['Brouwer']}']").is_checked()
     # A kennismaking before the family signed up (400 days ago) is refused next to the date.
-    early = date.today() - timedelta(days=401)
+    early = dutch_today() - timedelta(days=401)
     family_keys = date_keys(page, "#visited_on")  # the visit form is not sent
     type_date(page, "#kennismaking_on", early, family_keys)
     press_enter_on(page, "form[action*='/koppelen'] button[type=submit]")
     page.wait_for_load_state()
-    signed_up = date.today() - timedelta(days=400)
+    signed_up = dutch_today() - timedelta(days=400)
     assert page.locator("#kennismaking_on-fout").inner_text() == (
         f"De kennismaking ({early.strftime('%d-%m-%Y')}) ligt vóór de aanmelding van "
         f"Gezin Mulder ({signed_up.strftime('%d-%m-%Y')})."
     )
     assert page.locator(f"input[name=steungezin_id][value='{ids['Brouwer']}']").is_checked()
     axe.check(page, "bgk-01b-kennismaking-fout")
-    type_date(page, "#kennismaking_on", date.today(), family_keys)
+    type_date(page, "#kennismaking_on", dutch_today(), family_keys)
     press_enter_on(page, "form[action*='/koppelen'] button[type=submit]")
     page.wait_for_url(f"**{COUPLINGS}/*")
     assert page.url.endswith("#inhoud"), page.url  # not the form's #koppelen
@@ -235,7 +236,7 @@ def test_a_coordinator_couples_and_records_a_review_by_keyboard(
     page.wait_for_url(f"**{coupling_path}")
     axe.check(page, "bgk-04-koppeling-actief")
     keys = date_keys(page, "#ended_on")  # the end form is not sent
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = dutch_today() + timedelta(days=1)
     type_date(page, "#held_on", tomorrow, keys)
     for field in ("#vraaggezin_continues", "#steungezin_continues"):
         tab_to(page, field)
@@ -251,7 +252,7 @@ def test_a_coordinator_couples_and_records_a_review_by_keyboard(
     assert reviews_of(platform, ids["actief"]) == []
     axe.check(page, "bgk-05-evaluatie-fout")
 
-    held = date.today() - timedelta(days=3)
+    held = dutch_today() - timedelta(days=3)
     type_date(page, "#held_on", held, keys)
     press_enter_on(page, "form[action*='/evaluaties'] button[type=submit]")
     page.wait_for_url(f"**{coupling_path}#evaluaties")

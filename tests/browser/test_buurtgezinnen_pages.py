@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from noaber.clock import dutch_today
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.accounts import available as accounts_available
 
@@ -35,7 +36,7 @@ def seed_steungezin(platform) -> int:
             PersonIn(given_name="Anne", family_name="Brouwer"),
         ],
         offered_support=["opvang", "uitjes"],
-        signed_up_on=date.today() - timedelta(days=90),
+        signed_up_on=dutch_today() - timedelta(days=90),
     )
     with tenant_scope(SLUG), platform.sessions.begin() as session:
         family = services.sign_up_steungezin(session, tenant, entry, SignUpVia.coordinator)
@@ -54,9 +55,9 @@ def seed_vraaggezin(platform) -> int:
     entry = VraaggezinEntry(
         name="Gezin Mulder",
         parents=[PersonIn(given_name="Sanne", family_name="Mulder", postcode=postcode)],
-        children=[ChildIn(given_name="Noor", birth_year=date.today().year - 6)],
+        children=[ChildIn(given_name="Noor", birth_year=dutch_today().year - 6)],
         question="Af en toe opvang na school.",
-        signed_up_on=date.today() - timedelta(days=30),
+        signed_up_on=dutch_today() - timedelta(days=30),
     )
     with tenant_scope(SLUG), platform.sessions.begin() as session:
         family = services.sign_up_vraaggezin(session, tenant, entry, SignUpVia.coordinator)
@@ -135,7 +136,7 @@ def test_a_coordinator_records_a_vog_by_keyboard(live_server, browser_page, axe,
 
     # A date in the future: refused in Dutch next to the field, what was typed is kept.
     keys = date_keys(page, "#visited_on")  # the visit form is not sent
-    future = date.today() + timedelta(days=3)
+    future = dutch_today() + timedelta(days=3)
     type_date(page, "#issued_on", future, keys)
     assert page.locator("#issued_on").input_value() == future.isoformat()
     press_enter_on(page, "form[action*='/vog'] button[type=submit]")
@@ -149,7 +150,7 @@ def test_a_coordinator_records_a_vog_by_keyboard(live_server, browser_page, axe,
     assert vog_of(platform, family_id) == (None, None)
     axe.check(page, "bg-03-vog-fout")
 
-    issued = date.today() - timedelta(days=20)
+    issued = dutch_today() - timedelta(days=20)
     type_date(page, "#issued_on", issued, keys)
     assert page.locator("#issued_on").input_value() == issued.isoformat()
     press_enter_on(page, "form[action*='/vog'] button[type=submit]")
@@ -158,7 +159,7 @@ def test_a_coordinator_records_a_vog_by_keyboard(live_server, browser_page, axe,
     stored_on, valid_until = vog_of(platform, family_id)
     assert stored_on == issued
     assert valid_until is not None
-    assert valid_until > date.today()
+    assert valid_until > dutch_today()
     assert page.locator("#vog-geldig").inner_text() == (
         f"De VOG is geldig tot {valid_until.strftime('%d-%m-%Y')}."
     )

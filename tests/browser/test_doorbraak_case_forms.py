@@ -9,11 +9,11 @@ the case with its outcome, after which the page shows no forms.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
+from noaber.clock import dutch_today
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.accounts import available as accounts_available
 
@@ -114,7 +114,7 @@ def test_a_coordinator_maps_an_agency_grants_maatwerk_and_closes_the_case_by_key
     type_into(page, "#purpose", "Borg en inrichting van de woning")
     press_enter_on(page, "form[action*='/maatwerk#maatwerk'] button[type=submit]")
     page.wait_for_load_state()
-    year = date.today().year
+    year = dutch_today().year
     assert page.locator("#amount-fout").inner_text() == (
         f"Het bedrag (€\xa060.000,00) is meer dan er over is van het maatwerkbudget van {year} "
         "(€\xa050.000,00)."
@@ -155,7 +155,7 @@ def test_a_coordinator_maps_an_agency_grants_maatwerk_and_closes_the_case_by_key
     page.wait_for_url(f"**{case_path}")  # the top of the page, where it says it is closed
     closed = case_of(platform, ids["case"])
     assert (closed.status, closed.outcome) == ("afgesloten", "behaald")
-    assert closed.closed_on == date.today()
+    assert closed.closed_on == dutch_today()
     assert page.locator("#uitkomst").inner_text() == "Doel behaald"
     assert page.locator("#afgesloten").is_visible()
     assert page.locator(f"form[action^='{case_path}/']").count() == 0

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from noaber.clock import dutch_today
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.accounts import available as accounts_available
 
@@ -49,7 +50,7 @@ def seed_more(platform: Any) -> dict[str, int]:
     ids = seed(platform)
     tenant = platform.tenants[SLUG]
     settings = settings_of(tenant)
-    today = date.today()
+    today = dutch_today()
     with (
         tenant_scope(SLUG),
         acting_as(system_principal(SLUG, "browser test")),
@@ -162,7 +163,7 @@ def test_the_manager_reads_the_blockages_the_budget_and_the_costs_by_keyboard(
     url = lambda path: live_server.url(SLUG, path)  # noqa: E731
     ids = seed_more(platform)
     manager = create_test_account(platform, SLUG, role="municipality_admin")
-    year = date.today().year
+    year = dutch_today().year
 
     page.goto(url(BLOCKAGES))
     assert "/inloggen" in page.url

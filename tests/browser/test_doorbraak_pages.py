@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from noaber.clock import dutch_today
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.accounts import available as accounts_available
 
@@ -35,7 +36,7 @@ def seed(platform: Any) -> dict[str, int]:
     from noaber_doorbraak.schemas import AgencyIn, BlockageIn, CaseIn, EscalationIn
 
     tenant = platform.tenants[SLUG]
-    today = date.today()
+    today = dutch_today()
     with (
         tenant_scope(SLUG),
         acting_as(system_principal(SLUG, "browser test")),
@@ -165,7 +166,7 @@ def test_a_coordinator_adds_an_action_to_a_case_by_keyboard(live_server, browser
 
     # The action without saying what is done: refused in Dutch, what was typed is kept.
     keys = date_keys(page, "#noticed_on")  # the blockage form is not sent
-    due = date.today() + timedelta(days=14)
+    due = dutch_today() + timedelta(days=14)
     tab_to(page, "#party")
     page.keyboard.press("ArrowDown")  # from "Het gezin" to "Het netwerk"
     assert page.locator("#party").input_value() == "netwerk"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from noaber.clock import dutch_today
 from noaber.hookspecs import hookimpl
 from noaber.ui.contrib import NavItem, ReportTable, WorkItem
 
@@ -37,7 +38,7 @@ def ui_work_items(tenant, session, register: Callable[[WorkItem], None]) -> None
             "escalation",
             f"Blockage at {tenant.slug}",
             "/sample/1",
-            due=date.today() - timedelta(days=3),
+            due=dutch_today() - timedelta(days=3),
         )
     )
     register(WorkItem("sample_section", "Own section item", "/sample/2"))

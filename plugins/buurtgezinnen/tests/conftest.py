@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
+
+from noaber.clock import dutch_today
 
 BASE = "/api/buurtgezinnen"
 PROBLEM = "application/problem+json"
@@ -22,7 +24,7 @@ def mp(client_for):
 
 
 def days_ago(n: int) -> str:
-    return (date.today() - timedelta(days=n)).isoformat()
+    return (dutch_today() - timedelta(days=n)).isoformat()
 
 
 def ok(response: Any, status: int = 201) -> Any:
@@ -44,7 +46,7 @@ def vraaggezin_body(
     child_years: tuple[int, ...] = (5, 9),
     **extra: Any,
 ) -> dict[str, Any]:
-    today = date.today()
+    today = dutch_today()
     family = name.removeprefix("Gezin ")
     return {
         "name": name,

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from noaber.clock import dutch_today
+
 
 def _couplings(client: Any, bg: Any) -> list[dict[str, Any]]:
     return list(bg.ok(client.get(f"{bg.BASE}/couplings/"), 200)["items"])
@@ -38,14 +40,14 @@ def test_core_match_and_transition_create_the_coupling(mp, bg):
     assert coupling["match_id"] == match["id"]
     assert (coupling["vraaggezin_id"], coupling["steungezin_id"]) == (vraag["id"], steun["id"])
     assert coupling["phase"] == "kennismaking"
-    assert coupling["kennismaking_on"] == date.today().isoformat()
+    assert coupling["kennismaking_on"] == dutch_today().isoformat()
     assert coupling["next_steps"] == ["proefperiode", "afgesloten"]
 
     # The plugin's lifecycle continues from there, and its figures count the coupling.
     trial = bg.ok(bg.step(mp, coupling["id"], "proefperiode", 0))
-    assert trial["trial_started_on"] == date.today().isoformat()
+    assert trial["trial_started_on"] == dutch_today().isoformat()
     assert bg.ok(mp.get(f"/api/matches/{match['id']}"), 200)["status"] == "proefperiode"
-    year = date.today().year
+    year = dutch_today().year
     figures = bg.ok(mp.get(f"{bg.BASE}/figures", params={"year": year}), 200)
     assert figures["new_couplings"] == 1
     # The steungezin is at its limit now, through either route.
@@ -82,7 +84,7 @@ def test_the_web_interface_routes_create_the_coupling(mp, client_for, bg):
     assert moved.status_code in (302, 303), moved.text
     [coupling] = _couplings(mp, bg)
     assert (coupling["vraaggezin_id"], coupling["steungezin_id"]) == (vraag["id"], steun["id"])
-    assert coupling["kennismaking_on"] == date.today().isoformat()
+    assert coupling["kennismaking_on"] == dutch_today().isoformat()
     assert bg.ok(mp.get(f"/api/requests/{rid}"), 200)["status"] == "gekoppeld"
 
 
@@ -104,7 +106,7 @@ def test_the_whole_lifecycle_through_core_s_match_route_keeps_the_phase_dates(mp
     coupling with its dates, under the programme's rules."""
     vraag, steun = _families(mp, bg)
     made = bg.ok(bg.couple(mp, vraag["id"], steun["id"], ago=30))
-    cid, mid, today = made["id"], made["match_id"], date.today()
+    cid, mid, today = made["id"], made["match_id"], dutch_today()
 
     bg.ok(_move(mp, mid, "proefperiode"))
     trial = _coupling(mp, bg, cid)
@@ -162,7 +164,7 @@ def test_the_plugin_s_step_route_moves_core_s_match_once(mp, bg):
     assert len(moves) == 1
     # Mixing the routes: the next step on core's route continues from the plugin's dates.
     bg.ok(_move(mp, made["match_id"], "afspraken", "Zaterdagochtend samen naar de markt."))
-    assert _coupling(mp, bg, made["id"])["agreed_on"] == date.today().isoformat()
+    assert _coupling(mp, bg, made["id"])["agreed_on"] == dutch_today().isoformat()
     # A step that skips one is refused on either route, and nothing changes.
     bg.refused(bg.step(mp, made["id"], "afgesloten", 0), 422)  # no reason given
     bg.refused(_move(mp, made["match_id"], "proefperiode"), 409)
@@ -172,7 +174,7 @@ def test_the_plugin_s_step_route_moves_core_s_match_once(mp, bg):
 def test_a_rule_of_the_plugin_refuses_core_s_move_and_nothing_changes(mp, bg):
     vraag, steun = _families(mp, bg)
     # A kennismaking planned for next week: the trial cannot start before it.
-    future = (date.today() + timedelta(days=7)).isoformat()
+    future = (dutch_today() + timedelta(days=7)).isoformat()
     made = bg.ok(bg.couple(mp, vraag["id"], steun["id"], kennismaking_on=future))
     before = bg.ok(mp.get(f"/api/requests/{vraag['request_id']}/timeline"), 200)
     refused = bg.refused(_move(mp, made["match_id"], "proefperiode"), 409)
@@ -205,7 +207,7 @@ def test_the_web_interface_coupling_page_moves_the_coupling(mp, client_for, bg):
     page = f"/koppelingen/{made['match_id']}/status"
     moved = coordinator.post(page, data={"to": "proefperiode"}, follow_redirects=False)
     assert moved.status_code in (302, 303), moved.text
-    assert _coupling(mp, bg, made["id"])["trial_started_on"] == date.today().isoformat()
+    assert _coupling(mp, bg, made["id"])["trial_started_on"] == dutch_today().isoformat()
     # afspraken without an agreement: the page answers with its form error, nothing moves.
     refused = coordinator.post(page, data={"to": "afspraken"}, follow_redirects=False)
     assert refused.status_code == 422

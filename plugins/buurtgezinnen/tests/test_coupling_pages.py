@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from noaber.clock import dutch_today
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
@@ -27,7 +28,7 @@ def nl(day: date) -> str:
 
 
 def ago(n: int) -> date:
-    return date.today() - timedelta(days=n)
+    return dutch_today() - timedelta(days=n)
 
 
 def text_of(page: Any, element_id: str, end: str) -> str:
@@ -116,7 +117,7 @@ def test_an_active_coupling_shows_its_next_review_and_flags_it_when_overdue(mp, 
         bg.ok(bg.step(mp, c["id"], to, days, **extra), 201)
     out = bg.ok(mp.get(f"{bg.BASE}/couplings/{c['id']}"), 200)
     review = date.fromisoformat(out["next_review_on"])
-    assert review < date.today()
+    assert review < dutch_today()
     row = text_of(coordinator.get(COUPLINGS), f"koppeling-{c['id']}", "</tr>")
     assert f'<span class="noaber-overdue">{nl(review)} (te laat)</span>' in row
     page = coordinator.get(f"{COUPLINGS}/{c['id']}")
@@ -223,7 +224,7 @@ def test_a_review_where_both_families_continue_plans_the_next_one(mp, bg, coordi
         (bg.days_ago(7), "Het loopt goed; de kinderen gaan graag.")
     ]
     assert out["reviews"][0]["vraaggezin_continues"] is True
-    assert date.fromisoformat(out["next_review_on"]) > date.today()
+    assert date.fromisoformat(out["next_review_on"]) > dutch_today()
     page = coordinator.get(f"{COUPLINGS}/{cid}")
     table = text_of(page, "evaluaties-tabel", "</table>")
     assert nl(ago(7)) in table
@@ -236,7 +237,7 @@ def test_a_review_where_both_families_continue_plans_the_next_one(mp, bg, coordi
 def test_a_review_s_bad_input_is_refused_in_dutch_and_nothing_is_stored(mp, bg, coordinator):
     c = active_coupling(mp, bg)
     cid = c["id"]
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = dutch_today() + timedelta(days=1)
     future = send(
         coordinator,
         cid,

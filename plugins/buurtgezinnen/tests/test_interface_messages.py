@@ -3,13 +3,13 @@ page say why in Dutch (the plugin's own catalogue), the API keeps its English de
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import noaber_buurtgezinnen
+from noaber.clock import dutch_today
 from noaber.errors import Conflict
 from noaber.tenancy.context import tenant_scope
 from noaber.ui.catalog import check_plugin
@@ -128,7 +128,7 @@ def refusal_of(platform: Any, vraag: dict[str, Any], steun: dict[str, Any]) -> t
     """Couple through the service; the refusal's API detail and its Dutch message."""
     tenant = platform.tenants["meppel"]
     data = CouplingIn(
-        vraaggezin_id=vraag["id"], steungezin_id=steun["id"], kennismaking_on=date.today()
+        vraaggezin_id=vraag["id"], steungezin_id=steun["id"], kennismaking_on=dutch_today()
     )
     with tenant_scope("meppel"), platform.sessions() as session:
         with pytest.raises(Conflict) as refused:

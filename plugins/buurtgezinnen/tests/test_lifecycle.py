@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from noaber.clock import dutch_today
 from noaber.matching.services import add_months
 
 
@@ -24,7 +25,7 @@ def test_public_sign_up_forms_answer_with_a_reference_only(client_for, bg):
     ]
     vraag = families[0]
     assert vraag["request_status"] == "aangemeld"
-    assert vraag["signed_up_on"] == date.today().isoformat()
+    assert vraag["signed_up_on"] == dutch_today().isoformat()
     assert sorted(vraag["children_ages"]) == [5, 9]
     assert not vraag["ready_for_matching"]
     assert "2 more intake visit(s) (0 of 2 made)" in vraag["intake_missing"]
@@ -129,7 +130,7 @@ def test_whole_lifecycle_through_the_api(mp, bg):
     # The six-monthly review fell due about forty days ago: on the work list, overdue.
     work = bg.ok(mp.get(f"{bg.BASE}/worklist"), 200)
     assert [(w["kind"], w["coupling_id"], w["overdue"]) for w in work] == [("review", cid, True)]
-    assert work[0]["days_overdue"] == (date.today() - add_months(active_since, 6)).days
+    assert work[0]["days_overdue"] == (dutch_today() - add_months(active_since, 6)).days
     assert bg.ok(mp.get(f"{bg.BASE}/couplings/{cid}"), 200)["review_overdue"] is True
 
     review = bg.ok(
@@ -193,7 +194,7 @@ def test_trial_end_appears_on_the_work_list(mp, bg):
             "steungezin": "Gezin de Vries",
             "due_on": trial["trial_ends_on"],
             "overdue": True,
-            "days_overdue": (date.today() - date.fromisoformat(trial["trial_ends_on"])).days,
+            "days_overdue": (dutch_today() - date.fromisoformat(trial["trial_ends_on"])).days,
         }
     ]
 
@@ -227,6 +228,6 @@ def test_waiting_list_shows_waiting_time_per_family(mp, bg):
         (s["id"], 45, "intake")
     ]
     later = bg.ok(
-        mp.get(f"{bg.BASE}/waiting-list", params={"today": date.today() + timedelta(days=10)}), 200
+        mp.get(f"{bg.BASE}/waiting-list", params={"today": dutch_today() + timedelta(days=10)}), 200
     )
     assert later["average_waiting_days_vraaggezinnen"] == 70.0

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from noaber.clock import dutch_today
+
 START = date(2020, 9, 1)
 YEAR_ONE = ("2020-09-01", "2021-08-31")
 YEAR_TWO = ("2021-09-01", "2022-08-31")
@@ -30,7 +32,7 @@ def _steungezin(client: Any, bg: Any, k: int, signed_up: date, coupled: bool) ->
     body["signed_up_on"] = signed_up.isoformat()
     if coupled:
         body["vog_issued_on"] = (signed_up + timedelta(days=5)).isoformat()
-        body["vog_valid_until"] = (date.today() + timedelta(days=365)).isoformat()
+        body["vog_valid_until"] = (dutch_today() + timedelta(days=365)).isoformat()
     fid = int(_post(client, bg, "/steungezinnen", body)["id"])
     if coupled:
         for d in (3, 7):

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, func, select
 
+from noaber.clock import dutch_today
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
@@ -100,7 +101,7 @@ def test_a_steungezin_becomes_ready_for_matching_through_the_pages_alone(
         send(coordinator, fid, "bezoeken", visited_on=bg.days_ago(45), visit_note="Fijn gesprek"),
         fid,
     )
-    issued = date.today() - timedelta(days=40)
+    issued = dutch_today() - timedelta(days=40)
     stored(send(coordinator, fid, "vog", issued_on=issued.isoformat()), fid)
     stored(
         send(
@@ -121,7 +122,7 @@ def test_a_steungezin_becomes_ready_for_matching_through_the_pages_alone(
     page = coordinator.get(page_of(fid))
     assert "Niets: het gezin is klaar om te koppelen." in page.text
     valid_until = date.fromisoformat(family["vog_valid_until"])
-    assert valid_until > date.today()
+    assert valid_until > dutch_today()
     assert f"De VOG is geldig tot {nl(valid_until)}." in page.text
     assert "Marieke (coördinator)" in html.unescape(page.text)
     assert "Fijn gesprek" in page.text
@@ -187,14 +188,14 @@ def test_a_vraaggezin_s_intake_is_recorded_and_completed_through_the_pages(mp, b
     assert family["ready_for_matching"] is True
     assert bg.ok(mp.get(f"/api/requests/{rid}"), 200)["status"] == "zoeken"
     page = coordinator.get(page_of(fid))
-    assert f"De intake is afgerond op {nl(date.today() - timedelta(days=5))}." in page.text
+    assert f"De intake is afgerond op {nl(dutch_today() - timedelta(days=5))}." in page.text
     assert f'action="{page_of(fid)}/intake-afronden' not in page.text
 
 
 def test_a_vog_date_in_the_future_is_refused_in_dutch_and_nothing_is_stored(mp, bg, coordinator):
     steun = bg.new_steungezin(mp, 60)
     fid = steun["id"]
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = dutch_today() + timedelta(days=1)
     page = send(coordinator, fid, "vog", issued_on=tomorrow.isoformat())
     assert page.status_code == 422
     assert error_of(page, "issued_on") == (
@@ -215,10 +216,10 @@ def test_a_visit_before_the_sign_up_is_refused_in_dutch_and_nothing_is_stored(
 ):
     vraag = bg.new_vraaggezin(mp, 30)
     fid = vraag["id"]
-    before = date.today() - timedelta(days=31)
+    before = dutch_today() - timedelta(days=31)
     page = send(coordinator, fid, "bezoeken", visited_on=before.isoformat(), visit_note="Te vroeg")
     assert page.status_code == 422
-    signed_up = nl(date.today() - timedelta(days=30))
+    signed_up = nl(dutch_today() - timedelta(days=30))
     assert error_of(page, "visited_on") == (
         f"Het bezoek ({nl(before)}) ligt vóór de aanmelding van het gezin ({signed_up})."
     )

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
+
+from noaber.clock import dutch_today
 
 
 def snapshot(client: Any, bg: Any) -> dict[str, Any]:
@@ -90,7 +92,7 @@ def test_public_form_needs_consent_and_a_postcode(client_for, bg):
 def test_coupling_a_steungezin_whose_vog_expired_is_refused(mp, bg):
     vraag = bg.ready_vraaggezin(mp)
     steun = bg.ready_steungezin(mp, signed_up_ago=2000)
-    expired = date.today() - timedelta(days=10)
+    expired = dutch_today() - timedelta(days=10)
     bg.ok(
         mp.post(
             f"{bg.BASE}/families/{steun['id']}/vog",
@@ -216,7 +218,7 @@ def test_a_review_date_in_the_past_for_a_new_coupling_is_refused(mp, bg):
     bg.ok(bg.step(mp, cid, "afspraken", 40, agreement="Zaterdag"))
     bg.refused(bg.step(mp, cid, "actief", 30, first_review_on=yesterday), 422)
     assert bg.ok(mp.get(f"{bg.BASE}/couplings/{cid}"), 200)["phase"] == "afspraken"
-    planned = (date.today() + timedelta(days=60)).isoformat()
+    planned = (dutch_today() + timedelta(days=60)).isoformat()
     active = bg.ok(bg.step(mp, cid, "actief", 30, first_review_on=planned))
     assert active["next_review_on"] == planned
 
@@ -234,7 +236,7 @@ def test_review_refusals(mp, bg):
     stop = {**review, "steungezin_continues": False}
     no_reason = bg.refused(mp.post(f"{bg.BASE}/couplings/{cid}/reviews", json=stop), 422)
     assert no_reason["errors"][0]["field"] == "end_reason"
-    future = {**review, "held_on": (date.today() + timedelta(days=3)).isoformat()}
+    future = {**review, "held_on": (dutch_today() + timedelta(days=3)).isoformat()}
     bg.refused(mp.post(f"{bg.BASE}/couplings/{cid}/reviews", json=future), 422)
     assert bg.ok(mp.get(f"{bg.BASE}/couplings/{cid}"), 200) == before
 

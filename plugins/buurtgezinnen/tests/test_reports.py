@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from openpyxl import load_workbook
+
+from noaber.clock import dutch_today
 
 PAGE = "/beheer/rapportages"
 
@@ -29,7 +31,7 @@ def workbook_rows(client: Any, name: str) -> list[list[Any]]:
 
 
 def test_couplings_per_year_waiting_list_and_end_reasons(mp, client_for, bg):
-    today = date.today()
+    today = dutch_today()
     ago = lambda n: today - timedelta(days=n)  # noqa: E731
     steun = [bg.ready_steungezin(mp, 200, name="Gezin de Vries")]
     steun.append(bg.ready_steungezin(mp, 190, name="Gezin Visser", postcode="7941 CD"))

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from noaber.clock import dutch_today
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
@@ -27,7 +28,7 @@ def nl(day: date) -> str:
 
 
 def ago(n: int) -> date:
-    return date.today() - timedelta(days=n)
+    return dutch_today() - timedelta(days=n)
 
 
 def text_of(page: Any, element_id: str, end: str) -> str:

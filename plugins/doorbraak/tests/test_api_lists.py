@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from noaber.clock import dutch_today
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
 from noaber.testing import statements_of
@@ -17,7 +18,7 @@ from noaber.testing import statements_of
 API = "/api/doorbraak"
 CASES = f"{API}/cases/"
 BLOCKAGES = f"{API}/blockages"
-TODAY = date.today()
+TODAY = dutch_today()
 OPENED = (TODAY - timedelta(days=60)).isoformat()
 
 

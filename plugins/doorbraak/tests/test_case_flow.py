@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
+
+from noaber.clock import dutch_today
 
 BASE = "/api/doorbraak"
 
 
 def d(days: int = 0) -> str:
     """A date relative to today (UTC): a referral opens its case today."""
-    return (datetime.now(UTC).date() + timedelta(days=days)).isoformat()
+    return (dutch_today() + timedelta(days=days)).isoformat()
 
 
 def move(client, request_id, to, reason=None):

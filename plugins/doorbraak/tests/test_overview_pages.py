@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from noaber.accounts.access import acting_as
 from noaber.accounts.roles import system_principal
+from noaber.clock import dutch_today
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
@@ -161,7 +162,7 @@ def decide(client: Any, spending_id: int, approve: bool) -> None:
 def test_the_open_blockages_of_running_cases_with_overdue_decisions_first_and_filtered(
     platform, af, h, coordinator
 ):
-    today = date.today()
+    today = dutch_today()
     yilmaz = h.make_household(af, "Gezin Yilmaz")
     bakker = h.make_household(af, "Gezin Bakker")
     visser = h.make_household(af, "Gezin Visser")
@@ -346,7 +347,7 @@ def spend_in(platform: Any, case_id: int, amount: str, at: datetime) -> int:
 def test_the_budget_of_this_year_its_decision_times_and_the_requests_awaiting_a_decision(
     platform, af, h, coordinator
 ):
-    year = date.today().year
+    year = dutch_today().year
     yilmaz = h.make_household(af, "Gezin Yilmaz")
     bakker = h.make_household(af, "Gezin Bakker")
     first = h.open_case(af, yilmaz)["id"]
@@ -395,7 +396,7 @@ def test_the_budget_of_this_year_its_decision_times_and_the_requests_awaiting_a_
 
 
 def test_the_year_selector_shows_another_years_budget(platform, af, h, coordinator):
-    year = date.today().year
+    year = dutch_today().year
     household = h.make_household(af, "Gezin Yilmaz")
     cid = h.open_case(af, household)["id"]
     last_year = year - 1
@@ -428,7 +429,7 @@ def test_a_year_that_is_none_is_named_in_dutch_and_this_year_is_shown(coordinato
     page = coordinator.get(BUDGET, params={"jaar": value})
     assert page.status_code == 422
     assert error_of(page, "jaar") == "Kies een van de jaren."
-    year = date.today().year
+    year = dutch_today().year
     assert f"Doorbraak: maatwerkbudget {year}</h1>" in text_of(page)
     assert f'<option value="{year}" selected>' in page.text
 
@@ -437,7 +438,7 @@ def test_the_requests_awaiting_a_decision_come_in_pages_keeping_the_year(
     platform, af, h, coordinator, monkeypatch
 ):
     monkeypatch.setattr(pages.maatwerk, "PAGE_SIZE", 1)
-    year = date.today().year - 1
+    year = dutch_today().year - 1
     cid = h.open_case(af, h.make_household(af))["id"]
     ids = [
         spend_in(platform, cid, "100.00", datetime(year, month, 1, tzinfo=UTC)) for month in (2, 1)
@@ -584,7 +585,7 @@ def test_the_navigation_links_to_the_overviews_after_the_cases(coordinator, clie
         )
         links = re.findall(r'<a href="(/doorbraak/[^"]+)"[^>]*>([^<]+)</a>', nav)
         assert links == expected
-    titles = ["Doorbraak: knelpunten", f"Doorbraak: maatwerkbudget {date.today().year}"]
+    titles = ["Doorbraak: knelpunten", f"Doorbraak: maatwerkbudget {dutch_today().year}"]
     for (path, label), title in zip(expected[1:], [*titles, "Doorbraak: kosten"], strict=True):
         page = coordinator.get(path)
         assert f'<a href="{path}" aria-current="page">{label}</a>' in page.text

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from noaber.clock import dutch_today
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
@@ -796,7 +797,7 @@ def test_maatwerk_is_asked_for_and_decided_on_the_case_page_within_the_budget(
     in Dutch and nothing is stored or booked."""
     household = h.make_household(af)
     cid = h.open_case(af, household)["id"]
-    year = date.today().year
+    year = dutch_today().year
     page = coordinator.get(page_of(cid))
     assert f"Maatwerkbudget {year}: nog €\xa040.000,00 van €\xa040.000,00 over" in html.unescape(
         page.text

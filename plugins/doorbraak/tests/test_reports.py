@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import load_workbook
+
+from noaber.clock import dutch_today
 
 PAGE = "/beheer/rapportages"
 BASE = "/api/doorbraak"
@@ -23,7 +25,7 @@ FACTORS = [
 
 
 def d(days: int = 0) -> str:
-    return (datetime.now(UTC).date() + timedelta(days=days)).isoformat()
+    return (dutch_today() + timedelta(days=days)).isoformat()
 
 
 def exported(client: Any, name: str) -> dict[str, list[str]]:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
+from noaber.clock import dutch_today
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
@@ -30,7 +31,7 @@ def _escalate(client, blockage_id: int, level: str, deadline: date):
 
 
 def test_escalations_awaiting_a_decision_are_on_the_work_list(platform, af, h, client_for):
-    today = date.today()
+    today = dutch_today()
     household = h.make_household(af, "Gezin Yilmaz")
     case = h.open_case(af, household, opened_on=(today - timedelta(days=60)).isoformat())
     blockages = []

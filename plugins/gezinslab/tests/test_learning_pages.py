@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
 from typing import Any
 
 import pytest
 from sqlmodel import col, func, select
 
+from noaber.clock import dutch_today
 from noaber.people.models import HouseholdMember
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
@@ -303,7 +303,7 @@ def test_a_blockage_from_a_trajectory_is_shared_through_the_form(platform, lw, c
         in options[0]
     )
     assert 'value="Test coordinator"' in form.text  # who shares it, filled in
-    assert f'value="{date.today().isoformat()}"' in form.text
+    assert f'value="{dutch_today().isoformat()}"' in form.text
     assert subjects(platform, form) == members_of(platform, visser["household_id"])
 
     sent = share(
@@ -528,7 +528,7 @@ def test_the_overview_names_no_family_to_a_professional(platform, professional, 
 
 
 def test_the_overview_shows_this_year_unless_a_period_is_chosen(lw, coordinator, year_2025):
-    year = date.today().year
+    year = dutch_today().year
     page = coordinator.get(OVERVIEW)
     assert page.status_code == 200
     assert text_of(page, "kop-periode") == f"Van 01-01-{year} tot en met 31-12-{year}"

@@ -11,6 +11,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from noaber.clock import dutch_today
+
 PAGE = "/beheer/rapportages"
 BASE = "/api/gezinslab/trajectories"
 
@@ -60,7 +62,7 @@ def test_trajectories_zrm_change_costs_and_team(lw, h):
     def on(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
 
-    years = range(2025, date.today().year + 1)
+    years = range(2025, dutch_today().year + 1)
     expected = []
     for year in years:
         end = date(year, 12, 31)

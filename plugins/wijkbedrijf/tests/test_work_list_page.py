@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
+from noaber.clock import dutch_today
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
 
@@ -35,7 +36,7 @@ def _planned_and_confirmed(lw, h, day: date, **contact):
 def test_a_confirmation_that_cannot_reach_the_resident_is_on_the_work_list(
     platform, lw, h, client_for
 ):
-    ahead = date.today() + timedelta(days=5)
+    ahead = dutch_today() + timedelta(days=5)
     phone_only, job, note = _planned_and_confirmed(lw, h, ahead, name="Anneke", phone="0612345678")
     assert note["delivery"] == "geen_emailadres"
     _mailed, mailed_job, sent = _planned_and_confirmed(
@@ -43,7 +44,7 @@ def test_a_confirmation_that_cannot_reach_the_resident_is_on_the_work_list(
     )
     assert sent["delivery"] == "verstuurd"
     _past, past_job, _ = _planned_and_confirmed(
-        lw, h, date.today() - timedelta(days=5), name="Cor", phone="0687654321"
+        lw, h, dutch_today() - timedelta(days=5), name="Cor", phone="0687654321"
     )
 
     coordinator = client_for("leeuwarden", role="coordinator", programme="wijkbedrijf")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pyotp
 from sqlmodel import Session, col, func, select
@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select
 from noaber.accounts import passwords
 from noaber.accounts.models import Account, PasswordReset, PlatformAdmin
 from noaber.accounts.roles import ALL_PROGRAMMES, MFA_ROLES, TENANT_ROLES, Role
-from noaber.clock import utcnow
+from noaber.clock import as_utc, utcnow
 from noaber.errors import Conflict, InvalidInput, NotFound
 from noaber.tenancy.context import require_tenant
 
@@ -26,12 +26,6 @@ MAX_FAILURES = 5
 """Failed logins in a row before an account is locked for a while."""
 LOCK_MINUTES = 15
 TOTP_ISSUER = "Noaber"
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def normalise_email(email: str) -> str:
@@ -113,7 +107,7 @@ def check_password_login(
     if account is None:
         passwords.verify_password(None, password)
         return LoginOutcome(None, False)
-    locked_until = _aware(account.locked_until)
+    locked_until = as_utc(account.locked_until) if account.locked_until else None
     if locked_until is not None and locked_until > now:
         passwords.verify_password(None, password)
         return LoginOutcome(account, False, locked=True, reason="locked")
@@ -264,7 +258,7 @@ def redeem_password_reset(session: Session, token: str, password: str) -> Accoun
     reset = session.exec(
         select(PasswordReset).where(PasswordReset.token_sha256 == _token_hash(token))
     ).first()
-    expires = _aware(reset.expires_at) if reset else None
+    expires = as_utc(reset.expires_at) if reset else None
     if reset is None or reset.used_at is not None or expires is None or expires < now:
         raise InvalidInput(
             "Deze link is ongeldig of verlopen; vraag een nieuwe aan.", field="token"

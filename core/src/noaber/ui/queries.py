@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from noaber.clock import dutch_today
+from noaber.clock import dutch_time, dutch_today
 from noaber.matching.models import Match
 from noaber.matching.services import add_months
 from noaber.people.models import HelperProfile, Household, Person
@@ -81,10 +81,6 @@ def requests_in(session: Session, statuses: dict[str, set[str]]) -> list[HelpReq
     return sorted(found, key=lambda r: (r.created_at, r.id or 0))[:LIST_LIMIT]
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def core_work_items(
     session: Session, tenant: TenantRuntime, may_use: Callable[[str], bool] = lambda _: True
 ) -> list[WorkItem]:
@@ -110,7 +106,7 @@ def core_work_items(
                     labels[r.id or 0],
                     f"/aanvragen/{r.id}",
                     detail=f"{types.types[r.type].title if r.type in types.types else r.type} · {r.status} · {r.description[:80]}",
-                    due=(_aware(r.created_at) + timedelta(days=7)).date()
+                    due=(dutch_time(r.created_at) + timedelta(days=7)).date()
                     if section == "new"
                     else None,
                 )
@@ -126,7 +122,7 @@ def core_work_items(
     ).all():
         if match.status not in running.get(request.type, set()):
             continue
-        due = add_months(_aware(match.updated_at).date(), REVIEW_MONTHS)
+        due = add_months(dutch_time(match.updated_at).date(), REVIEW_MONTHS)
         if due <= horizon:
             items.append(
                 WorkItem(
@@ -273,7 +269,7 @@ def core_reports(
     matches = session.exec(select(Match)).all()
     per_year: dict[int, Counter[str]] = defaultdict(Counter)
     for m in matches:
-        per_year[_aware(m.created_at).year][m.status] += 1
+        per_year[dutch_time(m.created_at).year][m.status] += 1
     tables.append(
         ReportTable(
             "koppelingen-per-jaar",
@@ -294,7 +290,7 @@ def core_reports(
     )
     hours: dict[str, Decimal] = defaultdict(Decimal)
     for e in hours_entries(session):
-        month = str(e.data.get("on", ""))[:7] or _aware(e.created_at).strftime("%Y-%m")
+        month = str(e.data.get("on", ""))[:7] or dutch_time(e.created_at).strftime("%Y-%m")
         hours[month] += Decimal(str(e.data[HOURS_KEY]))
     tables.append(
         ReportTable(
@@ -307,14 +303,14 @@ def core_reports(
     )
     first_match: dict[int, datetime] = {}
     for m in matches:
-        created = _aware(m.created_at)
+        created = dutch_time(m.created_at)
         if m.request_id not in first_match or created < first_match[m.request_id]:
             first_match[m.request_id] = created
     waits: dict[str, list[float]] = defaultdict(list)
     for r in requests:
         if r.id in first_match:
             waits[types[r.type].title if r.type in types else r.type].append(
-                (first_match[r.id] - _aware(r.created_at)).total_seconds() / 86400
+                (first_match[r.id] - dutch_time(r.created_at)).total_seconds() / 86400
             )
     tables.append(
         ReportTable(

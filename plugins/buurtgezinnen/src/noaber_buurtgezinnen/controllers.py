@@ -19,6 +19,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlmodel import Session
 
+from noaber.clock import dutch_today
 from noaber.errors import InvalidInput
 from noaber.matching.schemas import SuggestionsOut
 from noaber.platform import TenantRuntime
@@ -314,7 +315,7 @@ class OverviewController(Controller):
     def worklist(
         self, tenant: CurrentTenant, db_session: DbSession, today: Today = None
     ) -> list[WorkItem]:
-        items = figures_module.work_list(db_session, tenant, today or date.today())
+        items = figures_module.work_list(db_session, tenant, today or dutch_today())
         note_couplings(db_session, [i.coupling_id for i in items])
         return items
 
@@ -322,7 +323,7 @@ class OverviewController(Controller):
     def waiting(
         self, tenant: CurrentTenant, db_session: DbSession, today: Today = None
     ) -> WaitingList:
-        waiting = figures_module.waiting_list(db_session, tenant, today or date.today())
+        waiting = figures_module.waiting_list(db_session, tenant, today or dutch_today())
         note_families(db_session, [w.family_id for w in waiting.vraaggezinnen])
         note_families(db_session, [w.family_id for w in waiting.steungezinnen])
         return waiting
@@ -362,7 +363,7 @@ def _period(year: int | None, start: date | None, end: date | None) -> tuple[dat
         return date(year, 1, 1), date(year, 12, 31)
     if start is None or end is None:
         if start is None and end is None:
-            today = date.today()
+            today = dutch_today()
             return date(today.year, 1, 1), date(today.year, 12, 31)
         raise bad("give both from and to")
     if end < start:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from sqlmodel import col, select
 
+from noaber.clock import dutch_today
 from noaber.demo.context import DemoContext
 from noaber.people.schemas import PersonIn
 from noaber.platform import TenantRuntime
@@ -43,7 +44,7 @@ INTAKE = IntakeIn(
 
 
 def _ago(days: int) -> date:
-    return date.today() - timedelta(days=days)
+    return dutch_today() - timedelta(days=days)
 
 
 def seed(demo: DemoContext) -> None:
@@ -55,7 +56,7 @@ def seed(demo: DemoContext) -> None:
     postcodes = [h.postcodes[0] for h in hoods if h.postcodes]
     if not postcodes:
         return
-    year = date.today().year
+    year = dutch_today().year
 
     def steungezin(name: str, n: int, ago: int, ready: bool = True) -> int:
         family = services.sign_up_steungezin(

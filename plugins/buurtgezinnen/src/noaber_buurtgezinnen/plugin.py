@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +10,7 @@ from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
 
 from noaber import hookimpl
+from noaber.clock import dutch_today
 from noaber.demo.context import DemoContext
 from noaber.matching.columns import Array, MatchFilter, ScoreComponent
 from noaber.programmes import programme_route
@@ -143,7 +143,7 @@ def ui_work_items(
 ) -> None:
     from noaber_buurtgezinnen.worklist import work_items
 
-    for item in work_items(session, tenant, date.today()):
+    for item in work_items(session, tenant, dutch_today()):
         register(item)
 
 

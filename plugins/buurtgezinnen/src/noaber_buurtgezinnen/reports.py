@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from noaber.clock import dutch_today
 from noaber.platform import TenantRuntime
 from noaber.ui.contrib import ReportTable
 from noaber_buurtgezinnen.figures import figures, waiting_list
@@ -54,7 +55,7 @@ def yearly_figures(
 def reports(
     session: Session, tenant: TenantRuntime, today: date | None = None
 ) -> list[ReportTable]:
-    today = today or date.today()
+    today = today or dutch_today()
     per_year = yearly_figures(session, tenant, today)
     years = [str(year) for year, _f in per_year]
     reasons = sorted({r for _y, f in per_year for r in f.ended_by_reason})

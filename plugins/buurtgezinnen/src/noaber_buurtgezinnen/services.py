@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from noaber.clock import dutch_time, dutch_today
 from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.matching.models import Match
 from noaber.matching.schemas import MatchIn, MatchTransitionIn
@@ -122,7 +123,7 @@ INTAKE_QUESTIONS = {
 
 
 def _not_future(day: date, field: str, what: str) -> None:
-    if day > date.today():
+    if day > dutch_today():
         raise field_error(
             field,
             f"{what} ({day}) lies in the future",
@@ -152,7 +153,7 @@ def _check_children(
 
 
 def _signed_up_on(day: date | None) -> date:
-    day = day or date.today()
+    day = day or dutch_today()
     _not_future(day, "signed_up_on", "the sign-up date")
     return day
 
@@ -343,7 +344,7 @@ def missing_for_matching(
     (``str()`` of each is the API's English)."""
     visits = len(_visits(session, family.id or 0))
     until = _vog_valid_until(tenant, session, family)
-    return _missing(settings(tenant), family, visits, until, today or date.today())
+    return _missing(settings(tenant), family, visits, until, today or dutch_today())
 
 
 def _missing(
@@ -409,7 +410,7 @@ def families_out(
     if not families:
         return []
     cfg = settings(tenant)
-    today = today or date.today()
+    today = today or dutch_today()
     ids = [f.id or 0 for f in families]
     households = {
         h.id: h
@@ -562,7 +563,7 @@ def family_rows(
     standing, read in one query (the household's name, the request's status, the
     helper's VOG, the number of visits and of running couplings), and the total."""
     cfg = settings(tenant)
-    today = today or date.today()
+    today = today or dutch_today()
     visits = (
         select(func.count())
         .select_from(Visit)
@@ -683,7 +684,7 @@ def complete_intake(
 ) -> Family:
     """The intake is done: a vraaggezin starts looking for a steungezin."""
     family = get_family(session, family_id)
-    on = data.completed_on or date.today()
+    on = data.completed_on or dutch_today()
     _not_future(on, "completed_on", "the end of the intake")
     if family.intake_completed_on is not None:
         raise Conflict(
@@ -809,7 +810,7 @@ def couplings_out(
     read with one query each however many couplings there are."""
     if not couplings:
         return []
-    today = today or date.today()
+    today = today or dutch_today()
     names = _names(session, [f for c in couplings for f in (c.vraaggezin_id, c.steungezin_id)])
     match_ids = {c.match_id for c in couplings}
     matches = {m.id: m for m in session.exec(select(Match).where(col(Match.id).in_(match_ids)))}
@@ -894,7 +895,7 @@ def list_couplings(
 
 
 def _future_review(day: date | None, field: str) -> None:
-    if day is not None and day < date.today():
+    if day is not None and day < dutch_today():
         raise field_error(
             field, f"the review date {day} lies in the past; plan the review on a coming date"
         )
@@ -929,7 +930,7 @@ def _vog_invalid(family: str, until: date | None) -> UserMessage:
             "record it first.",
             family=family,
         )
-    if until < date.today():
+    if until < dutch_today():
         return UserMessage(
             "The VOG of %(family)s expired on %(until)s. A steungezin can only be coupled "
             "with a valid VOG: record a new one first.",
@@ -977,7 +978,7 @@ def create_coupling(session: Session, tenant: TenantRuntime, data: CouplingIn) -
             request_status=request.status,
         )
     until = _vog_valid_until(tenant, session, steun)
-    latest = max(date.today(), data.kennismaking_on)
+    latest = max(dutch_today(), data.kennismaking_on)
     if until is None or until < latest:
         detail = "has no VOG" if until is None else f"has a VOG that expired on {until}"
         raise Conflict(
@@ -1077,7 +1078,9 @@ def couple_proposed_match(session: Session, request: HelpRequest) -> Coupling | 
         vraaggezin_id=family.id or 0,
         steungezin_id=steun.id or 0,
         phase=Phase(match.status),
-        kennismaking_on=max(match.created_at.date(), family.signed_up_on, steun.signed_up_on),
+        kennismaking_on=max(
+            dutch_time(match.created_at).date(), family.signed_up_on, steun.signed_up_on
+        ),
     )
     session.add(coupling)
     session.flush()
@@ -1138,7 +1141,7 @@ def _apply_step(
             requested=data.to,
             allowed=list(allowed),
         )
-    on = data.on or date.today()
+    on = data.on or dutch_today()
     _not_future(on, "on", f"the start of {data.to}")
     previous = _last_date(coupling)
     if on < previous:

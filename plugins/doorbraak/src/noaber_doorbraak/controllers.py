@@ -15,6 +15,7 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter, RawBody
 from litestar.types import ControllerRouterHandler
 
+from noaber.clock import dutch_today
 from noaber.errors import NoaberError
 from noaber.privacy.access_log import note_object
 from noaber.privacy.web import NAMES_NO_ONE
@@ -299,9 +300,7 @@ class BudgetController(Controller):
     def budget(
         self, tenant: CurrentTenant, db_session: DbSession, year: FromQuery[int | None] = None
     ) -> BudgetOut:
-        return budget_module.budget_out(
-            db_session, settings_of(tenant), year or services.today().year
-        )
+        return budget_module.budget_out(db_session, settings_of(tenant), year or dutch_today().year)
 
     @get("/costs", sync_to_thread=True, summary="Cost comparison per case and summed")
     def costs(self, db_session: DbSession) -> CostComparison:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlmodel import select
 
+from noaber.clock import dutch_today
 from noaber.demo.context import DemoContext
 from noaber.people.models import (
     Household,
@@ -138,7 +139,7 @@ def seed(demo: DemoContext) -> None:
     found = demo.plugin_settings.get("doorbraak")
     settings = found if isinstance(found, DoorbraakSettings) else DoorbraakSettings()
     session = demo.session
-    today = utcnow().date()
+    today = dutch_today()
     hoods = list(session.exec(select(Neighbourhood).order_by(Neighbourhood.id)))  # type: ignore[arg-type]
     first = hoods[0].id if hoods else None
     second = hoods[1].id if len(hoods) > 1 else first

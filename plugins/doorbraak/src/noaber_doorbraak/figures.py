@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 
+from noaber.clock import dutch_today
 from noaber_doorbraak.budget import budget_out
 from noaber_doorbraak.models import Blockage, BlockageStatus, Case, Outcome, Referral
 from noaber_doorbraak.schemas import Figures
-from noaber_doorbraak.services import blockage_overview, cost_comparison, running_cases, today
+from noaber_doorbraak.services import blockage_overview, cost_comparison, running_cases
 from noaber_doorbraak.settings import DoorbraakSettings
 
 
@@ -32,7 +33,7 @@ def figures(session: Session, settings: DoorbraakSettings) -> Figures:
         blockages=session.exec(select(func.count(col(Blockage.id)))).one(),
         open_blockages=open_blockages,
         overdue_escalations=len(blockage_overview(session).overdue_escalations),
-        budget=budget_out(session, settings, today().year),
+        budget=budget_out(session, settings, dutch_today().year),
         costs_as_before=costs.as_before,
         costs_breakthrough=costs.breakthrough,
         costs_difference=costs.difference,

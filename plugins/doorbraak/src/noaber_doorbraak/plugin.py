@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from noaber import hookimpl
+from noaber.clock import dutch_today
 from noaber.demo.context import DemoContext
 from noaber.errors import Refusal, UserMessage
 from noaber.programmes import programme_route
@@ -135,7 +135,7 @@ def ui_work_items(
 ) -> None:
     from noaber_doorbraak.worklist import work_items
 
-    for item in work_items(session, date.today()):
+    for item in work_items(session, dutch_today()):
         register(item)
 
 

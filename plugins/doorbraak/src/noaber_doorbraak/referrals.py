@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from noaber.clock import dutch_today
 from noaber.errors import InvalidInput, NotFound
 from noaber.people.models import MemberRole, Organisation, utcnow
 from noaber.people.schemas import HouseholdIn, MemberIn, PersonIn
@@ -36,7 +37,7 @@ from noaber.requests.models import AskedBy
 from noaber.tenancy.context import require_tenant
 from noaber_doorbraak.models import CaseSource, Referral, ReferrerToken
 from noaber_doorbraak.schemas import CaseIn, TokenInfo, TokenOut
-from noaber_doorbraak.services import create_case, referring_professional, today
+from noaber_doorbraak.services import create_case, referring_professional
 
 FHIR_JSON = "application/fhir+json"
 TOKEN_PREFIX = "dbk_"  # noqa: S105  (a prefix, not a secret)
@@ -404,7 +405,7 @@ def receive(
                     person=PersonIn(
                         given_name=given[:100],
                         family_name=family[:100] if family else None,
-                        birth_date=birth if birth and birth <= today() else None,
+                        birth_date=birth if birth and birth <= dutch_today() else None,
                         postcode=postcode,
                     ),
                 )
@@ -427,7 +428,7 @@ def receive(
             household_id=household.id,
             specialist=UNASSIGNED,
             description=_description(parsed.service_request)[:10000],
-            opened_on=today(),
+            opened_on=dutch_today(),
             professional_id=professional.id,
         ),
         source=CaseSource.huisarts,

@@ -17,6 +17,7 @@ import pluggy
 from sqlalchemy import case as when
 from sqlmodel import Session, col, func, select
 
+from noaber.clock import dutch_today
 from noaber.errors import Conflict, InvalidInput, NotFound, UserMessage
 from noaber.people.models import Household, Organisation, Professional, utcnow
 from noaber.people.services import field_error
@@ -67,10 +68,6 @@ from noaber_doorbraak.workflow import CANCELLED, CLOSED, REQUEST_TYPE
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def _get(session: Session, model: type[Any], ident: int, what: str) -> Any:
@@ -456,7 +453,7 @@ def _escalations(session: Session, blockage_ids: Sequence[int]) -> dict[int, lis
 
 
 def is_overdue(escalation: Escalation, on: date | None = None) -> bool:
-    return escalation.decision is None and escalation.deadline < (on or today())
+    return escalation.decision is None and escalation.deadline < (on or dutch_today())
 
 
 def escalation_out(escalation: Escalation) -> EscalationOut:
@@ -629,7 +626,7 @@ def overdue_cases(session: Session, case_ids: Sequence[int]) -> set[int]:
         .where(
             col(Blockage.case_id).in_(case_ids),
             col(Escalation.decision).is_(None),
-            col(Escalation.deadline) < today(),
+            col(Escalation.deadline) < dutch_today(),
         )
         .distinct()
     ).all()
@@ -643,7 +640,7 @@ def _overdue_blockage_ids() -> Any:
     """A select of the blockages with an escalation whose decision is overdue
     (:func:`is_overdue`)."""
     return select(Escalation.blockage_id).where(
-        col(Escalation.decision).is_(None), col(Escalation.deadline) < today()
+        col(Escalation.decision).is_(None), col(Escalation.deadline) < dutch_today()
     )
 
 
@@ -761,7 +758,7 @@ def blockage_overview(
     rules.sort(key=lambda r: (-r.cases, -r.blockages, r.rule.casefold()))
     overdue = session.exec(
         select(Escalation)
-        .where(col(Escalation.decision).is_(None), col(Escalation.deadline) < today())
+        .where(col(Escalation.decision).is_(None), col(Escalation.deadline) < dutch_today())
         .order_by(col(Escalation.deadline))
     ).all()
     return BlockageOverview(

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from noaber.clock import dutch_today
 from noaber.errors import InvalidInput
 from noaber_gezinslab import costs
 from noaber_gezinslab.models import (
@@ -41,7 +42,7 @@ def figures(
     if period_from and period_to and period_to < period_from:
         raise InvalidInput(f"'to' ({period_to}) lies before 'from' ({period_from})")
     trajectories = session.exec(select(Trajectory).order_by(col(Trajectory.id))).all()
-    end = period_to or date.today()
+    end = period_to or dutch_today()
     ran = [
         t
         for t in trajectories

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
+from noaber.clock import dutch_today
 from noaber.ui.contrib import ReportTable
 from noaber_gezinslab.figures import figures, ledger
 from noaber_gezinslab.models import Trajectory, TrajectoryStatus
@@ -28,7 +29,7 @@ def report_years(session: Session, today: date) -> list[int]:
 
 
 def reports(session: Session, today: date | None = None) -> list[ReportTable]:
-    today = today or date.today()
+    today = today or dutch_today()
     per_year = [
         (year, figures(session, period_from=date(year, 1, 1), period_to=date(year, 12, 31)))
         for year in report_years(session, today)

@@ -3,11 +3,12 @@ and outflow of participants and volunteers to training, paid or unpaid work."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from noaber.clock import dutch_today
 from noaber.errors import Conflict
 from noaber.people.models import HelperProfile, Person
 from noaber.people.services import field_error
@@ -21,10 +22,6 @@ from noaber_wijkbedrijf.schemas import (
     ParticipantIn,
 )
 from noaber_wijkbedrijf.services import get_row, require_ref
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
 
 
 def add_participant(session: Session, data: ParticipantIn) -> Participant:
@@ -88,7 +85,7 @@ def record_attendance(session: Session, data: AttendanceIn) -> Attendance:
         session, Participant, data.participant_id, "participant_id", "participant"
     )
     activity: Activity = require_ref(session, Activity, data.activity_id, "activity_id", "activity")
-    if data.day > _today():
+    if data.day > dutch_today():
         raise field_error(
             "day", f"{data.day} lies in the future; record attendance on or after the day"
         )

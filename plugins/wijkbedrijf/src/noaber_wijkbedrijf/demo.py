@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from noaber.clock import dutch_today
 from noaber.demo.context import DemoContext
 from noaber.matching.models import Match
 from noaber.people.models import HelperKind, HelperProfile, Person
@@ -132,7 +133,7 @@ def seed(demo: DemoContext) -> None:
         residents.append(person)
     session.flush()
 
-    today = datetime.now(UTC).date()
+    today = dutch_today()
     first_month = date(today.year, today.month, 1) - timedelta(days=75)
     reduced = settings.reduced_rates[0] if settings.reduced_rates else None
     busy: set[tuple[int, date]] = set()

@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from fpdf import FPDF
@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from noaber.clock import dutch_today
 from noaber.errors import Conflict, UserMessage
 from noaber.people.models import HelperProfile, Person
 from noaber.people.services import field_error
@@ -54,10 +55,6 @@ from noaber_wijkbedrijf.schemas import (
 from noaber_wijkbedrijf.services import get_row, require_ref, settings_of
 
 PREFIX = "WB"
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 # --- the number series --------------------------------------------------------------------
@@ -165,7 +162,7 @@ def month_bounds(period: str) -> tuple[date, date]:
 
 def create_invoice(session: Session, tenant: TenantRuntime, data: InvoiceIn) -> Invoice:
     settings = settings_of(tenant)
-    issued_on = data.issued_on or today()
+    issued_on = data.issued_on or dutch_today()
     # The number first: it serialises invoicing (row lock on PostgreSQL, the write lock on
     # SQLite), so what is read below already includes every invoice committed before, and
     # two invoices can never take the same hours. A refusal rolls the number back.
@@ -468,7 +465,7 @@ def invoices_of_job(session: Session, job_id: int) -> Sequence[Invoice]:
 
 
 def credit(session: Session, tenant: TenantRuntime, invoice_id: int, data: CreditIn) -> Invoice:
-    issued_on = data.issued_on or today()
+    issued_on = data.issued_on or dutch_today()
     sequence, number = next_number(session, issued_on.year)  # first: see create_invoice
     original = get_invoice(session, invoice_id)
     if original.kind is not InvoiceKind.factuur:

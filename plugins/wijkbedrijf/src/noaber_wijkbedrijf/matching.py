@@ -16,11 +16,12 @@ request's window (``-1`` for requests of other types).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from sqlmodel import Session, col, func, select
 
+from noaber.clock import DUTCH_TIME, dutch_time, dutch_today
 from noaber.matching.columns import Array, HelperColumns, MatchFilter, RequestBatch, ScoreComponent
 from noaber.requests.models import HelpRequest
 from noaber_wijkbedrijf.models import ACTIVE_ASSIGNMENT, Assignment, HoursEntry, HoursStatus, Job
@@ -46,7 +47,7 @@ def helper_columns(session: Session, helper_ids: Array) -> dict[str, Array]:
     position = {helper_id: j for j, helper_id in enumerate(ids)}
     out: dict[str, Array] = {}
     recent = np.zeros(len(ids), dtype=np.float32)
-    since = datetime.now(UTC).date() - timedelta(days=30)
+    since = dutch_today() - timedelta(days=30)
     for helper_id, total in session.exec(
         select(HoursEntry.helper_id, func.sum(HoursEntry.hours))
         .where(col(HoursEntry.worked_on) >= since, HoursEntry.status != HoursStatus.afgekeurd)
@@ -61,8 +62,8 @@ def helper_columns(session: Session, helper_ids: Array) -> dict[str, Array]:
     first, last = span
     days = (last - first).days + 1
     booked = np.zeros((days, len(ids)), dtype=bool)
-    start = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=DUTCH_TIME)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=DUTCH_TIME)
     for helper_id, starts_at in session.exec(
         select(Assignment.helper_id, Assignment.starts_at).where(
             col(Assignment.status).in_([s.value for s in ACTIVE_ASSIGNMENT]),
@@ -70,8 +71,7 @@ def helper_columns(session: Session, helper_ids: Array) -> dict[str, Array]:
             col(Assignment.ends_at) > start,
         )
     ).all():
-        moment = starts_at.replace(tzinfo=UTC) if starts_at.tzinfo is None else starts_at
-        d = (moment.astimezone(UTC).date() - first).days
+        d = (dutch_time(starts_at).date() - first).days  # the day it is planned on
         if helper_id in position and 0 <= d < days:
             booked[d, position[helper_id]] = True
     out[BOOKED] = booked

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
+from noaber.clock import dutch_today
 from noaber.ui.contrib import ReportTable
 from noaber_wijkbedrijf.figures import figures
 from noaber_wijkbedrijf.models import (
@@ -80,7 +81,7 @@ def _per_year(
 
 
 def reports(session: Session, today: date | None = None) -> list[ReportTable]:
-    per_year = [figures(session, year) for year in report_years(session, today or date.today())]
+    per_year = [figures(session, year) for year in report_years(session, today or dutch_today())]
     months = [m for f in per_year for m in f.months if _busy(m)]
     last = len(per_year) + 1
     categories = sorted({c for f in per_year for c in f.total.jobs_by_category})

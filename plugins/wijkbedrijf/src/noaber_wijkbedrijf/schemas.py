@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Self
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from noaber.clock import DUTCH_TIME
 from noaber.municipalities.config import Postcode
 from noaber.requests.models import AskedBy
 from noaber_wijkbedrijf.models import (
@@ -21,7 +21,6 @@ from noaber_wijkbedrijf.models import (
     PaymentStatus,
 )
 
-LOCAL = ZoneInfo("Europe/Amsterdam")
 Actor = Field(default="coordinator", min_length=1, max_length=200)
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
@@ -172,7 +171,7 @@ class NotificationOut(_Out):
 
 
 def _local_time(moment: datetime) -> str:
-    return moment.astimezone(LOCAL).strftime("%d-%m-%Y om %H:%M")
+    return moment.astimezone(DUTCH_TIME).strftime("%d-%m-%Y om %H:%M")
 
 
 def delivery_summary(n: NotificationOut) -> str:

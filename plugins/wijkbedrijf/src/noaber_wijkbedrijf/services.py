@@ -8,10 +8,9 @@ the transaction back on any error: nothing stored changes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, func, select
@@ -19,6 +18,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from noaber.accounts.access import current_principal, require_access
 from noaber.accounts.mail import Mail, Mailer, MailNotSent
+from noaber.clock import DUTCH_TIME, as_utc, dutch_today
 from noaber.errors import Conflict, NotFound, Refusal, UserMessage
 from noaber.matching import services as matching
 from noaber.matching.columns import DAYS, PARTS
@@ -55,7 +55,6 @@ from noaber_wijkbedrijf.settings import WijkbedrijfSettings
 from noaber_wijkbedrijf.workflow import REQUEST_TYPE
 
 NAME = "wijkbedrijf"
-LOCAL = ZoneInfo("Europe/Amsterdam")
 MAX_HOURS_A_DAY = Decimal(24)
 MAX_JOB_HOURS = Decimal(24)
 
@@ -90,10 +89,6 @@ def lock_helper(session: Session, helper_id: int, field: str = "helper_id") -> H
     if helper is None:
         raise field_error(field, f"no volunteer {helper_id}")
     return helper
-
-
-def as_utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 # --- tariffs ----------------------------------------------------------------------------------
@@ -442,7 +437,7 @@ def assignment_out(session: Session, a: Assignment) -> AssignmentOut:
 
 
 def _local(moment: datetime) -> str:
-    return as_utc(moment).astimezone(LOCAL).strftime("%H:%M")
+    return as_utc(moment).astimezone(DUTCH_TIME).strftime("%H:%M")
 
 
 def assign(session: Session, tenant: TenantRuntime, job_id: int, data: AssignmentIn) -> Assignment:
@@ -454,7 +449,7 @@ def assign(session: Session, tenant: TenantRuntime, job_id: int, data: Assignmen
             "an assignment lasts at most 24 hours",
             user_message=UserMessage("An assignment lasts at most 24 hours."),
         )
-    day = starts.astimezone(LOCAL).date()
+    day = starts.astimezone(DUTCH_TIME).date()
     if not job.wished_from <= day <= job.wished_until:
         raise field_error(
             "starts_at",
@@ -485,7 +480,7 @@ def assign(session: Session, tenant: TenantRuntime, job_id: int, data: Assignmen
                 "from %(start)s to %(end)s. Choose another time or another volunteer.",
                 volunteer=helper.display_name,
                 job=clash.job_id,
-                day=as_utc(clash.starts_at).astimezone(LOCAL).strftime("%d-%m-%Y"),
+                day=as_utc(clash.starts_at).astimezone(DUTCH_TIME).strftime("%d-%m-%Y"),
                 start=_local(clash.starts_at),
                 end=_local(clash.ends_at),
             ),
@@ -729,7 +724,7 @@ def confirmation_text(
 ) -> str:
     """The resident's confirmation: what, when and which volunteer (first name only); no
     name, address, rate or other personal data, as it may be read by others."""
-    day = as_utc(starts_at).astimezone(LOCAL)
+    day = as_utc(starts_at).astimezone(DUTCH_TIME)
     return (
         f"Goedendag,\n\nUw klus '{category}' is ingepland op {day.strftime('%d-%m-%Y')} "
         f"van {_local(starts_at)} tot {_local(ends_at)} uur. {volunteer} komt bij u langs.\n\n"
@@ -803,7 +798,7 @@ def register_hours(session: Session, job_id: int, data: HoursIn) -> HoursEntry:
             "volunteer confirmed",
             current=a.status.value,
         )
-    if data.worked_on > datetime.now(UTC).date():
+    if data.worked_on > dutch_today():
         raise field_error("worked_on", f"{data.worked_on} lies in the future")
     lock_helper(session, a.helper_id, "assignment_id")
     already = session.exec(

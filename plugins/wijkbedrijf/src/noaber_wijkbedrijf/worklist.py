@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from noaber.clock import dutch_time
 from noaber.errors import UserMessage
 from noaber.people.models import Person
 from noaber.privacy.access_log import note_subjects
@@ -62,7 +63,7 @@ def work_items(session: Session, now: datetime) -> list[WorkItem]:
             " ".join(p for p in (person.given_name, person.family_name) if p)
             + f" · {job.category}",
             job_url(job.id or 0),
-            due=starts_at.date(),
+            due=dutch_time(starts_at).date(),
             detail=DETAILS[notification.delivery],
             programme=PROGRAMME,
         )

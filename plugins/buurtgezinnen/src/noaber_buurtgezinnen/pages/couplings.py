@@ -11,6 +11,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from sqlmodel import Session
 
+from noaber.clock import dutch_today
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread, page_number, pages_of
@@ -88,7 +89,7 @@ def couplings_page(request: Request[Any, Any, Any], session: Session) -> Respons
             "page": page,
             "pages": pages_of(ended_total, ENDED_PAGE_SIZE),
             "end_reasons": _end_reasons(_),
-            "today": date.today(),
+            "today": dutch_today(),
             **_links(request),
         },
     )
@@ -120,7 +121,7 @@ def coupling_page(
     _ = gettext_for(request)
     out = services.coupling_out(session, services.get_coupling(session, coupling_id))
     note_couplings(session, [coupling_id])
-    today = date.today().isoformat()
+    today = dutch_today().isoformat()
     offered = {
         "review": out.phase is Phase.actief,
         "end": out.phase is not Phase.afgesloten,

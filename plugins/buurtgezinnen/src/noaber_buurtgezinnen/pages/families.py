@@ -4,13 +4,13 @@ questions and completing its intake, a steungezin's VOG and competence check, co
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from sqlmodel import Session, col, select
 
+from noaber.clock import dutch_today
 from noaber.errors import NotFound, UserMessage
 from noaber.platform import TenantRuntime
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
@@ -76,7 +76,7 @@ def _vocabulary(names: Mapping[str, str]) -> list[tuple[str, str]]:
 
 def _defaults(family: Family, request: Request[Any, Any, Any]) -> dict[str, dict[str, Any]]:
     """What each form shows when it is opened."""
-    today = date.today().isoformat()
+    today = dutch_today().isoformat()
     return {
         "visit": {"visited_on": today},
         "intake": {

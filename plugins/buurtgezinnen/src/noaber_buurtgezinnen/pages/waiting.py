@@ -3,12 +3,12 @@ without a family, the longest waiting first."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get
 from sqlmodel import Session
 
+from noaber.clock import dutch_today
 from noaber.platform import TenantRuntime
 from noaber.ui.templating import gettext_for, render
 from noaber.web.dependencies import CurrentTenant, DbSession
@@ -31,7 +31,7 @@ def waiting_page(
     waiting for a steungezin and the steungezinnen without a family, the longest waiting
     first, each linked to its family page."""
     _ = gettext_for(request)
-    waiting = figures.waiting_list(session, tenant, date.today())
+    waiting = figures.waiting_list(session, tenant, dutch_today())
     note_families(session, [w.family_id for w in waiting.vraaggezinnen])
     note_families(session, [w.family_id for w in waiting.steungezinnen])
     return render(

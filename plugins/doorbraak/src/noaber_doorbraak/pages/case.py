@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -31,6 +30,7 @@ from litestar.params import FromPath
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from noaber.clock import dutch_today
 from noaber.errors import NotFound
 from noaber.people.models import Organisation
 from noaber.platform import TenantRuntime
@@ -185,7 +185,7 @@ def organisation_names(session: Session, ids: Sequence[int | None]) -> dict[int,
 
 def _defaults(request: Request[Any, Any, Any], case: CaseOut) -> dict[str, dict[str, Any]]:
     """What each form shows when it is opened."""
-    today = date.today().isoformat()
+    today = dutch_today().isoformat()
     return {
         "goal": {"goal": case.goal or "", "recorded_on": today},
         "agency": {},
@@ -278,7 +278,7 @@ def case_page(
             "actions": actions,
             "blockages": blockages,
             "spending": spending,
-            "budget": budget.budget_out(session, settings, date.today().year),
+            "budget": budget.budget_out(session, settings, dutch_today().year),
             "organisations": [] if closed else organisation_options(session, _),
             "organisation_names": organisation_names(
                 session, [a.organisation_id for a in out.agencies]

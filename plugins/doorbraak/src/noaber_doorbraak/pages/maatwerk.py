@@ -16,6 +16,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from sqlmodel import Session, select
 
+from noaber.clock import dutch_today
 from noaber.people.models import utcnow
 from noaber.platform import TenantRuntime
 from noaber.ui.forms import FormState
@@ -60,7 +61,7 @@ def budget_page(
 ) -> Response[Any]:
     _ = gettext_for(request)
     settings = settings_of(tenant)
-    this_year = services.today().year
+    this_year = dutch_today().year
     raw = str(request.query_params.get(YEAR) or "").strip()[:100]
     year = this_year
     form = FormState(values={YEAR: str(this_year)})

@@ -10,12 +10,12 @@ comes from a trajectory, not whose, and cannot link one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from sqlmodel import Session
 
+from noaber.clock import dutch_today
 from noaber.privacy.web import NAMES_NO_ONE
 from noaber.ui.forms import FormState, new_form_token, posted_form, split_tags, store_form, validate
 from noaber.ui.i18n import nl_date
@@ -199,7 +199,7 @@ class LessonPages(Controller):
     @get("/nieuw", sync_to_thread=True, name="gezinslab-new-lesson")
     def new_lesson(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
         values: dict[str, Any] = {
-            "noticed_on": date.today().isoformat(),
+            "noticed_on": dutch_today().isoformat(),
             "author": actor_of(request),
         }
         chosen = ids_from_query(request, TRAJECTORY_PARAM)

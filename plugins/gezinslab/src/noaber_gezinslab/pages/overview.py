@@ -17,6 +17,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from sqlmodel import Session
 
+from noaber.clock import dutch_today
 from noaber.ui.forms import FormState
 from noaber.ui.i18n import nl_date
 from noaber.ui.notation import nl_money
@@ -100,7 +101,7 @@ def ledger_per_family(session: Session, ledger: LedgerOut) -> list[dict[str, Any
 
 def overview_page(request: Request[Any, Any, Any], session: Session) -> Response[Any]:
     _ = gettext_for(request)
-    today = date.today()
+    today = dutch_today()
     start, end, typed, errors = period_of(request, today)
     context: dict[str, Any] = {
         "page_title": _("Gezinslab: overview for policy makers"),

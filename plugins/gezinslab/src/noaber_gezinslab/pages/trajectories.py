@@ -4,12 +4,12 @@ household."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from sqlmodel import Session, col, select
 
+from noaber.clock import dutch_today
 from noaber.people.models import Household
 from noaber.people.services import note_subjects_of
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
@@ -131,7 +131,7 @@ class TrajectoriesPages(Controller):
     def new_trajectory(
         self, request: Request[Any, Any, Any], db_session: DbSession
     ) -> Response[Any]:
-        form = FormState(values={"started_on": date.today().isoformat()}, token=new_form_token())
+        form = FormState(values={"started_on": dutch_today().isoformat()}, token=new_form_token())
         return new_trajectory_page(request, db_session, form)
 
     @post("/nieuw", name="gezinslab-start")

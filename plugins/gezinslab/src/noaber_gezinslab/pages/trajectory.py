@@ -6,13 +6,13 @@ an action and mark one done, close the trajectory and record an avoided cost."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from sqlmodel import Session, col, select
 
+from noaber.clock import dutch_today
 from noaber.people.models import HelperProfile, HelperStatus, Organisation, Professional
 from noaber.people.services import note_subjects_of
 from noaber.privacy import access_log
@@ -73,7 +73,7 @@ def team_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
 
 def _defaults(has_baseline: bool) -> dict[str, dict[str, Any]]:
     """What each form shows when it is opened."""
-    today = date.today().isoformat()
+    today = dutch_today().isoformat()
     kind = MeasurementKind.follow_up if has_baseline else MeasurementKind.baseline
     return {
         "goal": {},

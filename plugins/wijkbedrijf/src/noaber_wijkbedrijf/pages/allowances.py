@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from sqlmodel import Session, select
 
+from noaber.clock import dutch_today
 from noaber.people.models import HelperProfile
 from noaber.people.services import note_subjects_of
 from noaber.platform import TenantRuntime
@@ -17,7 +18,7 @@ from noaber.ui.notation import nl_money
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread, page_number, pages_of
 from noaber.web.dependencies import CurrentTenant, DbSession
-from noaber_wijkbedrijf import allowances, invoices, money, services
+from noaber_wijkbedrijf import allowances, money, services
 from noaber_wijkbedrijf.pages.common import (
     ALLOWANCES,
     BASE,
@@ -69,8 +70,8 @@ def allowances_page(
     if form is None:
         form = FormState(token=new_form_token())
         form.values = {
-            "month": previous_month(invoices.today()),
-            "paid_on": invoices.today().isoformat(),
+            "month": previous_month(dutch_today()),
+            "paid_on": dutch_today().isoformat(),
         }
     choices = [(str(v.id), v.display_name) for v in volunteers]
     chosen = str(form.values.get("helper_id") or "")

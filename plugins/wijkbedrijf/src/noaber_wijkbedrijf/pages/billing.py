@@ -14,6 +14,7 @@ from litestar import Controller, Request, Response, get, post
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
+from noaber.clock import dutch_today
 from noaber.privacy.access_log import note_subjects
 from noaber.ui.forms import FormState, new_form_token, posted_form, store_form, validate
 from noaber.ui.notation import nl_money
@@ -195,7 +196,7 @@ def invoices_page(
     ]
     if month_form is None:
         month_form = FormState(token=new_form_token())
-        month_form.values = {"period": previous_month(invoices.today())}
+        month_form.values = {"period": previous_month(dutch_today())}
     done = request.query_params.get(DONE)
     return render(
         request,

@@ -13,9 +13,9 @@ from litestar import Request
 from sqlmodel import Session, col, select
 
 from noaber.people.models import HelperProfile, Person
+from noaber.ui.i18n import nl_date
 from noaber.ui.identity import viewer_of
 from noaber.ui.notation import typed_decimal
-from noaber_wijkbedrijf.services import LOCAL, as_utc
 
 ROLES = ("municipality_admin", "coordinator")
 BASE = "/wijkbedrijf"
@@ -97,16 +97,9 @@ def actor_of(request: Request[Any, Any, Any]) -> str:
     return viewer_of(request).name or "coordinator"
 
 
-def local(moment: datetime | None) -> str:
-    """A moment as the coordinator reads it: ``03-03-2026 09:00``, Dutch local time."""
-    if moment is None:
-        return "\u2013"
-    return as_utc(moment).astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
-
-
 def period(starts: datetime, ends: datetime) -> str:
     """``03-03-2026 09:00-12:00`` with an en dash (the end's date too when it is another day)."""
-    start, end = local(starts), local(ends)
+    start, end = nl_date(starts), nl_date(ends)
     same_day = start[:10] == end[:10]
     return f"{start}\u2013{end[11:] if same_day else end}"
 

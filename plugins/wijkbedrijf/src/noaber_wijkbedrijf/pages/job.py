@@ -13,6 +13,7 @@ from litestar.params import FromPath
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
+from noaber.clock import DUTCH_TIME, dutch_today
 from noaber.errors import NotFound
 from noaber.people.services import note_subjects_of
 from noaber.platform import TenantRuntime
@@ -25,6 +26,7 @@ from noaber.ui.forms import (
     store_form,
     validate,
 )
+from noaber.ui.i18n import nl_date
 from noaber.ui.notation import nl_money
 from noaber.ui.templating import gettext_for, render
 from noaber.ui.web import in_thread
@@ -46,7 +48,6 @@ from noaber_wijkbedrijf.pages.common import (
     helper_names,
     hours_text,
     job_url,
-    local,
     person_names,
 )
 from noaber_wijkbedrijf.pages.rates import (
@@ -63,7 +64,6 @@ from noaber_wijkbedrijf.schemas import (
     NotificationOut,
     RateIn,
 )
-from noaber_wijkbedrijf.services import LOCAL
 from noaber_wijkbedrijf.subjects import note_assignment, note_job, noted
 
 RESENT = "bevestiging"
@@ -93,7 +93,7 @@ RESENDABLE = (Delivery.open, Delivery.mislukt)
 def delivery_text(n: NotificationOut, _: Callable[[str], str]) -> str:
     """Where a confirmation to the resident stands, in the reader's language."""
     if n.delivery is Delivery.verstuurd:
-        return _("Sent on %(moment)s.") % {"moment": local(n.sent_at)}
+        return _("Sent on %(moment)s.") % {"moment": nl_date(n.sent_at)}
     if n.delivery is Delivery.geen_emailadres:
         return _("No e-mail address: let the resident know another way, by phone or letter.")
     if n.delivery is Delivery.bezig:
@@ -104,7 +104,7 @@ def delivery_text(n: NotificationOut, _: Callable[[str], str]) -> str:
         ) % {
             "error": n.delivery_error or "?",
             "attempts": n.attempts,
-            "moment": local(n.next_attempt_at),
+            "moment": nl_date(n.next_attempt_at),
         }
     if n.delivery is Delivery.mislukt:
         return _(
@@ -132,8 +132,8 @@ def planning_in(form: PlanningForm, actor: str) -> AssignmentIn | None:
         return None
     return AssignmentIn(
         helper_id=form.helper_id,
-        starts_at=datetime.combine(form.datum, form.van, tzinfo=LOCAL),
-        ends_at=datetime.combine(form.datum, form.tot, tzinfo=LOCAL),
+        starts_at=datetime.combine(form.datum, form.van, tzinfo=DUTCH_TIME),
+        ends_at=datetime.combine(form.datum, form.tot, tzinfo=DUTCH_TIME),
         actor=actor,
     )
 
@@ -209,8 +209,8 @@ def job_page(
         "assignments": [
             {
                 "a": a,
-                "starts": local(a.starts_at),
-                "ends": local(a.ends_at),
+                "starts": nl_date(a.starts_at),
+                "ends": nl_date(a.ends_at),
                 "withdraw": form_of(f"intrekken-{a.id}")
                 if plannable and a.status in WITHDRAWABLE
                 else None,
@@ -236,7 +236,7 @@ def job_page(
         "notifications": [
             {
                 "n": n,
-                "created": local(n.created_at),
+                "created": nl_date(n.created_at),
                 "status": delivery_text(n, _),
                 "resendable": n.channel == "e-mail" and n.delivery in RESENDABLE,
                 "token": new_form_token(),
@@ -266,7 +266,7 @@ def job_page(
         "invoice_form": form_of("factureren")
         if invoices.billable_hours(session, job_id=job_id)
         else None,
-        "today": invoices.today().isoformat(),
+        "today": dutch_today().isoformat(),
         "resent": resent if resent in Delivery.__members__ else None,
         "done": done if done in DONE_WHAT else None,
         "refused_general": list(refused[1])
