@@ -26,7 +26,7 @@ from sqlmodel import col, select
 from noaber.demo.seed import seed_demo
 from noaber.privacy.models import AccessLogEntry
 from noaber.tenancy.context import tenant_scope
-from noaber.testing import NO_SUBJECT, routes_naming_no_one
+from noaber.testing import routes_naming_no_one
 from noaber.web.app import create_app
 
 from .conftest import ServerProcess, server_env
@@ -134,7 +134,7 @@ def unlogged_writes(platform, accepted: dict[str, str]) -> tuple[list[str], list
     """The accepted writes without an access-log entry, and those of personal data
     whose entries name no data subject (a route's NAMES_NO_ONE option says it has none:
     read from the app the server runs, built here from the same platform)."""
-    naming_no_one = routes_naming_no_one(create_app(platform)) | set(NO_SUBJECT)
+    naming_no_one = routes_naming_no_one(create_app(platform))
     subjects: defaultdict[str, set[int | None]] = defaultdict(set)
     with tenant_scope("leeuwarden"), platform.sessions() as session:
         traces = list(accepted)

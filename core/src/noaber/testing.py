@@ -368,19 +368,6 @@ class HostClient:
         return self.request("DELETE", url, **kwargs)
 
 
-NO_SUBJECT = {
-    "POST /api/doorbraak/factors/import": "neighbourhood figures of the factorenmodel, no persons",
-    "POST /api/doorbraak/referrers/{organisation_id}/tokens": "an organisation's FHIR credential",
-    "POST /api/doorbraak/referrers/{organisation_id}/tokens/{token_id}/revoke": "an "
-    "organisation's FHIR credential",
-    "POST /api/gezinslab/lessons": "a lesson or system blockage, without personal data",
-    "POST /gezinslab/lessen/nieuw": "as POST /api/gezinslab/lessons (a lesson linked to a "
-    "trajectory names its family)",
-    "POST /api/wijkbedrijf/activities": "a dagbesteding activity",
-}
-"""TEMPORARY, being moved to the routes' NAMES_NO_ONE option."""
-
-
 def write_accepted(url: str, response: Any) -> bool:
     """Whether a write was carried out: an API answer below 400; a page's redirect
     (post/redirect/get), as a form shown again with its errors answers 200 or 4xx,
@@ -427,7 +414,7 @@ def check_write_logged(
     rows = _logged(platform, tenant.slug, trace)
     assert rows, f"{url}: write answered {response.status_code} without an access-log entry"
     routes = {route for route, _ in rows}
-    if any(subject is not None for _, subject in rows) or routes & set(NO_SUBJECT):
+    if any(subject is not None for _, subject in rows):
         return
     if app is not None and routes <= routes_naming_no_one(app):
         return
