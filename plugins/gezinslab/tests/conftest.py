@@ -58,9 +58,23 @@ def measure(client, tid, kind, on, scores):
     )
 
 
+def make_helper(client, name):
+    """A volunteer in the helper pool, with the person behind them."""
+    given, family = name.split(" ", 1)
+    person = client.post("/api/people", json={"given_name": given, "family_name": family})
+    assert person.status_code == 201, person.text
+    helper = client.post(
+        "/api/helpers",
+        json={"kind": "volunteer", "display_name": name, "person_id": person.json()["id"]},
+    )
+    assert helper.status_code == 201, helper.text
+    return {"id": helper.json()["id"], "person": person.json()["id"]}
+
+
 class Helpers:
     base = BASE
     make_household = staticmethod(make_household)
+    make_helper = staticmethod(make_helper)
     start = staticmethod(start)
     add_member = staticmethod(add_member)
     measure = staticmethod(measure)

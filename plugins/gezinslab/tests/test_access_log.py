@@ -228,25 +228,12 @@ def test_every_form_of_the_pages_names_the_family_a_repeated_and_a_refused_one_t
     assert named(alone, 201) == set()
 
 
-def _volunteer(lw, name: str) -> dict[str, int]:
-    """A volunteer in the helper pool, with the person behind them."""
-    given, family = name.split(" ", 1)
-    person = lw.post("/api/people", json={"given_name": given, "family_name": family})
-    assert person.status_code == 201, person.text
-    helper = lw.post(
-        "/api/helpers",
-        json={"kind": "volunteer", "display_name": name, "person_id": person.json()["id"]},
-    )
-    assert helper.status_code == 201, helper.text
-    return {"id": helper.json()["id"], "person": person.json()["id"]}
-
-
 def test_the_team_s_volunteers_are_named_where_the_team_is_shown_or_changed(platform, lw, h):
     visser = h.make_household(lw, "Gezin Visser", children=1)
     family = _members(platform, visser)
     tid = h.start(lw, visser)["id"]
-    sandra = _volunteer(lw, "Sandra de Boer")
-    other = _volunteer(lw, "Kees Smit")  # in the pool, not in this team: never named
+    sandra = h.make_helper(lw, "Sandra de Boer")
+    other = h.make_helper(lw, "Kees Smit")  # in the pool, not in this team: never named
     org = lw.post("/api/organisations", json={"name": "Sociaal team", "kind": "school"})
     assert org.status_code == 201, org.text
     pro = lw.post(
@@ -306,7 +293,7 @@ def test_the_pages_name_the_volunteer_added_to_the_team_and_shown_in_it(
     visser = h.make_household(lw, "Gezin Visser", children=1)
     family = _members(platform, visser)
     tid = h.start(lw, visser)["id"]
-    sandra = _volunteer(lw, "Sandra de Boer")
+    sandra = h.make_helper(lw, "Sandra de Boer")
     with_sandra = family | {sandra["person"]}
     page = f"{PAGES}/{tid}"
 

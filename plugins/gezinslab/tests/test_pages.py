@@ -435,24 +435,11 @@ def test_the_pages_name_the_household_s_members_in_the_access_log(
     assert _subjects(platform, posted) == members
 
 
-def make_helper(lw: Any, name: str) -> dict[str, int]:
-    """A volunteer in the helper pool, with the person behind them."""
-    given, family = name.split(" ", 1)
-    person = lw.post("/api/people", json={"given_name": given, "family_name": family})
-    assert person.status_code == 201, person.text
-    helper = lw.post(
-        "/api/helpers",
-        json={"kind": "volunteer", "display_name": name, "person_id": person.json()["id"]},
-    )
-    assert helper.status_code == 201, helper.text
-    return {"id": helper.json()["id"], "person": person.json()["id"]}
-
-
 def test_the_team_is_shown_and_a_member_is_added_through_the_page(
     platform, lw, h, coordinator, started
 ):
     tid = started["id"]
-    sandra = make_helper(lw, "Sandra de Boer")
+    sandra = h.make_helper(lw, "Sandra de Boer")
     page = coordinator.get(page_of(tid))
     assert "Wim Dijkstra (Vrijwilliger): Wim Dijkstra helpt mee" in html.unescape(page.text)
     helper_choice = page.text.split('id="helper_id" name="helper_id"', 1)[1].split("</select>")[0]
