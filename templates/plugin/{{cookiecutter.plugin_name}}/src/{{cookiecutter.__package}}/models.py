@@ -8,18 +8,15 @@ write a migration on this plugin's branch:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as SchemaField
 from sqlmodel import Field
 
+from noaber.clock import utcnow
 from noaber.db.base import TenantOwned
 from {{ cookiecutter.__package }}.workflow import INITIAL, State
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class {{ cookiecutter.__class }}Item(TenantOwned, table=True):
