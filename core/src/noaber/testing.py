@@ -396,6 +396,73 @@ def routes_naming_no_one(app: Any) -> frozenset[str]:
     return found
 
 
+CHECKED_WRITES: set[str] = set()
+"""The routes (``"METHOD /template"``) of every accepted write this test process checked."""
+
+
+def logged_write_routes(app: Any) -> set[str]:
+    """The write routes of ``app`` that :func:`check_write_logged` applies to: tenant
+    routes with an access-log entry (not the platform's own, not ``access_log: False``)."""
+    from noaber.privacy.web import ACCESS_LOG
+    from noaber.web.dependencies import PLATFORM_ROUTE
+
+    found = set()
+    for route, method in live_routes(app):
+        opt = route.route_handler_map[method][0].opt
+        if method in WRITE_METHODS and opt.get(ACCESS_LOG, True) and not opt.get(PLATFORM_ROUTE):
+            found.add(f"{method} {route.path_format}")
+    return found
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+UNCHECKED_WRITES_OPTION = "--report-unchecked-writes"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        UNCHECKED_WRITES_OPTION,
+        action="store_true",
+        help="list the write routes no test of this run made an accepted write to (so the "
+        "access-log write check never ran for them)",
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)  # a pytest-xdist worker
+    if output is not None:
+        output["noaber_checked_writes"] = sorted(CHECKED_WRITES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist: a worker's checked writes, gathered in the controller."""
+    CHECKED_WRITES.update(getattr(node, "workeroutput", {}).get("noaber_checked_writes", []))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if not config.getoption(UNCHECKED_WRITES_OPTION):
+        return
+    import tempfile
+
+    from noaber.web.app import create_app
+
+    with tempfile.TemporaryDirectory() as folder:
+        platform = Platform.build(Settings(database_url=f"sqlite:///{folder}/routes.sqlite"))
+        try:
+            routes = logged_write_routes(create_app(platform))
+        finally:
+            platform.dispose()
+    unchecked = sorted(routes - CHECKED_WRITES)
+    terminalreporter.section("access-log write check")
+    terminalreporter.write_line(
+        f"{len(routes) - len(unchecked)} of {len(routes)} write routes had an accepted write "
+        f"checked in this run; {len(unchecked)} had none (nothing checks their access-log "
+        "subjects until a test makes one):"
+    )
+    for route in unchecked:
+        terminalreporter.write_line(f"  {route}")
+
+
 def check_write_logged(
     platform: Platform, host: str, url: str, response: Any, app: Any = None
 ) -> None:
@@ -414,6 +481,7 @@ def check_write_logged(
     rows = _logged(platform, tenant.slug, trace)
     assert rows, f"{url}: write answered {response.status_code} without an access-log entry"
     routes = {route for route, _ in rows}
+    CHECKED_WRITES.update(routes)
     if any(subject is not None for _, subject in rows):
         return
     if app is not None and routes <= routes_naming_no_one(app):
