@@ -265,3 +265,23 @@ def test_the_privacy_officer_is_made_by_the_command_and_needs_two_factor(
     assert confirmed.status_code == 200, confirmed.text
     assert client.get("/api/privacy/access-log").status_code == 200
     assert client.get("/api/people").status_code == 403
+
+
+def test_an_admin_mails_a_reset_link_and_the_entry_names_the_account_s_person(platform, client_for):
+    from noaber.testing import logged_subjects
+
+    admin = client_for("meppel")
+    made = admin.post("/api/people", json={"given_name": "Anna", "family_name": "Visser"})
+    assert made.status_code == 201, made.text
+    person_id = int(made.json()["id"])
+    identity = create_test_account(platform, "meppel", role="resident", person_id=person_id)
+    response = admin.post(f"/api/accounts/{identity.account_id}/password-reset")
+    assert response.status_code == 202, response.text
+    assert admin.app.state.mailer.outbox[-1].to == identity.email
+    assert logged_subjects(platform, "meppel", response) == {person_id}
+    # A staff account has no person: the route says why its entry names no one.
+    coordinator = create_test_account(platform, "meppel", role="coordinator")
+    staff = admin.post(f"/api/accounts/{coordinator.account_id}/password-reset")
+    assert staff.status_code == 202, staff.text
+    assert admin.app.state.mailer.outbox[-1].to == coordinator.email
+    assert logged_subjects(platform, "meppel", staff) == set()

@@ -186,3 +186,16 @@ def test_a_form_sent_twice_names_the_persons_both_times(platform, lw, h, coordin
     }
     for sent in twice(coordinator, MONTH, fields):
         assert subjects_of(platform, sent) == {p["resident"]}
+
+
+def test_declining_an_assignment_names_the_resident_and_the_volunteer(platform, lw, h):
+    p = people(lw, h)
+    job = h.ok(h.job(lw, p["resident"]))
+    a = h.ok(h.plan(lw, job["id"], p["helper"]))
+    declined = lw.post(
+        f"{h.base}/assignments/{a['id']}/decline",
+        json={"reason": "Geen tijd", "actor": "vrijwilliger"},
+    )
+    assert declined.status_code == 201, declined.text
+    assert declined.json()["status"] == "afgewezen"
+    assert subjects_of(platform, declined) == {p["resident"], p["volunteer"]}

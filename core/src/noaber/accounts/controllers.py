@@ -513,6 +513,7 @@ class AccountController(Controller):
         "/{account_id:int}/password-reset",
         sync_to_thread=True,
         status_code=202,
+        opt={NAMES_NO_ONE: STAFF_ACCOUNT},
         summary="Mail the account a password-reset link",
     )
     def reset(
