@@ -178,7 +178,11 @@ class LoginPages(Controller):
 
     @post(
         "/inloggen/code",
-        opt={ROLES: TENANT_ROLES, MFA_OPTIONAL: True},
+        opt={
+            ROLES: TENANT_ROLES,
+            MFA_OPTIONAL: True,
+            **names_no_one("the actor's own second login step: only their own session changes"),
+        },
         name="ui-login-code",
     )
     async def code(

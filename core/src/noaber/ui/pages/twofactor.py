@@ -194,7 +194,11 @@ class TwoFactorPages(Controller):
         _note_account(account)
         return self._settings_page(request, account, FormState())
 
-    @post(SETTINGS_PATH, opt={"access_action": "update"}, name="ui-totp-renew")
+    @post(
+        SETTINGS_PATH,
+        opt={"access_action": "update", **OWN_SECOND_FACTOR},
+        name="ui-totp-renew",
+    )
     async def renew(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
         """Step 1: the current password; then the new secret is shown (not yet active)."""
         _ = gettext_for(request)

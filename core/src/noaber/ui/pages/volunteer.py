@@ -14,7 +14,12 @@ from noaber.errors import InvalidInput, NotFound
 from noaber.matching.models import Match
 from noaber.people.models import HelperProfile, HouseholdMember, MemberRole, Professional
 from noaber.people.schemas import HelperPatch, HouseholdIn, MemberIn, PersonIn
-from noaber.people.services import create_household, get_helper, update_helper
+from noaber.people.services import (
+    create_household,
+    get_helper,
+    note_subjects_of,
+    update_helper,
+)
 from noaber.platform import TenantRuntime
 from noaber.requests.models import AskedBy, HelpRequest, TimelineKind, Urgency
 from noaber.requests.schemas import RequestIn
@@ -176,6 +181,8 @@ class VolunteerPages(Controller):
             if match is None:
                 raise InvalidInput("not your coupling", errors=[{"field": "match_id"}])
             help_request = get_request(db_session, match.request_id)
+            # Before the write: the volunteer and the household whose timeline it extends.
+            note_requests(db_session, [help_request], helpers=[helper])
             add_timeline(
                 db_session,
                 kind=TimelineKind.contact,
@@ -254,6 +261,7 @@ class VolunteerPages(Controller):
             raise NotFound("no helper profile")
         if not isinstance(data, AvailabilityForm):
             return await in_thread(lambda: self._availability(request, db_session, form, 422))
+        accounts.note_subjects([helper.person_id])  # before the write: logged even if it fails
         await in_thread(
             lambda: update_helper(
                 db_session,
@@ -439,6 +447,8 @@ class ProfessionalPages(Controller):
             household = create_household(
                 db_session, tenant.plugins, HouseholdIn(name=data.household_name, members=members)
             )
+            # The new members, named before the request is written (and even if that fails).
+            note_subjects_of(db_session, household_ids=[household.id])
             create_request(
                 db_session,
                 tenant.plugins,
